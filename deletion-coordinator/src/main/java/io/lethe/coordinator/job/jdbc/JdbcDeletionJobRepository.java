@@ -1,0 +1,240 @@
+package io.lethe.coordinator.job.jdbc;
+
+import io.lethe.coordinator.job.DeletionJob;
+import io.lethe.coordinator.job.DeletionJobId;
+import io.lethe.coordinator.job.DeletionJobRepository;
+import io.lethe.coordinator.job.JobQuery;
+import io.lethe.coordinator.job.JobState;
+import io.lethe.coordinator.job.ParticipantError;
+import io.lethe.coordinator.job.ParticipantProgress;
+import io.lethe.coordinator.job.ParticipantState;
+import io.lethe.coordinator.job.TableCount;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+/** Jobs in PostgreSQL: one row per job, one per expected participant, one per table a participant reported. */
+public class JdbcDeletionJobRepository implements DeletionJobRepository {
+
+    private static final String SELECT_JOB = "select id, request_id, tenant_id, requested_by, reason, state, attempt,"
+            + " created_at, updated_at, finished_at from deletion_job ";
+
+    private final JdbcClient jdbc;
+
+    public JdbcDeletionJobRepository(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    @Override
+    public boolean insertIfAbsent(DeletionJob job) {
+        int inserted = jdbc.sql("insert into deletion_job (id, request_id, tenant_id, requested_by, reason, state,"
+                        + " attempt, created_at, updated_at, finished_at)"
+                        + " values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) on conflict do nothing")
+                .params(
+                        job.id().value(),
+                        job.requestId(),
+                        job.tenantId(),
+                        job.requestedBy(),
+                        job.reason(),
+                        job.state().name(),
+                        job.attempt(),
+                        timestamp(job.createdAt()),
+                        timestamp(job.updatedAt()),
+                        timestamp(job.finishedAt()))
+                .update();
+        if (inserted == 0) {
+            return false;
+        }
+        job.participants().forEach(p -> insertParticipant(job.id(), p));
+        return true;
+    }
+
+    @Override
+    public Optional<DeletionJob> findById(DeletionJobId id) {
+        return one(SELECT_JOB + "where id = ?", id.value());
+    }
+
+    @Override
+    public Optional<DeletionJob> lockById(DeletionJobId id) {
+        return one(SELECT_JOB + "where id = ? for update", id.value());
+    }
+
+    @Override
+    public Optional<DeletionJob> findByRequestId(String requestId) {
+        return one(SELECT_JOB + "where request_id = ?", requestId);
+    }
+
+    @Override
+    public Optional<DeletionJob> findActiveByTenant(String tenantId) {
+        return one(SELECT_JOB + "where tenant_id = ? and state = 'RUNNING'", tenantId);
+    }
+
+    @Override
+    public List<DeletionJob> search(JobQuery query) {
+        List<JobRow> rows = jdbc.sql(SELECT_JOB
+                        + "where (cast(? as text) is null or tenant_id = ?) and (cast(? as text) is null or state = ?)"
+                        + " order by created_at desc, id limit ?")
+                .params(
+                        query.tenantId(),
+                        query.tenantId(),
+                        stateName(query.state()),
+                        stateName(query.state()),
+                        query.limit())
+                .query(JdbcDeletionJobRepository::jobRow)
+                .list();
+        return rows.stream().map(this::assemble).toList();
+    }
+
+    @Override
+    public void update(DeletionJob job) {
+        jdbc.sql("update deletion_job set state = ?, attempt = ?, updated_at = ?, finished_at = ? where id = ?")
+                .params(
+                        job.state().name(),
+                        job.attempt(),
+                        timestamp(job.updatedAt()),
+                        timestamp(job.finishedAt()),
+                        job.id().value())
+                .update();
+        // Participants are few: rewriting them all keeps the stored job equal to the folded one.
+        jdbc.sql("delete from job_participant where job_id = ?")
+                .param(job.id().value())
+                .update();
+        job.participants().forEach(p -> insertParticipant(job.id(), p));
+    }
+
+    private void insertParticipant(DeletionJobId jobId, ParticipantProgress progress) {
+        ParticipantError error = progress.error();
+        jdbc.sql("insert into job_participant (job_id, participant, state, error_code, error_message, error_table,"
+                        + " error_retryable, finished_at) values (?, ?, ?, ?, ?, ?, ?, ?)")
+                .params(
+                        jobId.value(),
+                        progress.name(),
+                        progress.state().name(),
+                        error == null ? null : error.code(),
+                        error == null ? null : error.message(),
+                        error == null ? null : error.table(),
+                        error == null ? null : error.retryable(),
+                        timestamp(progress.finishedAt()))
+                .update();
+        int position = 0;
+        for (TableCount table : progress.tables()) {
+            jdbc.sql("insert into job_participant_table (job_id, participant, position, table_name, rows_deleted,"
+                            + " rows_remaining) values (?, ?, ?, ?, ?, ?)")
+                    .params(
+                            jobId.value(),
+                            progress.name(),
+                            position++,
+                            table.table(),
+                            table.rowsDeleted(),
+                            table.rowsRemaining())
+                    .update();
+        }
+    }
+
+    private Optional<DeletionJob> one(String sql, Object param) {
+        return jdbc.sql(sql)
+                .param(param)
+                .query(JdbcDeletionJobRepository::jobRow)
+                .optional()
+                .map(this::assemble);
+    }
+
+    private DeletionJob assemble(JobRow row) {
+        Map<String, List<TableCount>> tables = new LinkedHashMap<>();
+        jdbc.sql("select participant, table_name, rows_deleted, rows_remaining from job_participant_table"
+                        + " where job_id = ? order by participant, position")
+                .param(row.id())
+                .query(rs -> {
+                    tables.computeIfAbsent(rs.getString("participant"), k -> new ArrayList<>())
+                            .add(new TableCount(
+                                    rs.getString("table_name"),
+                                    rs.getLong("rows_deleted"),
+                                    rs.getLong("rows_remaining")));
+                });
+        List<ParticipantProgress> participants = jdbc.sql(
+                        "select participant, state, error_code, error_message, error_table, error_retryable,"
+                                + " finished_at from job_participant where job_id = ? order by participant")
+                .param(row.id())
+                .query((rs, n) -> participant(rs, tables))
+                .list();
+        return new DeletionJob(
+                new DeletionJobId(row.id()),
+                row.requestId(),
+                row.tenantId(),
+                row.requestedBy(),
+                row.reason(),
+                row.state(),
+                row.attempt(),
+                participants,
+                row.createdAt(),
+                row.updatedAt(),
+                row.finishedAt());
+    }
+
+    private static ParticipantProgress participant(ResultSet rs, Map<String, List<TableCount>> tables)
+            throws SQLException {
+        String name = rs.getString("participant");
+        String code = rs.getString("error_code");
+        ParticipantError error = code == null
+                ? null
+                : new ParticipantError(
+                        code,
+                        rs.getString("error_message"),
+                        rs.getString("error_table"),
+                        rs.getBoolean("error_retryable"));
+        return new ParticipantProgress(
+                name,
+                ParticipantState.valueOf(rs.getString("state")),
+                tables.getOrDefault(name, List.of()),
+                error,
+                instant(rs, "finished_at"));
+    }
+
+    private static JobRow jobRow(ResultSet rs, int rowNum) throws SQLException {
+        return new JobRow(
+                rs.getObject("id", UUID.class),
+                rs.getString("request_id"),
+                rs.getString("tenant_id"),
+                rs.getString("requested_by"),
+                rs.getString("reason"),
+                JobState.valueOf(rs.getString("state")),
+                rs.getInt("attempt"),
+                instant(rs, "created_at"),
+                instant(rs, "updated_at"),
+                instant(rs, "finished_at"));
+    }
+
+    private record JobRow(
+            UUID id,
+            String requestId,
+            String tenantId,
+            String requestedBy,
+            String reason,
+            JobState state,
+            int attempt,
+            Instant createdAt,
+            Instant updatedAt,
+            Instant finishedAt) {}
+
+    private static String stateName(JobState state) {
+        return state == null ? null : state.name();
+    }
+
+    static OffsetDateTime timestamp(Instant instant) {
+        return instant == null ? null : OffsetDateTime.ofInstant(instant, ZoneOffset.UTC);
+    }
+
+    static Instant instant(ResultSet rs, String column) throws SQLException {
+        OffsetDateTime value = rs.getObject(column, OffsetDateTime.class);
+        return value == null ? null : value.toInstant();
+    }
+}

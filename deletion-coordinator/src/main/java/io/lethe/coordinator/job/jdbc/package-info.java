@@ -1,0 +1,2 @@
+/** PostgreSQL storage of deletion jobs. */
+package io.lethe.coordinator.job.jdbc;

@@ -1,0 +1,46 @@
+package io.lethe.coordinator.job.kafka;
+
+import io.lethe.coordinator.job.DeletionJobService;
+import io.lethe.coordinator.job.Submission;
+import io.lethe.schemas.LetheCodec;
+import io.lethe.schemas.LetheTopics;
+import io.lethe.schemas.RequestTenantDeletion;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+import org.springframework.kafka.annotation.KafkaListener;
+
+/**
+ * Takes {@code RequestTenantDeletion} commands from upstream systems: the same meaning as the REST POST. A command
+ * that is refused (malformed, no participant registered) goes to the dead-letter topic with the reason, so it is never
+ * lost and can be replayed.
+ */
+public class DeletionCommandListener {
+
+    private static final Logger log = LoggerFactory.getLogger(DeletionCommandListener.class);
+
+    private final DeletionJobService jobs;
+    private final LetheCodec codec;
+
+    public DeletionCommandListener(DeletionJobService jobs, LetheCodec codec) {
+        this.jobs = jobs;
+        this.codec = codec;
+    }
+
+    @KafkaListener(id = "lethe-coordinator-commands", topics = LetheTopics.DELETION_COMMANDS)
+    public void onCommand(ConsumerRecord<String, byte[]> record) {
+        var command = (RequestTenantDeletion) codec.decode(record.value(), RequestTenantDeletion.class);
+        try (var tenant = MDC.putCloseable("tenantId", command.getTenantId())) {
+            Submission submission = jobs.submit(AvroJobMapper.request(command));
+            log.info(
+                    "command {} from {} (partition {} offset {}): {} job {}",
+                    command.getRequestId(),
+                    command.getRequestedBy(),
+                    record.partition(),
+                    record.offset(),
+                    submission.created() ? "started" : "already handled by",
+                    submission.job().id());
+        }
+    }
+}

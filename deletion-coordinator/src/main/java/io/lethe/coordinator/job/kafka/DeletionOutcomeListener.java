@@ -1,0 +1,37 @@
+package io.lethe.coordinator.job.kafka;
+
+import io.lethe.coordinator.job.DeletionJobService;
+import io.lethe.coordinator.job.ParticipantOutcome;
+import io.lethe.schemas.LetheCodec;
+import io.lethe.schemas.LetheTopics;
+import io.lethe.schemas.ParticipantDeletionCompleted;
+import io.lethe.schemas.ParticipantDeletionFailed;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.slf4j.MDC;
+import org.springframework.kafka.annotation.KafkaListener;
+
+/**
+ * Folds participants' outcomes into their jobs. The record's offset is committed only after the job's new state is
+ * stored and published (record acknowledgement), so a crash replays the outcome, which the job then treats as a
+ * duplicate.
+ */
+public class DeletionOutcomeListener {
+
+    private final DeletionJobService jobs;
+    private final LetheCodec codec;
+
+    public DeletionOutcomeListener(DeletionJobService jobs, LetheCodec codec) {
+        this.jobs = jobs;
+        this.codec = codec;
+    }
+
+    @KafkaListener(id = "lethe-coordinator-outcomes", topics = LetheTopics.DELETION_OUTCOMES)
+    public void onOutcome(ConsumerRecord<String, byte[]> record) {
+        ParticipantOutcome outcome = AvroJobMapper.outcome(codec.decode(
+                record.value(), ParticipantDeletionCompleted.class, ParticipantDeletionFailed.class));
+        try (var job = MDC.putCloseable("jobId", outcome.jobId().toString());
+                var participant = MDC.putCloseable("participant", outcome.participant())) {
+            jobs.record(outcome);
+        }
+    }
+}

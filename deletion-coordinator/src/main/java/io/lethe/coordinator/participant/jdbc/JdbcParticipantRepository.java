@@ -1,0 +1,72 @@
+package io.lethe.coordinator.participant.jdbc;
+
+import io.lethe.coordinator.participant.Participant;
+import io.lethe.coordinator.participant.ParticipantRepository;
+import java.sql.Array;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.Arrays;
+import java.util.List;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+/** Participants in PostgreSQL. */
+public class JdbcParticipantRepository implements ParticipantRepository {
+
+    private final JdbcClient jdbc;
+
+    public JdbcParticipantRepository(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    @Override
+    public void register(Participant registration) {
+        jdbc.sql("insert into participant (name, tables, version, registered_at) values (?, ?, ?, ?)"
+                        + " on conflict (name) do update set tables = excluded.tables, version = excluded.version,"
+                        + " registered_at = greatest(participant.registered_at, excluded.registered_at),"
+                        + " retired_at = case when participant.retired_at < excluded.registered_at then null"
+                        + " else participant.retired_at end")
+                .params(
+                        registration.name(),
+                        registration.tables().toArray(String[]::new),
+                        registration.version(),
+                        timestamp(registration.registeredAt()))
+                .update();
+    }
+
+    @Override
+    public boolean retire(String name, Instant at) {
+        return jdbc.sql("update participant set retired_at = ? where name = ?")
+                        .params(timestamp(at), name)
+                        .update()
+                > 0;
+    }
+
+    @Override
+    public List<Participant> findAll() {
+        return jdbc.sql("select name, tables, version, registered_at, retired_at from participant order by name")
+                .query(JdbcParticipantRepository::participant)
+                .list();
+    }
+
+    private static Participant participant(ResultSet rs, int rowNum) throws SQLException {
+        Array tables = rs.getArray("tables");
+        return new Participant(
+                rs.getString("name"),
+                Arrays.asList((String[]) tables.getArray()),
+                rs.getString("version"),
+                instant(rs, "registered_at"),
+                instant(rs, "retired_at"));
+    }
+
+    private static OffsetDateTime timestamp(Instant instant) {
+        return OffsetDateTime.ofInstant(instant, ZoneOffset.UTC);
+    }
+
+    private static Instant instant(ResultSet rs, String column) throws SQLException {
+        OffsetDateTime value = rs.getObject(column, OffsetDateTime.class);
+        return value == null ? null : value.toInstant();
+    }
+}

@@ -1,0 +1,2 @@
+/** PostgreSQL storage of registered participants. */
+package io.lethe.coordinator.participant.jdbc;

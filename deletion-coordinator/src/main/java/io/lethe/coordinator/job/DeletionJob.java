@@ -137,7 +137,8 @@ public record DeletionJob(
             return new ParticipantProgress(
                     failed.participant(), ParticipantState.FAILED, List.of(), failed.error(), failed.at());
         }
-        throw new IllegalArgumentException("unknown outcome type " + outcome.getClass().getName());
+        throw new IllegalArgumentException(
+                "unknown outcome type " + outcome.getClass().getName());
     }
 
     private DeletionJob withParticipants(List<ParticipantProgress> next, Instant now) {

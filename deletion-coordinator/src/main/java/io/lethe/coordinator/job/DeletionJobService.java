@@ -25,7 +25,10 @@ public class DeletionJobService {
     private final Clock clock;
 
     public DeletionJobService(
-            DeletionJobRepository jobs, DeletionJobPublisher publisher, ParticipantDirectory participants, Clock clock) {
+            DeletionJobRepository jobs,
+            DeletionJobPublisher publisher,
+            ParticipantDirectory participants,
+            Clock clock) {
         this.jobs = jobs;
         this.publisher = publisher;
         this.participants = participants;
@@ -45,12 +48,15 @@ public class DeletionJobService {
         if (existing.isPresent()) {
             return new Submission(existing.get(), false);
         }
-        DeletionJob job = DeletionJob.start(
-                DeletionJobId.random(), request, participants.activeParticipantNames(), now());
+        DeletionJob job =
+                DeletionJob.start(DeletionJobId.random(), request, participants.activeParticipantNames(), now());
         if (!jobs.insertIfAbsent(job)) {
             // Another request for the tenant (or with the same requestId) committed between the look-up and the insert.
-            return new Submission(existingJobFor(request).orElseThrow(() -> new IllegalStateException(
-                    "job for request %s was neither stored nor found".formatted(request.requestId()))), false);
+            return new Submission(
+                    existingJobFor(request)
+                            .orElseThrow(() -> new IllegalStateException(
+                                    "job for request %s was neither stored nor found".formatted(request.requestId()))),
+                    false);
         }
         publisher.publishRequested(job);
         publisher.publishStatus(job);
@@ -109,27 +115,30 @@ public class DeletionJobService {
     private void logTransition(ParticipantOutcome outcome, DeletionJob before, Transition transition) {
         DeletionJob after = transition.job();
         switch (transition.effect()) {
-            case APPLIED -> log.info(
-                    "job {} tenant {}: participant {} {}, job {} ({} rows deleted so far)",
-                    after.id(),
-                    after.tenantId(),
-                    outcome.participant(),
-                    outcome instanceof ParticipantOutcome.Completed ? "completed" : "failed",
-                    after.state(),
-                    after.totalRowsDeleted());
-            case DUPLICATE -> log.info(
-                    "job {}: duplicate outcome of participant {} ignored", before.id(), outcome.participant());
-            case STALE_ATTEMPT -> log.info(
-                    "job {}: outcome of participant {} for attempt {} ignored, job is at attempt {}",
-                    before.id(),
-                    outcome.participant(),
-                    outcome.attempt(),
-                    before.attempt());
-            case UNKNOWN_PARTICIPANT -> log.warn(
-                    "job {}: outcome of participant {} ignored, the job expects only {}",
-                    before.id(),
-                    outcome.participant(),
-                    before.participantNames());
+            case APPLIED ->
+                log.info(
+                        "job {} tenant {}: participant {} {}, job {} ({} rows deleted so far)",
+                        after.id(),
+                        after.tenantId(),
+                        outcome.participant(),
+                        outcome instanceof ParticipantOutcome.Completed ? "completed" : "failed",
+                        after.state(),
+                        after.totalRowsDeleted());
+            case DUPLICATE ->
+                log.info("job {}: duplicate outcome of participant {} ignored", before.id(), outcome.participant());
+            case STALE_ATTEMPT ->
+                log.info(
+                        "job {}: outcome of participant {} for attempt {} ignored, job is at attempt {}",
+                        before.id(),
+                        outcome.participant(),
+                        outcome.attempt(),
+                        before.attempt());
+            case UNKNOWN_PARTICIPANT ->
+                log.warn(
+                        "job {}: outcome of participant {} ignored, the job expects only {}",
+                        before.id(),
+                        outcome.participant(),
+                        before.participantNames());
         }
     }
 

@@ -6,7 +6,8 @@ public final class NoParticipantsRegisteredException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
     NoParticipantsRegisteredException(String tenantId) {
-        super("cannot delete tenant %s: no participant service is registered (or all were retired); start the participant services first"
-                .formatted(tenantId));
+        super(
+                "cannot delete tenant %s: no participant service is registered (or all were retired); start the participant services first"
+                        .formatted(tenantId));
     }
 }

@@ -75,7 +75,8 @@ class ApiProblemHandler extends ResponseEntityExceptionHandler {
             String field = jackson.getPath().isEmpty() ? null : jackson.getPathReference();
             String detail = "malformed JSON" + (field == null ? "" : " at " + fieldPath(jackson)) + ": "
                     + jackson.getOriginalMessage();
-            problem = field == null ? problem(HttpStatus.BAD_REQUEST, "Malformed request", detail)
+            problem = field == null
+                    ? problem(HttpStatus.BAD_REQUEST, "Malformed request", detail)
                     : fieldProblem(fieldPath(jackson), detail);
         } else {
             problem = problem(HttpStatus.BAD_REQUEST, "Malformed request", "the request body is missing or unreadable");

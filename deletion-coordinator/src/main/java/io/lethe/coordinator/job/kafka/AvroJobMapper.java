@@ -35,7 +35,9 @@ final class AvroJobMapper {
                     DeletionJobId.parse(completed.getJobId()),
                     completed.getParticipant(),
                     completed.getAttempt(),
-                    completed.getTables().stream().map(AvroJobMapper::tableCount).toList(),
+                    completed.getTables().stream()
+                            .map(AvroJobMapper::tableCount)
+                            .toList(),
                     completed.getRowsRemaining(),
                     completed.getFinishedAt());
         }
@@ -48,7 +50,8 @@ final class AvroJobMapper {
                             failed.getErrorCode(), failed.getMessage(), failed.getTable(), failed.getRetryable()),
                     failed.getAt());
         }
-        throw new IllegalArgumentException("not an outcome: " + message.getClass().getName());
+        throw new IllegalArgumentException(
+                "not an outcome: " + message.getClass().getName());
     }
 
     static TenantDeletionRequested requested(DeletionJob job) {

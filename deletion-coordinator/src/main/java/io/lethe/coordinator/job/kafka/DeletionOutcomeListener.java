@@ -27,8 +27,8 @@ public class DeletionOutcomeListener {
 
     @KafkaListener(id = "lethe-coordinator-outcomes", topics = LetheTopics.DELETION_OUTCOMES)
     public void onOutcome(ConsumerRecord<String, byte[]> record) {
-        ParticipantOutcome outcome = AvroJobMapper.outcome(codec.decode(
-                record.value(), ParticipantDeletionCompleted.class, ParticipantDeletionFailed.class));
+        ParticipantOutcome outcome = AvroJobMapper.outcome(
+                codec.decode(record.value(), ParticipantDeletionCompleted.class, ParticipantDeletionFailed.class));
         try (var job = MDC.putCloseable("jobId", outcome.jobId().toString());
                 var participant = MDC.putCloseable("participant", outcome.participant())) {
             jobs.record(outcome);

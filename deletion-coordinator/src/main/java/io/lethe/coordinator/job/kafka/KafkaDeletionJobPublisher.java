@@ -50,7 +50,8 @@ public class KafkaDeletionJobPublisher implements DeletionJobPublisher {
         }
     }
 
-    private static PublicationFailedException failure(String topic, SpecificRecord event, DeletionJob job, Exception e) {
+    private static PublicationFailedException failure(
+            String topic, SpecificRecord event, DeletionJob job, Exception e) {
         return new PublicationFailedException(
                 "job %s: %s was not acknowledged by topic %s: %s"
                         .formatted(job.id(), event.getClass().getSimpleName(), topic, e.getMessage()),

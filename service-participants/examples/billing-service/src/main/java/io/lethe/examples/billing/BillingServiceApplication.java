@@ -1,0 +1,18 @@
+package io.lethe.examples.billing;
+
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+
+/** An example Lethe participant: invoices with their lines, payments and credit notes in their own database. */
+@SpringBootApplication
+public class BillingServiceApplication {
+
+    public static void main(String[] args) {
+        // billing-service.yml rather than application.yml: the local stack runs the three example services in one
+        // JVM on one classpath, where each would read whichever application.yml comes first. Set here, not on the
+        // command line, so the service starts the same way standalone and in the stack.
+        new SpringApplicationBuilder(BillingServiceApplication.class)
+                .properties("spring.config.name=billing-service")
+                .run(args);
+    }
+}

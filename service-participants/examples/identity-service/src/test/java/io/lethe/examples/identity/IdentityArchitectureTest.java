@@ -1,0 +1,28 @@
+package io.lethe.examples.identity;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+
+import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.junit.AnalyzeClasses;
+import com.tngtech.archunit.junit.ArchTest;
+import com.tngtech.archunit.lang.ArchRule;
+
+@AnalyzeClasses(packages = "io.lethe.examples.identity", importOptions = ImportOption.DoNotIncludeTests.class)
+class IdentityArchitectureTest {
+
+    @ArchTest
+    static final ArchRule demoDataNeedsNoSpring = noClasses()
+            .that()
+            .haveSimpleNameEndingWith("DemoData")
+            .should()
+            .dependOnClassesThat()
+            .resideInAPackage("org.springframework..")
+            .because("the local stack and load tests seed databases with plain JDBC, without an application context");
+
+    @ArchTest
+    static final ArchRule usesTheStarterOnlyThroughConfiguration = noClasses()
+            .should()
+            .dependOnClassesThat()
+            .resideInAPackage("io.lethe.participant..")
+            .because("the starter configures itself from lethe.participant.*: a participant needs no code");
+}

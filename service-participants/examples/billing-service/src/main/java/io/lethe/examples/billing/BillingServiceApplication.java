@@ -8,11 +8,15 @@ import org.springframework.boot.builder.SpringApplicationBuilder;
 public class BillingServiceApplication {
 
     public static void main(String[] args) {
+        builder().run(args);
+    }
+
+    /** The application with its own configuration file, as standalone and in the local stack. */
+    public static SpringApplicationBuilder builder() {
         // billing-service.yml rather than application.yml: the local stack runs the three example services in one
         // JVM on one classpath, where each would read whichever application.yml comes first. Set here, not on the
         // command line, so the service starts the same way standalone and in the stack.
-        new SpringApplicationBuilder(BillingServiceApplication.class)
-                .properties("spring.config.name=billing-service")
-                .run(args);
+        return new SpringApplicationBuilder(BillingServiceApplication.class)
+                .properties("spring.config.name=billing-service");
     }
 }

@@ -1,0 +1,177 @@
+package io.lethe.localstack;
+
+import io.lethe.coordinator.CoordinatorApplication;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import javax.sql.DataSource;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
+
+/**
+ * Everything Lethe needs, in one JVM: a KRaft Kafka broker, one PostgreSQL server with a database per service, the
+ * coordinator and the example participants, each a Spring Boot application configured exactly as it would be alone
+ * (standard {@code spring.*} properties). Components can be stopped and started again to show what a restart does.
+ */
+public final class LocalStack implements AutoCloseable {
+
+    private static final String COORDINATOR_DATABASE = "coordinator";
+
+    private final EmbeddedKafkaKraftBroker broker;
+    private final EmbeddedPostgres postgres;
+    private final List<String> extraArguments;
+    private final Map<ParticipantService, ConfigurableApplicationContext> participants =
+            new EnumMap<>(ParticipantService.class);
+    private ConfigurableApplicationContext coordinator;
+
+    private LocalStack(EmbeddedKafkaKraftBroker broker, EmbeddedPostgres postgres, List<String> extraArguments) {
+        this.broker = broker;
+        this.postgres = postgres;
+        this.extraArguments = List.copyOf(extraArguments);
+    }
+
+    /**
+     * Starts the broker, the database server, the coordinator and every participant.
+     *
+     * @param extraArguments Spring properties for every application, e.g. {@code --logging.level.root=WARN}
+     */
+    public static LocalStack start(List<String> extraArguments) {
+        EmbeddedKafkaKraftBroker broker = new EmbeddedKafkaKraftBroker(1, 1);
+        broker.brokerProperty("group.initial.rebalance.delay.ms", "0");
+        broker.afterPropertiesSet();
+        LocalStack stack = null;
+        try {
+            EmbeddedPostgres postgres = EmbeddedPostgres.builder().start();
+            stack = new LocalStack(broker, postgres, extraArguments);
+            stack.createDatabases();
+            stack.startCoordinator();
+            for (ParticipantService service : ParticipantService.values()) {
+                stack.startParticipant(service);
+            }
+            return stack;
+        } catch (IOException e) {
+            broker.destroy();
+            throw new UncheckedIOException("cannot start embedded PostgreSQL", e);
+        } catch (RuntimeException e) {
+            if (stack != null) {
+                stack.close();
+            } else {
+                broker.destroy();
+            }
+            throw e;
+        }
+    }
+
+    private void createDatabases() {
+        try (Connection connection = postgres.getPostgresDatabase().getConnection();
+                Statement statement = connection.createStatement()) {
+            statement.execute("create database " + COORDINATOR_DATABASE);
+            for (ParticipantService service : ParticipantService.values()) {
+                statement.execute("create database " + service.database());
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot create the services' databases: " + e.getMessage(), e);
+        }
+    }
+
+    /** Starts (or starts again) the coordinator. */
+    public void startCoordinator() {
+        if (coordinator != null) {
+            throw new IllegalStateException("the coordinator is already running");
+        }
+        coordinator = run(CoordinatorApplication.builder(), COORDINATOR_DATABASE);
+    }
+
+    /** Stops the coordinator as a shutdown would. */
+    public void stopCoordinator() {
+        if (coordinator != null) {
+            coordinator.close();
+            coordinator = null;
+        }
+    }
+
+    /** Starts (or starts again) one participant service. */
+    public void startParticipant(ParticipantService service) {
+        if (participants.containsKey(service)) {
+            throw new IllegalStateException(service.participantName() + " is already running");
+        }
+        participants.put(service, run(service.application(), service.database()));
+    }
+
+    /** Stops one participant service as a shutdown would. */
+    public void stopParticipant(ParticipantService service) {
+        ConfigurableApplicationContext context = participants.remove(service);
+        if (context != null) {
+            context.close();
+        }
+    }
+
+    private ConfigurableApplicationContext run(SpringApplicationBuilder application, String database) {
+        List<String> arguments = new ArrayList<>(List.of(
+                "--server.port=0",
+                "--spring.datasource.url=" + jdbcUrl(database),
+                "--spring.datasource.username=postgres",
+                "--spring.kafka.bootstrap-servers=" + bootstrapServers(),
+                "--spring.main.banner-mode=off"));
+        arguments.addAll(extraArguments);
+        return application.run(arguments.toArray(String[]::new));
+    }
+
+    public boolean isRunning(ParticipantService service) {
+        return participants.containsKey(service);
+    }
+
+    public String bootstrapServers() {
+        return broker.getBrokersAsString();
+    }
+
+    /** The coordinator's REST base URL, e.g. {@code http://localhost:43123}. */
+    public String coordinatorUrl() {
+        return "http://localhost:" + port(coordinator);
+    }
+
+    /** A participant's HTTP base URL (its plan is at {@code /lethe/plan}). */
+    public String participantUrl(ParticipantService service) {
+        return "http://localhost:" + port(participants.get(service));
+    }
+
+    public String jdbcUrl(String database) {
+        return postgres.getJdbcUrl("postgres", database);
+    }
+
+    public String coordinatorJdbcUrl() {
+        return jdbcUrl(COORDINATOR_DATABASE);
+    }
+
+    public DataSource dataSource(ParticipantService service) {
+        return postgres.getDatabase("postgres", service.database());
+    }
+
+    private static String port(ConfigurableApplicationContext context) {
+        if (context == null) {
+            throw new IllegalStateException("that component is not running");
+        }
+        return context.getEnvironment().getProperty("local.server.port");
+    }
+
+    @Override
+    public void close() {
+        participants.keySet().stream().toList().forEach(this::stopParticipant);
+        stopCoordinator();
+        try {
+            postgres.close();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot stop embedded PostgreSQL", e);
+        } finally {
+            broker.destroy();
+        }
+    }
+}

@@ -1,0 +1,286 @@
+package io.lethe.localstack;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.lethe.schemas.LetheCodec;
+import io.lethe.schemas.LetheTopics;
+import io.lethe.schemas.TenantDeletionRequested;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The whole saga on a real broker and real PostgreSQL: the coordinator and the three example participants, as the
+ * local stack runs them.
+ */
+class FullSagaIT {
+
+    private static final Duration TIMEOUT = Duration.ofSeconds(60);
+    private static final int SCALE = 40;
+
+    private static LocalStack stack;
+    private static CoordinatorClient coordinator;
+    private static final LetheCodec codec = new LetheCodec();
+
+    @BeforeAll
+    static void startStack() {
+        stack = LocalStack.start(List.of("--logging.level.root=WARN"));
+        coordinator = new CoordinatorClient(stack.coordinatorUrl());
+    }
+
+    @AfterAll
+    static void stopStack() {
+        if (stack != null) {
+            stack.close();
+        }
+    }
+
+    @Test
+    void theDemoDeletesATenantEverywhereAndProvesIt() {
+        var output = new ByteArrayOutputStream();
+        var demo = new TenantDeletionDemo(stack, new PrintStream(output, true, StandardCharsets.UTF_8));
+
+        TenantDeletionDemo.Result result = demo.run("demo-tenant", SCALE, TIMEOUT);
+
+        assertThat(result.problems()).isEmpty();
+        assertThat(result.state()).isEqualTo("COMPLETED");
+        assertThat(result.rowsDeleted()).isPositive();
+        assertThat(output.toString(StandardCharsets.UTF_8))
+                .contains("COMPLETED", "public.order_lines", "public.sessions");
+    }
+
+    @Test
+    void aFailingParticipantFailsTheJobNamingItAndTheTable() throws SQLException {
+        String tenant = "failing-tenant";
+        seed(tenant);
+        execute(
+                ParticipantService.BILLING,
+                """
+                create function refuse_delete() returns trigger language plpgsql as $$
+                begin raise exception 'payments are locked for audit'; end $$;
+                create trigger refuse_payment_delete before delete on payments for each row execute function refuse_delete();
+                """);
+        try {
+            String jobId = requestDeletion(tenant);
+            JsonNode job = awaitFinished(jobId);
+
+            assertThat(job.path("state").asString()).isEqualTo("FAILED");
+            JsonNode billing = participant(job, "billing-service");
+            assertThat(billing.path("state").asString()).isEqualTo("FAILED");
+            assertThat(billing.path("error").path("table").asString()).isEqualTo("public.payments");
+            assertThat(billing.path("error").path("message").asString()).contains("public.payments");
+            await().atMost(TIMEOUT).untilAsserted(() -> assertThat(participant(coordinator.job(jobId), "orders-service")
+                            .path("state")
+                            .asString())
+                    .isEqualTo("COMPLETED"));
+            assertThat(rowsOf(ParticipantService.BILLING, "payments", tenant)).isPositive();
+            assertThat(rowsOf(ParticipantService.BILLING, "invoices", tenant)).isPositive();
+        } finally {
+            execute(ParticipantService.BILLING, "drop trigger refuse_payment_delete on payments");
+        }
+    }
+
+    @Test
+    void aRedeliveredRequestDeletesNothingAndIsNotCountedTwice() {
+        String tenant = "redelivered-tenant";
+        seed(tenant);
+        String jobId = requestDeletion(tenant);
+        JsonNode first = awaitFinished(jobId);
+        assertThat(first.path("state").asString()).isEqualTo("COMPLETED");
+        // The tenant gets a new row after the deletion; a redelivery must not touch it.
+        execute(
+                ParticipantService.BILLING,
+                "insert into invoices (tenant_id, number, issued_at, total)" + " values ('" + tenant
+                        + "', 'LATE-1', now(), 1)");
+        int outcomesBefore =
+                recordsWithKey(LetheTopics.DELETION_OUTCOMES, jobId).size();
+
+        ConsumerRecord<String, byte[]> request = recordsWithKey(LetheTopics.DELETION_REQUESTS, tenant).stream()
+                .filter(r -> ((TenantDeletionRequested) codec.decode(r.value()))
+                        .getJobId()
+                        .equals(jobId))
+                .findFirst()
+                .orElseThrow();
+        produce(LetheTopics.DELETION_REQUESTS, tenant, request.value());
+
+        await().atMost(TIMEOUT)
+                .until(() ->
+                        recordsWithKey(LetheTopics.DELETION_OUTCOMES, jobId).size()
+                                >= outcomesBefore + ParticipantService.values().length);
+        JsonNode after = coordinator.job(jobId);
+        assertThat(after.path("totalRowsDeleted").asLong())
+                .isEqualTo(first.path("totalRowsDeleted").asLong());
+        assertThat(after.path("updatedAt").asString())
+                .isEqualTo(first.path("updatedAt").asString());
+        assertThat(rowsOf(ParticipantService.BILLING, "invoices", tenant)).isEqualTo(1);
+    }
+
+    @Test
+    void garbageOnTheRequestsTopicGoesToItsDeadLetterTopicAndParticipantsGoOn() {
+        produce(LetheTopics.DELETION_REQUESTS, "garbage-key", "not avro".getBytes(StandardCharsets.UTF_8));
+
+        await().atMost(TIMEOUT).untilAsserted(() -> assertThat(
+                        recordsWithKey(LetheTopics.deadLetterTopicOf(LetheTopics.DELETION_REQUESTS), "garbage-key"))
+                .extracting(r ->
+                        new String(r.headers().lastHeader("lethe-participant").value(), StandardCharsets.UTF_8))
+                .containsExactlyInAnyOrder("orders-service", "billing-service", "identity-service"));
+
+        String tenant = "after-garbage-tenant";
+        seed(tenant);
+        assertThat(awaitFinished(requestDeletion(tenant)).path("state").asString())
+                .isEqualTo("COMPLETED");
+    }
+
+    @Test
+    void aJobSurvivesACoordinatorRestartWhileAParticipantIsDown() {
+        String tenant = "restart-tenant";
+        seed(tenant);
+        long seededUsers = rowsOf(ParticipantService.IDENTITY, "users", tenant);
+        stack.stopParticipant(ParticipantService.IDENTITY);
+        try {
+            String jobId = requestDeletion(tenant);
+            await().atMost(TIMEOUT).untilAsserted(() -> {
+                JsonNode job = coordinator.job(jobId);
+                assertThat(participant(job, "orders-service").path("state").asString())
+                        .isEqualTo("COMPLETED");
+                assertThat(participant(job, "billing-service").path("state").asString())
+                        .isEqualTo("COMPLETED");
+            });
+            assertThat(coordinator.job(jobId).path("state").asString()).isEqualTo("RUNNING");
+
+            stack.stopCoordinator();
+            stack.startCoordinator();
+            coordinator = new CoordinatorClient(stack.coordinatorUrl());
+            stack.startParticipant(ParticipantService.IDENTITY);
+
+            JsonNode job = awaitFinished(jobId);
+            assertThat(job.path("state").asString()).isEqualTo("COMPLETED");
+            JsonNode identity = participant(job, "identity-service");
+            assertThat(tableCount(identity, "public.users")).isEqualTo(seededUsers);
+            assertThat(rowsOf(ParticipantService.IDENTITY, "users", tenant)).isZero();
+        } finally {
+            if (!stack.isRunning(ParticipantService.IDENTITY)) {
+                stack.startParticipant(ParticipantService.IDENTITY);
+            }
+        }
+    }
+
+    private static void seed(String tenant) {
+        for (ParticipantService service : ParticipantService.values()) {
+            service.seed(stack.dataSource(service), tenant, SCALE);
+        }
+    }
+
+    private static String requestDeletion(String tenant) {
+        await().atMost(TIMEOUT).until(() -> coordinator.participants().size() == 3);
+        CoordinatorClient.Response response = coordinator.requestDeletion(tenant, "full-saga-it", "test");
+        assertThat(response.status()).as("%s", response.body()).isEqualTo(202);
+        return response.body().path("jobId").asString();
+    }
+
+    private static JsonNode awaitFinished(String jobId) {
+        return await().atMost(TIMEOUT).until(() -> coordinator.job(jobId), job -> !job.path("state")
+                .asString()
+                .equals("RUNNING"));
+    }
+
+    private static JsonNode participant(JsonNode job, String name) {
+        for (JsonNode participant : job.path("participants")) {
+            if (participant.path("name").asString().equals(name)) {
+                return participant;
+            }
+        }
+        throw new AssertionError("job has no participant " + name + ": " + job);
+    }
+
+    private static long tableCount(JsonNode participant, String table) {
+        for (JsonNode t : participant.path("tables")) {
+            if (t.path("table").asString().equals(table)) {
+                return t.path("rowsDeleted").asLong();
+            }
+        }
+        throw new AssertionError("no table " + table + " in " + participant);
+    }
+
+    private static long rowsOf(ParticipantService service, String table, String tenant) {
+        try (Connection connection = stack.dataSource(service).getConnection();
+                var statement = connection.prepareStatement("select count(*) from " + table + " where tenant_id = ?")) {
+            statement.setString(1, tenant);
+            try (var rs = statement.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void execute(ParticipantService service, String sql) {
+        try (Connection connection = stack.dataSource(service).getConnection();
+                Statement statement = connection.createStatement()) {
+            statement.execute(sql);
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void produce(String topic, String key, byte[] value) {
+        try (var producer = new KafkaProducer<>(
+                Map.<String, Object>of("bootstrap.servers", stack.bootstrapServers()),
+                new StringSerializer(),
+                new ByteArraySerializer())) {
+            producer.send(new ProducerRecord<>(topic, key, value)).get();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static List<ConsumerRecord<String, byte[]>> recordsWithKey(String topic, String key) {
+        try (var consumer = new KafkaConsumer<>(
+                Map.<String, Object>of(
+                        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                        stack.bootstrapServers(),
+                        ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
+                        false),
+                new StringDeserializer(),
+                new ByteArrayDeserializer())) {
+            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
+                    .map(p -> new TopicPartition(topic, p.partition()))
+                    .toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+            List<ConsumerRecord<String, byte[]>> found = new ArrayList<>();
+            while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
+                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+                    if (key.equals(record.key())) {
+                        found.add(record);
+                    }
+                }
+            }
+            return found;
+        }
+    }
+}

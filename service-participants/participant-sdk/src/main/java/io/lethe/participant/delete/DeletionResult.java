@@ -1,0 +1,96 @@
+package io.lethe.participant.delete;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The outcome of {@link TenantDeleter#delete(DeletionTask)}: {@link Completed} or {@link Failed}, never an exception.
+ */
+public sealed interface DeletionResult permits DeletionResult.Completed, DeletionResult.Failed {
+
+    /** {@return the job id of the task} */
+    String jobId();
+
+    /** {@return the tenant id of the task} */
+    String tenantId();
+
+    /** {@return the attempt of the task (for a replay, the attempt that did the work)} */
+    int attempt();
+
+    /**
+     * The tenant's rows are gone and the ledger says so.
+     *
+     * @param jobId the job id
+     * @param tenantId the tenant id
+     * @param attempt the attempt that deleted the rows
+     * @param tables one result per planned table, in deletion order
+     * @param rowsRemaining the tenant's rows left over all tables (0)
+     * @param startedAt when the deleting attempt started
+     * @param finishedAt when it finished
+     * @param replayed {@code true} if this attempt found the job in the ledger and deleted nothing
+     */
+    record Completed(
+            String jobId,
+            String tenantId,
+            int attempt,
+            List<TableResult> tables,
+            long rowsRemaining,
+            Instant startedAt,
+            Instant finishedAt,
+            boolean replayed)
+            implements DeletionResult {
+
+        public Completed {
+            Objects.requireNonNull(jobId, "jobId");
+            Objects.requireNonNull(tenantId, "tenantId");
+            tables = List.copyOf(tables);
+            Objects.requireNonNull(startedAt, "startedAt");
+            Objects.requireNonNull(finishedAt, "finishedAt");
+        }
+
+        /** {@return the rows deleted over all tables} */
+        public long rowsDeleted() {
+            return tables.stream().mapToLong(TableResult::rowsDeleted).sum();
+        }
+    }
+
+    /**
+     * Nothing was deleted (the transaction was rolled back).
+     *
+     * @param jobId the job id
+     * @param tenantId the tenant id
+     * @param attempt the attempt
+     * @param errorCode {@link #SQL_ERROR}, {@link #VERIFICATION_FAILED} or {@link #INVALID_TENANT_ID}
+     * @param message what happened, with job, tenant and table; never row contents
+     * @param table the qualified name of the table being processed, or {@code null} if none
+     * @param retryable whether trying again may succeed (lost connection, deadlock, lock timeout...)
+     * @param at when the failure was detected
+     */
+    record Failed(
+            String jobId,
+            String tenantId,
+            int attempt,
+            String errorCode,
+            String message,
+            String table,
+            boolean retryable,
+            Instant at)
+            implements DeletionResult {
+
+        /** A statement failed; the message carries the SQLState. */
+        public static final String SQL_ERROR = "SQL_ERROR";
+        /** Rows of the tenant were still there after the deletes. */
+        public static final String VERIFICATION_FAILED = "VERIFICATION_FAILED";
+        /** The tenant id cannot be converted to a tenant column's type. */
+        public static final String INVALID_TENANT_ID = "INVALID_TENANT_ID";
+
+        public Failed {
+            Objects.requireNonNull(jobId, "jobId");
+            Objects.requireNonNull(tenantId, "tenantId");
+            Objects.requireNonNull(errorCode, "errorCode");
+            Objects.requireNonNull(message, "message");
+            Objects.requireNonNull(at, "at");
+        }
+    }
+}

@@ -1,0 +1,110 @@
+package io.lethe.participant.delete;
+
+import io.lethe.participant.plan.DeletionPlan;
+import io.lethe.participant.plan.NullOut;
+import io.lethe.participant.plan.PlannedTable;
+import io.lethe.participant.plan.TableName;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The plan's statements for one tenant on one connection, inside the caller's transaction. Remembers the table being
+ * processed so that a failure can name it. Every statement is set-based: no row is loaded into the JVM.
+ */
+final class DeletionTransaction {
+
+    private final Connection connection;
+    private final DeletionPlan plan;
+    private final DeletionStatements statements;
+    private final Map<TenantIdType, Object> tenantIds;
+    private TableName current;
+
+    DeletionTransaction(Connection connection, DeletionPlan plan, Map<TenantIdType, Object> tenantIds)
+            throws SQLException {
+        this.connection = connection;
+        this.plan = plan;
+        this.statements = new DeletionStatements(plan, connection.getMetaData().getIdentifierQuoteString());
+        this.tenantIds = tenantIds;
+    }
+
+    /** {@return the table whose statement is running or failed; {@code null} between steps} */
+    TableName currentTable() {
+        return current;
+    }
+
+    /** Detaches the tenant's rows from the foreign keys that close cycles, before anything is deleted. */
+    void nullOut() throws SQLException {
+        for (NullOut nullOut : plan.nullOuts()) {
+            current = nullOut.table();
+            update(statements.nullOut(nullOut));
+        }
+        current = null;
+    }
+
+    /** {@return one result per planned table, children first, with {@code rowsRemaining} 0 (verified later)} */
+    List<TableResult> delete() throws SQLException {
+        List<TableResult> results = new ArrayList<>();
+        for (PlannedTable table : plan.tables()) {
+            current = table.table();
+            results.add(new TableResult(current.qualified(), update(statements.delete(table)), 0));
+        }
+        current = null;
+        return results;
+    }
+
+    /**
+     * Counts the tenant's rows left in each OWNED table. DEPENDENT tables are not counted: their predicate selects
+     * rows through parents that are deleted by now, so a count would always be 0. Their verification is the foreign
+     * key itself: a remaining row would have made its parent's {@code DELETE} fail, which rolls everything back.
+     *
+     * @return the first table, in deletion order, that still has rows of the tenant, with their count
+     */
+    Optional<TableResult> firstTableWithRemainingRows() throws SQLException {
+        for (PlannedTable table : plan.tables()) {
+            if (table.kind() == PlannedTable.Kind.OWNED) {
+                current = table.table();
+                long remaining = count(statements.count(table));
+                if (remaining > 0) {
+                    return Optional.of(new TableResult(current.qualified(), 0, remaining));
+                }
+            }
+        }
+        current = null;
+        return Optional.empty();
+    }
+
+    private long update(SqlFragment sql) throws SQLException {
+        try (PreparedStatement statement = prepare(sql)) {
+            return statement.executeLargeUpdate();
+        }
+    }
+
+    private long count(SqlFragment sql) throws SQLException {
+        try (PreparedStatement statement = prepare(sql);
+                ResultSet rows = statement.executeQuery()) {
+            rows.next();
+            return rows.getLong(1);
+        }
+    }
+
+    /** Binds the tenant id, converted to each parameter's type, to every {@code ?}. */
+    private PreparedStatement prepare(SqlFragment sql) throws SQLException {
+        PreparedStatement statement = connection.prepareStatement(sql.sql());
+        try {
+            for (int i = 0; i < sql.parameters().size(); i++) {
+                TenantIdType type = sql.parameters().get(i);
+                type.bind(statement, i + 1, tenantIds.get(type));
+            }
+            return statement;
+        } catch (SQLException e) {
+            statement.close();
+            throw e;
+        }
+    }
+}

@@ -1,0 +1,81 @@
+package io.lethe.participant.delete;
+
+import io.lethe.participant.plan.Column;
+import java.math.BigInteger;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.util.UUID;
+import java.util.regex.Pattern;
+
+/**
+ * The Java type a tenant id is bound as, from its tenant column's type. Binding the right type lets the database use
+ * the column's index and makes a malformed tenant id fail before any statement runs.
+ */
+enum TenantIdType {
+    /** {@code uuid}: bound as {@link UUID}. */
+    UUID,
+    /** Integer types: bound as {@link Long}. */
+    INTEGER,
+    /** Character types: bound as {@link String}. */
+    TEXT,
+    /** Anything else (numeric, citext, enums...): bound as an untyped string for the database to convert. */
+    OTHER;
+
+    // UUID.fromString accepts abbreviated forms such as "1-1-1-1-1"; a tenant id must be canonical.
+    private static final Pattern INTEGER_ID = Pattern.compile("[+-]?[0-9]{1,20}");
+    private static final Pattern CANONICAL_UUID =
+            Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
+
+    static TenantIdType of(Column column) {
+        if ("uuid".equalsIgnoreCase(column.typeName())) {
+            return UUID;
+        }
+        return switch (column.jdbcType()) {
+            case Types.TINYINT, Types.SMALLINT, Types.INTEGER, Types.BIGINT -> INTEGER;
+            case Types.CHAR, Types.VARCHAR, Types.LONGVARCHAR, Types.NCHAR, Types.NVARCHAR, Types.LONGNVARCHAR -> TEXT;
+            default -> OTHER;
+        };
+    }
+
+    /**
+     * @param tenantId the tenant id as received
+     * @return whether {@link #convert} accepts it
+     */
+    boolean accepts(String tenantId) {
+        return switch (this) {
+            case UUID -> CANONICAL_UUID.matcher(tenantId).matches();
+            case INTEGER -> INTEGER_ID.matcher(tenantId).matches() && fitsInLong(tenantId);
+            case TEXT, OTHER -> true;
+        };
+    }
+
+    /**
+     * @param tenantId a tenant id that this type {@link #accepts}
+     * @return the value to bind
+     */
+    Object convert(String tenantId) {
+        return switch (this) {
+            case UUID -> java.util.UUID.fromString(tenantId);
+            case INTEGER -> Long.valueOf(tenantId);
+            case TEXT, OTHER -> tenantId;
+        };
+    }
+
+    private static boolean fitsInLong(String digits) {
+        return new BigInteger(digits).bitLength() < Long.SIZE;
+    }
+
+    void bind(PreparedStatement statement, int index, Object value) throws SQLException {
+        switch (this) {
+            case UUID -> statement.setObject(index, value);
+            case INTEGER -> statement.setLong(index, (Long) value);
+            case TEXT -> statement.setString(index, (String) value);
+            case OTHER -> statement.setObject(index, value, Types.OTHER);
+        }
+    }
+
+    String displayName() {
+        return name().toLowerCase(java.util.Locale.ROOT);
+    }
+}

@@ -1,0 +1,136 @@
+package io.lethe.participant.plan;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What deleting one tenant means for a participant's database: the {@link NullOut}s to run first, then the tables to
+ * delete from, children before parents. Built once at start-up by {@link DeletionPlanner}; immutable and the same for
+ * every tenant.
+ */
+public final class DeletionPlan {
+
+    private final List<PlannedTable> tables;
+    private final List<NullOut> nullOuts;
+    private final List<SkippedTable> skippedTables;
+    private final Map<TableName, Column> tenantColumns;
+
+    DeletionPlan(
+            List<PlannedTable> tables,
+            List<NullOut> nullOuts,
+            List<SkippedTable> skippedTables,
+            Map<TableName, Column> tenantColumns) {
+        this.tables = List.copyOf(tables);
+        this.nullOuts = List.copyOf(nullOuts);
+        this.skippedTables = List.copyOf(skippedTables);
+        this.tenantColumns = Map.copyOf(tenantColumns);
+        for (PlannedTable table : this.tables) {
+            if (table.kind() == PlannedTable.Kind.OWNED && !this.tenantColumns.containsKey(table.table())) {
+                throw new IllegalArgumentException("owned table " + table.table() + " has no tenant column type");
+            }
+        }
+    }
+
+    /** {@return the tables to delete from, in deletion order: children before parents} */
+    public List<PlannedTable> tables() {
+        return tables;
+    }
+
+    /** {@return the foreign keys to set to {@code NULL} in the tenant's rows before any delete} */
+    public List<NullOut> nullOuts() {
+        return nullOuts;
+    }
+
+    /** {@return the qualified names of {@link #tables()}, in deletion order} */
+    public List<String> tableNames() {
+        return tables.stream().map(table -> table.table().qualified()).toList();
+    }
+
+    /** {@return the tables that the plan never touches, each with the reason, sorted by name} */
+    public List<SkippedTable> skippedTables() {
+        return skippedTables;
+    }
+
+    /** {@return the names of {@link #skippedTables()}, sorted} */
+    public List<TableName> skippedTableNames() {
+        return skippedTables.stream().map(SkippedTable::table).toList();
+    }
+
+    /** {@return whether there is nothing to delete} */
+    public boolean isEmpty() {
+        return tables.isEmpty();
+    }
+
+    /**
+     * @param table a table name
+     * @return the planned table
+     * @throws IllegalArgumentException if the table is not planned
+     */
+    public PlannedTable table(TableName table) {
+        return tables.stream()
+                .filter(planned -> planned.table().equals(table))
+                .findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("table " + table + " is not in the deletion plan"));
+    }
+
+    /**
+     * The tenant column of an {@link PlannedTable.Kind#OWNED} table, with its type: the executor binds the tenant id
+     * as that type.
+     *
+     * @param ownedTable an owned table of this plan
+     * @return its tenant column
+     * @throws IllegalArgumentException if the table is not an owned table of this plan
+     */
+    public Column tenantColumn(TableName ownedTable) {
+        Column column = tenantColumns.get(ownedTable);
+        if (column == null) {
+            throw new IllegalArgumentException("table " + ownedTable + " is not an owned table of the deletion plan");
+        }
+        return column;
+    }
+
+    /**
+     * A multi-line, human-readable description for the start-up log and for operators: each step with its table, its
+     * kind and the foreign-key path or tenant column that selects the tenant's rows.
+     *
+     * @return the description
+     */
+    public String describe() {
+        StringBuilder text = new StringBuilder()
+                .append("Deletion plan: ")
+                .append(tables.size())
+                .append(" tables, ")
+                .append(nullOuts.size())
+                .append(" null-outs, ")
+                .append(skippedTables.size())
+                .append(" skipped\n");
+        if (!nullOuts.isEmpty()) {
+            text.append("  first, set to NULL in the tenant's rows:\n");
+            nullOuts.forEach(nullOut -> text.append("    - ")
+                    .append(nullOut.foreignKey().describe())
+                    .append('\n'));
+        }
+        text.append("  delete, children before parents:\n");
+        for (int i = 0; i < tables.size(); i++) {
+            text.append("    ")
+                    .append(i + 1)
+                    .append(". ")
+                    .append(tables.get(i).describe())
+                    .append('\n');
+        }
+        if (!skippedTables.isEmpty()) {
+            text.append("  never touched:\n");
+            skippedTables.forEach(skipped -> text.append("    - ")
+                    .append(skipped.table())
+                    .append(": ")
+                    .append(skipped.reason())
+                    .append('\n'));
+        }
+        return text.toString();
+    }
+
+    @Override
+    public String toString() {
+        return "DeletionPlan" + tableNames();
+    }
+}

@@ -1,0 +1,158 @@
+package io.lethe.participant.plan;
+
+import java.sql.Connection;
+import java.sql.DatabaseMetaData;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+
+/**
+ * Reads a {@link SchemaModel} from {@link DatabaseMetaData}: tables (including PostgreSQL's partitioned tables),
+ * columns, primary keys and foreign keys. The SDK's own tables ({@code lethe_*}) and Flyway's history table are left
+ * out. Reads metadata only, never rows.
+ */
+public final class JdbcSchemaReader {
+
+    private static final String[] TABLE_TYPES = {"TABLE", "PARTITIONED TABLE", "BASE TABLE"};
+
+    private JdbcSchemaReader() {}
+
+    /**
+     * @param connection an open connection; it is neither closed nor otherwise changed
+     * @param schemas the schemas to read; empty means the connection's current schema
+     * @return the model of those schemas
+     * @throws SchemaReadException if the metadata cannot be read
+     */
+    public static SchemaModel read(Connection connection, List<String> schemas) {
+        Objects.requireNonNull(connection, "connection");
+        try {
+            DatabaseMetaData metaData = connection.getMetaData();
+            SchemaModel.Builder model = SchemaModel.builder();
+            for (String schema : schemasToRead(connection, schemas)) {
+                for (Table table : tables(metaData, schema)) {
+                    model.table(table);
+                    foreignKeys(metaData, table.name()).forEach(model::foreignKey);
+                }
+            }
+            return model.build();
+        } catch (SQLException e) {
+            throw new SchemaReadException("cannot read the schema model of schemas " + schemas, e);
+        }
+    }
+
+    static boolean isIgnored(String tableName) {
+        return tableName.startsWith("lethe_") || tableName.equals("flyway_schema_history");
+    }
+
+    private static List<String> schemasToRead(Connection connection, List<String> schemas) throws SQLException {
+        if (schemas != null && !schemas.isEmpty()) {
+            return List.copyOf(schemas);
+        }
+        String current = connection.getSchema();
+        if (current == null) {
+            throw new SQLException("the connection has no current schema; configure the schemas explicitly");
+        }
+        return List.of(current);
+    }
+
+    private static List<Table> tables(DatabaseMetaData metaData, String schema) throws SQLException {
+        String schemaPattern = escapePattern(schema, metaData.getSearchStringEscape());
+        Map<String, List<Column>> columns = new TreeMap<>();
+        try (ResultSet rows = metaData.getTables(null, schemaPattern, "%", TABLE_TYPES)) {
+            while (rows.next()) {
+                String name = rows.getString("TABLE_NAME");
+                if (schema.equals(rows.getString("TABLE_SCHEM")) && !isIgnored(name)) {
+                    columns.put(name, new ArrayList<>());
+                }
+            }
+        }
+        // One call for the whole schema rather than one per table; rows come in table, ordinal order.
+        try (ResultSet rows = metaData.getColumns(null, schemaPattern, "%", "%")) {
+            while (rows.next()) {
+                List<Column> tableColumns = columns.get(rows.getString("TABLE_NAME"));
+                if (tableColumns != null && schema.equals(rows.getString("TABLE_SCHEM"))) {
+                    tableColumns.add(new Column(
+                            rows.getString("COLUMN_NAME"),
+                            rows.getInt("NULLABLE") != DatabaseMetaData.columnNoNulls,
+                            rows.getInt("DATA_TYPE"),
+                            rows.getString("TYPE_NAME")));
+                }
+            }
+        }
+        List<Table> tables = new ArrayList<>();
+        for (Map.Entry<String, List<Column>> entry : columns.entrySet()) {
+            TableName name = new TableName(schema, entry.getKey());
+            tables.add(new Table(name, entry.getValue(), primaryKey(metaData, name)));
+        }
+        return tables;
+    }
+
+    private static List<String> primaryKey(DatabaseMetaData metaData, TableName table) throws SQLException {
+        Map<Short, String> columnsBySeq = new TreeMap<>();
+        try (ResultSet rows = metaData.getPrimaryKeys(null, table.schema(), table.name())) {
+            while (rows.next()) {
+                columnsBySeq.put(rows.getShort("KEY_SEQ"), rows.getString("COLUMN_NAME"));
+            }
+        }
+        return List.copyOf(columnsBySeq.values());
+    }
+
+    /** Groups the imported keys' rows by constraint name, columns in {@code KEY_SEQ} order. */
+    private static List<ForeignKey> foreignKeys(DatabaseMetaData metaData, TableName child) throws SQLException {
+        Map<String, ForeignKeyRows> byName = new LinkedHashMap<>();
+        try (ResultSet rows = metaData.getImportedKeys(null, child.schema(), child.name())) {
+            while (rows.next()) {
+                TableName parent = new TableName(rows.getString("PKTABLE_SCHEM"), rows.getString("PKTABLE_NAME"));
+                String name = rows.getString("FK_NAME");
+                // A driver without constraint names still reports one group per parent table.
+                String key = name != null ? name : child.name() + "_" + parent.qualified() + "_fkey";
+                byName.computeIfAbsent(key, k -> new ForeignKeyRows(k, parent))
+                        .add(
+                                rows.getShort("KEY_SEQ"),
+                                rows.getString("FKCOLUMN_NAME"),
+                                rows.getString("PKCOLUMN_NAME"));
+            }
+        }
+        return byName.values().stream().map(rows -> rows.toForeignKey(child)).toList();
+    }
+
+    /**
+     * {@code getTables} and {@code getColumns} take LIKE patterns: a {@code _} in a schema name must not match any
+     * character.
+     */
+    private static String escapePattern(String name, String escape) {
+        if (escape == null || escape.isEmpty()) {
+            return name;
+        }
+        return name.replace(escape, escape + escape).replace("_", escape + "_").replace("%", escape + "%");
+    }
+
+    private static final class ForeignKeyRows {
+
+        private final String name;
+        private final TableName parent;
+        private final Map<Short, String[]> columnsBySeq = new TreeMap<>();
+
+        ForeignKeyRows(String name, TableName parent) {
+            this.name = name;
+            this.parent = parent;
+        }
+
+        void add(short keySeq, String childColumn, String parentColumn) {
+            columnsBySeq.put(keySeq, new String[] {childColumn, parentColumn});
+        }
+
+        ForeignKey toForeignKey(TableName child) {
+            List<String> childColumns =
+                    columnsBySeq.values().stream().map(pair -> pair[0]).toList();
+            List<String> parentColumns =
+                    columnsBySeq.values().stream().map(pair -> pair[1]).toList();
+            return new ForeignKey(name, child, childColumns, parent, parentColumns);
+        }
+    }
+}

@@ -1,0 +1,96 @@
+package io.lethe.participant.delete;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.lethe.participant.plan.DeletionPlan;
+import io.lethe.participant.plan.DeletionPlanner;
+import io.lethe.participant.plan.PlannerSettings;
+import io.lethe.participant.plan.SchemaModel;
+import io.lethe.participant.plan.TableName;
+import java.sql.Types;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class DeletionStatementsTest {
+
+    private static final SchemaModel MODEL = SchemaModel.builder()
+            .table("public", "orders", t -> t.column("id", false)
+                    .column("tenant_id", false, Types.OTHER, "uuid")
+                    .column("parent_order_id", true, Types.BIGINT, "int8")
+                    .primaryKey("id"))
+            .table("public", "order_lines", t -> t.column("order_id", false)
+                    .column("line_no", false)
+                    .primaryKey("order_id", "line_no"))
+            .table("public", "line_notes", t -> t.column("order_id", false)
+                    .column("line_no", false)
+                    .column("we\"ird", true))
+            .foreignKey("public", "orders", List.of("parent_order_id"), "public", "orders", List.of("id"))
+            .foreignKey("public", "order_lines", List.of("order_id"), "public", "orders", List.of("id"))
+            .foreignKey(
+                    "public",
+                    "line_notes",
+                    List.of("order_id", "line_no"),
+                    "public",
+                    "order_lines",
+                    List.of("order_id", "line_no"))
+            .build();
+
+    private final DeletionPlan plan = DeletionPlanner.plan(MODEL, PlannerSettings.defaults());
+    private final DeletionStatements statements = new DeletionStatements(plan, "\"");
+
+    @Test
+    void deletesOwnedRowsByTheTenantColumnAsABindParameter() {
+        SqlFragment delete = statements.delete(plan.table(new TableName("public", "orders")));
+
+        assertThat(delete.sql()).isEqualTo("DELETE FROM \"public\".\"orders\" WHERE \"tenant_id\" = ?");
+        assertThat(delete.parameters()).containsExactly(TenantIdType.UUID);
+    }
+
+    @Test
+    void composesDependentPredicatesRecursivelyWithRowValueIn() {
+        SqlFragment delete = statements.delete(plan.table(new TableName("public", "line_notes")));
+
+        assertThat(delete.sql())
+                .isEqualTo("DELETE FROM \"public\".\"line_notes\" WHERE (\"order_id\", \"line_no\") IN"
+                        + " (SELECT \"order_id\", \"line_no\" FROM \"public\".\"order_lines\" WHERE \"order_id\" IN"
+                        + " (SELECT \"id\" FROM \"public\".\"orders\" WHERE \"tenant_id\" = ?))");
+        assertThat(delete.parameters()).containsExactly(TenantIdType.UUID);
+    }
+
+    @Test
+    void nullsOutOnlyTheTenantsRowsThatAreNotNullYet() {
+        SqlFragment update = statements.nullOut(plan.nullOuts().get(0));
+
+        assertThat(update.sql())
+                .isEqualTo("UPDATE \"public\".\"orders\" SET \"parent_order_id\" = NULL WHERE (\"tenant_id\" = ?)"
+                        + " AND NOT (\"parent_order_id\" IS NULL)");
+    }
+
+    @Test
+    void countsTheTenantsRowsWithTheSamePredicate() {
+        SqlFragment count = statements.count(plan.table(new TableName("public", "orders")));
+
+        assertThat(count.sql()).isEqualTo("SELECT count(*) FROM \"public\".\"orders\" WHERE \"tenant_id\" = ?");
+    }
+
+    @Test
+    void joinsSeveralForeignKeysWithOrAndBindsEachRootsType() {
+        SchemaModel model = SchemaModel.builder()
+                .table("public", "users", t -> t.column("id", false).column("tenant_id", false, Types.BIGINT, "int8"))
+                .table("public", "teams", t -> t.column("id", false).column("tenant_id", false))
+                .table("public", "memberships", t -> t.column("user_id", true).column("team_id", true))
+                .foreignKey("public", "memberships", List.of("user_id"), "public", "users", List.of("id"))
+                .foreignKey("public", "memberships", List.of("team_id"), "public", "teams", List.of("id"))
+                .build();
+        DeletionPlan plan = DeletionPlanner.plan(model, PlannerSettings.defaults());
+
+        SqlFragment delete =
+                new DeletionStatements(plan, "\"").delete(plan.table(new TableName("public", "memberships")));
+
+        assertThat(delete.sql())
+                .isEqualTo("DELETE FROM \"public\".\"memberships\" WHERE (\"team_id\" IN (SELECT \"id\" FROM"
+                        + " \"public\".\"teams\" WHERE \"tenant_id\" = ?) OR \"user_id\" IN (SELECT \"id\" FROM"
+                        + " \"public\".\"users\" WHERE \"tenant_id\" = ?))");
+        assertThat(delete.parameters()).containsExactly(TenantIdType.TEXT, TenantIdType.INTEGER);
+    }
+}

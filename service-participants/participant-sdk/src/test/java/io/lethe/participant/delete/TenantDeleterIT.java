@@ -1,0 +1,281 @@
+package io.lethe.participant.delete;
+
+import static io.lethe.participant.delete.ShopDatabase.TENANT_A;
+import static io.lethe.participant.delete.ShopDatabase.TENANT_WITHOUT_ROWS;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.lethe.participant.plan.DeletionPlan;
+import io.lethe.participant.plan.DeletionPlanner;
+import io.lethe.participant.plan.JdbcSchemaReader;
+import io.lethe.participant.plan.PlannerSettings;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.postgresql.ds.PGSimpleDataSource;
+
+class TenantDeleterIT {
+
+    /** Per table: the rows that do not belong to tenant A, found by joins written independently of the SDK. */
+    private static final Map<String, String> OTHER_TENANTS = new LinkedHashMap<>();
+
+    static {
+        String otherOrders = "(select id from orders where tenant_id <> '" + TENANT_A + "')";
+        OTHER_TENANTS.put(
+                "shipment_items", "shipment_id in (select id from shipments where order_id in " + otherOrders + ")");
+        OTHER_TENANTS.put("order_lines", "order_id in " + otherOrders);
+        OTHER_TENANTS.put("shipments", "order_id in " + otherOrders);
+        OTHER_TENANTS.put("orders", "tenant_id <> '" + TENANT_A + "'");
+        OTHER_TENANTS.put("addresses", "tenant_id <> '" + TENANT_A + "'");
+        OTHER_TENANTS.put("customers", "tenant_id <> '" + TENANT_A + "'");
+        OTHER_TENANTS.put("teams", "tenant_id <> '" + TENANT_A + "'");
+        OTHER_TENANTS.put("products", "true");
+    }
+
+    private static EmbeddedPostgres postgres;
+
+    private ShopDatabase shop;
+    private DeletionPlan plan;
+    private TenantDeleter deleter;
+
+    @BeforeAll
+    static void startPostgres() throws IOException {
+        postgres = EmbeddedPostgres.start();
+    }
+
+    @AfterAll
+    static void stopPostgres() throws IOException {
+        postgres.close();
+    }
+
+    @BeforeEach
+    void createShop() throws SQLException {
+        shop = ShopDatabase.create(postgres);
+        try (Connection connection = shop.dataSource().getConnection()) {
+            plan = DeletionPlanner.plan(JdbcSchemaReader.read(connection, List.of()), PlannerSettings.defaults());
+        }
+        deleter = new TenantDeleter(shop.dataSource(), plan, Clock.systemUTC());
+        deleter.createLedgerIfMissing();
+        deleter.createLedgerIfMissing();
+    }
+
+    @Test
+    void plansTheShopChildrenFirstAndLeavesProductsAlone() {
+        assertThat(plan.tableNames())
+                .containsExactly(
+                        "public.shipment_items",
+                        "public.order_lines",
+                        "public.shipments",
+                        "public.orders",
+                        "public.addresses",
+                        "public.customers",
+                        "public.teams");
+        assertThat(plan.nullOuts())
+                .extracting(nullOut -> nullOut.foreignKey().describe())
+                .containsExactly(
+                        "public.customers(default_address_id) -> public.addresses(id) [customers_default_address_id_fkey]",
+                        "public.teams(parent_team_id) -> public.teams(id) [teams_parent_team_id_fkey]");
+        assertThat(plan.skippedTables())
+                .singleElement()
+                .satisfies(skipped -> assertThat(skipped.table().qualified()).isEqualTo("public.products"));
+    }
+
+    @Test
+    void deletesExactlyTheTenantsRowsAndLeavesOtherTenantsByteForByteUnchanged() throws SQLException {
+        Map<String, String> before = otherTenantChecksums();
+
+        DeletionResult result = deleter.delete(new DeletionTask("job-1", TENANT_A, 1));
+
+        assertThat(result).isInstanceOfSatisfying(DeletionResult.Completed.class, completed -> {
+            assertThat(completed.replayed()).isFalse();
+            assertThat(completed.rowsRemaining()).isZero();
+            assertThat(completed.rowsDeleted()).isEqualTo(845);
+            assertThat(completed.tables())
+                    .containsExactly(
+                            new TableResult("public.shipment_items", 240, 0),
+                            new TableResult("public.order_lines", 360, 0),
+                            new TableResult("public.shipments", 60, 0),
+                            new TableResult("public.orders", 90, 0),
+                            new TableResult("public.addresses", 60, 0),
+                            new TableResult("public.customers", 30, 0),
+                            new TableResult("public.teams", 5, 0));
+            assertThat(completed.finishedAt()).isAfterOrEqualTo(completed.startedAt());
+        });
+        assertThat(otherTenantChecksums()).isEqualTo(before);
+        for (String table : OTHER_TENANTS.keySet()) {
+            assertThat(shop.count("select count(*) from " + table))
+                    .as("only other tenants' rows are left in %s", table)
+                    .isEqualTo(shop.count("select count(*) from " + table + " where " + OTHER_TENANTS.get(table)));
+        }
+        assertThat(shop.count("select count(*) from lethe_deletion_ledger_table where job_id = 'job-1'"))
+                .isEqualTo(7);
+    }
+
+    @Test
+    void replaysACompletedJobWithoutDeletingAnything() throws SQLException {
+        DeletionResult.Completed first =
+                (DeletionResult.Completed) deleter.delete(new DeletionTask("job-1", TENANT_A, 1));
+        shop.execute("insert into customers (tenant_id, name) values ('" + TENANT_A + "', 'arrived later')");
+
+        DeletionResult second = deleter.delete(new DeletionTask("job-1", TENANT_A, 2));
+
+        assertThat(second).isInstanceOfSatisfying(DeletionResult.Completed.class, replayed -> {
+            assertThat(replayed.replayed()).isTrue();
+            assertThat(replayed.attempt()).isEqualTo(1);
+            assertThat(replayed.tables()).isEqualTo(first.tables());
+            assertThat(replayed.startedAt()).isEqualTo(first.startedAt());
+            assertThat(replayed.finishedAt()).isEqualTo(first.finishedAt());
+        });
+        assertThat(shop.count("select count(*) from customers where tenant_id = '" + TENANT_A + "'"))
+                .isEqualTo(1);
+    }
+
+    @Test
+    void letsOnlyOneOfTwoConcurrentDeliveriesDelete() throws InterruptedException, ExecutionException {
+        Callable<DeletionResult> delivery = () -> deleter.delete(new DeletionTask("job-1", TENANT_A, 1));
+        ExecutorService executor = Executors.newFixedThreadPool(2);
+        try {
+            List<Future<DeletionResult>> futures = executor.invokeAll(List.of(delivery, delivery));
+            List<DeletionResult.Completed> results =
+                    List.of((DeletionResult.Completed) futures.get(0).get(), (DeletionResult.Completed)
+                            futures.get(1).get());
+
+            assertThat(results).extracting(DeletionResult.Completed::replayed).containsExactlyInAnyOrder(false, true);
+            assertThat(results.get(0).tables()).isEqualTo(results.get(1).tables());
+            assertThat(results.get(0).rowsDeleted()).isEqualTo(845);
+        } finally {
+            executor.shutdownNow();
+        }
+    }
+
+    @Test
+    void completesWithZerosForATenantWithoutRows() {
+        DeletionResult result = deleter.delete(new DeletionTask("job-2", TENANT_WITHOUT_ROWS, 1));
+
+        assertThat(result).isInstanceOfSatisfying(DeletionResult.Completed.class, completed -> {
+            assertThat(completed.rowsDeleted()).isZero();
+            assertThat(completed.tables()).hasSize(7).allSatisfy(table -> assertThat(table.rowsDeleted())
+                    .isZero());
+        });
+    }
+
+    @Test
+    void rollsEverythingBackAndNamesTheTableWhenAStatementFails() throws SQLException {
+        shop.execute(
+                """
+                create function refuse() returns trigger language plpgsql as
+                    $$ begin raise exception 'shipments are frozen'; end $$;
+                create trigger frozen before delete on shipments for each row execute function refuse();
+                """);
+        Map<String, String> before = allChecksums();
+
+        DeletionResult result = deleter.delete(new DeletionTask("job-3", TENANT_A, 1));
+
+        assertThat(result).isInstanceOfSatisfying(DeletionResult.Failed.class, failed -> {
+            assertThat(failed.errorCode()).isEqualTo(DeletionResult.Failed.SQL_ERROR);
+            assertThat(failed.table()).isEqualTo("public.shipments");
+            assertThat(failed.message())
+                    .startsWith("job job-3 tenant " + TENANT_A + ": table public.shipments: SQLState P0001")
+                    .contains("shipments are frozen");
+            assertThat(failed.retryable()).isFalse();
+        });
+        assertThat(allChecksums()).isEqualTo(before);
+        assertThat(shop.count("select count(*) from lethe_deletion_ledger")).isZero();
+    }
+
+    @Test
+    void failsVerificationAndRollsBackWhenTenantRowsSurviveTheirDelete() throws SQLException {
+        shop.execute(
+                """
+                create function keep() returns trigger language plpgsql as $$ begin return null; end $$;
+                create trigger kept before delete on teams for each row execute function keep();
+                """);
+        Map<String, String> before = allChecksums();
+
+        DeletionResult result = deleter.delete(new DeletionTask("job-4", TENANT_A, 1));
+
+        assertThat(result).isInstanceOfSatisfying(DeletionResult.Failed.class, failed -> {
+            assertThat(failed.errorCode()).isEqualTo(DeletionResult.Failed.VERIFICATION_FAILED);
+            assertThat(failed.message())
+                    .isEqualTo("job job-4 tenant " + TENANT_A + ": table public.teams still has 5 rows");
+            assertThat(failed.table()).isEqualTo("public.teams");
+        });
+        assertThat(allChecksums()).isEqualTo(before);
+        assertThat(shop.count("select count(*) from lethe_deletion_ledger")).isZero();
+    }
+
+    @Test
+    void rejectsATenantIdThatIsNotAUuidWithoutDeletingAnything() throws SQLException {
+        Map<String, String> before = allChecksums();
+
+        DeletionResult result = deleter.delete(new DeletionTask("job-5", "acme", 1));
+
+        assertThat(result).isInstanceOfSatisfying(DeletionResult.Failed.class, failed -> {
+            assertThat(failed.errorCode()).isEqualTo(DeletionResult.Failed.INVALID_TENANT_ID);
+            assertThat(failed.retryable()).isFalse();
+            assertThat(failed.message()).contains("job-5", "acme", "uuid");
+        });
+        assertThat(allChecksums()).isEqualTo(before);
+        assertThat(shop.count("select count(*) from lethe_deletion_ledger")).isZero();
+    }
+
+    @Test
+    void reportsAMissingLedgerAsAPermanentSqlFailure() throws SQLException {
+        shop.execute("drop table lethe_deletion_ledger_table; drop table lethe_deletion_ledger");
+
+        DeletionResult result = deleter.delete(new DeletionTask("job-6", TENANT_A, 1));
+
+        assertThat(result).isInstanceOfSatisfying(DeletionResult.Failed.class, failed -> {
+            assertThat(failed.errorCode()).isEqualTo(DeletionResult.Failed.SQL_ERROR);
+            assertThat(failed.message()).contains("SQLState 42P01");
+            assertThat(failed.retryable()).isFalse();
+        });
+    }
+
+    @Test
+    void reportsAnUnreachableDatabaseAsARetryableFailure() {
+        PGSimpleDataSource unreachable = new PGSimpleDataSource();
+        unreachable.setServerNames(new String[] {"127.0.0.1"});
+        unreachable.setPortNumbers(new int[] {1});
+        unreachable.setConnectTimeout(2);
+
+        DeletionResult result =
+                new TenantDeleter(unreachable, plan, Clock.systemUTC()).delete(new DeletionTask("job-7", TENANT_A, 1));
+
+        assertThat(result).isInstanceOfSatisfying(DeletionResult.Failed.class, failed -> {
+            assertThat(failed.errorCode()).isEqualTo(DeletionResult.Failed.SQL_ERROR);
+            assertThat(failed.message()).contains("SQLState 08");
+            assertThat(failed.table()).isNull();
+            assertThat(failed.retryable()).isTrue();
+        });
+    }
+
+    private Map<String, String> otherTenantChecksums() throws SQLException {
+        Map<String, String> checksums = new LinkedHashMap<>();
+        for (Map.Entry<String, String> table : OTHER_TENANTS.entrySet()) {
+            checksums.put(table.getKey(), shop.checksum(table.getKey(), table.getValue()));
+        }
+        return checksums;
+    }
+
+    private Map<String, String> allChecksums() throws SQLException {
+        Map<String, String> checksums = new LinkedHashMap<>();
+        for (String table : OTHER_TENANTS.keySet()) {
+            checksums.put(table, shop.checksum(table, "true"));
+        }
+        return checksums;
+    }
+}

@@ -1,0 +1,366 @@
+package io.lethe.participant.plan;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.lethe.participant.plan.PlannedTable.Kind;
+import java.sql.Types;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class DeletionPlannerTest {
+
+    private static final PlannerSettings DEFAULTS = PlannerSettings.defaults();
+
+    /** customers ← addresses ← orders ← order_lines; orders ← shipments (no tenant column). */
+    private static SchemaModel.Builder shop() {
+        return SchemaModel.builder()
+                .table("public", "customers", t -> t.column("id", false)
+                        .column("tenant_id", false)
+                        .primaryKey("id"))
+                .table("public", "addresses", t -> t.column("id", false)
+                        .column("tenant_id", false)
+                        .column("customer_id", false)
+                        .primaryKey("id"))
+                .table("public", "orders", t -> t.column("id", false)
+                        .column("tenant_id", false)
+                        .column("customer_id", false)
+                        .column("address_id", false)
+                        .primaryKey("id"))
+                .table("public", "order_lines", t -> t.column("id", false)
+                        .column("tenant_id", false)
+                        .column("order_id", false)
+                        .primaryKey("id"))
+                .table("public", "shipments", t -> t.column("id", false)
+                        .column("order_id", false)
+                        .primaryKey("id"))
+                .foreignKey("public", "addresses", List.of("customer_id"), "public", "customers", List.of("id"))
+                .foreignKey("public", "orders", List.of("customer_id"), "public", "customers", List.of("id"))
+                .foreignKey("public", "orders", List.of("address_id"), "public", "addresses", List.of("id"))
+                .foreignKey("public", "order_lines", List.of("order_id"), "public", "orders", List.of("id"))
+                .foreignKey("public", "shipments", List.of("order_id"), "public", "orders", List.of("id"));
+    }
+
+    private static TableName table(String name) {
+        return new TableName("public", name);
+    }
+
+    @Test
+    void deletesChildrenBeforeParents() {
+        DeletionPlan plan = DeletionPlanner.plan(shop().build(), DEFAULTS);
+
+        assertThat(plan.tableNames())
+                .containsExactly(
+                        "public.order_lines",
+                        "public.shipments",
+                        "public.orders",
+                        "public.addresses",
+                        "public.customers");
+        assertThat(plan.nullOuts()).isEmpty();
+        assertThat(plan.skippedTables()).isEmpty();
+        assertThat(plan.isEmpty()).isFalse();
+    }
+
+    @Test
+    void selectsTablesWithTheTenantColumnAsOwnedAndTheirReferencingTablesAsDependent() {
+        DeletionPlan plan = DeletionPlanner.plan(shop().build(), DEFAULTS);
+
+        assertThat(plan.table(table("orders")))
+                .isEqualTo(new PlannedTable(table("orders"), Kind.OWNED, "tenant_id", List.of()));
+        PlannedTable shipments = plan.table(table("shipments"));
+        assertThat(shipments.kind()).isEqualTo(Kind.DEPENDENT);
+        assertThat(shipments.tenantColumn()).isNull();
+        assertThat(shipments.via()).singleElement().satisfies(key -> {
+            assertThat(key.parent()).isEqualTo(table("orders"));
+            assertThat(key.childColumns()).containsExactly("order_id");
+        });
+    }
+
+    @Test
+    void reachesDependentTablesThroughForeignKeysAtDepthTwo() {
+        SchemaModel model = shop().table("public", "shipment_items", t -> t.column("id", false)
+                        .column("shipment_id", false)
+                        .primaryKey("id"))
+                .foreignKey("public", "shipment_items", List.of("shipment_id"), "public", "shipments", List.of("id"))
+                .build();
+
+        DeletionPlan plan = DeletionPlanner.plan(model, DEFAULTS);
+
+        PlannedTable items = plan.table(table("shipment_items"));
+        assertThat(items.kind()).isEqualTo(Kind.DEPENDENT);
+        assertThat(items.via()).extracting(ForeignKey::parent).containsExactly(table("shipments"));
+        assertThat(plan.tableNames()).containsSubsequence("public.shipment_items", "public.shipments", "public.orders");
+    }
+
+    @Test
+    void neverTouchesAGlobalTableThatTenantRowsPointAt() {
+        SchemaModel model = shop().table("public", "products", t -> t.column("id", false)
+                        .column("name", true)
+                        .primaryKey("id"))
+                .table("public", "order_line_products", t -> t.column("order_line_id", false)
+                        .column("product_id", false))
+                .foreignKey(
+                        "public",
+                        "order_line_products",
+                        List.of("order_line_id"),
+                        "public",
+                        "order_lines",
+                        List.of("id"))
+                .foreignKey("public", "order_line_products", List.of("product_id"), "public", "products", List.of("id"))
+                .build();
+
+        DeletionPlan plan = DeletionPlanner.plan(model, DEFAULTS);
+
+        assertThat(plan.tableNames()).contains("public.order_line_products").doesNotContain("public.products");
+        assertThat(plan.skippedTables()).singleElement().satisfies(skipped -> {
+            assertThat(skipped.table()).isEqualTo(table("products"));
+            assertThat(skipped.reason()).contains("global table", "public.order_line_products");
+        });
+        assertThat(plan.table(table("order_line_products")).via())
+                .extracting(ForeignKey::parent)
+                .containsExactly(table("order_lines"));
+    }
+
+    @Test
+    void nullsOutANullableSelfReference() {
+        SchemaModel model = SchemaModel.builder()
+                .table("public", "teams", t -> t.column("id", false)
+                        .column("tenant_id", false)
+                        .column("parent_team_id", true)
+                        .primaryKey("id"))
+                .foreignKey("public", "teams", List.of("parent_team_id"), "public", "teams", List.of("id"))
+                .build();
+
+        DeletionPlan plan = DeletionPlanner.plan(model, DEFAULTS);
+
+        assertThat(plan.tableNames()).containsExactly("public.teams");
+        assertThat(plan.nullOuts()).singleElement().satisfies(nullOut -> {
+            assertThat(nullOut.table()).isEqualTo(table("teams"));
+            assertThat(nullOut.foreignKey().childColumns()).containsExactly("parent_team_id");
+        });
+    }
+
+    @Test
+    void deletesANonNullSelfReferenceInOneStatementWithoutNullOut() {
+        SchemaModel model = SchemaModel.builder()
+                .table("public", "folders", t -> t.column("id", false)
+                        .column("tenant_id", false)
+                        .column("root_id", false)
+                        .primaryKey("id"))
+                .foreignKey("public", "folders", List.of("root_id"), "public", "folders", List.of("id"))
+                .build();
+
+        DeletionPlan plan = DeletionPlanner.plan(model, DEFAULTS);
+
+        assertThat(plan.tableNames()).containsExactly("public.folders");
+        assertThat(plan.nullOuts()).isEmpty();
+    }
+
+    @Test
+    void breaksATwoTableCycleAtTheNullableColumn() {
+        SchemaModel model = SchemaModel.builder()
+                .table("public", "customers", t -> t.column("id", false)
+                        .column("tenant_id", false)
+                        .column("default_address_id", true)
+                        .primaryKey("id"))
+                .table("public", "addresses", t -> t.column("id", false)
+                        .column("tenant_id", false)
+                        .column("customer_id", false)
+                        .primaryKey("id"))
+                .foreignKey("public", "customers", List.of("default_address_id"), "public", "addresses", List.of("id"))
+                .foreignKey("public", "addresses", List.of("customer_id"), "public", "customers", List.of("id"))
+                .build();
+
+        DeletionPlan plan = DeletionPlanner.plan(model, DEFAULTS);
+
+        assertThat(plan.nullOuts()).singleElement().satisfies(nullOut -> {
+            assertThat(nullOut.table()).isEqualTo(table("customers"));
+            assertThat(nullOut.foreignKey().childColumns()).containsExactly("default_address_id");
+        });
+        assertThat(plan.tableNames()).containsExactly("public.addresses", "public.customers");
+    }
+
+    @Test
+    void neverBreaksACycleAtTheForeignKeyThatCarriesADependentTablesPredicate() {
+        // addresses has no tenant column: its nullable key to customers selects its rows and must stay an edge.
+        SchemaModel model = SchemaModel.builder()
+                .table("public", "customers", t -> t.column("id", false)
+                        .column("tenant_id", false)
+                        .column("default_address_id", true)
+                        .primaryKey("id"))
+                .table("public", "addresses", t -> t.column("id", false)
+                        .column("customer_id", true)
+                        .primaryKey("id"))
+                .foreignKey("public", "customers", List.of("default_address_id"), "public", "addresses", List.of("id"))
+                .foreignKey("public", "addresses", List.of("customer_id"), "public", "customers", List.of("id"))
+                .build();
+
+        DeletionPlan plan = DeletionPlanner.plan(model, DEFAULTS);
+
+        assertThat(plan.nullOuts()).extracting(NullOut::table).containsExactly(table("customers"));
+        assertThat(plan.tableNames()).containsExactly("public.addresses", "public.customers");
+    }
+
+    @Test
+    void refusesACycleWithoutANullableColumnNamingItsTables() {
+        SchemaModel model = SchemaModel.builder()
+                .table("public", "b", t -> t.column("id", false)
+                        .column("tenant_id", false)
+                        .column("a_id", false)
+                        .primaryKey("id"))
+                .table("public", "a", t -> t.column("id", false)
+                        .column("tenant_id", false)
+                        .column("b_id", false)
+                        .primaryKey("id"))
+                .table("public", "c", t -> t.column("id", false)
+                        .column("tenant_id", false)
+                        .primaryKey("id"))
+                .foreignKey("public", "a", List.of("b_id"), "public", "b", List.of("id"))
+                .foreignKey("public", "b", List.of("a_id"), "public", "a", List.of("id"))
+                .build();
+
+        assertThatThrownBy(() -> DeletionPlanner.plan(model, DEFAULTS))
+                .isInstanceOf(PlanningException.class)
+                .hasMessage("cannot order deletion: tables public.a, public.b form a foreign-key cycle with no"
+                        + " nullable column to break it");
+    }
+
+    @Test
+    void supportsMultiColumnForeignKeys() {
+        SchemaModel model = SchemaModel.builder()
+                .table("public", "order_lines", t -> t.column("order_id", false)
+                        .column("line_no", false)
+                        .column("tenant_id", false)
+                        .primaryKey("order_id", "line_no"))
+                .table("public", "line_notes", t -> t.column("order_id", false)
+                        .column("line_no", false)
+                        .column("note", true))
+                .foreignKey(
+                        "public",
+                        "line_notes",
+                        List.of("order_id", "line_no"),
+                        "public",
+                        "order_lines",
+                        List.of("order_id", "line_no"))
+                .build();
+
+        DeletionPlan plan = DeletionPlanner.plan(model, DEFAULTS);
+
+        assertThat(plan.tableNames()).containsExactly("public.line_notes", "public.order_lines");
+        assertThat(plan.table(table("line_notes")).via().get(0).childColumns()).containsExactly("order_id", "line_no");
+    }
+
+    @Test
+    void considersOnlyIncludedTablesAndNeverExcludedOnes() {
+        PlannerSettings settings = new PlannerSettings(
+                List.of(),
+                "tenant_id",
+                Map.of(),
+                Set.of("customers", "public.addresses", "orders", "shipments"),
+                Set.of("public.shipments"));
+
+        DeletionPlan plan = DeletionPlanner.plan(shop().build(), settings);
+
+        assertThat(plan.tableNames()).containsExactly("public.orders", "public.addresses", "public.customers");
+        assertThat(plan.skippedTables())
+                .extracting(skipped -> skipped.table().name(), SkippedTable::reason)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple("order_lines", "not listed in includeTables"),
+                        org.assertj.core.groups.Tuple.tuple("shipments", "excluded by configuration (excludeTables)"));
+    }
+
+    @Test
+    void usesAPerTableTenantColumn() {
+        SchemaModel model = SchemaModel.builder()
+                .table("public", "accounts", t -> t.column("id", false)
+                        .column("org_id", false, Types.OTHER, "uuid")
+                        .primaryKey("id"))
+                .table("billing", "invoices", t -> t.column("id", false)
+                        .column("customer", false, Types.BIGINT, "int8")
+                        .primaryKey("id"))
+                .build();
+        PlannerSettings settings = new PlannerSettings(
+                List.of(),
+                "tenant_id",
+                Map.of("accounts", "org_id", "billing.invoices", "customer"),
+                Set.of(),
+                Set.of());
+
+        DeletionPlan plan = DeletionPlanner.plan(model, settings);
+
+        assertThat(plan.tables()).extracting(PlannedTable::tenantColumn).containsExactly("customer", "org_id");
+        assertThat(plan.tenantColumn(table("accounts")).typeName()).isEqualTo("uuid");
+    }
+
+    @Test
+    void refusesAConfiguredTenantColumnThatDoesNotExist() {
+        PlannerSettings settings =
+                new PlannerSettings(List.of(), "tenant_id", Map.of("orders", "org_id"), Set.of(), Set.of());
+
+        assertThatThrownBy(() -> DeletionPlanner.plan(shop().build(), settings))
+                .isInstanceOf(PlanningException.class)
+                .hasMessageContaining("public.orders")
+                .hasMessageContaining("org_id");
+    }
+
+    @Test
+    void skipsTablesOutsideTheConfiguredSchemas() {
+        SchemaModel model = shop().table(
+                        "audit", "events", t -> t.column("id", false).column("tenant_id", false))
+                .build();
+        PlannerSettings settings = new PlannerSettings(List.of("public"), null, null, null, null);
+
+        DeletionPlan plan = DeletionPlanner.plan(model, settings);
+
+        assertThat(plan.tableNames()).doesNotContain("audit.events");
+        assertThat(plan.skippedTables())
+                .extracting(SkippedTable::table)
+                .containsExactly(new TableName("audit", "events"));
+    }
+
+    @Test
+    void plansNothingForASchemaWithoutTenantData() {
+        SchemaModel model = SchemaModel.builder()
+                .table("public", "products", t -> t.column("id", false).primaryKey("id"))
+                .build();
+
+        DeletionPlan plan = DeletionPlanner.plan(model, DEFAULTS);
+
+        assertThat(plan.isEmpty()).isTrue();
+        assertThat(plan.describe()).contains("0 tables", "public.products");
+    }
+
+    @Test
+    void describesEachStepWithItsKindAndForeignKeyPath() {
+        SchemaModel model = shop().table(
+                        "public", "products", t -> t.column("id", false).primaryKey("id"))
+                .build();
+
+        String description = DeletionPlanner.plan(model, DEFAULTS).describe();
+
+        assertThat(description)
+                .contains("1. public.order_lines OWNED by column tenant_id")
+                .contains("2. public.shipments DEPENDENT via public.shipments(order_id) -> public.orders(id)"
+                        + " [shipments_order_id_fkey]")
+                .contains("public.products: no column tenant_id");
+        assertThat(description.lines()).hasSizeGreaterThan(6);
+    }
+
+    @Test
+    void producesTheSamePlanWhateverTheOrderOfTheModel() {
+        SchemaModel reversed = SchemaModel.builder()
+                .table("public", "shipments", t -> t.column("id", false).column("order_id", false))
+                .table("public", "orders", t -> t.column("id", false).column("tenant_id", false))
+                .table("public", "order_lines", t -> t.column("id", false)
+                        .column("tenant_id", false)
+                        .column("order_id", false))
+                .foreignKey("public", "shipments", List.of("order_id"), "public", "orders", List.of("id"))
+                .foreignKey("public", "order_lines", List.of("order_id"), "public", "orders", List.of("id"))
+                .build();
+
+        assertThat(DeletionPlanner.plan(reversed, DEFAULTS).tableNames())
+                .containsExactly("public.order_lines", "public.shipments", "public.orders");
+    }
+}

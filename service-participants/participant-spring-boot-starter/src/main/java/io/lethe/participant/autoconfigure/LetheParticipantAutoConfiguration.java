@@ -166,6 +166,7 @@ public final class LetheParticipantAutoConfiguration {
         containerProperties.setMessageListener(listener);
         var container = new ConcurrentMessageListenerContainer<>(consumers, containerProperties);
         container.setBeanName("lethe-participant-" + properties.name());
+        container.setAutoStartup(kafka.getListener().isAutoStartup());
         container.setCommonErrorHandler(errorHandler(template, properties));
         return container;
     }

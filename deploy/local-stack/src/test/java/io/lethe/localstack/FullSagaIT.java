@@ -72,6 +72,23 @@ class FullSagaIT {
     }
 
     @Test
+    void eachParticipantServesThePlanItDerivedFromItsForeignKeys() {
+        CoordinatorClient orders = new CoordinatorClient(stack.participantUrl(ParticipantService.ORDERS));
+
+        JsonNode plan = orders.get("/lethe/plan").body();
+
+        List<String> tables = new ArrayList<>();
+        plan.path("tables").forEach(t -> tables.add(t.path("table").asString()));
+        assertThat(tables).containsSubsequence("public.order_lines", "public.orders", "public.customers");
+        assertThat(tables).containsSubsequence("public.shipments", "public.orders");
+        assertThat(tables).doesNotContain("public.products");
+        assertThat(plan.path("nullOuts").toString()).contains("public.customers(default_address_id)");
+        assertThat(plan.path("skipped").toString()).contains("public.products");
+        JsonNode shipments = plan.path("tables").get(tables.indexOf("public.shipments"));
+        assertThat(shipments.path("kind").asString()).isEqualTo("DEPENDENT");
+    }
+
+    @Test
     void aFailingParticipantFailsTheJobNamingItAndTheTable() throws SQLException {
         String tenant = "failing-tenant";
         seed(tenant);

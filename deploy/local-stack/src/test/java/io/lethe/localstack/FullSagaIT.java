@@ -120,6 +120,20 @@ class FullSagaIT {
     }
 
     @Test
+    void aTenantWithNoRowsIsNotAnError() {
+        JsonNode job = awaitFinished(requestDeletion("tenant-without-rows"));
+
+        assertThat(job.path("state").asString()).isEqualTo("COMPLETED");
+        assertThat(job.path("totalRowsDeleted").asLong()).isZero();
+        assertThat(job.path("participants")).hasSize(3).allSatisfy(participant -> {
+            assertThat(participant.path("state").asString()).isEqualTo("COMPLETED");
+            assertThat(participant.path("tables")).isNotEmpty().allSatisfy(table -> assertThat(
+                            table.path("rowsDeleted").asLong())
+                    .isZero());
+        });
+    }
+
+    @Test
     void aRedeliveredRequestDeletesNothingAndIsNotCountedTwice() {
         String tenant = "redelivered-tenant";
         seed(tenant);

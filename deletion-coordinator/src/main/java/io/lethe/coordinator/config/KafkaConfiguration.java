@@ -21,6 +21,7 @@ import org.springframework.kafka.core.KafkaAdmin;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.kafka.listener.DeadLetterPublishingRecoverer;
 import org.springframework.kafka.listener.DefaultErrorHandler;
+import org.springframework.kafka.listener.ListenerExecutionFailedException;
 import org.springframework.kafka.support.ExponentialBackOffWithMaxRetries;
 
 /**
@@ -71,7 +72,7 @@ class KafkaConfiguration {
                             record.partition(),
                             record.offset(),
                             LetheTopics.deadLetterTopicOf(record.topic()),
-                            rootMessage(e));
+                            causeMessage(e));
                     deadLetters.accept(record, e);
                 },
                 backOff);
@@ -84,11 +85,9 @@ class KafkaConfiguration {
         return handler;
     }
 
-    private static String rootMessage(Throwable e) {
-        Throwable root = e;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        return root.getClass().getSimpleName() + ": " + root.getMessage();
+    /** The listener's own exception, not spring-kafka's wrapper nor a low-level cause without a message. */
+    private static String causeMessage(Throwable e) {
+        Throwable cause = e instanceof ListenerExecutionFailedException && e.getCause() != null ? e.getCause() : e;
+        return cause.getClass().getSimpleName() + ": " + cause.getMessage();
     }
 }

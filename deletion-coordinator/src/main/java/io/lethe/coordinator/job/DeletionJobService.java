@@ -72,22 +72,21 @@ public class DeletionJobService {
     /**
      * Folds a participant's outcome into its job and publishes the job if it changed.
      *
-     * @return the transition, or empty if no job has the outcome's id
+     * @throws DeletionJobNotFoundException if no job has the outcome's id. Retryable: the request is published before
+     *     the job's transaction commits, so a quick participant's outcome can arrive before the job is visible; the
+     *     consumer retries it and, if the job never appears, sends it to the dead-letter topic instead of dropping it
      */
     @Transactional
-    public Optional<Transition> record(ParticipantOutcome outcome) {
-        Optional<DeletionJob> job = jobs.lockById(outcome.jobId());
-        if (job.isEmpty()) {
-            log.warn("outcome of participant {} names unknown job {}: ignored", outcome.participant(), outcome.jobId());
-            return Optional.empty();
-        }
-        Transition transition = job.get().apply(outcome, now());
-        logTransition(outcome, job.get(), transition);
+    public Transition record(ParticipantOutcome outcome) {
+        DeletionJob job =
+                jobs.lockById(outcome.jobId()).orElseThrow(() -> new DeletionJobNotFoundException(outcome.jobId()));
+        Transition transition = job.apply(outcome, now());
+        logTransition(outcome, job, transition);
         if (transition.changed()) {
             jobs.update(transition.job());
             publisher.publishStatus(transition.job());
         }
-        return Optional.of(transition);
+        return transition;
     }
 
     /** @throws DeletionJobNotFoundException if no job has the id */

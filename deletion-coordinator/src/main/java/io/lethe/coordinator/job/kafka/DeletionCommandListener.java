@@ -28,7 +28,8 @@ public class DeletionCommandListener {
         this.codec = codec;
     }
 
-    @KafkaListener(id = "lethe-coordinator-commands", topics = LetheTopics.DELETION_COMMANDS)
+    // The id names the container; the consumer group is spring.kafka.consumer.group-id, as configured.
+    @KafkaListener(id = "lethe-coordinator-commands", idIsGroup = false, topics = LetheTopics.DELETION_COMMANDS)
     public void onCommand(ConsumerRecord<String, byte[]> record) {
         var command = (RequestTenantDeletion) codec.decode(record.value(), RequestTenantDeletion.class);
         try (var tenant = MDC.putCloseable("tenantId", command.getTenantId())) {

@@ -25,7 +25,8 @@ public class DeletionOutcomeListener {
         this.codec = codec;
     }
 
-    @KafkaListener(id = "lethe-coordinator-outcomes", topics = LetheTopics.DELETION_OUTCOMES)
+    // The id names the container; the consumer group is spring.kafka.consumer.group-id, as configured.
+    @KafkaListener(id = "lethe-coordinator-outcomes", idIsGroup = false, topics = LetheTopics.DELETION_OUTCOMES)
     public void onOutcome(ConsumerRecord<String, byte[]> record) {
         ParticipantOutcome outcome = AvroJobMapper.outcome(
                 codec.decode(record.value(), ParticipantDeletionCompleted.class, ParticipantDeletionFailed.class));

@@ -19,7 +19,8 @@ public class ParticipantRegistrationListener {
         this.codec = codec;
     }
 
-    @KafkaListener(id = "lethe-coordinator-participants", topics = LetheTopics.PARTICIPANTS)
+    // The id names the container; the consumer group is spring.kafka.consumer.group-id, as configured.
+    @KafkaListener(id = "lethe-coordinator-participants", idIsGroup = false, topics = LetheTopics.PARTICIPANTS)
     public void onRegistration(ConsumerRecord<String, byte[]> record) {
         if (record.value() == null) {
             return; // a tombstone: compaction's way of forgetting a key; retirement is an operator's decision

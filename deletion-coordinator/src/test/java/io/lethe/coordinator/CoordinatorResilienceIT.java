@@ -1,0 +1,350 @@
+package io.lethe.coordinator;
+
+import static io.lethe.coordinator.CoordinatorTestStack.JOBS;
+import static io.lethe.coordinator.CoordinatorTestStack.PARTICIPANTS;
+import static io.lethe.coordinator.JobStatusAssertions.assertViewEqualsStatus;
+import static io.lethe.coordinator.LetheMessages.command;
+import static io.lethe.coordinator.LetheMessages.completed;
+import static io.lethe.coordinator.LetheMessages.registered;
+import static io.lethe.coordinator.LetheMessages.table;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.lethe.schemas.DeletionJobStatus;
+import io.lethe.schemas.LetheTopics;
+import io.lethe.schemas.RequestTenantDeletion;
+import io.lethe.schemas.TenantDeletionRequested;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.StreamSupport;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.CommonClientConfigs;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * What the coordinator does when things go wrong: bytes that are no Lethe message on any topic it consumes, and a
+ * restart in the middle of a job.
+ */
+class CoordinatorResilienceIT {
+
+    private static final String DECODING = "io.lethe.schemas.MessageDecodingException";
+
+    private static CoordinatorTestStack stack;
+
+    @BeforeAll
+    static void startStackWithTwoParticipants() {
+        // Four attempts (100, 200, 400 ms apart) give an outcome that overtook its job's commit time to find the job
+        // even on a busy machine.
+        stack = CoordinatorTestStack.start(Map.of("lethe.coordinator.retry.attempts", "4"));
+        stack.publish(LetheTopics.PARTICIPANTS, "billing", registered("billing", "1.4.0", "billing.invoice"));
+        stack.publish(LetheTopics.PARTICIPANTS, "orders", registered("orders", "2.0.1", "orders.orders"));
+        await().until(() -> stack.get(PARTICIPANTS).body().size() == 2);
+    }
+
+    @AfterAll
+    static void stopStack() {
+        if (stack != null) {
+            stack.close();
+        }
+    }
+
+    @Test
+    void sendsUndecodableCommandsToTheDeadLetterTopicAndGoesOn() {
+        int jobsBefore = stack.get(JOBS + "?limit=500").body().size();
+
+        Map<String, Refused> garbage =
+                publishGarbage(LetheTopics.DELETION_COMMANDS, command("req-garbage", "garbage-tenant"));
+        stack.publish(LetheTopics.DELETION_COMMANDS, "umbrella", command("req-umbrella", "umbrella"));
+
+        await().until(() -> stack.get(JOBS + "?tenantId=umbrella").body().size() == 1);
+        assertDeadLettered(LetheTopics.DELETION_COMMANDS, garbage);
+        assertThat(stack.get(JOBS + "?limit=500").body().size()).isEqualTo(jobsBefore + 1);
+    }
+
+    @Test
+    void sendsCommandsItMustRefuseToTheDeadLetterTopicWithTheReason() {
+        stack.submitJob("umbrella-conflict", "req-umbrella-conflict");
+        RequestTenantDeletion blankTenant = command("req-blank-tenant", " ");
+        RequestTenantDeletion otherTenantsRequestId = command("req-umbrella-conflict", "umbrella-thief");
+
+        Map<String, Refused> refused = new LinkedHashMap<>();
+        refused.put(
+                "refused-blank-tenant",
+                publishRefused(
+                        LetheTopics.DELETION_COMMANDS,
+                        "refused-blank-tenant",
+                        stack.codec().encode(blankTenant),
+                        "io.lethe.coordinator.job.InvalidDeletionRequestException",
+                        "tenantId must not be blank"));
+        refused.put(
+                "refused-request-id",
+                publishRefused(
+                        LetheTopics.DELETION_COMMANDS,
+                        "refused-request-id",
+                        stack.codec().encode(otherTenantsRequestId),
+                        "io.lethe.coordinator.job.RequestIdConflictException",
+                        "req-umbrella-conflict already names job"));
+
+        assertDeadLettered(LetheTopics.DELETION_COMMANDS, refused);
+        assertThat(stack.get(JOBS + "?tenantId=umbrella-thief").body()).isEmpty();
+    }
+
+    @Test
+    void sendsUndecodableOutcomesToTheDeadLetterTopicAndGoesOn() {
+        String jobId = stack.submitJob("umbrella-outcomes", "req-umbrella-outcomes");
+
+        Map<String, Refused> refused = publishGarbage(
+                LetheTopics.DELETION_OUTCOMES,
+                completed(jobId, "umbrella-outcomes", "billing", table("billing.invoice", 9)));
+        stack.report(completed(jobId, "umbrella-outcomes", "billing", table("billing.invoice", 2)));
+
+        await().until(() -> stack.job(jobId).path("totalRowsDeleted").asLong() == 2);
+        assertDeadLettered(LetheTopics.DELETION_OUTCOMES, refused);
+        assertThat(stack.statuses(jobId)).hasSize(2);
+    }
+
+    @Test
+    void sendsOutcomesNamingNoStoredJobToTheDeadLetterTopic() {
+        String unknownJobId = "4f1c7c52-0d3e-4b8a-9c0e-6a2b1d9e7f31";
+        byte[] malformedJobId = stack.codec().encode(completed("job-7", "umbrella-lost", "billing"));
+        byte[] unknownJob = stack.codec().encode(completed(unknownJobId, "umbrella-lost", "billing"));
+
+        Map<String, Refused> refused = new LinkedHashMap<>();
+        refused.put(
+                "job-7",
+                publishRefused(
+                        LetheTopics.DELETION_OUTCOMES,
+                        "job-7",
+                        malformedJobId,
+                        "io.lethe.coordinator.job.InvalidJobIdException",
+                        "jobId 'job-7' is not a UUID"));
+        // Retried first: the job may not be committed yet when a quick participant answers.
+        refused.put(
+                unknownJobId,
+                publishRefused(
+                        LetheTopics.DELETION_OUTCOMES,
+                        unknownJobId,
+                        unknownJob,
+                        "io.lethe.coordinator.job.DeletionJobNotFoundException",
+                        "no deletion job " + unknownJobId));
+
+        assertDeadLettered(LetheTopics.DELETION_OUTCOMES, refused);
+    }
+
+    @Test
+    void completesJobsWhoseParticipantsAnswerBeforeTheJobIsCommitted() {
+        List<String> jobIds = new ArrayList<>();
+        try (var participants = EagerParticipants.start("eager-", "billing", "orders")) {
+            for (int i = 0; i < 20; i++) {
+                jobIds.add(stack.submitJob("eager-" + i, "req-eager-" + i));
+            }
+            for (String jobId : jobIds) {
+                stack.awaitJobState(jobId, "COMPLETED");
+            }
+        }
+    }
+
+    @Test
+    void sendsUndecodableRegistrationsToTheDeadLetterTopicAndGoesOn() {
+        Map<String, Refused> garbage =
+                publishGarbage(LetheTopics.PARTICIPANTS, registered("garbage-participant", "6.6.6", "garbage.table"));
+        stack.publish(LetheTopics.PARTICIPANTS, "billing", registered("billing", "1.5.0", "billing.invoice"));
+
+        await().until(() -> participantVersions().get("billing").equals("1.5.0"));
+        assertDeadLettered(LetheTopics.PARTICIPANTS, garbage);
+        assertThat(participantVersions()).containsOnlyKeys("billing", "orders");
+    }
+
+    @Test
+    void finishesJobWhoseOutcomesArrivedWhileTheCoordinatorWasDown() {
+        String jobId = stack.submitJob("hooli-restart", "req-hooli-restart");
+        JsonNode started = stack.job(jobId);
+        stack.report(completed(jobId, "hooli-restart", "billing", table("billing.invoice", 3)));
+        await().until(() -> stack.job(jobId)
+                .path("participants")
+                .path(0)
+                .path("state")
+                .asString()
+                .equals("COMPLETED"));
+
+        stack.stopCoordinator();
+        stack.report(completed(jobId, "hooli-restart", "orders", table("orders.orders", 4)));
+        stack.startCoordinator();
+
+        JsonNode job = stack.awaitJobState(jobId, "COMPLETED");
+        assertThat(job.path("jobId").asString()).isEqualTo(jobId);
+        assertThat(job.path("createdAt")).isEqualTo(started.path("createdAt"));
+        assertThat(job.path("totalRowsDeleted").asLong()).isEqualTo(7);
+        assertThat(job.path("participants").path(0).path("rowsDeleted").asLong())
+                .isEqualTo(3);
+        assertThat(job.path("participants").path(1).path("rowsDeleted").asLong())
+                .isEqualTo(4);
+        List<DeletionJobStatus> statuses = stack.statuses(jobId);
+        assertThat(statuses).extracting(s -> s.getState().name()).containsExactly("RUNNING", "RUNNING", "COMPLETED");
+        assertViewEqualsStatus(job, statuses.get(statuses.size() - 1));
+    }
+
+    /** A record the coordinator must refuse, and what the dead-letter topic must say about it. */
+    private record Refused(byte[] value, long offset, String causeClass, String reason) {}
+
+    /**
+     * Publishes three kinds of garbage, each with its own key: random bytes, a single-object header with an unknown
+     * fingerprint, and a valid message cut short.
+     */
+    private static Map<String, Refused> publishGarbage(String topic, SpecificRecord valid) {
+        byte[] random = new byte[64];
+        new Random(42).nextBytes(random);
+        random[0] = 'x';
+        byte[] unknownFingerprint = ByteBuffer.allocate(26)
+                .put((byte) 0xC3)
+                .put((byte) 0x01)
+                .putLong(0x0123456789ABCDEFL)
+                .put("not a schema we know".getBytes(StandardCharsets.US_ASCII), 0, 16)
+                .array();
+        byte[] encoded = stack.codec().encode(valid);
+        byte[] truncated = Arrays.copyOf(encoded, encoded.length - 3);
+
+        Map<String, Refused> sent = new LinkedHashMap<>();
+        sent.put("garbage-random", publishRefused(topic, "garbage-random", random, DECODING, "marker C3 01"));
+        sent.put(
+                "garbage-fingerprint",
+                publishRefused(topic, "garbage-fingerprint", unknownFingerprint, DECODING, "no known schema"));
+        sent.put(
+                "garbage-truncated",
+                publishRefused(topic, "garbage-truncated", truncated, DECODING, "truncated or corrupt body"));
+        return sent;
+    }
+
+    private static Refused publishRefused(String topic, String key, byte[] value, String causeClass, String reason) {
+        return new Refused(value, stack.publishBytes(topic, key, value).offset(), causeClass, reason);
+    }
+
+    /**
+     * Each refused record is on the dead-letter topic once, with its key, its bytes, where it came from and why it was
+     * refused, in the headers spring-kafka defines.
+     */
+    private static void assertDeadLettered(String topic, Map<String, Refused> refused) {
+        String deadLetterTopic = LetheTopics.deadLetterTopicOf(topic);
+        List<ConsumerRecord<String, byte[]>> deadLetters = await().until(
+                        () -> stack.records(deadLetterTopic).stream()
+                                .filter(r -> refused.containsKey(r.key()))
+                                .toList(),
+                        records -> records.size() >= refused.size());
+
+        assertThat(deadLetters).extracting(ConsumerRecord::key).containsExactlyElementsOf(refused.keySet());
+        for (ConsumerRecord<String, byte[]> deadLetter : deadLetters) {
+            Refused original = refused.get(deadLetter.key());
+            assertThat(deadLetter.value()).isEqualTo(original.value());
+            assertThat(text(deadLetter, "kafka_dlt-original-topic")).isEqualTo(topic);
+            assertThat(number(deadLetter, "kafka_dlt-original-offset")).isEqualTo(original.offset());
+            assertThat(text(deadLetter, "kafka_dlt-exception-fqcn"))
+                    .isEqualTo("org.springframework.kafka.listener.ListenerExecutionFailedException");
+            assertThat(text(deadLetter, "kafka_dlt-exception-cause-fqcn")).isEqualTo(original.causeClass());
+            assertThat(text(deadLetter, "kafka_dlt-exception-message")).contains(original.reason());
+        }
+    }
+
+    private static String text(ConsumerRecord<String, byte[]> record, String header) {
+        Header value = record.headers().lastHeader(header);
+        assertThat(value).as("header %s", header).isNotNull();
+        return new String(value.value(), StandardCharsets.UTF_8);
+    }
+
+    private static long number(ConsumerRecord<String, byte[]> record, String header) {
+        Header value = record.headers().lastHeader(header);
+        assertThat(value).as("header %s", header).isNotNull();
+        return ByteBuffer.wrap(value.value()).getLong();
+    }
+
+    private static Map<String, String> participantVersions() {
+        Map<String, String> versions = new LinkedHashMap<>();
+        StreamSupport.stream(stack.get(PARTICIPANTS).body().spliterator(), false)
+                .forEach(p -> versions.put(
+                        p.path("name").asString(), p.path("version").asString()));
+        return versions;
+    }
+
+    /**
+     * Participants that answer every request of the tenants with a prefix the moment it is on the broker, before the
+     * coordinator has committed the job: the coordinator publishes the request inside the job's transaction.
+     */
+    private static final class EagerParticipants implements AutoCloseable {
+
+        private final AtomicBoolean running = new AtomicBoolean(true);
+        private final Thread thread;
+
+        private EagerParticipants(String tenantPrefix, List<String> names) {
+            var partition = new TopicPartition(LetheTopics.DELETION_REQUESTS, 0);
+            Map<String, Object> config = Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers());
+            var consumer = new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer());
+            consumer.assign(List.of(partition));
+            consumer.seekToEnd(List.of(partition));
+            consumer.position(partition);
+            var producer = new KafkaProducer<>(config, new StringSerializer(), new ByteArraySerializer());
+            thread = new Thread(
+                    () -> {
+                        try (consumer;
+                                producer) {
+                            while (running.get()) {
+                                for (var record : consumer.poll(Duration.ofMillis(50))) {
+                                    var request = (TenantDeletionRequested)
+                                            stack.codec().decode(record.value(), TenantDeletionRequested.class);
+                                    if (!request.getTenantId().startsWith(tenantPrefix)) {
+                                        continue;
+                                    }
+                                    for (String name : names) {
+                                        var outcome = completed(
+                                                request.getJobId(),
+                                                request.getTenantId(),
+                                                name,
+                                                table(name + ".rows", 1));
+                                        producer.send(new ProducerRecord<>(
+                                                LetheTopics.DELETION_OUTCOMES,
+                                                request.getJobId(),
+                                                stack.codec().encode(outcome)));
+                                    }
+                                }
+                            }
+                        }
+                    },
+                    "eager-participants");
+        }
+
+        static EagerParticipants start(String tenantPrefix, String... names) {
+            var participants = new EagerParticipants(tenantPrefix, List.of(names));
+            participants.thread.start();
+            return participants;
+        }
+
+        @Override
+        public void close() {
+            running.set(false);
+            try {
+                thread.join(5_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}

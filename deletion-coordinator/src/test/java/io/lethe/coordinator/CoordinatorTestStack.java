@@ -1,0 +1,311 @@
+package io.lethe.coordinator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.lethe.schemas.DeletionJobStatus;
+import io.lethe.schemas.LetheCodec;
+import io.lethe.schemas.LetheTopics;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.avro.specific.SpecificRecordBase;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.awaitility.Awaitility;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * A real Kafka broker, a real PostgreSQL and the coordinator, started as in production from its own configuration
+ * file. One stack per test class; the coordinator can be stopped and started again on the same broker and database.
+ */
+final class CoordinatorTestStack implements AutoCloseable {
+
+    static final String JOBS = "/api/v1/deletion-jobs";
+    static final String PARTICIPANTS = "/api/v1/participants";
+
+    private static final Duration READ_TIMEOUT = Duration.ofSeconds(10);
+
+    private final EmbeddedKafkaKraftBroker broker;
+    private final EmbeddedPostgres postgres;
+    private final LetheCodec codec = new LetheCodec();
+    private final JsonMapper json = JsonMapper.builder().build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final Map<String, String> settings;
+    private final KafkaProducer<String, byte[]> producer;
+    private final KafkaConsumer<String, byte[]> reader;
+    private ConfigurableApplicationContext coordinator;
+
+    private CoordinatorTestStack(
+            EmbeddedKafkaKraftBroker broker, EmbeddedPostgres postgres, Map<String, String> settings) {
+        this.broker = broker;
+        this.postgres = postgres;
+        this.settings = new LinkedHashMap<>();
+        this.settings.put("server.port", "0");
+        this.settings.put("spring.datasource.url", postgres.getJdbcUrl("postgres", "postgres"));
+        this.settings.put("spring.datasource.username", "postgres");
+        this.settings.put("spring.kafka.bootstrap-servers", bootstrapServers());
+        this.settings.put("lethe.coordinator.topics.partitions", "1");
+        this.settings.put("lethe.coordinator.retry.attempts", "2");
+        this.settings.put("lethe.coordinator.retry.initial-interval", "100ms");
+        this.settings.putAll(settings);
+        this.producer = new KafkaProducer<>(producerConfig(), new StringSerializer(), new ByteArraySerializer());
+        this.reader = new KafkaConsumer<>(readerConfig(), new StringDeserializer(), new ByteArrayDeserializer());
+    }
+
+    /** Starts a broker, a database and a coordinator using both. */
+    static CoordinatorTestStack start() {
+        return start(Map.of());
+    }
+
+    /** Starts a broker, a database and a coordinator using both, with some of the coordinator's settings changed. */
+    static CoordinatorTestStack start(Map<String, String> settings) {
+        Awaitility.setDefaultTimeout(Duration.ofSeconds(20));
+        Awaitility.setDefaultPollInterval(Duration.ofMillis(100));
+        // No auto-creation: every topic the tests see was created by the coordinator.
+        var broker = new EmbeddedKafkaKraftBroker(1, 1);
+        broker.brokerProperty("auto.create.topics.enable", "false");
+        broker.brokerProperty("group.initial.rebalance.delay.ms", "0");
+        broker.afterPropertiesSet();
+        EmbeddedPostgres postgres;
+        try {
+            postgres = EmbeddedPostgres.start();
+        } catch (IOException e) {
+            broker.destroy();
+            throw new UncheckedIOException("cannot start PostgreSQL", e);
+        }
+        var stack = new CoordinatorTestStack(broker, postgres, settings);
+        try {
+            stack.startCoordinator();
+        } catch (RuntimeException e) {
+            stack.close();
+            throw e;
+        }
+        return stack;
+    }
+
+    void startCoordinator() {
+        if (coordinator != null) {
+            throw new IllegalStateException("the coordinator is already running");
+        }
+        String[] args = settings.entrySet().stream()
+                .map(setting -> "--" + setting.getKey() + "=" + setting.getValue())
+                .toArray(String[]::new);
+        // Command-line arguments, as in production: they override deletion-coordinator.yml, which must still be read.
+        coordinator = CoordinatorApplication.builder().run(args);
+    }
+
+    void stopCoordinator() {
+        if (coordinator != null) {
+            coordinator.close();
+            coordinator = null;
+        }
+    }
+
+    ConfigurableApplicationContext coordinator() {
+        if (coordinator == null) {
+            throw new IllegalStateException("the coordinator is not running");
+        }
+        return coordinator;
+    }
+
+    String bootstrapServers() {
+        return broker.getBrokersAsString();
+    }
+
+    LetheCodec codec() {
+        return codec;
+    }
+
+    Admin admin() {
+        return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()));
+    }
+
+    // --- HTTP -----------------------------------------------------------------------------------------------------
+
+    /** A response of the coordinator's REST API; {@code body} is a missing node when there is none. */
+    record Response(int status, String contentType, String location, JsonNode body) {}
+
+    Response get(String path) {
+        return send(request(path).GET());
+    }
+
+    Response post(String path, String jsonBody) {
+        return send(request(path)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(jsonBody)));
+    }
+
+    Response delete(String path) {
+        return send(request(path).DELETE());
+    }
+
+    /** The value as JSON, e.g. a request body. */
+    String toJson(Object value) {
+        return json.writeValueAsString(value);
+    }
+
+    private HttpRequest.Builder request(String path) {
+        String port = coordinator().getEnvironment().getProperty("local.server.port");
+        return HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
+                .timeout(Duration.ofSeconds(15))
+                .header("Accept", "application/json, application/problem+json");
+    }
+
+    private Response send(HttpRequest.Builder request) {
+        try {
+            HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            JsonNode body = response.body().isEmpty() ? json.missingNode() : json.readTree(response.body());
+            return new Response(
+                    response.statusCode(),
+                    response.headers().firstValue("Content-Type").orElse(""),
+                    response.headers().firstValue("Location").orElse(null),
+                    body);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+
+    // --- Kafka ----------------------------------------------------------------------------------------------------
+
+    /** Publishes a Lethe message, encoded as the services encode it, and waits for the broker. */
+    RecordMetadata publish(String topic, String key, SpecificRecord message) {
+        return publishBytes(topic, key, codec.encode(message));
+    }
+
+    RecordMetadata publishBytes(String topic, String key, byte[] value) {
+        try {
+            return producer.send(new ProducerRecord<>(topic, key, value)).get();
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("cannot publish to " + topic, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+
+    /** Every record of a topic from its beginning to its current end. */
+    synchronized List<ConsumerRecord<String, byte[]>> records(String topic) {
+        List<TopicPartition> partitions = reader.partitionsFor(topic).stream()
+                .map(p -> new TopicPartition(topic, p.partition()))
+                .toList();
+        reader.assign(partitions);
+        reader.seekToBeginning(partitions);
+        Map<TopicPartition, Long> end = reader.endOffsets(partitions);
+        List<ConsumerRecord<String, byte[]>> records = new ArrayList<>();
+        long deadline = System.nanoTime() + READ_TIMEOUT.toNanos();
+        while (partitions.stream().anyMatch(p -> reader.position(p) < end.get(p))) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("cannot read " + topic + " to its end " + end);
+            }
+            reader.poll(Duration.ofMillis(100)).forEach(records::add);
+        }
+        return records;
+    }
+
+    /** The decoded messages of a topic with the given key, oldest first. */
+    <T extends SpecificRecord> List<T> messages(String topic, String key, Class<T> type) {
+        return records(topic).stream()
+                .filter(r -> key.equals(r.key()))
+                .map(r -> type.cast(codec.decode(r.value(), type)))
+                .toList();
+    }
+
+    // --- the saga's vocabulary ------------------------------------------------------------------------------------
+
+    /** The body of a deletion request by alice. */
+    String deletionRequest(String tenantId, String requestId) {
+        return toJson(Map.of(
+                "tenantId", tenantId, "requestedBy", "alice", "reason", "contract ended", "requestId", requestId));
+    }
+
+    /** Requests a new job over REST and returns its id. */
+    String submitJob(String tenantId, String requestId) {
+        Response response = post(JOBS, deletionRequest(tenantId, requestId));
+        assertThat(response.status())
+                .as("POST for tenant %s: %s", tenantId, response.body())
+                .isEqualTo(202);
+        return response.body().path("jobId").asString();
+    }
+
+    JsonNode job(String jobId) {
+        Response response = get(JOBS + "/" + jobId);
+        assertThat(response.status())
+                .as("GET job %s: %s", jobId, response.body())
+                .isEqualTo(200);
+        return response.body();
+    }
+
+    JsonNode awaitJobState(String jobId, String state) {
+        return await().until(
+                        () -> job(jobId), job -> job.path("state").asString().equals(state));
+    }
+
+    /** Publishes a participant's outcome as participants do: keyed by its job id. */
+    void report(SpecificRecordBase outcome) {
+        publish(LetheTopics.DELETION_OUTCOMES, outcome.get("jobId").toString(), outcome);
+    }
+
+    /** Every status of a job published so far, oldest first. */
+    List<DeletionJobStatus> statuses(String jobId) {
+        return messages(LetheTopics.JOB_STATUS, jobId, DeletionJobStatus.class);
+    }
+
+    @Override
+    public void close() {
+        stopCoordinator();
+        producer.close(Duration.ofSeconds(5));
+        reader.close(Duration.ofSeconds(5));
+        broker.destroy();
+        try {
+            postgres.close();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot stop PostgreSQL", e);
+        }
+    }
+
+    private Properties producerConfig() {
+        Properties config = new Properties();
+        config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+        config.put(ProducerConfig.ACKS_CONFIG, "all");
+        return config;
+    }
+
+    private Properties readerConfig() {
+        Properties config = new Properties();
+        config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        return config;
+    }
+}

@@ -1,0 +1,73 @@
+package io.lethe.coordinator;
+
+import io.lethe.schemas.ParticipantDeletionCompleted;
+import io.lethe.schemas.ParticipantDeletionFailed;
+import io.lethe.schemas.ParticipantRegistered;
+import io.lethe.schemas.RequestTenantDeletion;
+import io.lethe.schemas.TableDeletion;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+
+/** The messages other services send the coordinator, as they would send them. */
+final class LetheMessages {
+
+    private LetheMessages() {}
+
+    static ParticipantRegistered registered(String name, String version, String... tables) {
+        return ParticipantRegistered.newBuilder()
+                .setName(name)
+                .setTables(List.of(tables))
+                .setVersion(version)
+                .setRegisteredAt(now())
+                .build();
+    }
+
+    static RequestTenantDeletion command(String requestId, String tenantId) {
+        return RequestTenantDeletion.newBuilder()
+                .setRequestId(requestId)
+                .setTenantId(tenantId)
+                .setRequestedBy("crm")
+                .setReason("contract ended")
+                .setRequestedAt(now())
+                .build();
+    }
+
+    static TableDeletion table(String name, long rowsDeleted) {
+        return new TableDeletion(name, rowsDeleted, 0L);
+    }
+
+    static ParticipantDeletionCompleted completed(
+            String jobId, String tenantId, String participant, TableDeletion... tables) {
+        Instant now = now();
+        return ParticipantDeletionCompleted.newBuilder()
+                .setJobId(jobId)
+                .setTenantId(tenantId)
+                .setParticipant(participant)
+                .setAttempt(1)
+                .setTables(List.of(tables))
+                .setRowsRemaining(0L)
+                .setStartedAt(now.minusMillis(250))
+                .setFinishedAt(now)
+                .build();
+    }
+
+    static ParticipantDeletionFailed failed(
+            String jobId, String tenantId, String participant, String errorCode, String message, String table) {
+        return ParticipantDeletionFailed.newBuilder()
+                .setJobId(jobId)
+                .setTenantId(tenantId)
+                .setParticipant(participant)
+                .setAttempt(1)
+                .setErrorCode(errorCode)
+                .setMessage(message)
+                .setTable(table)
+                .setRetryable(false)
+                .setAt(now())
+                .build();
+    }
+
+    private static Instant now() {
+        return Instant.now().truncatedTo(ChronoUnit.MILLIS);
+    }
+}

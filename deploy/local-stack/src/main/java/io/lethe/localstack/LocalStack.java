@@ -46,7 +46,7 @@ public final class LocalStack implements AutoCloseable {
     public static LocalStack start(List<String> extraArguments) {
         EmbeddedKafkaKraftBroker broker = new EmbeddedKafkaKraftBroker(1, 1);
         broker.brokerProperty("group.initial.rebalance.delay.ms", "0");
-        broker.afterPropertiesSet();
+        startQuietly(broker);
         LocalStack stack = null;
         try {
             EmbeddedPostgres postgres = EmbeddedPostgres.builder().start();
@@ -67,6 +67,17 @@ public final class LocalStack implements AutoCloseable {
                 broker.destroy();
             }
             throw e;
+        }
+    }
+
+    /** Kafka's storage formatter prints to standard output; the demo's output is for people. */
+    private static void startQuietly(EmbeddedKafkaKraftBroker broker) {
+        java.io.PrintStream stdout = System.out;
+        System.setOut(new java.io.PrintStream(java.io.OutputStream.nullOutputStream()));
+        try {
+            broker.afterPropertiesSet();
+        } finally {
+            System.setOut(stdout);
         }
     }
 

@@ -22,6 +22,11 @@ public final class LocalStackDemo {
         String tenant = "acme";
         int scale = 200;
         for (String arg : args) {
+            if (arg.startsWith("--tenant=") && TenantDeletionDemo.OTHER_TENANTS.contains(arg.substring(9))) {
+                System.err.println(
+                        "--tenant must not be one of the tenants the demo keeps: " + TenantDeletionDemo.OTHER_TENANTS);
+                System.exit(2);
+            }
             if (arg.equals("--keep-running")) {
                 keepRunning = true;
             } else if (arg.equals("--verbose")) {
@@ -29,7 +34,7 @@ public final class LocalStackDemo {
             } else if (arg.startsWith("--tenant=")) {
                 tenant = arg.substring("--tenant=".length());
             } else if (arg.startsWith("--scale=")) {
-                scale = Integer.parseInt(arg.substring("--scale=".length()));
+                scale = parseScale(arg.substring("--scale=".length()));
             } else {
                 System.err.println(
                         "unknown option " + arg + "; options: --keep-running --tenant=<id> --scale=<n> --verbose");
@@ -37,6 +42,20 @@ public final class LocalStackDemo {
             }
         }
         System.exit(run(tenant, scale, keepRunning, verbose));
+    }
+
+    private static int parseScale(String value) {
+        try {
+            int scale = Integer.parseInt(value);
+            if (scale >= 1 && scale <= 100_000) {
+                return scale;
+            }
+        } catch (NumberFormatException e) {
+            // reported below, like an out-of-range number
+        }
+        System.err.println("--scale must be a whole number from 1 to 100000, not '" + value + "'");
+        System.exit(2);
+        return 0;
     }
 
     static int run(String tenant, int scale, boolean keepRunning, boolean verbose) {

@@ -44,6 +44,10 @@ public final class TenantDeletionDemo {
     }
 
     public Result run(String tenant, int scale, Duration timeout) {
+        if (OTHER_TENANTS.contains(tenant)) {
+            throw new IllegalArgumentException(
+                    "tenant " + tenant + " is one of the tenants the demo keeps; choose another --tenant");
+        }
         awaitParticipants(timeout);
         for (String other : OTHER_TENANTS) {
             seed(other, scale);
@@ -57,7 +61,7 @@ public final class TenantDeletionDemo {
                 tenant,
                 seeded.values().stream().mapToLong(Long::longValue).sum(),
                 tenant,
-                seeded.size());
+                seeded.values().stream().filter(rows -> rows > 0).count());
 
         CoordinatorClient.Response response = coordinator.requestDeletion(tenant, "local-stack-demo", "demo of Lethe");
         if (response.status() != 202) {

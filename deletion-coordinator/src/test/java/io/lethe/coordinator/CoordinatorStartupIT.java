@@ -116,25 +116,26 @@ class CoordinatorStartupIT {
     }
 
     @Test
-    void consumesEveryTopicInTheConfiguredConsumerGroup() throws Exception {
+    void consumesEachTopicInItsOwnGroupNamedAfterTheConfiguredGroup() throws Exception {
+        Map<String, String> topicOfGroup = Map.of(
+                "lethe-coordinator.commands", LetheTopics.DELETION_COMMANDS,
+                "lethe-coordinator.outcomes", LetheTopics.DELETION_OUTCOMES,
+                "lethe-coordinator.participants", LetheTopics.PARTICIPANTS);
         try (Admin admin = stack.admin()) {
             await().untilAsserted(() -> {
-                ConsumerGroupDescription group = admin.describeConsumerGroups(List.of("lethe-coordinator"))
+                Map<String, ConsumerGroupDescription> groups = admin.describeConsumerGroups(topicOfGroup.keySet())
                         .all()
-                        .get()
-                        .get("lethe-coordinator");
-                List<String> assigned = group.members().stream()
-                        .flatMap(m -> m.assignment().topicPartitions().stream())
-                        .map(TopicPartition::topic)
-                        .toList();
-                assertThat(assigned)
-                        .containsExactlyInAnyOrder(
-                                LetheTopics.DELETION_COMMANDS, LetheTopics.DELETION_OUTCOMES, LetheTopics.PARTICIPANTS);
+                        .get();
+                topicOfGroup.forEach((groupId, topic) -> assertThat(groups.get(groupId).members().stream()
+                                .flatMap(m -> m.assignment().topicPartitions().stream())
+                                .map(TopicPartition::topic))
+                        .as("topics assigned in group %s", groupId)
+                        .containsExactly(topic));
             });
             List<String> groupIds = admin.listGroups().all().get().stream()
                     .map(GroupListing::groupId)
                     .toList();
-            assertThat(groupIds).containsExactly("lethe-coordinator");
+            assertThat(groupIds).containsExactlyInAnyOrderElementsOf(topicOfGroup.keySet());
         }
     }
 

@@ -76,6 +76,14 @@ class KafkaConfiguration {
                     deadLetters.accept(record, e);
                 },
                 backOff);
+        handler.setRetryListeners((record, e, attempt) -> log.warn(
+                "record of topic {} partition {} offset {} failed (attempt {} of {}), retrying: {}",
+                record.topic(),
+                record.partition(),
+                record.offset(),
+                attempt,
+                retry.attempts(),
+                causeMessage(e)));
         handler.addNotRetryableExceptions(
                 MessageDecodingException.class,
                 InvalidDeletionRequestException.class,

@@ -28,8 +28,12 @@ public class DeletionCommandListener {
         this.codec = codec;
     }
 
-    // The id names the container; the consumer group is spring.kafka.consumer.group-id, as configured.
-    @KafkaListener(id = "lethe-coordinator-commands", idIsGroup = false, topics = LetheTopics.DELETION_COMMANDS)
+    // One consumer group per topic, named after spring.kafka.consumer.group-id: a rebalance or a back-off on one
+    // topic never holds up the others.
+    @KafkaListener(
+            id = "lethe-coordinator-commands",
+            groupId = "${spring.kafka.consumer.group-id}.commands",
+            topics = LetheTopics.DELETION_COMMANDS)
     public void onCommand(ConsumerRecord<String, byte[]> record) {
         var command = (RequestTenantDeletion) codec.decode(record.value(), RequestTenantDeletion.class);
         try (var tenant = MDC.putCloseable("tenantId", command.getTenantId())) {

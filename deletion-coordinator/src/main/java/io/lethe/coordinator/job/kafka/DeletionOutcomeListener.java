@@ -25,8 +25,12 @@ public class DeletionOutcomeListener {
         this.codec = codec;
     }
 
-    // The id names the container; the consumer group is spring.kafka.consumer.group-id, as configured.
-    @KafkaListener(id = "lethe-coordinator-outcomes", idIsGroup = false, topics = LetheTopics.DELETION_OUTCOMES)
+    // One consumer group per topic, named after spring.kafka.consumer.group-id: a rebalance or a back-off on one
+    // topic never holds up the others.
+    @KafkaListener(
+            id = "lethe-coordinator-outcomes",
+            groupId = "${spring.kafka.consumer.group-id}.outcomes",
+            topics = LetheTopics.DELETION_OUTCOMES)
     public void onOutcome(ConsumerRecord<String, byte[]> record) {
         ParticipantOutcome outcome = AvroJobMapper.outcome(
                 codec.decode(record.value(), ParticipantDeletionCompleted.class, ParticipantDeletionFailed.class));

@@ -19,8 +19,12 @@ public class ParticipantRegistrationListener {
         this.codec = codec;
     }
 
-    // The id names the container; the consumer group is spring.kafka.consumer.group-id, as configured.
-    @KafkaListener(id = "lethe-coordinator-participants", idIsGroup = false, topics = LetheTopics.PARTICIPANTS)
+    // One consumer group per topic, named after spring.kafka.consumer.group-id: a rebalance or a back-off on one
+    // topic never holds up the others.
+    @KafkaListener(
+            id = "lethe-coordinator-participants",
+            groupId = "${spring.kafka.consumer.group-id}.participants",
+            topics = LetheTopics.PARTICIPANTS)
     public void onRegistration(ConsumerRecord<String, byte[]> record) {
         if (record.value() == null) {
             return; // a tombstone: compaction's way of forgetting a key; retirement is an operator's decision

@@ -198,6 +198,15 @@ public final class LetheParticipantAutoConfiguration {
                     deadLetters.accept(record, e);
                 },
                 backOff);
+        handler.setRetryListeners((record, e, attempt) -> log.warn(
+                "participant {}: record of topic {} partition {} offset {} failed (attempt {} of {}), retrying: {}",
+                properties.name(),
+                record.topic(),
+                record.partition(),
+                record.offset(),
+                attempt,
+                retry.attempts(),
+                e.getCause() == null ? e.getMessage() : e.getCause().getMessage()));
         handler.addNotRetryableExceptions(MessageDecodingException.class, IllegalArgumentException.class);
         return handler;
     }

@@ -181,7 +181,7 @@ public final class LetheParticipantAutoConfiguration {
             return headers;
         });
         LetheParticipantProperties.Retry retry = properties.retry();
-        var backOff = new ExponentialBackOffWithMaxRetries(Math.max(0, retry.attempts() - 1));
+        var backOff = new ExponentialBackOffWithMaxRetries(retry.attempts() - 1);
         backOff.setInitialInterval(retry.initialInterval().toMillis());
         backOff.setMultiplier(retry.multiplier());
         backOff.setMaxInterval(retry.maxInterval().toMillis());

@@ -48,6 +48,9 @@ public record LetheParticipantProperties(
         includeTables = includeTables == null ? Set.of() : Set.copyOf(includeTables);
         excludeTables = excludeTables == null ? Set.of() : Set.copyOf(excludeTables);
         groupId = groupId == null || groupId.isBlank() ? "lethe-participant." + name : groupId;
+        if (publishTimeout == null || publishTimeout.isNegative() || publishTimeout.isZero()) {
+            throw new IllegalArgumentException("lethe.participant.publish-timeout must be positive");
+        }
     }
 
     /**
@@ -62,5 +65,17 @@ public record LetheParticipantProperties(
             @DefaultValue("3") int attempts,
             @DefaultValue("500ms") Duration initialInterval,
             @DefaultValue("2.0") double multiplier,
-            @DefaultValue("10s") Duration maxInterval) {}
+            @DefaultValue("10s") Duration maxInterval) {
+
+        public Retry {
+            if (attempts < 1) {
+                throw new IllegalArgumentException(
+                        "lethe.participant.retry.attempts must be at least 1, not " + attempts);
+            }
+            if (multiplier < 1.0) {
+                throw new IllegalArgumentException(
+                        "lethe.participant.retry.multiplier must be at least 1.0, not " + multiplier);
+            }
+        }
+    }
 }

@@ -99,6 +99,14 @@ class LetheParticipantAutoConfigurationTest {
     }
 
     @Test
+    void refusesRetrySettingsThatCannotWork() {
+        runner.withPropertyValues("lethe.participant.name=orders-service", "lethe.participant.retry.attempts=0")
+                .run(context -> assertThat(context.getStartupFailure())
+                        .rootCause()
+                        .hasMessageContaining("lethe.participant.retry.attempts must be at least 1"));
+    }
+
+    @Test
     void backsOffForBeansTheServiceDeclares() {
         runner.withPropertyValues("lethe.participant.name=orders-service")
                 .withUserConfiguration(OwnClock.class)

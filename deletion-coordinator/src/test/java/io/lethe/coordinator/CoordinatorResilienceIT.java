@@ -54,9 +54,9 @@ class CoordinatorResilienceIT {
 
     @BeforeAll
     static void startStackWithTwoParticipants() {
-        // Four attempts (100, 200, 400 ms apart) give an outcome that overtook its job's commit time to find the job
-        // even on a busy machine.
-        stack = CoordinatorTestStack.start(Map.of("lethe.coordinator.retry.attempts", "4"));
+        // An outcome for a job not (yet) stored is retried for 2 x publish-timeout + 5 s before it is dead-lettered:
+        // a short publish timeout keeps that wait short here.
+        stack = CoordinatorTestStack.start(Map.of("lethe.coordinator.publish-timeout", "1s"));
         stack.publish(LetheTopics.PARTICIPANTS, "billing", registered("billing", "1.4.0", "billing.invoice"));
         stack.publish(LetheTopics.PARTICIPANTS, "orders", registered("orders", "2.0.1", "orders.orders"));
         await().until(() -> stack.get(PARTICIPANTS).body().size() == 2);

@@ -74,7 +74,7 @@ class CoordinatorStartupIT {
     }
 
     @Test
-    void compactsAnExistingStatusTopicThatWasCreatedWithoutCompaction() throws Exception {
+    void compactsAnExistingStatusTopicButLeavesItsPartitionsAlone() throws Exception {
         var resource = new ConfigResource(ConfigResource.Type.TOPIC, LetheTopics.JOB_STATUS);
         try (Admin admin = stack.admin()) {
             admin.incrementalAlterConfigs(Map.of(
@@ -87,7 +87,14 @@ class CoordinatorStartupIT {
                     .get();
 
             stack.stopCoordinator();
-            stack.startCoordinator();
+            // More partitions than the topics have: existing keyed topics must not be re-partitioned.
+            stack.startCoordinator(Map.of("lethe.coordinator.topics.partitions", "3"));
+
+            Map<String, org.apache.kafka.clients.admin.TopicDescription> topics =
+                    admin.describeTopics(LetheTopics.ALL).allTopicNames().get();
+            assertThat(topics.values()).allSatisfy(topic -> assertThat(topic.partitions())
+                    .as("partitions of %s", topic.name())
+                    .hasSize(1));
 
             String policy = admin.describeConfigs(List.of(resource))
                     .all()
@@ -230,5 +237,14 @@ class CoordinatorStartupIT {
         assertThat(response.status()).isEqualTo(400);
         assertThat(response.contentType()).startsWith("application/problem+json");
         assertThat(response.body().path("field").asString()).isEqualTo("state");
+    }
+
+    @Test
+    void refusesANonNumericLimitNamingIt() {
+        var response = stack.get(JOBS + "?limit=abc");
+
+        assertThat(response.status()).isEqualTo(400);
+        assertThat(response.contentType()).startsWith("application/problem+json");
+        assertThat(response.body().path("field").asString()).isEqualTo("limit");
     }
 }

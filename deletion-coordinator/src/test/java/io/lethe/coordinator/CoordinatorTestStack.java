@@ -113,10 +113,17 @@ final class CoordinatorTestStack implements AutoCloseable {
     }
 
     void startCoordinator() {
+        startCoordinator(Map.of());
+    }
+
+    /** Starts the coordinator with some settings changed for this start only. */
+    void startCoordinator(Map<String, String> overrides) {
         if (coordinator != null) {
             throw new IllegalStateException("the coordinator is already running");
         }
-        String[] args = settings.entrySet().stream()
+        Map<String, String> effective = new LinkedHashMap<>(settings);
+        effective.putAll(overrides);
+        String[] args = effective.entrySet().stream()
                 .map(setting -> "--" + setting.getKey() + "=" + setting.getValue())
                 .toArray(String[]::new);
         // Command-line arguments, as in production: they override deletion-coordinator.yml, which must still be read.

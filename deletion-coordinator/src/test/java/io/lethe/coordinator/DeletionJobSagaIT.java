@@ -114,6 +114,22 @@ class DeletionJobSagaIT {
     }
 
     @Test
+    void aRequestAnsweredWithTheRunningJobKeepsNamingItAfterTheJobEnded() {
+        String jobId = stack.submitJob("acme-alias", "req-acme-alias");
+        var answered = stack.post(JOBS, stack.deletionRequest("acme-alias", "req-acme-alias-later"));
+        assertThat(answered.body().path("jobId").asString()).isEqualTo(jobId);
+
+        stack.report(completed(jobId, "acme-alias", "billing", table("billing.invoice", 1)));
+        stack.report(completed(jobId, "acme-alias", "orders", table("orders.orders", 1)));
+        stack.awaitJobState(jobId, "COMPLETED");
+        var again = stack.post(JOBS, stack.deletionRequest("acme-alias", "req-acme-alias-later"));
+
+        assertThat(again.status()).isEqualTo(200);
+        assertThat(again.body().path("jobId").asString()).isEqualTo(jobId);
+        assertThat(jobIds("?tenantId=acme-alias")).containsExactly(jobId);
+    }
+
+    @Test
     void startsOneJobWhenRequestsForTheSameTenantRace() {
         ExecutorService clients = Executors.newFixedThreadPool(6);
         try {

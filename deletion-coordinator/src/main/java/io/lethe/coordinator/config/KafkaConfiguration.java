@@ -1,18 +1,13 @@
 package io.lethe.coordinator.config;
 
+import io.lethe.coordinator.job.DeletionJobNotFoundException;
 import io.lethe.coordinator.job.InvalidDeletionRequestException;
 import io.lethe.coordinator.job.InvalidJobIdException;
 import io.lethe.coordinator.job.NoParticipantsRegisteredException;
 import io.lethe.coordinator.job.RequestIdConflictException;
 import io.lethe.schemas.LetheTopics;
 import io.lethe.schemas.MessageDecodingException;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-import java.util.Optional;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.config.TopicConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.annotation.Bean;
@@ -23,9 +18,11 @@ import org.springframework.kafka.listener.DeadLetterPublishingRecoverer;
 import org.springframework.kafka.listener.DefaultErrorHandler;
 import org.springframework.kafka.listener.ListenerExecutionFailedException;
 import org.springframework.kafka.support.ExponentialBackOffWithMaxRetries;
+import org.springframework.util.backoff.FixedBackOff;
 
 /**
- * Topics and error handling. The coordinator creates every Lethe topic and its dead-letter topic that is missing.
+ * Topics and error handling. The coordinator creates every Lethe topic and its dead-letter topic that is missing
+ * ({@link LetheTopicInitializer}).
  * Every consumer retries a failing record with exponential back-off and then sends it to {@code <topic>.dlt} with the
  * exception, original topic, partition, offset and timestamp in headers; permanent failures go there at once.
  */
@@ -35,24 +32,8 @@ class KafkaConfiguration {
     private static final Logger log = LoggerFactory.getLogger(KafkaConfiguration.class);
 
     @Bean
-    KafkaAdmin.NewTopics letheTopics(CoordinatorProperties properties) {
-        List<NewTopic> topics = new ArrayList<>();
-        for (String topic : LetheTopics.ALL) {
-            NewTopic newTopic = newTopic(topic, properties.topics());
-            if (LetheTopics.COMPACTED.contains(topic)) {
-                newTopic.configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
-            }
-            topics.add(newTopic);
-            topics.add(newTopic(LetheTopics.deadLetterTopicOf(topic), properties.topics()));
-        }
-        return new KafkaAdmin.NewTopics(topics.toArray(NewTopic[]::new));
-    }
-
-    private static NewTopic newTopic(String name, CoordinatorProperties.Topics settings) {
-        return new NewTopic(
-                name,
-                settings.partitions() < 0 ? Optional.empty() : Optional.of(settings.partitions()),
-                settings.replicationFactor() < 0 ? Optional.empty() : Optional.of(settings.replicationFactor()));
+    LetheTopicInitializer letheTopicInitializer(KafkaAdmin kafkaAdmin, CoordinatorProperties properties) {
+        return new LetheTopicInitializer(kafkaAdmin, properties.topics());
     }
 
     @Bean
@@ -76,13 +57,18 @@ class KafkaConfiguration {
                     deadLetters.accept(record, e);
                 },
                 backOff);
+        // An outcome can overtake its job: the request is published before the job's transaction commits, which may
+        // wait for two acknowledgements of up to publish-timeout each. Such an outcome waits longer than that.
+        long patience = 2 * properties.publishTimeout().toMillis() + 5_000;
+        var untilTheJobIsCommitted = new FixedBackOff(1_000, patience / 1_000);
+        handler.setBackOffFunction(
+                (record, e) -> cause(e) instanceof DeletionJobNotFoundException ? untilTheJobIsCommitted : null);
         handler.setRetryListeners((record, e, attempt) -> log.warn(
-                "record of topic {} partition {} offset {} failed (attempt {} of {}), retrying: {}",
+                "record of topic {} partition {} offset {} failed on delivery attempt {}: {}",
                 record.topic(),
                 record.partition(),
                 record.offset(),
                 attempt,
-                retry.attempts(),
                 causeMessage(e)));
         handler.addNotRetryableExceptions(
                 MessageDecodingException.class,
@@ -94,8 +80,12 @@ class KafkaConfiguration {
     }
 
     /** The listener's own exception, not spring-kafka's wrapper nor a low-level cause without a message. */
+    private static Throwable cause(Throwable e) {
+        return e instanceof ListenerExecutionFailedException && e.getCause() != null ? e.getCause() : e;
+    }
+
     private static String causeMessage(Throwable e) {
-        Throwable cause = e instanceof ListenerExecutionFailedException && e.getCause() != null ? e.getCause() : e;
+        Throwable cause = cause(e);
         return cause.getClass().getSimpleName() + ": " + cause.getMessage();
     }
 }

@@ -18,7 +18,11 @@ public interface DeletionJobRepository {
     /** Reads a job and holds it until the surrounding transaction ends, so that its transitions happen one at a time. */
     Optional<DeletionJob> lockById(DeletionJobId id);
 
+    /** The job the requestId created, or the job it was answered with (see {@link #addRequestAlias}). */
     Optional<DeletionJob> findByRequestId(String requestId);
+
+    /** Records that a request was answered with a job it did not create, so that it names that job from now on. */
+    void addRequestAlias(String requestId, DeletionJobId jobId);
 
     Optional<DeletionJob> findActiveByTenant(String tenantId);
 

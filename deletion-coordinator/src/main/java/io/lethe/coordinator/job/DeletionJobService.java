@@ -108,7 +108,9 @@ public class DeletionJobService {
             }
             return sameRequest;
         }
-        return jobs.findActiveByTenant(request.tenantId());
+        Optional<DeletionJob> active = jobs.findActiveByTenant(request.tenantId());
+        active.ifPresent(job -> jobs.addRequestAlias(request.requestId(), job.id()));
+        return active;
     }
 
     private void logTransition(ParticipantOutcome outcome, DeletionJob before, Transition transition) {

@@ -9,6 +9,7 @@ import io.lethe.coordinator.job.RequestIdConflictException;
 import io.lethe.coordinator.participant.ParticipantNotFoundException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.TypeMismatchException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
@@ -63,7 +64,20 @@ class ApiProblemHandler extends ResponseEntityExceptionHandler {
         return problem(
                 HttpStatus.SERVICE_UNAVAILABLE,
                 "Broker unavailable",
-                "nothing was changed; try again: " + e.getMessage());
+                "the job was not stored, though participants may already have been asked; try again with the same"
+                        + " requestId: " + e.getMessage());
+    }
+
+    /** A query parameter or path variable of the wrong type, e.g. {@code limit=abc}: names the parameter. */
+    @Override
+    protected ResponseEntity<Object> handleTypeMismatch(
+            TypeMismatchException e, HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+        String field = e.getPropertyName();
+        String detail = field + " must be a "
+                + (e.getRequiredType() == null
+                        ? "valid value"
+                        : e.getRequiredType().getSimpleName());
+        return handleExceptionInternal(e, fieldProblem(field, detail), headers, HttpStatus.BAD_REQUEST, request);
     }
 
     /** Malformed JSON, or a value of the wrong type: the detail names the field where Jackson knows it. */

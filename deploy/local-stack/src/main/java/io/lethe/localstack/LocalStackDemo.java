@@ -63,13 +63,18 @@ public final class LocalStackDemo {
         System.out.println("Starting Kafka (KRaft), PostgreSQL, the coordinator and three participants...");
         List<String> logging = new ArrayList<>(
                 List.of("--logging.level.root=WARN", "--logging.level.io.lethe=" + (verbose ? "INFO" : "WARN")));
-        LocalStack stack = LocalStack.start(logging);
+        LocalStack stack;
+        try {
+            stack = LocalStack.start(logging);
+        } catch (RuntimeException e) {
+            System.out.printf("%nFAILED: the stack did not start: %s%n", e.getMessage());
+            return 1;
+        }
         Thread stopper = new Thread(stack::close, "local-stack-shutdown");
         Runtime.getRuntime().addShutdownHook(stopper);
         System.out.printf("Stack up in %.1f s%n", (System.nanoTime() - started) / 1e9);
 
-        TenantDeletionDemo.Result result =
-                new TenantDeletionDemo(stack, System.out).run(tenant, scale, Duration.ofSeconds(120));
+        TenantDeletionDemo.Result result = demo(stack, tenant, scale);
         if (result.succeeded()) {
             System.out.printf(
                     "%nVERIFIED: tenant %s has 0 rows in every service; tenants %s are byte-for-byte unchanged"
@@ -85,6 +90,16 @@ public final class LocalStackDemo {
             awaitInterrupt();
         }
         return result.succeeded() ? 0 : 1;
+    }
+
+    /** Any error becomes a failed result: the demo must end with a reason and exit 1, never hang or only throw. */
+    private static TenantDeletionDemo.Result demo(LocalStack stack, String tenant, int scale) {
+        try {
+            return new TenantDeletionDemo(stack, System.out).run(tenant, scale, Duration.ofSeconds(120));
+        } catch (RuntimeException e) {
+            return new TenantDeletionDemo.Result(
+                    null, null, 0, List.of(e.getClass().getSimpleName() + ": " + e.getMessage()));
+        }
     }
 
     private static void printAddresses(LocalStack stack) {

@@ -70,7 +70,19 @@ public class JdbcDeletionJobRepository implements DeletionJobRepository {
 
     @Override
     public Optional<DeletionJob> findByRequestId(String requestId) {
-        return one(SELECT_JOB + "where request_id = ?", requestId);
+        return jdbc.sql(SELECT_JOB + "where request_id = ? or id = (select job_id from deletion_request_alias"
+                        + " where request_id = ?)")
+                .params(requestId, requestId)
+                .query(JdbcDeletionJobRepository::jobRow)
+                .optional()
+                .map(this::assemble);
+    }
+
+    @Override
+    public void addRequestAlias(String requestId, DeletionJobId jobId) {
+        jdbc.sql("insert into deletion_request_alias (request_id, job_id) values (?, ?) on conflict do nothing")
+                .params(requestId, jobId.value())
+                .update();
     }
 
     @Override

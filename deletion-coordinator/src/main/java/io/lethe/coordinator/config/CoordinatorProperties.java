@@ -25,7 +25,7 @@ public record CoordinatorProperties(
         @Valid @DefaultValue Retry retry) {
 
     /**
-     * Topic creation at start-up; existing topics are left as they are.
+     * Topic creation at start-up; existing topics keep their partitions (only compaction is enforced).
      *
      * @param partitions partitions of each topic and dead-letter topic, or -1 for the broker's default
      * @param replicationFactor replicas of each topic, or -1 for the broker's default

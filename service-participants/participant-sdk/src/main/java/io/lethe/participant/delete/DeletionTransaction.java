@@ -47,25 +47,42 @@ final class DeletionTransaction {
         current = null;
     }
 
-    /** {@return one result per planned table, children first, with {@code rowsRemaining} 0 (verified later)} */
+    /**
+     * Deletes children first. A DEPENDENT table is counted right after its own {@code DELETE}: its predicate selects
+     * rows through its parents, which still exist then (they are deleted later), so the count sees the tenant's rows
+     * that survived, e.g. because a trigger or rule skipped them. Deleting stops at the first such table: its parents'
+     * deletes would only fail on the survivors and name the parent instead.
+     *
+     * @return one result per table deleted from, in deletion order; only the last can have {@code rowsRemaining > 0}
+     */
     List<TableResult> delete() throws SQLException {
         List<TableResult> results = new ArrayList<>();
         for (PlannedTable table : plan.tables()) {
             current = table.table();
-            results.add(new TableResult(current.qualified(), update(statements.delete(table)), 0));
+            long deleted = update(statements.delete(table));
+            long remaining = table.kind() == PlannedTable.Kind.DEPENDENT ? count(statements.count(table)) : 0;
+            results.add(new TableResult(current.qualified(), deleted, remaining));
+            if (remaining > 0) {
+                break;
+            }
         }
         current = null;
         return results;
     }
 
     /**
-     * Counts the tenant's rows left in each OWNED table. DEPENDENT tables are not counted: their predicate selects
-     * rows through parents that are deleted by now, so a count would always be 0. Their verification is the foreign
-     * key itself: a remaining row would have made its parent's {@code DELETE} fail, which rolls everything back.
+     * Finds the tenant's rows left after {@link #delete()}: a DEPENDENT table it already counted, else each OWNED
+     * table, counted now. OWNED tables are counted after all deletes because their predicate needs no parent.
      *
+     * @param deleted the results of {@link #delete()}
      * @return the first table, in deletion order, that still has rows of the tenant, with their count
      */
-    Optional<TableResult> firstTableWithRemainingRows() throws SQLException {
+    Optional<TableResult> firstTableWithRemainingRows(List<TableResult> deleted) throws SQLException {
+        Optional<TableResult> dependent =
+                deleted.stream().filter(table -> table.rowsRemaining() > 0).findFirst();
+        if (dependent.isPresent()) {
+            return dependent;
+        }
         for (PlannedTable table : plan.tables()) {
             if (table.kind() == PlannedTable.Kind.OWNED) {
                 current = table.table();

@@ -25,6 +25,12 @@ final class JdbcDeletionLedger {
     static final String LEDGER = "lethe_deletion_ledger";
     static final String LEDGER_TABLE = "lethe_deletion_ledger_table";
 
+    /**
+     * The SDK's own tables. {@code JdbcSchemaReader} leaves out exactly these names (and Flyway's history), so a
+     * renamed or added ledger table must be added there too; {@code TenantDeleterIT} checks that they agree.
+     */
+    static final List<String> TABLES = List.of(LEDGER, LEDGER_TABLE);
+
     private static final List<String> CREATE = List.of(
             "CREATE TABLE IF NOT EXISTS " + LEDGER + " (job_id text PRIMARY KEY, tenant_id text NOT NULL,"
                     + " attempt int NOT NULL, started_at timestamptz NOT NULL, finished_at timestamptz NOT NULL)",

@@ -115,7 +115,7 @@ public final class TenantDeleter {
             transaction = new DeletionTransaction(connection, plan, values);
             transaction.nullOut();
             List<TableResult> tables = transaction.delete();
-            Optional<TableResult> left = transaction.firstTableWithRemainingRows();
+            Optional<TableResult> left = transaction.firstTableWithRemainingRows(tables);
             if (left.isPresent()) {
                 connection.rollback();
                 return verificationFailed(task, left.get());

@@ -22,9 +22,9 @@ enum TenantIdType {
     /** Anything else (numeric, citext, enums...): bound as an untyped string for the database to convert. */
     OTHER;
 
-    // UUID.fromString accepts abbreviated forms such as "1-1-1-1-1"; a tenant id must be canonical.
+    // The patterns only keep the parsers below from throwing; canonical() decides.
     private static final Pattern INTEGER_ID = Pattern.compile("[+-]?[0-9]{1,20}");
-    private static final Pattern CANONICAL_UUID =
+    private static final Pattern UUID_ID =
             Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
 
     static TenantIdType of(Column column) {
@@ -39,13 +39,23 @@ enum TenantIdType {
     }
 
     /**
+     * A {@code uuid} or integer tenant id is accepted only in the canonical form of the value it converts to (lower
+     * case, no leading zeros or {@code +}, no {@code -0}): otherwise two different ids, say {@code 007} and {@code 7},
+     * would delete the same tenant, and the job's tenant id would not be the tenant that was deleted. Text and other
+     * types are passed as they are; the column type's own comparison decides (e.g. {@code citext} ignores case).
+     *
      * @param tenantId the tenant id as received
      * @return whether {@link #convert} accepts it
      */
     boolean accepts(String tenantId) {
         return switch (this) {
-            case UUID -> CANONICAL_UUID.matcher(tenantId).matches();
-            case INTEGER -> INTEGER_ID.matcher(tenantId).matches() && fitsInLong(tenantId);
+            case UUID ->
+                UUID_ID.matcher(tenantId).matches()
+                        && java.util.UUID.fromString(tenantId).toString().equals(tenantId);
+            case INTEGER ->
+                INTEGER_ID.matcher(tenantId).matches()
+                        && fitsInLong(tenantId)
+                        && Long.toString(Long.parseLong(tenantId)).equals(tenantId);
             case TEXT, OTHER -> true;
         };
     }

@@ -11,7 +11,8 @@ import java.util.Optional;
 
 /**
  * Converts a tenant id once to each type its plan binds it as, before any statement runs: a tenant id that does not
- * fit a tenant column (e.g. {@code acme} for a {@code uuid} column) is a permanent failure that deletes nothing.
+ * fit a tenant column (e.g. {@code acme} for a {@code uuid} column), or fits it only in a non-canonical form ({@code
+ * 007} for a {@code bigint} column), is a permanent failure that deletes nothing.
  */
 final class TenantIds {
 
@@ -55,7 +56,7 @@ final class TenantIds {
                 .orElseThrow(() -> new IllegalArgumentException(
                         "job " + task.jobId() + ": tenant id " + task.tenantId() + " is valid"));
         String message = String.format(
-                "job %s tenant %s: tenant id is not a valid %s for the tenant column of table %s",
+                "job %s tenant %s: tenant id is not a valid %s in canonical form for the tenant column of table %s",
                 task.jobId(), task.tenantId(), unfit.getKey().displayName(), unfit.getValue());
         return new DeletionResult.Failed(
                 task.jobId(),

@@ -16,14 +16,20 @@ import java.util.TreeSet;
  *   <li>A considered table with the tenant column is {@link PlannedTable.Kind#OWNED}.
  *   <li>In rounds, breadth-first from the owned tables, a table without the tenant column whose foreign keys
  *       reference a table resolved in an earlier round becomes {@link PlannedTable.Kind#DEPENDENT}, {@code via} those
- *       keys. Taking keys only from earlier rounds keeps the composed SQL predicates finite. Tables that the tenant's
- *       rows merely point at (a global {@code products} table) never become planned: only rows that reference the
- *       tenant's rows are the tenant's.
+ *       keys. Tables that the tenant's rows merely point at (a global {@code products} table) never become planned:
+ *       only rows that reference the tenant's rows are the tenant's.
+ *   <li>Then a DEPENDENT table's rows are also selected through its foreign keys to other DEPENDENT tables of the
+ *       same or a later round ({@code parcels.shipment_id} when parcels and shipments both reference orders), one key
+ *       at a time in the model's order, as long as the graph of keys that cannot be nulled out ({@code via} keys and
+ *       NOT NULL keys) stays acyclic. That keeps the composed SQL predicates finite and every cycle breakable. Its
+ *       self-references join {@code via} as well: its predicate becomes the recursive closure of the rows selected
+ *       by the other keys, so a reply whose only link is its parent comment is found at any depth.
  *   <li>Every foreign key between two planned tables is an edge child → parent. Cycles (strongly connected
  *       components) are broken by dropping the edges that are nullable and do not carry the child's predicate; each
- *       dropped edge becomes a {@link NullOut}. A nullable self-reference also becomes a {@link NullOut}; a non-null
- *       one needs nothing, because one {@code DELETE} statement removes all the tenant's rows of the table and
- *       PostgreSQL checks {@code NO ACTION} keys at the end of the statement.
+ *       dropped edge becomes a {@link NullOut}. A nullable self-reference of an OWNED table also becomes a {@link
+ *       NullOut}. A self-reference in {@code via} never does (nulling it would cut the path that selects the rows),
+ *       nor does a non-null one: one {@code DELETE} statement removes all the tenant's rows of the table and
+ *       PostgreSQL checks the keys at the end of the statement.
  *   <li>The tables are ordered children first; ties are broken by qualified name so plans are deterministic.
  * </ol>
  */
@@ -62,7 +68,7 @@ public final class DeletionPlanner {
             }
             if (!key.isSelfReference()) {
                 edges.add(key);
-            } else if (model.isNullable(key)) {
+            } else if (model.isNullable(key) && !planned.get(key.child()).via().contains(key)) {
                 nullOuts.add(new NullOut(key.child(), key));
             }
         }
@@ -90,8 +96,15 @@ public final class DeletionPlanner {
         return tenantColumns;
     }
 
-    /** Owned tables, then dependent tables round by round; {@code via} only reaches tables of earlier rounds. */
     private static Map<TableName, PlannedTable> resolve(
+            SchemaModel model, List<Table> considered, Map<TableName, Column> tenantColumns) {
+        Map<TableName, PlannedTable> planned = rounds(model, considered, tenantColumns);
+        linkDependentTables(model, planned);
+        return planned;
+    }
+
+    /** Owned tables, then dependent tables round by round; here {@code via} only reaches tables of earlier rounds. */
+    private static Map<TableName, PlannedTable> rounds(
             SchemaModel model, List<Table> considered, Map<TableName, Column> tenantColumns) {
         Map<TableName, PlannedTable> planned = new TreeMap<>();
         tenantColumns.forEach((table, column) ->
@@ -115,6 +128,46 @@ public final class DeletionPlanner {
             grew = !round.isEmpty();
         }
         return planned;
+    }
+
+    /**
+     * Adds to each DEPENDENT table's {@code via} its keys to other DEPENDENT tables that the rounds left out, and its
+     * self-references. A key is added only if its parent does not already reach its child through keys that must
+     * stay (those in {@code via}, which select rows, and NOT NULL ones, which cannot be nulled out): a cycle among
+     * them would make the predicates infinite and the deletion order impossible. Keys are tried in the model's order
+     * (child, parent, name), so the plan is deterministic.
+     */
+    private static void linkDependentTables(SchemaModel model, Map<TableName, PlannedTable> planned) {
+        Map<TableName, List<ForeignKey>> via = new TreeMap<>();
+        planned.values().stream()
+                .filter(table -> table.kind() == PlannedTable.Kind.DEPENDENT)
+                .forEach(table -> via.put(table.table(), new ArrayList<>(table.via())));
+        List<ForeignKey> kept = new ArrayList<>();
+        for (ForeignKey key : model.foreignKeys()) {
+            if (isEdge(key, planned)
+                    && (!model.isNullable(key) || planned.get(key.child()).via().contains(key))) {
+                kept.add(key);
+            }
+        }
+        for (ForeignKey key : model.foreignKeys()) {
+            if (isEdge(key, via)
+                    && !via.get(key.child()).contains(key)
+                    && !new ForeignKeyGraph(planned.keySet(), kept).reaches(key.parent(), key.child())) {
+                via.get(key.child()).add(key);
+                kept.add(key);
+            }
+        }
+        for (ForeignKey key : model.foreignKeys()) {
+            if (key.isSelfReference() && via.containsKey(key.child())) {
+                via.get(key.child()).add(key);
+            }
+        }
+        via.forEach(
+                (table, keys) -> planned.put(table, new PlannedTable(table, PlannedTable.Kind.DEPENDENT, null, keys)));
+    }
+
+    private static boolean isEdge(ForeignKey key, Map<TableName, ?> between) {
+        return !key.isSelfReference() && between.containsKey(key.child()) && between.containsKey(key.parent());
     }
 
     private static SkippedTable globalTable(

@@ -76,6 +76,26 @@ final class ForeignKeyGraph {
         return order;
     }
 
+    /**
+     * @param from a table of the graph
+     * @param to a table of the graph
+     * @return whether a path of one or more edges leads from {@code from} to {@code to}
+     */
+    boolean reaches(TableName from, TableName to) {
+        Deque<TableName> pending = new ArrayDeque<>(parents.get(from));
+        Set<TableName> seen = new TreeSet<>();
+        while (!pending.isEmpty()) {
+            TableName table = pending.pop();
+            if (table.equals(to)) {
+                return true;
+            }
+            if (seen.add(table)) {
+                pending.addAll(parents.get(table));
+            }
+        }
+        return false;
+    }
+
     /** Tarjan's strongly connected components; recursion depth is bounded by the number of tables. */
     private final class Tarjan {
 

@@ -9,16 +9,23 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
  * Reads a {@link SchemaModel} from {@link DatabaseMetaData}: tables (including PostgreSQL's partitioned tables),
- * columns, primary keys and foreign keys. The SDK's own tables ({@code lethe_*}) and Flyway's history table are left
- * out. Reads metadata only, never rows.
+ * columns, primary keys and foreign keys. The SDK's own ledger tables ({@code lethe_deletion_ledger}, {@code
+ * lethe_deletion_ledger_table}) and Flyway's history table ({@code flyway_schema_history}) are left out, by exact name:
+ * a service's own table that merely starts with {@code lethe_} is read and planned like any other. Reads metadata
+ * only, never rows.
  */
 public final class JdbcSchemaReader {
 
     private static final String[] TABLE_TYPES = {"TABLE", "PARTITIONED TABLE", "BASE TABLE"};
+
+    /** The tables the SDK and Flyway own; the ledger's names must match {@code JdbcDeletionLedger.TABLES}. */
+    private static final Set<String> IGNORED_TABLES =
+            Set.of("lethe_deletion_ledger", "lethe_deletion_ledger_table", "flyway_schema_history");
 
     private JdbcSchemaReader() {}
 
@@ -46,7 +53,7 @@ public final class JdbcSchemaReader {
     }
 
     static boolean isIgnored(String tableName) {
-        return tableName.startsWith("lethe_") || tableName.equals("flyway_schema_history");
+        return IGNORED_TABLES.contains(tableName);
     }
 
     private static List<String> schemasToRead(Connection connection, List<String> schemas) throws SQLException {

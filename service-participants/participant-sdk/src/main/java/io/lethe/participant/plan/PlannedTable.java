@@ -10,8 +10,9 @@ import java.util.Objects;
  * @param kind whether the table's rows are selected by a tenant column or through foreign keys
  * @param tenantColumn the tenant column of an {@link Kind#OWNED} table; {@code null} for a {@link Kind#DEPENDENT} one
  * @param via for a {@link Kind#DEPENDENT} table, the foreign keys through which its rows reach the tenant's rows of
- *     tables resolved before it (a row is the tenant's if any of them references a tenant row); empty for an {@link
- *     Kind#OWNED} table
+ *     other planned tables (a row is the tenant's if any of them references a tenant row), at least one of them to
+ *     another table; a self-reference among them means the rows that reference the table's own tenant rows, at any
+ *     depth, are the tenant's too. Empty for an {@link Kind#OWNED} table
  */
 public record PlannedTable(TableName table, Kind kind, String tenantColumn, List<ForeignKey> via) {
 
@@ -36,6 +37,10 @@ public record PlannedTable(TableName table, Kind kind, String tenantColumn, List
             if (!key.child().equals(table)) {
                 throw new IllegalArgumentException("table " + table + ": via key " + key.name() + " is not its own");
             }
+        }
+        if (!owned && via.stream().allMatch(ForeignKey::isSelfReference)) {
+            throw new IllegalArgumentException(
+                    "table " + table + ": a DEPENDENT table needs a via key to another table, not only to itself");
         }
     }
 

@@ -74,6 +74,60 @@ class DeletionStatementsTest {
     }
 
     @Test
+    void selectsADependentTableWithASelfReferenceAsTheRecursiveClosureOfItsBaseRows() {
+        SchemaModel model = SchemaModel.builder()
+                .table("public", "posts", t -> t.column("id", false).column("tenant_id", false, Types.BIGINT, "int8"))
+                .table("public", "comments", t -> t.column("id", false)
+                        .column("post_id", true)
+                        .column("parent_id", true)
+                        .primaryKey("id"))
+                .foreignKey("public", "comments", List.of("post_id"), "public", "posts", List.of("id"))
+                .foreignKey("public", "comments", List.of("parent_id"), "public", "comments", List.of("id"))
+                .build();
+        DeletionPlan plan = DeletionPlanner.plan(model, PlannerSettings.defaults());
+
+        SqlFragment delete = new DeletionStatements(plan, "\"").delete(plan.table(new TableName("public", "comments")));
+
+        assertThat(delete.sql())
+                .isEqualTo("DELETE FROM \"public\".\"comments\" WHERE \"id\" IN (WITH RECURSIVE closure AS"
+                        + " (SELECT \"id\" FROM \"public\".\"comments\" WHERE \"post_id\" IN (SELECT \"id\" FROM"
+                        + " \"public\".\"posts\" WHERE \"tenant_id\" = ?) UNION SELECT c.\"id\" FROM"
+                        + " \"public\".\"comments\" c JOIN closure p ON c.\"parent_id\" = p.\"id\") SELECT \"id\""
+                        + " FROM closure)");
+        assertThat(delete.parameters()).containsExactly(TenantIdType.INTEGER);
+    }
+
+    @Test
+    void joinsAMultiColumnSelfReferenceOnAllItsColumns() {
+        SchemaModel model = SchemaModel.builder()
+                .table("public", "orders", t -> t.column("id", false).column("tenant_id", false))
+                .table("public", "notes", t -> t.column("order_id", false)
+                        .column("no", false)
+                        .column("reply_to_no", true)
+                        .primaryKey("order_id", "no"))
+                .foreignKey("public", "notes", List.of("order_id"), "public", "orders", List.of("id"))
+                .foreignKey(
+                        "public",
+                        "notes",
+                        List.of("order_id", "reply_to_no"),
+                        "public",
+                        "notes",
+                        List.of("order_id", "no"))
+                .build();
+        DeletionPlan plan = DeletionPlanner.plan(model, PlannerSettings.defaults());
+
+        SqlFragment count = new DeletionStatements(plan, "\"").count(plan.table(new TableName("public", "notes")));
+
+        assertThat(count.sql())
+                .isEqualTo("SELECT count(*) FROM \"public\".\"notes\" WHERE (\"order_id\", \"no\") IN (WITH"
+                        + " RECURSIVE closure AS (SELECT \"order_id\", \"no\" FROM \"public\".\"notes\" WHERE"
+                        + " \"order_id\" IN (SELECT \"id\" FROM \"public\".\"orders\" WHERE \"tenant_id\" = ?)"
+                        + " UNION SELECT c.\"order_id\", c.\"no\" FROM \"public\".\"notes\" c JOIN closure p ON"
+                        + " (c.\"order_id\", c.\"reply_to_no\") = (p.\"order_id\", p.\"no\")) SELECT \"order_id\","
+                        + " \"no\" FROM closure)");
+    }
+
+    @Test
     void joinsSeveralForeignKeysWithOrAndBindsEachRootsType() {
         SchemaModel model = SchemaModel.builder()
                 .table("public", "users", t -> t.column("id", false).column("tenant_id", false, Types.BIGINT, "int8"))

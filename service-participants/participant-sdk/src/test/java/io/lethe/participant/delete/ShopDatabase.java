@@ -97,14 +97,18 @@ final class ShopDatabase {
     }
 
     static ShopDatabase create(EmbeddedPostgres postgres) throws SQLException {
+        return create(postgres, SCHEMA + SEED);
+    }
+
+    /** A fresh database with another schema and seed instead of the shop's. */
+    static ShopDatabase create(EmbeddedPostgres postgres, String schemaAndSeed) throws SQLException {
         String name = "shop_" + DATABASES.incrementAndGet();
         try (Connection connection = postgres.getPostgresDatabase().getConnection();
                 Statement statement = connection.createStatement()) {
             statement.execute("create database " + name);
         }
         ShopDatabase database = new ShopDatabase(postgres.getDatabase("postgres", name));
-        database.execute(SCHEMA);
-        database.execute(SEED);
+        database.execute(schemaAndSeed);
         return database;
     }
 

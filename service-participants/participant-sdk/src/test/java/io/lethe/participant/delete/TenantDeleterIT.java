@@ -15,6 +15,7 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
@@ -215,6 +216,52 @@ class TenantDeleterIT {
         });
         assertThat(allChecksums()).isEqualTo(before);
         assertThat(shop.count("select count(*) from lethe_deletion_ledger")).isZero();
+    }
+
+    @Test
+    void failsVerificationNamingTheDependentTableWhenItsRowsSurviveTheirDelete() throws SQLException {
+        shop.execute(
+                """
+                create function keep_items() returns trigger language plpgsql as $$ begin return null; end $$;
+                create trigger kept before delete on shipment_items for each row execute function keep_items();
+                """);
+        Map<String, String> before = allChecksums();
+
+        DeletionResult result = deleter.delete(new DeletionTask("job-8", TENANT_A, 1));
+
+        assertThat(result).isInstanceOfSatisfying(DeletionResult.Failed.class, failed -> {
+            assertThat(failed.errorCode()).isEqualTo(DeletionResult.Failed.VERIFICATION_FAILED);
+            assertThat(failed.message())
+                    .isEqualTo("job job-8 tenant " + TENANT_A + ": table public.shipment_items still has 240 rows");
+            assertThat(failed.table()).isEqualTo("public.shipment_items");
+            assertThat(failed.retryable()).isTrue();
+        });
+        assertThat(allChecksums()).isEqualTo(before);
+        assertThat(shop.count("select count(*) from lethe_deletion_ledger")).isZero();
+    }
+
+    @Test
+    void rejectsAnUpperCaseUuidInsteadOfDeletingTheTenantItSpells() throws SQLException {
+        Map<String, String> before = allChecksums();
+
+        DeletionResult result = deleter.delete(new DeletionTask("job-9", TENANT_A.toUpperCase(Locale.ROOT), 1));
+
+        assertThat(result).isInstanceOfSatisfying(DeletionResult.Failed.class, failed -> {
+            assertThat(failed.errorCode()).isEqualTo(DeletionResult.Failed.INVALID_TENANT_ID);
+            assertThat(failed.retryable()).isFalse();
+        });
+        assertThat(allChecksums()).isEqualTo(before);
+        assertThat(shop.count("select count(*) from lethe_deletion_ledger")).isZero();
+    }
+
+    @Test
+    void neverPlansTheLedgerTables() throws SQLException {
+        try (Connection connection = shop.dataSource().getConnection()) {
+            assertThat(JdbcSchemaReader.read(connection, List.of()).tables())
+                    .extracting(table -> table.name().name())
+                    .doesNotContainAnyElementsOf(JdbcDeletionLedger.TABLES)
+                    .contains("customers");
+        }
     }
 
     @Test

@@ -43,6 +43,26 @@ class TenantIdTypeTest {
     }
 
     @Test
+    void rejectsIntegerTenantIdsThatAreNotInCanonicalForm() {
+        // Each of these converts to a long that names a different tenant than the one requested.
+        assertThat(TenantIdType.INTEGER.accepts("007")).isFalse();
+        assertThat(TenantIdType.INTEGER.accepts("00")).isFalse();
+        assertThat(TenantIdType.INTEGER.accepts("+7")).isFalse();
+        assertThat(TenantIdType.INTEGER.accepts("-0")).isFalse();
+        assertThat(TenantIdType.INTEGER.accepts("-007")).isFalse();
+        assertThat(TenantIdType.INTEGER.accepts("0")).isTrue();
+        assertThat(TenantIdType.INTEGER.accepts("-7")).isTrue();
+    }
+
+    @Test
+    void rejectsUuidTenantIdsThatAreNotLowerCase() {
+        assertThat(TenantIdType.UUID.accepts("0B6F4A3C-5D1E-4F7A-9C2B-8E1D3F5A7B9C"))
+                .isFalse();
+        assertThat(TenantIdType.UUID.accepts("0b6f4a3c-5d1e-4f7a-9c2b-8e1d3f5a7B9c"))
+                .isFalse();
+    }
+
+    @Test
     void acceptsAnyTextForCharacterAndOtherColumns() {
         assertThat(TenantIdType.TEXT.accepts("acme")).isTrue();
         assertThat(TenantIdType.OTHER.convert("acme")).isEqualTo("acme");

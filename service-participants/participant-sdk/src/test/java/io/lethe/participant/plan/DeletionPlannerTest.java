@@ -95,6 +95,118 @@ class DeletionPlannerTest {
     }
 
     @Test
+    void reachesADependentTableAlsoThroughAnotherDependentTableOfTheSameRound() {
+        // parcels and shipments both reference orders; a parcel without order_id is the tenant's through its shipment.
+        SchemaModel model = parcels().build();
+
+        DeletionPlan plan = DeletionPlanner.plan(model, DEFAULTS);
+
+        assertThat(plan.table(table("parcels")).via())
+                .extracting(ForeignKey::parent)
+                .containsExactly(table("orders"), table("shipments"));
+        assertThat(plan.table(table("shipments")).via())
+                .extracting(ForeignKey::parent)
+                .containsExactly(table("orders"));
+        assertThat(plan.tableNames()).containsExactly("public.parcels", "public.shipments", "public.orders");
+        assertThat(plan.nullOuts()).isEmpty();
+    }
+
+    @Test
+    void linksTwoDependentTablesOnlyOneWaySoThatPredicatesStayFinite() {
+        // Both nullable: the first key (by child name) selects rows, the other one closes a cycle and is nulled out.
+        SchemaModel model = pairReferencingEachOther(true).build();
+
+        DeletionPlan plan = DeletionPlanner.plan(model, DEFAULTS);
+
+        assertThat(plan.table(table("a")).via()).extracting(ForeignKey::parent).containsExactly(table("o"), table("b"));
+        assertThat(plan.table(table("b")).via()).extracting(ForeignKey::parent).containsExactly(table("o"));
+        assertThat(plan.nullOuts()).extracting(NullOut::table).containsExactly(table("b"));
+        assertThat(plan.tableNames()).containsExactly("public.a", "public.b", "public.o");
+    }
+
+    @Test
+    void neverLinksDependentTablesInAWayThatLeavesACycleUnbreakable() {
+        // b.a_id is NOT NULL, so b must follow a; linking a to b through its nullable key would make the cycle
+        // a -> b -> a unbreakable, so a.b_id stays a null-out as before.
+        SchemaModel model = pairReferencingEachOther(false).build();
+
+        DeletionPlan plan = DeletionPlanner.plan(model, DEFAULTS);
+
+        assertThat(plan.table(table("a")).via()).extracting(ForeignKey::parent).containsExactly(table("o"));
+        assertThat(plan.table(table("b")).via()).extracting(ForeignKey::parent).containsExactly(table("o"), table("a"));
+        assertThat(plan.nullOuts()).extracting(NullOut::table).containsExactly(table("a"));
+        assertThat(plan.tableNames()).containsExactly("public.b", "public.a", "public.o");
+    }
+
+    @Test
+    void selectsADependentTablesRowsAlsoThroughItsSelfReferenceInsteadOfNullingItOut() {
+        // A reply has no post_id; it is the tenant's through its parent comment, at any depth.
+        SchemaModel model = comments().build();
+
+        DeletionPlan plan = DeletionPlanner.plan(model, DEFAULTS);
+
+        PlannedTable comments = plan.table(table("comments"));
+        assertThat(comments.kind()).isEqualTo(Kind.DEPENDENT);
+        assertThat(comments.via()).extracting(ForeignKey::parent).containsExactly(table("posts"), table("comments"));
+        assertThat(plan.nullOuts()).isEmpty();
+        assertThat(plan.tableNames()).containsExactly("public.comments", "public.posts");
+        assertThat(comments.describe())
+                .contains("public.comments(parent_id) -> public.comments(id) [comments_parent_id_fkey]");
+    }
+
+    /** posts(tenant_id) ← comments(post_id NULL, parent_id NULL → comments). */
+    static SchemaModel.Builder comments() {
+        return SchemaModel.builder()
+                .table("public", "posts", t -> t.column("id", false)
+                        .column("tenant_id", false)
+                        .primaryKey("id"))
+                .table("public", "comments", t -> t.column("id", false)
+                        .column("post_id", true)
+                        .column("parent_id", true)
+                        .primaryKey("id"))
+                .foreignKey("public", "comments", List.of("post_id"), "public", "posts", List.of("id"))
+                .foreignKey("public", "comments", List.of("parent_id"), "public", "comments", List.of("id"));
+    }
+
+    /** orders(tenant_id) ← shipments(order_id); parcels(order_id NULL → orders, shipment_id → shipments). */
+    private static SchemaModel.Builder parcels() {
+        return SchemaModel.builder()
+                .table("public", "orders", t -> t.column("id", false)
+                        .column("tenant_id", false)
+                        .primaryKey("id"))
+                .table("public", "shipments", t -> t.column("id", false)
+                        .column("order_id", false)
+                        .primaryKey("id"))
+                .table("public", "parcels", t -> t.column("id", false)
+                        .column("order_id", true)
+                        .column("shipment_id", false)
+                        .primaryKey("id"))
+                .foreignKey("public", "shipments", List.of("order_id"), "public", "orders", List.of("id"))
+                .foreignKey("public", "parcels", List.of("order_id"), "public", "orders", List.of("id"))
+                .foreignKey("public", "parcels", List.of("shipment_id"), "public", "shipments", List.of("id"));
+    }
+
+    /** o(tenant_id) ← a(o_id, b_id NULL → b) and o ← b(o_id, a_id → a, nullable as given). */
+    private static SchemaModel.Builder pairReferencingEachOther(boolean bToANullable) {
+        return SchemaModel.builder()
+                .table("public", "o", t -> t.column("id", false)
+                        .column("tenant_id", false)
+                        .primaryKey("id"))
+                .table("public", "a", t -> t.column("id", false)
+                        .column("o_id", false)
+                        .column("b_id", true)
+                        .primaryKey("id"))
+                .table("public", "b", t -> t.column("id", false)
+                        .column("o_id", false)
+                        .column("a_id", bToANullable)
+                        .primaryKey("id"))
+                .foreignKey("public", "a", List.of("o_id"), "public", "o", List.of("id"))
+                .foreignKey("public", "b", List.of("o_id"), "public", "o", List.of("id"))
+                .foreignKey("public", "a", List.of("b_id"), "public", "b", List.of("id"))
+                .foreignKey("public", "b", List.of("a_id"), "public", "a", List.of("id"));
+    }
+
+    @Test
     void neverTouchesAGlobalTableThatTenantRowsPointAt() {
         SchemaModel model = shop().table("public", "products", t -> t.column("id", false)
                         .column("name", true)

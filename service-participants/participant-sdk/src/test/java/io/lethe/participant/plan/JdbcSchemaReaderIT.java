@@ -39,6 +39,8 @@ class JdbcSchemaReaderIT {
                     create schema salesxeu;
                     create table salesxeu.decoy (id int);
                     create table sales_eu.lethe_deletion_ledger (job_id text primary key);
+                    create table sales_eu.lethe_deletion_ledger_table (job_id text primary key);
+                    create table sales_eu.lethe_notes (id bigint primary key, tenant_id uuid not null);
                     create table sales_eu.flyway_schema_history (version text);
                     create table public.unrelated (id int);
                     """);
@@ -56,13 +58,27 @@ class JdbcSchemaReaderIT {
 
         assertThat(model.tables())
                 .extracting(table -> table.name().qualified())
-                .containsExactly("sales_eu.events", "sales_eu.line_notes", "sales_eu.order_lines", "sales_eu.orders");
+                .containsExactly(
+                        "sales_eu.events",
+                        "sales_eu.lethe_notes",
+                        "sales_eu.line_notes",
+                        "sales_eu.order_lines",
+                        "sales_eu.orders");
         Table orders = model.table(new TableName("sales_eu", "orders"));
         assertThat(orders.primaryKey()).containsExactly("id");
         assertThat(orders.column("tenant_id")).isEqualTo(new Column("tenant_id", false, Types.OTHER, "uuid"));
         assertThat(orders.column("note").nullable()).isTrue();
         assertThat(model.table(new TableName("sales_eu", "order_lines")).primaryKey())
                 .containsExactly("order_id", "line_no");
+    }
+
+    @Test
+    void plansAUserTableWhoseNameMerelyStartsLikeTheLedgers() throws SQLException {
+        DeletionPlan plan = DeletionPlanner.plan(read(List.of("sales_eu")), PlannerSettings.defaults());
+
+        assertThat(plan.table(new TableName("sales_eu", "lethe_notes")).kind()).isEqualTo(PlannedTable.Kind.OWNED);
+        assertThat(plan.tableNames())
+                .doesNotContain("sales_eu.lethe_deletion_ledger", "sales_eu.flyway_schema_history");
     }
 
     @Test

@@ -36,6 +36,12 @@ class KafkaConfiguration {
         return new LetheTopicInitializer(kafkaAdmin, properties.topics());
     }
 
+    /** Picked up by Spring Boot's listener container factory. */
+    @Bean
+    MdcRecordInterceptor mdcRecordInterceptor() {
+        return new MdcRecordInterceptor();
+    }
+
     @Bean
     DefaultErrorHandler kafkaErrorHandler(KafkaTemplate<String, byte[]> template, CoordinatorProperties properties) {
         var deadLetters = new DeadLetterPublishingRecoverer(

@@ -85,6 +85,9 @@ public sealed interface DeletionResult permits DeletionResult.Completed, Deletio
         /** The tenant id cannot be converted to a tenant column's type. */
         public static final String INVALID_TENANT_ID = "INVALID_TENANT_ID";
 
+        /** The job id was already completed for another tenant; nothing was deleted. */
+        public static final String JOB_TENANT_MISMATCH = "JOB_TENANT_MISMATCH";
+
         public Failed {
             Objects.requireNonNull(jobId, "jobId");
             Objects.requireNonNull(tenantId, "tenantId");

@@ -108,9 +108,9 @@ public final class TenantDeleter {
         try {
             connection.setAutoCommit(false);
             if (!ledger.claim(connection, task, startedAt)) {
-                DeletionResult replay = ledger.load(connection, task.jobId());
+                DeletionResult.Completed replay = ledger.load(connection, task.jobId());
                 connection.rollback();
-                return replay;
+                return replay.tenantId().equals(task.tenantId()) ? replay : tenantMismatch(task);
             }
             transaction = new DeletionTransaction(connection, plan, values);
             transaction.nullOut();
@@ -128,7 +128,32 @@ public final class TenantDeleter {
         } catch (SQLException e) {
             rollback(connection, e);
             return SqlFailures.failed(task, transaction == null ? null : transaction.currentTable(), e, now());
+        } catch (RuntimeException | Error e) {
+            // Not a database answer (a bug, a proxy's exception, out of memory): undo everything, then let it travel.
+            try {
+                connection.rollback();
+            } catch (SQLException rollbackFailure) {
+                e.addSuppressed(rollbackFailure);
+            }
+            throw e;
         }
+    }
+
+    /**
+     * The job id was already completed for another tenant: replaying that result would report this tenant deleted
+     * while its rows remain. Permanent: the same request fails the same way.
+     */
+    private DeletionResult.Failed tenantMismatch(DeletionTask task) {
+        return new DeletionResult.Failed(
+                task.jobId(),
+                task.tenantId(),
+                task.attempt(),
+                DeletionResult.Failed.JOB_TENANT_MISMATCH,
+                "job %s was already completed for another tenant; nothing deleted for tenant %s"
+                        .formatted(task.jobId(), task.tenantId()),
+                null,
+                false,
+                now());
     }
 
     /**
@@ -164,6 +189,11 @@ public final class TenantDeleter {
      */
     private static void release(Connection connection, DeletionTask task) {
         try (connection) {
+            // Switching auto-commit on commits an open transaction: whatever was not committed on purpose is rolled
+            // back first (after a commit this does nothing).
+            if (!connection.getAutoCommit()) {
+                connection.rollback();
+            }
             connection.setAutoCommit(true);
         } catch (SQLException e) {
             log.warn("Job {}: could not release the connection (SQLState {})", task.jobId(), e.getSQLState(), e);

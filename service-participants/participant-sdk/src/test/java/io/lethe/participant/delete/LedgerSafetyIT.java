@@ -1,0 +1,164 @@
+package io.lethe.participant.delete;
+
+import static io.lethe.participant.delete.ShopDatabase.TENANT_A;
+import static io.lethe.participant.delete.ShopDatabase.TENANT_B;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.lethe.participant.plan.DeletionPlan;
+import io.lethe.participant.plan.DeletionPlanner;
+import io.lethe.participant.plan.JdbcSchemaReader;
+import io.lethe.participant.plan.PlannerSettings;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.util.List;
+import java.util.logging.Logger;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** What the ledger and the transaction guarantee when a job id is reused or something other than SQL fails. */
+class LedgerSafetyIT {
+
+    private static EmbeddedPostgres postgres;
+
+    private ShopDatabase shop;
+    private DeletionPlan plan;
+
+    @BeforeAll
+    static void startPostgres() throws IOException {
+        postgres = EmbeddedPostgres.start();
+    }
+
+    @AfterAll
+    static void stopPostgres() throws IOException {
+        postgres.close();
+    }
+
+    @BeforeEach
+    void createShop() throws SQLException {
+        shop = ShopDatabase.create(postgres);
+        try (Connection connection = shop.dataSource().getConnection()) {
+            plan = DeletionPlanner.plan(JdbcSchemaReader.read(connection, List.of()), PlannerSettings.defaults());
+        }
+        new TenantDeleter(shop.dataSource(), plan, Clock.systemUTC()).createLedgerIfMissing();
+    }
+
+    @Test
+    void refusesToReplayAJobThatWasCompletedForAnotherTenant() throws SQLException {
+        TenantDeleter deleter = new TenantDeleter(shop.dataSource(), plan, Clock.systemUTC());
+        assertThat(deleter.delete(new DeletionTask("job-1", TENANT_A, 1))).isInstanceOf(DeletionResult.Completed.class);
+        long tenantBCustomers = customersOf(TENANT_B);
+
+        DeletionResult reused = deleter.delete(new DeletionTask("job-1", TENANT_B, 1));
+
+        assertThat(reused).isInstanceOfSatisfying(DeletionResult.Failed.class, failed -> {
+            assertThat(failed.errorCode()).isEqualTo(DeletionResult.Failed.JOB_TENANT_MISMATCH);
+            assertThat(failed.retryable()).isFalse();
+            assertThat(failed.tenantId()).isEqualTo(TENANT_B);
+        });
+        assertThat(customersOf(TENANT_B)).isEqualTo(tenantBCustomers).isPositive();
+    }
+
+    @Test
+    void rollsBackWhatWasDeletedWhenSomethingOtherThanTheDatabaseFails() throws SQLException {
+        String before = shop.checksum("orders", "true") + shop.checksum("customers", "true");
+        // A connection whose second DELETE throws an unchecked exception, as a broken proxy or an OutOfMemoryError
+        // would in the middle of a deletion.
+        TenantDeleter deleter = new TenantDeleter(failingOnSecondDelete(shop.dataSource()), plan, Clock.systemUTC());
+
+        assertThatThrownBy(() -> deleter.delete(new DeletionTask("job-2", TENANT_A, 1)))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("injected");
+
+        assertThat(shop.checksum("orders", "true") + shop.checksum("customers", "true"))
+                .isEqualTo(before);
+        assertThat(shop.count("select count(*) from lethe_deletion_ledger")).isZero();
+    }
+
+    private long customersOf(String tenant) throws SQLException {
+        return shop.count("select count(*) from customers where tenant_id = '" + tenant + "'");
+    }
+
+    private static DataSource failingOnSecondDelete(DataSource target) {
+        return new DelegatingDataSource(target) {
+            private int deletes;
+
+            @Override
+            public Connection getConnection() throws SQLException {
+                Connection connection = target.getConnection();
+                return (Connection) Proxy.newProxyInstance(
+                        Connection.class.getClassLoader(), new Class<?>[] {Connection.class}, (proxy, method, args) -> {
+                            if (method.getName().equals("prepareStatement")
+                                    && String.valueOf(args[0]).startsWith("DELETE")
+                                    && ++deletes == 2) {
+                                throw new IllegalStateException("injected failure before the second DELETE");
+                            }
+                            try {
+                                return method.invoke(connection, args);
+                            } catch (InvocationTargetException e) {
+                                throw e.getCause();
+                            }
+                        });
+            }
+        };
+    }
+
+    /** Passes everything but {@link #getConnection()} to the real data source. */
+    private abstract static class DelegatingDataSource implements DataSource {
+
+        private final DataSource target;
+
+        DelegatingDataSource(DataSource target) {
+            this.target = target;
+        }
+
+        @Override
+        public Connection getConnection(String user, String password) throws SQLException {
+            return target.getConnection(user, password);
+        }
+
+        @Override
+        public PrintWriter getLogWriter() throws SQLException {
+            return target.getLogWriter();
+        }
+
+        @Override
+        public void setLogWriter(PrintWriter out) throws SQLException {
+            target.setLogWriter(out);
+        }
+
+        @Override
+        public void setLoginTimeout(int seconds) throws SQLException {
+            target.setLoginTimeout(seconds);
+        }
+
+        @Override
+        public int getLoginTimeout() throws SQLException {
+            return target.getLoginTimeout();
+        }
+
+        @Override
+        public Logger getParentLogger() {
+            return Logger.getGlobal();
+        }
+
+        @Override
+        public <T> T unwrap(Class<T> type) throws SQLException {
+            return target.unwrap(type);
+        }
+
+        @Override
+        public boolean isWrapperFor(Class<?> type) throws SQLException {
+            return target.isWrapperFor(type);
+        }
+    }
+}

@@ -61,7 +61,8 @@ public sealed interface DeletionResult permits DeletionResult.Completed, Deletio
      * @param jobId the job id
      * @param tenantId the tenant id
      * @param attempt the attempt
-     * @param errorCode {@link #SQL_ERROR}, {@link #VERIFICATION_FAILED} or {@link #INVALID_TENANT_ID}
+     * @param errorCode {@link #SQL_ERROR}, {@link #VERIFICATION_FAILED}, {@link #INVALID_TENANT_ID}, {@link
+     *     #CROSS_TENANT_REFERENCE}, ...
      * @param message what happened, with job, tenant and table; never row contents
      * @param table the qualified name of the table being processed, or {@code null} if none
      * @param retryable whether trying again may succeed (lost connection, deadlock, lock timeout...)
@@ -84,6 +85,8 @@ public sealed interface DeletionResult permits DeletionResult.Completed, Deletio
         public static final String VERIFICATION_FAILED = "VERIFICATION_FAILED";
         /** The tenant id cannot be converted to a tenant column's type. */
         public static final String INVALID_TENANT_ID = "INVALID_TENANT_ID";
+        /** Rows selected for the tenant also reference rows outside it (another tenant's); nothing was deleted. */
+        public static final String CROSS_TENANT_REFERENCE = "CROSS_TENANT_REFERENCE";
 
         /** The job id was already completed for another tenant; nothing was deleted. */
         public static final String JOB_TENANT_MISMATCH = "JOB_TENANT_MISMATCH";

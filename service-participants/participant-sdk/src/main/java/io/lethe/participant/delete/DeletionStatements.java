@@ -8,6 +8,7 @@ import io.lethe.participant.plan.TableName;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
 /**
  * The SQL of a {@link DeletionPlan}. Every statement is filtered by the tenant predicate of its table:
@@ -18,16 +19,24 @@ import java.util.Map;
  *       (SELECT "x", "y" FROM parent WHERE <parent's predicate>)}, composed recursively. The planner keeps the graph
  *       of {@code via} keys acyclic, so the recursion ends at owned tables.
  *   <li>if its {@code via} also has self-references, that disjunction is only the base of a recursive closure: {@code
- *       ("k") IN (WITH RECURSIVE closure AS (SELECT "k" FROM t WHERE <base> UNION SELECT c."k" FROM t c JOIN
- *       closure p ON c."fk" = p."k") SELECT "k" FROM closure)}, where {@code k} are the columns the self-references
- *       point at. {@code UNION} (not {@code UNION ALL}) ends the recursion even if the rows' references form a cycle.
+ *       ("id") IN (WITH RECURSIVE closure AS (SELECT "id", "k" FROM t WHERE <base> UNION SELECT c."id", c."k" FROM
+ *       t c JOIN closure p ON c."fk" = p."k") SELECT "id" FROM closure)}, where {@code id} is the plan's closure key
+ *       (the primary key) and {@code k} the columns the self-references point at. Selecting by {@code k} would miss
+ *       the rows where it is {@code NULL}. {@code UNION} (not {@code UNION ALL}) ends the recursion even if the rows'
+ *       references form a cycle.
  * </ul>
  *
  * <p>Columns in subqueries are unqualified: each subquery only names columns of its own {@code FROM} table, and SQL
  * resolves unqualified names innermost first. Only the closure's recursive term, which joins the table to itself,
- * qualifies them. A closure nested in another one's base declares its own {@code closure}, which hides the outer one.
+ * and the cross-tenant check, which correlates a row with its parents, qualify them. A closure nested in another
+ * one's base declares its own {@code closure}, which hides the outer one.
  */
 final class DeletionStatements {
+
+    /** The aliases of the cross-tenant check's row and of the parent row it looks for. */
+    private static final String ROW = "lethe_row";
+
+    private static final String PARENT = "lethe_parent";
 
     private final DeletionPlan plan;
     private final String quote;
@@ -47,9 +56,12 @@ final class DeletionStatements {
                 .prepend("SELECT count(*) FROM " + table.table().quoted(quote) + " WHERE ");
     }
 
-    /** Detaches the tenant's rows from the key's parent; rows already {@code NULL} are not rewritten. */
+    /**
+     * Detaches the tenant's rows from the key's parent by clearing the null-out's columns only (never a column that
+     * selects the rows); rows where they are already {@code NULL} are not rewritten.
+     */
     SqlFragment nullOut(NullOut nullOut) {
-        List<String> columns = nullOut.foreignKey().childColumns();
+        List<String> columns = nullOut.columns();
         String assignments = String.join(
                 ", ", columns.stream().map(column -> quote(column) + " = NULL").toList());
         String notAllNull = "NOT ("
@@ -62,6 +74,41 @@ final class DeletionStatements {
         return predicate(nullOut.table())
                 .prepend("UPDATE " + nullOut.table().quoted(quote) + " SET " + assignments + " WHERE (")
                 .append(") AND " + notAllNull);
+    }
+
+    /**
+     * Counts the table's selected rows that reference, through a non-null {@code via} key, a row that is not in the
+     * tenant's rows of that key's parent (for a self-reference: not in the table's own selection). Such a row belongs
+     * to this tenant and to another one (or to none) at once; deleting it would change the other's data. Run before
+     * the table's {@code DELETE}, while its parents' rows still exist.
+     *
+     * @param table a DEPENDENT table with more than one {@code via} key (with one, every selected row references
+     *     only the tenant's rows)
+     */
+    SqlFragment crossTenantReferences(PlannedTable table) {
+        SqlFragment outside = SqlFragment.join(
+                " OR ", table.via().stream().map(this::referencesOutside).toList());
+        return SqlFragment.join(") AND (", List.of(predicate(table.table()), outside))
+                .prepend("SELECT count(*) FROM " + table.table().quoted(quote) + " " + ROW + " WHERE (")
+                .append(")");
+    }
+
+    /**
+     * The selected row's key is set and references no row of the parent's selection. The parent gets an alias too, so
+     * that no table name in its predicate can hide the row's alias.
+     */
+    private SqlFragment referencesOutside(ForeignKey key) {
+        String set = String.join(
+                " AND ",
+                key.childColumns().stream()
+                        .map(column -> ROW + "." + quote(column) + " IS NOT NULL")
+                        .toList());
+        return predicate(key.parent())
+                .prepend("(" + set + " AND NOT EXISTS (SELECT 1 FROM "
+                        + key.parent().quoted(quote) + " " + PARENT
+                        + " WHERE " + columns(key.parentColumns(), PARENT + ".") + " = "
+                        + columns(key.childColumns(), ROW + ".") + " AND ")
+                .append("))");
     }
 
     SqlFragment predicate(TableName table) {
@@ -89,13 +136,19 @@ final class DeletionStatements {
         return selfReferences.isEmpty() ? base : closure(table.table(), selfReferences, base);
     }
 
-    /** The rows selected by {@code base} and, at any depth, the rows that reference them through a self-reference. */
+    /**
+     * The rows selected by {@code base} and, at any depth, the rows that reference them through a self-reference. The
+     * closure carries the plan's closure key (the primary key) besides the referenced columns and selects the rows by
+     * it: selecting by the referenced columns would miss a row whose referenced columns are {@code NULL}.
+     */
     private SqlFragment closure(TableName table, List<ForeignKey> selfReferences, SqlFragment base) {
-        List<String> keys = selfReferences.stream()
-                .flatMap(key -> key.parentColumns().stream())
+        List<String> rowKey = plan.closureKey(table);
+        List<String> keys = Stream.concat(
+                        rowKey.stream(), selfReferences.stream().flatMap(key -> key.parentColumns().stream()))
                 .distinct()
                 .toList();
         String selectKeys = String.join(", ", keys.stream().map(this::quote).toList());
+        String selectRowKey = String.join(", ", rowKey.stream().map(this::quote).toList());
         String childKeys =
                 String.join(", ", keys.stream().map(key -> "c." + quote(key)).toList());
         String join = String.join(
@@ -105,9 +158,9 @@ final class DeletionStatements {
                         .toList());
         String from = " FROM " + table.quoted(quote);
         return base.prepend(
-                        columns(keys, "") + " IN (WITH RECURSIVE closure AS (SELECT " + selectKeys + from + " WHERE ")
-                .append(" UNION SELECT " + childKeys + from + " c JOIN closure p ON " + join + ") SELECT " + selectKeys
-                        + " FROM closure)");
+                        columns(rowKey, "") + " IN (WITH RECURSIVE closure AS (SELECT " + selectKeys + from + " WHERE ")
+                .append(" UNION SELECT " + childKeys + from + " c JOIN closure p ON " + join + ") SELECT "
+                        + selectRowKey + " FROM closure)");
     }
 
     private SqlFragment references(ForeignKey key) {

@@ -48,17 +48,21 @@ final class DeletionTransaction {
     }
 
     /**
-     * Deletes children first. A DEPENDENT table is counted right after its own {@code DELETE}: its predicate selects
-     * rows through its parents, which still exist then (they are deleted later), so the count sees the tenant's rows
-     * that survived, e.g. because a trigger or rule skipped them. Deleting stops at the first such table: its parents'
-     * deletes would only fail on the survivors and name the parent instead.
+     * Deletes children first. Before a DEPENDENT table with more than one {@code via} key is deleted from, its selected
+     * rows that also reference rows outside the tenant's are counted; if there are any, the deletion stops with a
+     * {@link CrossTenantReferenceException} (the caller rolls back). A DEPENDENT table is counted right after its own
+     * {@code DELETE}: its predicate selects rows through its parents, which still exist then (they are deleted later),
+     * so the count sees the tenant's rows that survived, e.g. because a trigger or rule skipped them. Deleting stops at
+     * the first such table: its parents' deletes would only fail on the survivors and name the parent instead.
      *
      * @return one result per table deleted from, in deletion order; only the last can have {@code rowsRemaining > 0}
+     * @throws CrossTenantReferenceException if a table's selected rows also reference another tenant's rows
      */
     List<TableResult> delete() throws SQLException {
         List<TableResult> results = new ArrayList<>();
         for (PlannedTable table : plan.tables()) {
             current = table.table();
+            requireNoCrossTenantReferences(table);
             long deleted = update(statements.delete(table));
             long remaining = table.kind() == PlannedTable.Kind.DEPENDENT ? count(statements.count(table)) : 0;
             results.add(new TableResult(current.qualified(), deleted, remaining));
@@ -94,6 +98,15 @@ final class DeletionTransaction {
         }
         current = null;
         return Optional.empty();
+    }
+
+    private void requireNoCrossTenantReferences(PlannedTable table) throws SQLException {
+        if (table.kind() == PlannedTable.Kind.DEPENDENT && table.via().size() > 1) {
+            long rows = count(statements.crossTenantReferences(table));
+            if (rows > 0) {
+                throw new CrossTenantReferenceException(table.table(), rows);
+            }
+        }
     }
 
     private long update(SqlFragment sql) throws SQLException {

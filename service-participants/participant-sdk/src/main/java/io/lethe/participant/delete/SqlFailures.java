@@ -5,7 +5,10 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.util.Set;
 
-/** Translates SQL failures into {@link DeletionResult.Failed}, retryable or permanent by SQLState. */
+/**
+ * Translates SQL failures into {@link DeletionResult.Failed}, retryable or permanent by SQLState; a {@link
+ * CrossTenantReferenceException} into a permanent {@code CROSS_TENANT_REFERENCE}.
+ */
 final class SqlFailures {
 
     /** Classes where a later attempt may succeed: connection (08), transaction rollback (40), resources (53). */
@@ -24,6 +27,9 @@ final class SqlFailures {
      * @return the failure, {@code SQL_ERROR}, retryable by SQLState; the message names job, tenant, table and SQLState
      */
     static DeletionResult.Failed failed(DeletionTask task, TableName table, SQLException e, Instant at) {
+        if (e instanceof CrossTenantReferenceException crossTenant) {
+            return crossTenantReference(task, crossTenant, at);
+        }
         String place = table == null ? "" : "table " + table.qualified() + ": ";
         String message = String.format(
                 "job %s tenant %s: %sSQLState %s: %s",
@@ -36,6 +42,26 @@ final class SqlFailures {
                 message,
                 table == null ? null : table.qualified(),
                 isRetryable(e.getSQLState()),
+                at);
+    }
+
+    /**
+     * Permanent: the rows link this tenant's data with another's, and the next attempt finds them again. A person must
+     * decide whose rows they are.
+     */
+    private static DeletionResult.Failed crossTenantReference(
+            DeletionTask task, CrossTenantReferenceException e, Instant at) {
+        String message = String.format(
+                "job %s tenant %s: table %s has %d rows that reference both this tenant's rows and rows outside it",
+                task.jobId(), task.tenantId(), e.table().qualified(), e.rows());
+        return new DeletionResult.Failed(
+                task.jobId(),
+                task.tenantId(),
+                task.attempt(),
+                DeletionResult.Failed.CROSS_TENANT_REFERENCE,
+                message,
+                e.table().qualified(),
+                false,
                 at);
     }
 

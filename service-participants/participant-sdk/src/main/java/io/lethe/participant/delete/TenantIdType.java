@@ -19,7 +19,10 @@ enum TenantIdType {
     INTEGER,
     /** Character types: bound as {@link String}. */
     TEXT,
-    /** Anything else (numeric, citext, enums...): bound as an untyped string for the database to convert. */
+    /**
+     * Anything else: bound as an untyped string for the database to convert. The planner refuses tenant columns of
+     * such types (numeric, citext, char(n)...), whose comparison lets several ids select the same rows.
+     */
     OTHER;
 
     // The patterns only keep the parsers below from throwing; canonical() decides.

@@ -14,19 +14,27 @@ public final class DeletionPlan {
     private final List<NullOut> nullOuts;
     private final List<SkippedTable> skippedTables;
     private final Map<TableName, Column> tenantColumns;
+    private final Map<TableName, List<String>> closureKeys;
 
     DeletionPlan(
             List<PlannedTable> tables,
             List<NullOut> nullOuts,
             List<SkippedTable> skippedTables,
-            Map<TableName, Column> tenantColumns) {
+            Map<TableName, Column> tenantColumns,
+            Map<TableName, List<String>> closureKeys) {
         this.tables = List.copyOf(tables);
         this.nullOuts = List.copyOf(nullOuts);
         this.skippedTables = List.copyOf(skippedTables);
         this.tenantColumns = Map.copyOf(tenantColumns);
+        this.closureKeys = Map.copyOf(closureKeys);
         for (PlannedTable table : this.tables) {
             if (table.kind() == PlannedTable.Kind.OWNED && !this.tenantColumns.containsKey(table.table())) {
                 throw new IllegalArgumentException("owned table " + table.table() + " has no tenant column type");
+            }
+            boolean selfReferenced = table.via().stream().anyMatch(ForeignKey::isSelfReference);
+            if (selfReferenced != this.closureKeys.containsKey(table.table())) {
+                throw new IllegalArgumentException("table " + table.table()
+                        + " needs a closure key if and only if it selects rows through a self-reference");
             }
         }
     }
@@ -90,6 +98,24 @@ public final class DeletionPlan {
     }
 
     /**
+     * The columns that identify a row of a DEPENDENT table whose rows are selected as a recursive closure over its
+     * self-references: its primary key, or, for a table without one, the non-null columns its self-references point
+     * at. The closure carries and selects rows by these columns, so a row is found even if the columns its
+     * self-references point at are {@code NULL}.
+     *
+     * @param table a DEPENDENT table of this plan with a self-reference in {@code via}
+     * @return the columns, in key order
+     * @throws IllegalArgumentException if the table selects no rows through a self-reference
+     */
+    public List<String> closureKey(TableName table) {
+        List<String> key = closureKeys.get(table);
+        if (key == null) {
+            throw new IllegalArgumentException("table " + table + " selects no rows through a self-reference");
+        }
+        return key;
+    }
+
+    /**
      * A multi-line, human-readable description for the start-up log and for operators: each step with its table, its
      * kind and the foreign-key path or tenant column that selects the tenant's rows.
      *
@@ -106,9 +132,8 @@ public final class DeletionPlan {
                 .append(" skipped\n");
         if (!nullOuts.isEmpty()) {
             text.append("  first, set to NULL in the tenant's rows:\n");
-            nullOuts.forEach(nullOut -> text.append("    - ")
-                    .append(nullOut.foreignKey().describe())
-                    .append('\n'));
+            nullOuts.forEach(
+                    nullOut -> text.append("    - ").append(nullOut.describe()).append('\n'));
         }
         text.append("  delete, children before parents:\n");
         for (int i = 0; i < tables.size(); i++) {

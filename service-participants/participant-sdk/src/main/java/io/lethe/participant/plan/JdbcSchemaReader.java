@@ -4,7 +4,9 @@ import java.sql.Connection;
 import java.sql.DatabaseMetaData;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -14,7 +16,10 @@ import java.util.TreeMap;
 
 /**
  * Reads a {@link SchemaModel} from {@link DatabaseMetaData}: tables (including PostgreSQL's partitioned tables),
- * columns, primary keys and foreign keys. The SDK's own ledger tables ({@code lethe_deletion_ledger}, {@code
+ * columns, primary keys and foreign keys. On PostgreSQL, partitions are left out, with every foreign key from or to
+ * them: the metadata reports a partition as an ordinary table with clones of its parent's constraints, and a key to a
+ * partitioned table once per partition. The partitioned table stands for its partitions: deleting from it deletes
+ * from them. The SDK's own ledger tables ({@code lethe_deletion_ledger}, {@code
  * lethe_deletion_ledger_table}) and Flyway's history table ({@code flyway_schema_history}) are left out, by exact name:
  * a service's own table that merely starts with {@code lethe_} is read and planned like any other. Reads metadata
  * only, never rows.
@@ -39,11 +44,17 @@ public final class JdbcSchemaReader {
         Objects.requireNonNull(connection, "connection");
         try {
             DatabaseMetaData metaData = connection.getMetaData();
+            Set<TableName> partitions = partitions(connection);
             SchemaModel.Builder model = SchemaModel.builder();
             for (String schema : schemasToRead(connection, schemas)) {
                 for (Table table : tables(metaData, schema)) {
+                    if (partitions.contains(table.name())) {
+                        continue;
+                    }
                     model.table(table);
-                    foreignKeys(metaData, table.name()).forEach(model::foreignKey);
+                    foreignKeys(metaData, table.name()).stream()
+                            .filter(key -> !partitions.contains(key.parent()))
+                            .forEach(model::foreignKey);
                 }
             }
             return model.build();
@@ -54,6 +65,23 @@ public final class JdbcSchemaReader {
 
     static boolean isIgnored(String tableName) {
         return IGNORED_TABLES.contains(tableName);
+    }
+
+    /** PostgreSQL 10+'s partitions (including sub-partitioned ones) in all schemas; none on other databases. */
+    private static Set<TableName> partitions(Connection connection) throws SQLException {
+        DatabaseMetaData metaData = connection.getMetaData();
+        if (!"PostgreSQL".equals(metaData.getDatabaseProductName()) || metaData.getDatabaseMajorVersion() < 10) {
+            return Set.of();
+        }
+        Set<TableName> partitions = new HashSet<>();
+        try (Statement statement = connection.createStatement();
+                ResultSet rows = statement.executeQuery("SELECT n.nspname, c.relname FROM pg_catalog.pg_class c"
+                        + " JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE c.relispartition")) {
+            while (rows.next()) {
+                partitions.add(new TableName(rows.getString(1), rows.getString(2)));
+            }
+        }
+        return partitions;
     }
 
     private static List<String> schemasToRead(Connection connection, List<String> schemas) throws SQLException {
@@ -109,16 +137,19 @@ public final class JdbcSchemaReader {
         return List.copyOf(columnsBySeq.values());
     }
 
-    /** Groups the imported keys' rows by constraint name, columns in {@code KEY_SEQ} order. */
+    /**
+     * Groups the imported keys' rows by constraint name and parent, columns in {@code KEY_SEQ} order. PostgreSQL gives
+     * the clones of a key to a partitioned table, one per partition, the key's own name.
+     */
     private static List<ForeignKey> foreignKeys(DatabaseMetaData metaData, TableName child) throws SQLException {
-        Map<String, ForeignKeyRows> byName = new LinkedHashMap<>();
+        Map<Map.Entry<String, TableName>, ForeignKeyRows> byName = new LinkedHashMap<>();
         try (ResultSet rows = metaData.getImportedKeys(null, child.schema(), child.name())) {
             while (rows.next()) {
                 TableName parent = new TableName(rows.getString("PKTABLE_SCHEM"), rows.getString("PKTABLE_NAME"));
                 String name = rows.getString("FK_NAME");
                 // A driver without constraint names still reports one group per parent table.
-                String key = name != null ? name : child.name() + "_" + parent.qualified() + "_fkey";
-                byName.computeIfAbsent(key, k -> new ForeignKeyRows(k, parent))
+                String constraint = name != null ? name : child.name() + "_" + parent.qualified() + "_fkey";
+                byName.computeIfAbsent(Map.entry(constraint, parent), k -> new ForeignKeyRows(constraint, parent))
                         .add(
                                 rows.getShort("KEY_SEQ"),
                                 rows.getString("FKCOLUMN_NAME"),

@@ -147,4 +147,110 @@ class DeletionStatementsTest {
                         + " \"public\".\"users\" WHERE \"tenant_id\" = ?))");
         assertThat(delete.parameters()).containsExactly(TenantIdType.TEXT, TenantIdType.INTEGER);
     }
+
+    @Test
+    void nullsOutOnlyTheColumnsOfAKeyOutsideTheTenantColumn() {
+        SchemaModel model = SchemaModel.builder()
+                .table("public", "teams", t -> t.column("id", false)
+                        .column("tenant_id", true)
+                        .column("parent_id", true)
+                        .primaryKey("id"))
+                .foreignKey(
+                        "public",
+                        "teams",
+                        List.of("tenant_id", "parent_id"),
+                        "public",
+                        "teams",
+                        List.of("tenant_id", "id"))
+                .build();
+        DeletionPlan plan = DeletionPlanner.plan(model, PlannerSettings.defaults());
+
+        SqlFragment update =
+                new DeletionStatements(plan, "\"").nullOut(plan.nullOuts().get(0));
+
+        assertThat(update.sql())
+                .isEqualTo("UPDATE \"public\".\"teams\" SET \"parent_id\" = NULL WHERE (\"tenant_id\" = ?)"
+                        + " AND NOT (\"parent_id\" IS NULL)");
+    }
+
+    @Test
+    void nullsOutOnlyTheColumnsOfAKeyOutsideADependentTablesViaKeys() {
+        SchemaModel model = SchemaModel.builder()
+                .table("public", "orgs", t -> t.column("id", false)
+                        .column("tenant_id", false)
+                        .primaryKey("id"))
+                .table("public", "a", t -> t.column("id", false)
+                        .column("org_id", true)
+                        .column("b_id", true)
+                        .primaryKey("id"))
+                .table("public", "b", t -> t.column("id", false)
+                        .column("org_id", false)
+                        .column("a_id", false)
+                        .primaryKey("id"))
+                .foreignKey("public", "a", List.of("org_id"), "public", "orgs", List.of("id"))
+                .foreignKey("public", "b", List.of("org_id"), "public", "orgs", List.of("id"))
+                .foreignKey("public", "a", List.of("org_id", "b_id"), "public", "b", List.of("org_id", "id"))
+                .foreignKey("public", "b", List.of("a_id"), "public", "a", List.of("id"))
+                .build();
+        DeletionPlan plan = DeletionPlanner.plan(model, PlannerSettings.defaults());
+
+        SqlFragment update =
+                new DeletionStatements(plan, "\"").nullOut(plan.nullOuts().get(0));
+
+        assertThat(update.sql())
+                .isEqualTo("UPDATE \"public\".\"a\" SET \"b_id\" = NULL WHERE (\"org_id\" IN (SELECT \"id\" FROM"
+                        + " \"public\".\"orgs\" WHERE \"tenant_id\" = ?)) AND NOT (\"b_id\" IS NULL)");
+    }
+
+    @Test
+    void carriesThePrimaryKeyThroughTheClosureAndSelectsRowsByIt() {
+        // Selecting by ref would miss the comments whose ref is NULL.
+        SchemaModel model = SchemaModel.builder()
+                .table("public", "posts", t -> t.column("id", false)
+                        .column("tenant_id", false, Types.BIGINT, "int8")
+                        .primaryKey("id"))
+                .table("public", "comments", t -> t.column("id", false)
+                        .column("ref", true)
+                        .column("post_id", true)
+                        .column("reply_to", true)
+                        .primaryKey("id"))
+                .foreignKey("public", "comments", List.of("post_id"), "public", "posts", List.of("id"))
+                .foreignKey("public", "comments", List.of("reply_to"), "public", "comments", List.of("ref"))
+                .build();
+        DeletionPlan plan = DeletionPlanner.plan(model, PlannerSettings.defaults());
+
+        SqlFragment delete = new DeletionStatements(plan, "\"").delete(plan.table(new TableName("public", "comments")));
+
+        assertThat(delete.sql())
+                .isEqualTo("DELETE FROM \"public\".\"comments\" WHERE \"id\" IN (WITH RECURSIVE closure AS"
+                        + " (SELECT \"id\", \"ref\" FROM \"public\".\"comments\" WHERE \"post_id\" IN (SELECT"
+                        + " \"id\" FROM \"public\".\"posts\" WHERE \"tenant_id\" = ?) UNION SELECT c.\"id\","
+                        + " c.\"ref\" FROM \"public\".\"comments\" c JOIN closure p ON c.\"reply_to\" = p.\"ref\")"
+                        + " SELECT \"id\" FROM closure)");
+    }
+
+    @Test
+    void countsSelectedRowsWhoseOtherKeysReferenceRowsOutsideTheTenant() {
+        SchemaModel model = SchemaModel.builder()
+                .table("public", "users", t -> t.column("id", false).column("tenant_id", false))
+                .table("public", "posts", t -> t.column("id", false).column("tenant_id", false))
+                .table("public", "post_tags", t -> t.column("post_id", false).column("user_id", true))
+                .foreignKey("public", "post_tags", List.of("post_id"), "public", "posts", List.of("id"))
+                .foreignKey("public", "post_tags", List.of("user_id"), "public", "users", List.of("id"))
+                .build();
+        DeletionPlan plan = DeletionPlanner.plan(model, PlannerSettings.defaults());
+
+        SqlFragment count = new DeletionStatements(plan, "\"")
+                .crossTenantReferences(plan.table(new TableName("public", "post_tags")));
+
+        assertThat(count.sql())
+                .isEqualTo("SELECT count(*) FROM \"public\".\"post_tags\" lethe_row WHERE ((\"post_id\" IN"
+                        + " (SELECT \"id\" FROM \"public\".\"posts\" WHERE \"tenant_id\" = ?) OR \"user_id\" IN"
+                        + " (SELECT \"id\" FROM \"public\".\"users\" WHERE \"tenant_id\" = ?))) AND"
+                        + " ((lethe_row.\"post_id\" IS NOT NULL AND NOT EXISTS (SELECT 1 FROM \"public\".\"posts\""
+                        + " lethe_parent WHERE lethe_parent.\"id\" = lethe_row.\"post_id\" AND \"tenant_id\" = ?))"
+                        + " OR (lethe_row.\"user_id\" IS NOT NULL AND NOT EXISTS (SELECT 1 FROM \"public\".\"users\""
+                        + " lethe_parent WHERE lethe_parent.\"id\" = lethe_row.\"user_id\" AND \"tenant_id\" = ?)))");
+        assertThat(count.parameters()).hasSize(4);
+    }
 }

@@ -2,7 +2,9 @@ package io.lethe.participant.delete;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.lethe.participant.plan.TableName;
 import java.sql.SQLException;
+import java.time.Instant;
 import org.junit.jupiter.api.Test;
 
 class SqlFailuresTest {
@@ -34,5 +36,27 @@ class SqlFailuresTest {
 
         assertThat(SqlFailures.summary(e))
                 .isEqualTo("ERROR: update or delete on table \"orders\" violates foreign key constraint");
+    }
+
+    @Test
+    void reportsCrossTenantReferencesAsAPermanentFailureNamingTheTableAndCount() {
+        DeletionTask task = new DeletionTask("job-1", "acme", 2);
+        Instant at = Instant.parse("2026-01-01T00:00:00Z");
+        TableName postTags = new TableName("public", "post_tags");
+
+        DeletionResult.Failed failed =
+                SqlFailures.failed(task, postTags, new CrossTenantReferenceException(postTags, 3), at);
+
+        assertThat(failed)
+                .isEqualTo(new DeletionResult.Failed(
+                        "job-1",
+                        "acme",
+                        2,
+                        DeletionResult.Failed.CROSS_TENANT_REFERENCE,
+                        "job job-1 tenant acme: table public.post_tags has 3 rows that reference both this tenant's"
+                                + " rows and rows outside it",
+                        "public.post_tags",
+                        false,
+                        at));
     }
 }

@@ -340,6 +340,191 @@ class DeletionPlannerTest {
     }
 
     @Test
+    void nullsOutOnlyTheColumnsOfAKeyThatDoNotSelectTheRows() {
+        // Clearing tenant_id too would detach the rows from the tenant: DELETE 0, and the job would complete.
+        DeletionPlan plan = DeletionPlanner.plan(teamsWithCompositeParentKey().build(), DEFAULTS);
+
+        assertThat(plan.nullOuts()).singleElement().satisfies(nullOut -> {
+            assertThat(nullOut.foreignKey().childColumns()).containsExactly("tenant_id", "parent_id");
+            assertThat(nullOut.columns()).containsExactly("parent_id");
+        });
+        assertThat(plan.describe())
+                .contains(
+                        "- public.teams(tenant_id, parent_id) -> public.teams(tenant_id, id) [teams_tenant_id_parent_id_fkey],"
+                                + " set to NULL: parent_id");
+    }
+
+    /** teams(tenant_id NULL, parent_id NULL, (tenant_id, parent_id) → teams(tenant_id, id)). */
+    static SchemaModel.Builder teamsWithCompositeParentKey() {
+        return SchemaModel.builder()
+                .table("public", "teams", t -> t.column("id", false)
+                        .column("tenant_id", true)
+                        .column("parent_id", true)
+                        .primaryKey("id"))
+                .foreignKey(
+                        "public",
+                        "teams",
+                        List.of("tenant_id", "parent_id"),
+                        "public",
+                        "teams",
+                        List.of("tenant_id", "id"));
+    }
+
+    @Test
+    void neverNullsOutAColumnThatADependentTablesViaKeyShares() {
+        // a is selected through org_id; its key (org_id, b_id) to b closes the cycle a -> b -> a.
+        DeletionPlan plan =
+                DeletionPlanner.plan(dependentCycleSharingAViaColumn().build(), DEFAULTS);
+
+        assertThat(plan.table(table("a")).via()).extracting(ForeignKey::parent).containsExactly(table("orgs"));
+        assertThat(plan.nullOuts()).singleElement().satisfies(nullOut -> {
+            assertThat(nullOut.table()).isEqualTo(table("a"));
+            assertThat(nullOut.columns()).containsExactly("b_id");
+        });
+        assertThat(plan.tableNames()).containsExactly("public.b", "public.a", "public.orgs");
+    }
+
+    /** orgs(tenant_id) ← a(org_id NULL, (org_id, b_id) NULL → b) and orgs ← b(org_id, a_id → a). */
+    static SchemaModel.Builder dependentCycleSharingAViaColumn() {
+        return SchemaModel.builder()
+                .table("public", "orgs", t -> t.column("id", false)
+                        .column("tenant_id", false)
+                        .primaryKey("id"))
+                .table("public", "a", t -> t.column("id", false)
+                        .column("org_id", true)
+                        .column("b_id", true)
+                        .primaryKey("id"))
+                .table("public", "b", t -> t.column("id", false)
+                        .column("org_id", false)
+                        .column("a_id", false)
+                        .primaryKey("id"))
+                .foreignKey("public", "a", List.of("org_id"), "public", "orgs", List.of("id"))
+                .foreignKey("public", "b", List.of("org_id"), "public", "orgs", List.of("id"))
+                .foreignKey("public", "a", List.of("org_id", "b_id"), "public", "b", List.of("org_id", "id"))
+                .foreignKey("public", "b", List.of("a_id"), "public", "a", List.of("id"));
+    }
+
+    @Test
+    void refusesACycleWhoseNullableColumnsEitherSelectTheRowsOrAreReferenced() {
+        // a's key (tenant_id, ref) is all nullable, but tenant_id selects a's rows and b references ref.
+        SchemaModel model = SchemaModel.builder()
+                .table("public", "a", t -> t.column("id", false)
+                        .column("tenant_id", true)
+                        .column("ref", true)
+                        .primaryKey("id"))
+                .table("public", "b", t -> t.column("id", false)
+                        .column("tenant_id", false)
+                        .column("a_ref", false)
+                        .primaryKey("id"))
+                .foreignKey("public", "a", List.of("tenant_id", "ref"), "public", "b", List.of("tenant_id", "id"))
+                .foreignKey("public", "b", List.of("tenant_id", "a_ref"), "public", "a", List.of("tenant_id", "ref"))
+                .build();
+
+        assertThatThrownBy(() -> DeletionPlanner.plan(model, DEFAULTS))
+                .isInstanceOf(PlanningException.class)
+                .hasMessageContaining("tables public.a, public.b form a foreign-key cycle");
+    }
+
+    @Test
+    void identifiesTheRowsOfASelfReferencingDependentTableByItsPrimaryKey() {
+        DeletionPlan plan = DeletionPlanner.plan(comments().build(), DEFAULTS);
+
+        assertThat(plan.closureKey(table("comments"))).containsExactly("id");
+    }
+
+    @Test
+    void identifiesTheRowsOfASelfReferencingTableWithoutPrimaryKeyByNonNullReferencedColumns() {
+        SchemaModel model = repliesWithoutPrimaryKey(false).build();
+
+        DeletionPlan plan = DeletionPlanner.plan(model, DEFAULTS);
+
+        assertThat(plan.closureKey(table("replies"))).containsExactly("ref");
+    }
+
+    @Test
+    void refusesASelfReferencingDependentTableWhoseRowsCannotBeIdentified() {
+        // A closure over a nullable ref would miss the replies whose ref is NULL.
+        SchemaModel model = repliesWithoutPrimaryKey(true).build();
+
+        assertThatThrownBy(() -> DeletionPlanner.plan(model, DEFAULTS))
+                .isInstanceOf(PlanningException.class)
+                .hasMessageContaining("table public.replies")
+                .hasMessageContaining("ref")
+                .hasMessageContaining("primary key");
+    }
+
+    /** posts(tenant_id) ← replies(post_id, ref UNIQUE, reply_to → replies(ref)), no primary key. */
+    private static SchemaModel.Builder repliesWithoutPrimaryKey(boolean refNullable) {
+        return SchemaModel.builder()
+                .table("public", "posts", t -> t.column("id", false)
+                        .column("tenant_id", false)
+                        .primaryKey("id"))
+                .table("public", "replies", t -> t.column("ref", refNullable)
+                        .column("post_id", true)
+                        .column("reply_to", true))
+                .foreignKey("public", "replies", List.of("post_id"), "public", "posts", List.of("id"))
+                .foreignKey("public", "replies", List.of("reply_to"), "public", "replies", List.of("ref"));
+    }
+
+    @Test
+    void refusesTenantColumnTypesUnderWhichSeveralIdsSelectTheSameRows() {
+        for (String type : List.of("bpchar", "numeric", "citext")) {
+            int jdbcType =
+                    switch (type) {
+                        case "bpchar" -> Types.CHAR;
+                        case "numeric" -> Types.NUMERIC;
+                        default -> Types.OTHER;
+                    };
+            SchemaModel model = SchemaModel.builder()
+                    .table("public", "accounts", t -> t.column("id", false)
+                            .column("tenant_id", false, jdbcType, type)
+                            .primaryKey("id"))
+                    .build();
+
+            assertThatThrownBy(() -> DeletionPlanner.plan(model, DEFAULTS))
+                    .as(type)
+                    .isInstanceOf(PlanningException.class)
+                    .hasMessageContaining("table public.accounts")
+                    .hasMessageContaining("tenant column tenant_id")
+                    .hasMessageContaining("type " + type);
+        }
+    }
+
+    @Test
+    void acceptsTextVarcharUuidAndIntegerTenantColumns() {
+        SchemaModel model = SchemaModel.builder()
+                .table("public", "a", t -> t.column("tenant_id", false, Types.VARCHAR, "text"))
+                .table("public", "b", t -> t.column("tenant_id", false, Types.VARCHAR, "varchar"))
+                .table("public", "c", t -> t.column("tenant_id", false, Types.OTHER, "uuid"))
+                .table("public", "d", t -> t.column("tenant_id", false, Types.INTEGER, "int4"))
+                .table("public", "e", t -> t.column("tenant_id", false, Types.BIGINT, "int8"))
+                .build();
+
+        assertThat(DeletionPlanner.plan(model, DEFAULTS).tables()).hasSize(5);
+    }
+
+    @Test
+    void refusesAPlanWhosePredicatesWouldNeedTooManyBindParameters() {
+        // Each level references the one before it twice: 2^n foreign-key paths lead from level n to t0.
+        SchemaModel.Builder model = SchemaModel.builder().table("public", "t0", t -> t.column("id", false)
+                .column("tenant_id", false)
+                .primaryKey("id"));
+        for (int level = 1; level <= 14; level++) {
+            model.table("public", "t" + level, t -> t.column("id", false)
+                            .column("x", false)
+                            .column("y", false)
+                            .primaryKey("id"))
+                    .foreignKey("public", "t" + level, List.of("x"), "public", "t" + (level - 1), List.of("id"))
+                    .foreignKey("public", "t" + level, List.of("y"), "public", "t" + (level - 1), List.of("id"));
+        }
+
+        assertThatThrownBy(() -> DeletionPlanner.plan(model.build(), DEFAULTS))
+                .isInstanceOf(PlanningException.class)
+                .hasMessageContaining("table public.t13")
+                .hasMessageContaining("more than 10000");
+    }
+
+    @Test
     void supportsMultiColumnForeignKeys() {
         SchemaModel model = SchemaModel.builder()
                 .table("public", "order_lines", t -> t.column("order_id", false)

@@ -43,6 +43,20 @@ class JdbcSchemaReaderIT {
                     create table sales_eu.lethe_notes (id bigint primary key, tenant_id uuid not null);
                     create table sales_eu.flyway_schema_history (version text);
                     create table public.unrelated (id int);
+                    create schema archive;
+                    create table archive.folders (
+                        tenant_id uuid not null, id bigint not null, root_id bigint not null,
+                        primary key (tenant_id, id),
+                        foreign key (tenant_id, root_id) references archive.folders (tenant_id, id))
+                        partition by list (tenant_id);
+                    create table archive.folders_1 partition of archive.folders
+                        for values in ('0b6f4a3c-5d1e-4f7a-9c2b-8e1d3f5a7b9c');
+                    create table archive.folders_2 partition of archive.folders default partition by hash (id);
+                    create table archive.folders_2a partition of archive.folders_2
+                        for values with (modulus 1, remainder 0);
+                    create table archive.folder_notes (
+                        id bigint primary key, folder_tenant uuid not null, folder_id bigint not null,
+                        foreign key (folder_tenant, folder_id) references archive.folders);
                     """);
         }
     }
@@ -95,6 +109,20 @@ class JdbcSchemaReaderIT {
         assertThat(model.isNullable(model.foreignKeysFrom(new TableName("sales_eu", "line_notes"))
                         .get(0)))
                 .isTrue();
+    }
+
+    @Test
+    void leavesOutPartitionsAndTheForeignKeysThatTouchThem() throws SQLException {
+        SchemaModel model = read(List.of("archive"));
+
+        assertThat(model.tables())
+                .extracting(table -> table.name().qualified())
+                .containsExactly("archive.folder_notes", "archive.folders");
+        assertThat(model.foreignKeys())
+                .extracting(key -> key.child().name() + " -> " + key.parent().name())
+                .containsExactly("folder_notes -> folders", "folders -> folders");
+        assertThat(DeletionPlanner.plan(model, PlannerSettings.defaults()).tableNames())
+                .containsExactly("archive.folder_notes", "archive.folders");
     }
 
     @Test

@@ -205,6 +205,63 @@ class CoordinatorResilienceIT {
         assertViewEqualsStatus(job, statuses.get(statuses.size() - 1));
     }
 
+    @Test
+    void waitsOutADatabaseThatRefusesAnOutcomeInsteadOfGivingTheOutcomeUp() {
+        String jobId = stack.submitJob("hooli-db-away", "req-hooli-db-away");
+        stack.report(completed(jobId, "hooli-db-away", "billing", table("billing.invoice", 1)));
+        stack.awaitJobState(jobId, "RUNNING");
+        await().until(() -> stack.job(jobId)
+                .path("participants")
+                .path(0)
+                .path("state")
+                .asString()
+                .equals("COMPLETED"));
+        int deadLettersBefore = stack.records(LetheTopics.deadLetterTopicOf(LetheTopics.DELETION_OUTCOMES))
+                .size();
+
+        stack.executeSql(
+                """
+                create function refuse_writes() returns trigger language plpgsql as
+                    $$ begin raise exception 'database is read-only for maintenance'; end $$;
+                create trigger read_only before insert on job_participant_table
+                    for each row execute function refuse_writes();
+                """);
+        try {
+            stack.report(completed(jobId, "hooli-db-away", "orders", table("orders.orders", 2)));
+            // Several attempts fail meanwhile (the retry setting allows only 2 for other failures).
+            await().pollDelay(java.time.Duration.ofSeconds(3)).until(() -> true);
+            assertThat(stack.job(jobId).path("state").asString()).isEqualTo("RUNNING");
+        } finally {
+            stack.executeSql("drop trigger read_only on job_participant_table; drop function refuse_writes()");
+        }
+
+        JsonNode job = stack.awaitJobState(jobId, "COMPLETED");
+        assertThat(job.path("totalRowsDeleted").asLong()).isEqualTo(3);
+        assertThat(stack.records(LetheTopics.deadLetterTopicOf(LetheTopics.DELETION_OUTCOMES)))
+                .hasSize(deadLettersBefore);
+    }
+
+    @Test
+    void readsEveryRegistrationBeforeTakingRequestsWithANewDatabase() {
+        String freshDatabase = stack.createDatabase("coordinator_rebuilt");
+        stack.stopCoordinator();
+        stack.startCoordinator(Map.of("spring.datasource.url", freshDatabase));
+        try {
+            // The very first request after start-up already expects every participant that ever registered.
+            var response = stack.post(JOBS, stack.deletionRequest("hooli-fresh-db", "req-hooli-fresh-db"));
+
+            assertThat(response.status()).isEqualTo(202);
+            List<String> expected = new ArrayList<>();
+            response.body()
+                    .path("participants")
+                    .forEach(p -> expected.add(p.path("name").asString()));
+            assertThat(expected).containsExactly("billing", "orders");
+        } finally {
+            stack.stopCoordinator();
+            stack.startCoordinator();
+        }
+    }
+
     /** A record the coordinator must refuse, and what the dead-letter topic must say about it. */
     private record Refused(byte[] value, long offset, String causeClass, String reason) {}
 

@@ -247,4 +247,15 @@ class CoordinatorStartupIT {
         assertThat(response.contentType()).startsWith("application/problem+json");
         assertThat(response.body().path("field").asString()).isEqualTo("limit");
     }
+
+    @Test
+    void refusesAnUnknownFieldNamingIt() {
+        var response = stack.post(
+                JOBS,
+                stack.toJson(Map.of("tenantId", "acme", "requestedBy", "alice", "reason", "why", "request_id", "r-1")));
+
+        assertThat(response.status()).isEqualTo(400);
+        assertThat(response.contentType()).startsWith("application/problem+json");
+        assertThat(response.body().path("field").asString()).isEqualTo("request_id");
+    }
 }

@@ -144,6 +144,22 @@ final class CoordinatorTestStack implements AutoCloseable {
         return coordinator;
     }
 
+    /** Runs SQL on the coordinator's database, as an operator with psql would. */
+    void executeSql(String sql) {
+        try (var connection = postgres.getPostgresDatabase().getConnection();
+                var statement = connection.createStatement()) {
+            statement.execute(sql);
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException("cannot run " + sql + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The JDBC URL of a new, empty database on the same PostgreSQL server. */
+    String createDatabase(String name) {
+        executeSql("create database " + name);
+        return postgres.getJdbcUrl("postgres", name);
+    }
+
     String bootstrapServers() {
         return broker.getBrokersAsString();
     }

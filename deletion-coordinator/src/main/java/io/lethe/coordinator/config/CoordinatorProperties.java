@@ -24,6 +24,17 @@ public record CoordinatorProperties(
         @NotNull @DefaultValue("10s") Duration publishTimeout,
         @Valid @DefaultValue Retry retry) {
 
+    public CoordinatorProperties {
+        if (publishTimeout != null && (publishTimeout.isZero() || publishTimeout.isNegative())) {
+            throw new IllegalArgumentException(
+                    "lethe.coordinator.publish-timeout must be positive, not " + publishTimeout);
+        }
+        if (topics != null && topics.partitions() == 0) {
+            throw new IllegalArgumentException(
+                    "lethe.coordinator.topics.partitions must be positive, or -1 for the" + " broker's default");
+        }
+    }
+
     /**
      * Topic creation at start-up; existing topics keep their partitions (only compaction is enforced).
      *
@@ -35,10 +46,11 @@ public record CoordinatorProperties(
             @Min(-1) @Max(32) @DefaultValue("-1") short replicationFactor) {}
 
     /**
-     * Retries of a failed record before it goes to its dead-letter topic; permanent failures (undecodable bytes, an
-     * invalid command) go there at once.
+     * Retries of a failed record before it goes to its dead-letter topic. Permanent failures (undecodable bytes, an
+     * invalid command) go there at once; an unavailable database or broker is waited out without limit, with this
+     * back-off, because giving such a record up would leave a job or a participant behind.
      *
-     * @param attempts how many times a record is tried in all
+     * @param attempts how many times a record is tried in all, for failures of any other kind
      * @param initialInterval the first wait between attempts
      * @param multiplier how much each wait grows
      * @param maxInterval the longest wait

@@ -4,7 +4,11 @@ import io.lethe.coordinator.job.DeletionJobNotFoundException;
 import io.lethe.coordinator.job.InvalidDeletionRequestException;
 import io.lethe.coordinator.job.InvalidJobIdException;
 import io.lethe.coordinator.job.NoParticipantsRegisteredException;
+import io.lethe.coordinator.job.PublicationFailedException;
 import io.lethe.coordinator.job.RequestIdConflictException;
+import io.lethe.coordinator.participant.ParticipantRegistry;
+import io.lethe.coordinator.participant.kafka.ParticipantRegistrationCatchUp;
+import io.lethe.schemas.LetheCodec;
 import io.lethe.schemas.LetheTopics;
 import io.lethe.schemas.MessageDecodingException;
 import org.apache.kafka.common.TopicPartition;
@@ -12,12 +16,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.dao.DataAccessException;
+import org.springframework.kafka.core.ConsumerFactory;
 import org.springframework.kafka.core.KafkaAdmin;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.kafka.listener.DeadLetterPublishingRecoverer;
 import org.springframework.kafka.listener.DefaultErrorHandler;
 import org.springframework.kafka.listener.ListenerExecutionFailedException;
 import org.springframework.kafka.support.ExponentialBackOffWithMaxRetries;
+import org.springframework.transaction.TransactionException;
+import org.springframework.util.backoff.ExponentialBackOff;
 import org.springframework.util.backoff.FixedBackOff;
 
 /**
@@ -32,8 +40,15 @@ class KafkaConfiguration {
     private static final Logger log = LoggerFactory.getLogger(KafkaConfiguration.class);
 
     @Bean
-    LetheTopicInitializer letheTopicInitializer(KafkaAdmin kafkaAdmin, CoordinatorProperties properties) {
-        return new LetheTopicInitializer(kafkaAdmin, properties.topics());
+    CoordinatorStartup coordinatorStartup(
+            KafkaAdmin kafkaAdmin,
+            CoordinatorProperties properties,
+            ConsumerFactory<String, byte[]> consumers,
+            ParticipantRegistry registry,
+            LetheCodec codec) {
+        return new CoordinatorStartup(
+                new LetheTopicInitializer(kafkaAdmin, properties.topics()),
+                new ParticipantRegistrationCatchUp(consumers, registry, codec));
     }
 
     /** Picked up by Spring Boot's listener container factory. */
@@ -67,8 +82,23 @@ class KafkaConfiguration {
         // wait for two acknowledgements of up to publish-timeout each. Such an outcome waits longer than that.
         long patience = 2 * properties.publishTimeout().toMillis() + 5_000;
         var untilTheJobIsCommitted = new FixedBackOff(1_000, patience / 1_000);
-        handler.setBackOffFunction(
-                (record, e) -> cause(e) instanceof DeletionJobNotFoundException ? untilTheJobIsCommitted : null);
+        // The database or the broker being away is no reason to give a record up: an outcome sent to the dead-letter
+        // topic would leave its job RUNNING for good, a registration would drop a participant out of new jobs. Such
+        // records are retried until they succeed, the partition waiting behind them, and every attempt logs a WARN.
+        var untilTheyAreBack = new ExponentialBackOff(retry.initialInterval().toMillis(), retry.multiplier());
+        untilTheyAreBack.setMaxInterval(retry.maxInterval().toMillis());
+        handler.setBackOffFunction((record, e) -> {
+            Throwable cause = cause(e);
+            if (cause instanceof DeletionJobNotFoundException) {
+                return untilTheJobIsCommitted;
+            }
+            if (cause instanceof DataAccessException
+                    || cause instanceof TransactionException
+                    || cause instanceof PublicationFailedException) {
+                return untilTheyAreBack;
+            }
+            return null;
+        });
         handler.setRetryListeners((record, e, attempt) -> log.warn(
                 "record of topic {} partition {} offset {} failed on delivery attempt {}: {}",
                 record.topic(),

@@ -21,16 +21,16 @@ import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.kafka.core.KafkaAdmin;
 
 /**
- * Creates every missing Lethe topic and dead-letter topic before the listeners start, and makes sure the two
+ * Creates every missing Lethe topic and dead-letter topic before the listeners start (see {@link CoordinatorStartup}),
+ * and makes sure the two
  * compacted topics are compacted. Existing topics keep their partitions and every other setting: adding partitions to
  * a keyed topic would split a job's records across partitions. A broker that cannot be reached stops the start-up,
  * naming it.
  */
-final class LetheTopicInitializer implements SmartInitializingSingleton {
+final class LetheTopicInitializer {
 
     private static final Logger log = LoggerFactory.getLogger(LetheTopicInitializer.class);
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
@@ -43,8 +43,8 @@ final class LetheTopicInitializer implements SmartInitializingSingleton {
         this.settings = settings;
     }
 
-    @Override
-    public void afterSingletonsInstantiated() {
+    /** Creates what is missing and enforces compaction; a broker that cannot be reached stops the start-up. */
+    void prepare() {
         try (Admin admin = Admin.create(kafkaAdmin.getConfigurationProperties())) {
             Set<String> existing = await(admin.listTopics().names());
             createMissing(admin, existing);

@@ -76,6 +76,10 @@ public record DeletionJob(
 
     /** Folds a participant's outcome into the job. */
     public Transition apply(ParticipantOutcome outcome, Instant now) {
+        if (!outcome.tenantId().equals(tenantId)) {
+            // A request re-published with another tenant, say: counting it would mark this tenant deleted.
+            return new Transition(this, Transition.Effect.OTHER_TENANT);
+        }
         int index = indexOf(outcome.participant());
         if (index < 0) {
             return new Transition(this, Transition.Effect.UNKNOWN_PARTICIPANT);

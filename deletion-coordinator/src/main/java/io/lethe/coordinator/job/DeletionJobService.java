@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.transaction.annotation.Isolation;
 import org.springframework.transaction.annotation.Transactional;
 
 /**
@@ -89,13 +90,17 @@ public class DeletionJobService {
         return transition;
     }
 
-    /** @throws DeletionJobNotFoundException if no job has the id */
-    @Transactional(readOnly = true)
+    /**
+     * A job as one consistent snapshot (it is read in several queries).
+     *
+     * @throws DeletionJobNotFoundException if no job has the id
+     */
+    @Transactional(readOnly = true, isolation = Isolation.REPEATABLE_READ)
     public DeletionJob get(DeletionJobId id) {
         return jobs.findById(id).orElseThrow(() -> new DeletionJobNotFoundException(id));
     }
 
-    @Transactional(readOnly = true)
+    @Transactional(readOnly = true, isolation = Isolation.REPEATABLE_READ)
     public List<DeletionJob> search(JobQuery query) {
         return jobs.search(query);
     }

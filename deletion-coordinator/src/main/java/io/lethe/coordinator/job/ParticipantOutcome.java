@@ -9,6 +9,9 @@ public sealed interface ParticipantOutcome permits ParticipantOutcome.Completed,
 
     DeletionJobId jobId();
 
+    /** The tenant the participant deleted: must be the job's. */
+    String tenantId();
+
     String participant();
 
     int attempt();
@@ -16,6 +19,7 @@ public sealed interface ParticipantOutcome permits ParticipantOutcome.Completed,
     /** The participant deleted the tenant's rows and found none left. */
     record Completed(
             DeletionJobId jobId,
+            String tenantId,
             String participant,
             int attempt,
             List<TableCount> tables,
@@ -25,6 +29,7 @@ public sealed interface ParticipantOutcome permits ParticipantOutcome.Completed,
 
         public Completed {
             Objects.requireNonNull(jobId, "jobId");
+            Objects.requireNonNull(tenantId, "tenantId");
             Objects.requireNonNull(participant, "participant");
             Objects.requireNonNull(finishedAt, "finishedAt");
             tables = List.copyOf(tables);
@@ -32,11 +37,13 @@ public sealed interface ParticipantOutcome permits ParticipantOutcome.Completed,
     }
 
     /** The participant could not delete; what it did was rolled back. */
-    record Failed(DeletionJobId jobId, String participant, int attempt, ParticipantError error, Instant at)
+    record Failed(
+            DeletionJobId jobId, String tenantId, String participant, int attempt, ParticipantError error, Instant at)
             implements ParticipantOutcome {
 
         public Failed {
             Objects.requireNonNull(jobId, "jobId");
+            Objects.requireNonNull(tenantId, "tenantId");
             Objects.requireNonNull(participant, "participant");
             Objects.requireNonNull(error, "error");
             Objects.requireNonNull(at, "at");

@@ -24,7 +24,9 @@ public record Transition(DeletionJob job, Effect effect) {
         /** The outcome answers an older attempt of the job: nothing changes. */
         STALE_ATTEMPT,
         /** The job does not expect this participant: logged, not counted. */
-        UNKNOWN_PARTICIPANT
+        UNKNOWN_PARTICIPANT,
+        /** The outcome is about another tenant than the job's: logged, not counted. */
+        OTHER_TENANT
     }
 
     public boolean changed() {

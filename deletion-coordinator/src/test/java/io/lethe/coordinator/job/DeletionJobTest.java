@@ -110,9 +110,21 @@ class DeletionJobTest {
     }
 
     @Test
+    void ignoresAnOutcomeAboutAnotherTenant() {
+        var outcome = new ParticipantOutcome.Completed(
+                job.id(), "globex", "orders", 1, List.of(new TableCount("public.t", 5, 0)), 0, T1);
+
+        Transition transition = job.apply(outcome, T1);
+
+        assertThat(transition.effect()).isEqualTo(Transition.Effect.OTHER_TENANT);
+        assertThat(transition.job()).isSameAs(job);
+        assertThat(transition.changed()).isFalse();
+    }
+
+    @Test
     void treatsACompletionWithRowsRemainingAsAFailure() {
         var outcome = new ParticipantOutcome.Completed(
-                job.id(), "orders", 1, List.of(new TableCount("public.t", 5, 2)), 2, T1);
+                job.id(), "acme", "orders", 1, List.of(new TableCount("public.t", 5, 2)), 2, T1);
 
         DeletionJob next = job.apply(outcome, T1).job();
 
@@ -136,12 +148,13 @@ class DeletionJobTest {
 
     private ParticipantOutcome completed(String participant, int attempt, long rows) {
         return new ParticipantOutcome.Completed(
-                job.id(), participant, attempt, List.of(new TableCount("public.t", rows, 0)), 0, T1);
+                job.id(), "acme", participant, attempt, List.of(new TableCount("public.t", rows, 0)), 0, T1);
     }
 
     private ParticipantOutcome failed(String participant, int attempt) {
         return new ParticipantOutcome.Failed(
                 job.id(),
+                "acme",
                 participant,
                 attempt,
                 new ParticipantError("SQL_ERROR", "lock timeout", "public.invoices", true),

@@ -33,6 +33,7 @@ final class AvroJobMapper {
         if (message instanceof ParticipantDeletionCompleted completed) {
             return new ParticipantOutcome.Completed(
                     DeletionJobId.parse(completed.getJobId()),
+                    completed.getTenantId(),
                     completed.getParticipant(),
                     completed.getAttempt(),
                     completed.getTables().stream()
@@ -44,6 +45,7 @@ final class AvroJobMapper {
         if (message instanceof ParticipantDeletionFailed failed) {
             return new ParticipantOutcome.Failed(
                     DeletionJobId.parse(failed.getJobId()),
+                    failed.getTenantId(),
                     failed.getParticipant(),
                     failed.getAttempt(),
                     new ParticipantError(

@@ -8,7 +8,6 @@ import io.lethe.schemas.RequestTenantDeletion;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.slf4j.MDC;
 import org.springframework.kafka.annotation.KafkaListener;
 
 /**
@@ -36,16 +35,14 @@ public class DeletionCommandListener {
             topics = LetheTopics.DELETION_COMMANDS)
     public void onCommand(ConsumerRecord<String, byte[]> record) {
         var command = (RequestTenantDeletion) codec.decode(record.value(), RequestTenantDeletion.class);
-        try (var tenant = MDC.putCloseable("tenantId", command.getTenantId())) {
-            Submission submission = jobs.submit(AvroJobMapper.request(command));
-            log.info(
-                    "command {} from {} (partition {} offset {}): {} job {}",
-                    command.getRequestId(),
-                    command.getRequestedBy(),
-                    record.partition(),
-                    record.offset(),
-                    submission.created() ? "started" : "already handled by",
-                    submission.job().id());
-        }
+        Submission submission = jobs.submit(AvroJobMapper.request(command));
+        log.info(
+                "command {} from {} (partition {} offset {}): {} job {}",
+                command.getRequestId(),
+                command.getRequestedBy(),
+                record.partition(),
+                record.offset(),
+                submission.created() ? "started" : "already handled by",
+                submission.job().id());
     }
 }

@@ -34,9 +34,9 @@ public class DeletionOutcomeListener {
     public void onOutcome(ConsumerRecord<String, byte[]> record) {
         ParticipantOutcome outcome = AvroJobMapper.outcome(
                 codec.decode(record.value(), ParticipantDeletionCompleted.class, ParticipantDeletionFailed.class));
-        try (var job = MDC.putCloseable("jobId", outcome.jobId().toString());
-                var participant = MDC.putCloseable("participant", outcome.participant())) {
-            jobs.record(outcome);
-        }
+        // jobId is in the logging context already (the record's key); the record interceptor clears both after the
+        // error handler ran, so retries and dead letters are logged with them.
+        MDC.put("participant", outcome.participant());
+        jobs.record(outcome);
     }
 }

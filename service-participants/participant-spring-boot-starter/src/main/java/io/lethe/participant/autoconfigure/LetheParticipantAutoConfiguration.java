@@ -2,6 +2,7 @@ package io.lethe.participant.autoconfigure;
 
 import io.lethe.participant.delete.TenantDeleter;
 import io.lethe.participant.kafka.DeletionRequestListener;
+import io.lethe.participant.kafka.MdcRecordInterceptor;
 import io.lethe.participant.kafka.ParticipantEventPublisher;
 import io.lethe.participant.kafka.ParticipantRegistration;
 import io.lethe.participant.plan.DeletionPlan;
@@ -47,6 +48,7 @@ import org.springframework.kafka.listener.ContainerProperties;
 import org.springframework.kafka.listener.DeadLetterPublishingRecoverer;
 import org.springframework.kafka.listener.DefaultErrorHandler;
 import org.springframework.kafka.support.ExponentialBackOffWithMaxRetries;
+import org.springframework.util.backoff.ExponentialBackOff;
 
 /**
  * Makes a Spring Boot service a Lethe participant when {@code lethe.participant.name} is set: derives the deletion
@@ -168,6 +170,7 @@ public final class LetheParticipantAutoConfiguration {
         container.setBeanName("lethe-participant-" + properties.name());
         container.setAutoStartup(kafka.getListener().isAutoStartup());
         container.setCommonErrorHandler(errorHandler(template, properties));
+        container.setRecordInterceptor(new MdcRecordInterceptor(properties.name()));
         return container;
     }
 
@@ -198,14 +201,22 @@ public final class LetheParticipantAutoConfiguration {
                     deadLetters.accept(record, e);
                 },
                 backOff);
+        // An outcome the broker did not take is never given up: the deletion may be committed, and the job would wait
+        // for it forever. The retry re-sends the ledger's recorded outcome without deleting again.
+        var untilTheBrokerIsBack =
+                new ExponentialBackOff(retry.initialInterval().toMillis(), retry.multiplier());
+        untilTheBrokerIsBack.setMaxInterval(retry.maxInterval().toMillis());
+        handler.setBackOffFunction((record, e) -> e instanceof ParticipantEventPublisher.EventNotPublishedException
+                        || e.getCause() instanceof ParticipantEventPublisher.EventNotPublishedException
+                ? untilTheBrokerIsBack
+                : null);
         handler.setRetryListeners((record, e, attempt) -> log.warn(
-                "participant {}: record of topic {} partition {} offset {} failed (attempt {} of {}), retrying: {}",
+                "participant {}: record of topic {} partition {} offset {} failed on delivery attempt {}: {}",
                 properties.name(),
                 record.topic(),
                 record.partition(),
                 record.offset(),
                 attempt,
-                retry.attempts(),
                 e.getCause() == null ? e.getMessage() : e.getCause().getMessage()));
         handler.addNotRetryableExceptions(MessageDecodingException.class, IllegalArgumentException.class);
         return handler;

@@ -37,20 +37,19 @@ public class DeletionRequestListener implements MessageListener<String, byte[]> 
     @Override
     public void onMessage(ConsumerRecord<String, byte[]> record) {
         var request = (TenantDeletionRequested) codec.decode(record.value(), TenantDeletionRequested.class);
-        try (var job = MDC.putCloseable("jobId", request.getJobId());
-                var tenant = MDC.putCloseable("tenantId", request.getTenantId());
-                var name = MDC.putCloseable("participant", participant)) {
-            if (!request.getExpectedParticipants().contains(participant)) {
-                log.info(
-                        "job {} tenant {}: not among the expected participants {}, nothing done",
-                        request.getJobId(),
-                        request.getTenantId(),
-                        request.getExpectedParticipants());
-                return;
-            }
-            DeletionResult result =
-                    deleter.delete(new DeletionTask(request.getJobId(), request.getTenantId(), request.getAttempt()));
-            outcomes.publish(result);
+        // participant and tenantId are in the logging context already (MdcRecordInterceptor, which clears all three
+        // after the error handler ran, so retries and dead letters are logged with them).
+        MDC.put("jobId", request.getJobId());
+        if (!request.getExpectedParticipants().contains(participant)) {
+            log.info(
+                    "job {} tenant {}: not among the expected participants {}, nothing done",
+                    request.getJobId(),
+                    request.getTenantId(),
+                    request.getExpectedParticipants());
+            return;
         }
+        DeletionResult result =
+                deleter.delete(new DeletionTask(request.getJobId(), request.getTenantId(), request.getAttempt()));
+        outcomes.publish(result);
     }
 }

@@ -1,10 +1,11 @@
 package io.lethe.examples.billing;
 
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.SQLException;
 import java.util.List;
 import javax.sql.DataSource;
+import org.springframework.dao.DataAccessException;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Realistic, deterministic demo rows for one tenant of the billing schema, for demos, load tests and integration
@@ -95,14 +96,16 @@ public final class BillingDemoData {
                     "billing demo data needs a tenant id and a positive scale, got tenant %s scale %d"
                             .formatted(tenantId, scale));
         }
-        try (Connection connection = dataSource.getConnection()) {
-            inTransaction(connection, () -> {
-                execute(connection, INVOICES, tenantId, scale);
+        JdbcClient jdbc = JdbcClient.create(dataSource);
+        try {
+            // One transaction: a tenant is seeded completely or not at all.
+            new TransactionTemplate(new DataSourceTransactionManager(dataSource)).executeWithoutResult(status -> {
+                jdbc.sql(INVOICES).params(tenantId, scale).update();
                 for (String sql : List.of(INVOICE_LINES, TOTALS, PAYMENTS, CREDIT_NOTES)) {
-                    execute(connection, sql, tenantId);
+                    jdbc.sql(sql).param(tenantId).update();
                 }
             });
-        } catch (SQLException e) {
+        } catch (DataAccessException e) {
             throw new IllegalStateException(
                     "billing demo data for tenant %s scale %d could not be seeded".formatted(tenantId, scale), e);
         }
@@ -111,33 +114,5 @@ public final class BillingDemoData {
     /** Every table of the billing schema in creation order. */
     public static List<String> tables() {
         return TABLES;
-    }
-
-    private static void inTransaction(Connection connection, SqlWork work) throws SQLException {
-        boolean autoCommit = connection.getAutoCommit();
-        connection.setAutoCommit(false);
-        try {
-            work.run();
-            connection.commit();
-        } catch (SQLException | RuntimeException e) {
-            connection.rollback();
-            throw e;
-        } finally {
-            connection.setAutoCommit(autoCommit);
-        }
-    }
-
-    private static void execute(Connection connection, String sql, Object... binds) throws SQLException {
-        try (PreparedStatement statement = connection.prepareStatement(sql)) {
-            for (int i = 0; i < binds.length; i++) {
-                statement.setObject(i + 1, binds[i]);
-            }
-            statement.executeUpdate();
-        }
-    }
-
-    @FunctionalInterface
-    private interface SqlWork {
-        void run() throws SQLException;
     }
 }

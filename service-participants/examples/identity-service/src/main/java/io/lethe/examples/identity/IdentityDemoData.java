@@ -1,10 +1,11 @@
 package io.lethe.examples.identity;
 
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.SQLException;
 import java.util.List;
 import javax.sql.DataSource;
+import org.springframework.dao.DataAccessException;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Realistic, deterministic demo rows for one tenant of the identity schema, for demos, load tests and integration
@@ -110,16 +111,18 @@ public final class IdentityDemoData {
                     "identity demo data needs a tenant id and a positive scale, got tenant %s scale %d"
                             .formatted(tenantId, scale));
         }
-        try (Connection connection = dataSource.getConnection()) {
-            inTransaction(connection, () -> {
-                execute(connection, USERS, tenantId, scale);
-                execute(connection, TEAMS, tenantId, scale);
-                execute(connection, TEAM_PARENTS, tenantId);
-                execute(connection, MEMBERSHIPS, tenantId, tenantId);
-                execute(connection, API_KEYS, tenantId);
-                execute(connection, SESSIONS, tenantId);
+        JdbcClient jdbc = JdbcClient.create(dataSource);
+        try {
+            // One transaction: a tenant is seeded completely or not at all.
+            new TransactionTemplate(new DataSourceTransactionManager(dataSource)).executeWithoutResult(status -> {
+                jdbc.sql(USERS).params(tenantId, scale).update();
+                jdbc.sql(TEAMS).params(tenantId, scale).update();
+                jdbc.sql(TEAM_PARENTS).param(tenantId).update();
+                jdbc.sql(MEMBERSHIPS).params(tenantId, tenantId).update();
+                jdbc.sql(API_KEYS).param(tenantId).update();
+                jdbc.sql(SESSIONS).param(tenantId).update();
             });
-        } catch (SQLException e) {
+        } catch (DataAccessException e) {
             throw new IllegalStateException(
                     "identity demo data for tenant %s scale %d could not be seeded".formatted(tenantId, scale), e);
         }
@@ -128,33 +131,5 @@ public final class IdentityDemoData {
     /** Every table of the identity schema in creation order. */
     public static List<String> tables() {
         return TABLES;
-    }
-
-    private static void inTransaction(Connection connection, SqlWork work) throws SQLException {
-        boolean autoCommit = connection.getAutoCommit();
-        connection.setAutoCommit(false);
-        try {
-            work.run();
-            connection.commit();
-        } catch (SQLException | RuntimeException e) {
-            connection.rollback();
-            throw e;
-        } finally {
-            connection.setAutoCommit(autoCommit);
-        }
-    }
-
-    private static void execute(Connection connection, String sql, Object... binds) throws SQLException {
-        try (PreparedStatement statement = connection.prepareStatement(sql)) {
-            for (int i = 0; i < binds.length; i++) {
-                statement.setObject(i + 1, binds[i]);
-            }
-            statement.executeUpdate();
-        }
-    }
-
-    @FunctionalInterface
-    private interface SqlWork {
-        void run() throws SQLException;
     }
 }

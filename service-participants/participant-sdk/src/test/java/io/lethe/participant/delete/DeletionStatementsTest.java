@@ -7,6 +7,7 @@ import io.lethe.participant.plan.DeletionPlanner;
 import io.lethe.participant.plan.PlannerSettings;
 import io.lethe.participant.plan.SchemaModel;
 import io.lethe.participant.plan.TableName;
+import io.lethe.participant.plan.TestSchemas;
 import java.sql.Types;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -150,19 +151,7 @@ class DeletionStatementsTest {
 
     @Test
     void nullsOutOnlyTheColumnsOfAKeyOutsideTheTenantColumn() {
-        SchemaModel model = SchemaModel.builder()
-                .table("public", "teams", t -> t.column("id", false)
-                        .column("tenant_id", true)
-                        .column("parent_id", true)
-                        .primaryKey("id"))
-                .foreignKey(
-                        "public",
-                        "teams",
-                        List.of("tenant_id", "parent_id"),
-                        "public",
-                        "teams",
-                        List.of("tenant_id", "id"))
-                .build();
+        SchemaModel model = TestSchemas.teamsWithCompositeParentKey().build();
         DeletionPlan plan = DeletionPlanner.plan(model, PlannerSettings.defaults());
 
         SqlFragment update =
@@ -175,23 +164,7 @@ class DeletionStatementsTest {
 
     @Test
     void nullsOutOnlyTheColumnsOfAKeyOutsideADependentTablesViaKeys() {
-        SchemaModel model = SchemaModel.builder()
-                .table("public", "orgs", t -> t.column("id", false)
-                        .column("tenant_id", false)
-                        .primaryKey("id"))
-                .table("public", "a", t -> t.column("id", false)
-                        .column("org_id", true)
-                        .column("b_id", true)
-                        .primaryKey("id"))
-                .table("public", "b", t -> t.column("id", false)
-                        .column("org_id", false)
-                        .column("a_id", false)
-                        .primaryKey("id"))
-                .foreignKey("public", "a", List.of("org_id"), "public", "orgs", List.of("id"))
-                .foreignKey("public", "b", List.of("org_id"), "public", "orgs", List.of("id"))
-                .foreignKey("public", "a", List.of("org_id", "b_id"), "public", "b", List.of("org_id", "id"))
-                .foreignKey("public", "b", List.of("a_id"), "public", "a", List.of("id"))
-                .build();
+        SchemaModel model = TestSchemas.dependentCycleSharingAViaColumn().build();
         DeletionPlan plan = DeletionPlanner.plan(model, PlannerSettings.defaults());
 
         SqlFragment update =

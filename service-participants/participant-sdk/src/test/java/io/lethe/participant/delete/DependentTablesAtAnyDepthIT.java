@@ -5,14 +5,9 @@ import static io.lethe.participant.delete.ShopDatabase.TENANT_B;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.lethe.participant.plan.DeletionPlan;
-import io.lethe.participant.plan.DeletionPlanner;
-import io.lethe.participant.plan.JdbcSchemaReader;
-import io.lethe.participant.plan.PlannerSettings;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
-import java.sql.Connection;
 import java.sql.SQLException;
-import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -132,14 +127,9 @@ class DependentTablesAtAnyDepthIT {
     }
 
     private static DeletionResult delete(ShopDatabase database, List<String> expectedOrder) throws SQLException {
-        DeletionPlan plan;
-        try (Connection connection = database.dataSource().getConnection()) {
-            plan = DeletionPlanner.plan(JdbcSchemaReader.read(connection, List.of()), PlannerSettings.defaults());
-        }
+        DeletionPlan plan = database.plan();
         assertThat(plan.tableNames()).containsExactlyElementsOf(expectedOrder);
-        TenantDeleter deleter = new TenantDeleter(database.dataSource(), plan, Clock.systemUTC());
-        deleter.createLedgerIfMissing();
-        return deleter.delete(new DeletionTask("job-1", TENANT_A, 1));
+        return database.deleter(plan).delete(new DeletionTask("job-1", TENANT_A, 1));
     }
 
     private static void assertNoRowsOfTenantA(ShopDatabase database, Map<String, String> tenantOf) throws SQLException {

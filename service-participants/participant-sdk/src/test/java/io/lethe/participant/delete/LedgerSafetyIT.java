@@ -6,9 +6,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.lethe.participant.plan.DeletionPlan;
-import io.lethe.participant.plan.DeletionPlanner;
-import io.lethe.participant.plan.JdbcSchemaReader;
-import io.lethe.participant.plan.PlannerSettings;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -17,7 +14,6 @@ import java.lang.reflect.Proxy;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
-import java.util.List;
 import java.util.logging.Logger;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterAll;
@@ -46,15 +42,13 @@ class LedgerSafetyIT {
     @BeforeEach
     void createShop() throws SQLException {
         shop = ShopDatabase.create(postgres);
-        try (Connection connection = shop.dataSource().getConnection()) {
-            plan = DeletionPlanner.plan(JdbcSchemaReader.read(connection, List.of()), PlannerSettings.defaults());
-        }
-        new TenantDeleter(shop.dataSource(), plan, Clock.systemUTC()).createLedgerIfMissing();
+        plan = shop.plan();
+        shop.deleter(plan);
     }
 
     @Test
     void refusesToReplayAJobThatWasCompletedForAnotherTenant() throws SQLException {
-        TenantDeleter deleter = new TenantDeleter(shop.dataSource(), plan, Clock.systemUTC());
+        TenantDeleter deleter = shop.deleter(plan);
         assertThat(deleter.delete(new DeletionTask("job-1", TENANT_A, 1))).isInstanceOf(DeletionResult.Completed.class);
         long tenantBCustomers = customersOf(TENANT_B);
 

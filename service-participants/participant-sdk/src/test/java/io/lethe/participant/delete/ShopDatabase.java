@@ -1,10 +1,16 @@
 package io.lethe.participant.delete;
 
+import io.lethe.participant.plan.DeletionPlan;
+import io.lethe.participant.plan.DeletionPlanner;
+import io.lethe.participant.plan.JdbcSchemaReader;
+import io.lethe.participant.plan.PlannerSettings;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Clock;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.sql.DataSource;
 
@@ -110,6 +116,20 @@ final class ShopDatabase {
         ShopDatabase database = new ShopDatabase(postgres.getDatabase("postgres", name));
         database.execute(schemaAndSeed);
         return database;
+    }
+
+    /** The plan the SDK derives from this database's own metadata, with default settings. */
+    DeletionPlan plan() throws SQLException {
+        try (Connection connection = dataSource.getConnection()) {
+            return DeletionPlanner.plan(JdbcSchemaReader.read(connection, List.of()), PlannerSettings.defaults());
+        }
+    }
+
+    /** A deleter of this database for the plan, with its ledger created. */
+    TenantDeleter deleter(DeletionPlan plan) {
+        TenantDeleter deleter = new TenantDeleter(dataSource, plan, Clock.systemUTC());
+        deleter.createLedgerIfMissing();
+        return deleter;
     }
 
     DataSource dataSource() {

@@ -5,9 +5,7 @@ import static io.lethe.participant.delete.ShopDatabase.TENANT_WITHOUT_ROWS;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.lethe.participant.plan.DeletionPlan;
-import io.lethe.participant.plan.DeletionPlanner;
 import io.lethe.participant.plan.JdbcSchemaReader;
-import io.lethe.participant.plan.PlannerSettings;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.sql.Connection;
@@ -65,12 +63,9 @@ class TenantDeleterIT {
     @BeforeEach
     void createShop() throws SQLException {
         shop = ShopDatabase.create(postgres);
-        try (Connection connection = shop.dataSource().getConnection()) {
-            plan = DeletionPlanner.plan(JdbcSchemaReader.read(connection, List.of()), PlannerSettings.defaults());
-        }
-        deleter = new TenantDeleter(shop.dataSource(), plan, Clock.systemUTC());
-        deleter.createLedgerIfMissing();
-        deleter.createLedgerIfMissing();
+        plan = shop.plan();
+        deleter = shop.deleter(plan);
+        deleter.createLedgerIfMissing(); // a second time: creating the ledger is idempotent
     }
 
     @Test

@@ -5,16 +5,10 @@ import static io.lethe.participant.delete.ShopDatabase.TENANT_B;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.lethe.participant.plan.DeletionPlan;
-import io.lethe.participant.plan.DeletionPlanner;
-import io.lethe.participant.plan.JdbcSchemaReader;
-import io.lethe.participant.plan.PlannerSettings;
 import io.lethe.participant.plan.PlanningException;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
-import java.sql.Connection;
 import java.sql.SQLException;
-import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -233,7 +227,7 @@ class TenantIsolationIT {
             ShopDatabase database = ShopDatabase.create(
                     postgres, "create table accounts (id int primary key, tenant_id " + type + " not null)");
 
-            assertThatThrownBy(() -> plan(database))
+            assertThatThrownBy(() -> database.plan())
                     .as(type)
                     .isInstanceOf(PlanningException.class)
                     .hasMessageContaining("table public.accounts")
@@ -241,16 +235,8 @@ class TenantIsolationIT {
         }
     }
 
-    private static DeletionPlan plan(ShopDatabase database) throws SQLException {
-        try (Connection connection = database.dataSource().getConnection()) {
-            return DeletionPlanner.plan(JdbcSchemaReader.read(connection, List.of()), PlannerSettings.defaults());
-        }
-    }
-
     private static DeletionResult delete(ShopDatabase database, String jobId, String tenantId) throws SQLException {
-        TenantDeleter deleter = new TenantDeleter(database.dataSource(), plan(database), Clock.systemUTC());
-        deleter.createLedgerIfMissing();
-        return deleter.delete(new DeletionTask(jobId, tenantId, 1));
+        return database.deleter(database.plan()).delete(new DeletionTask(jobId, tenantId, 1));
     }
 
     private static Map<String, String> checksums(ShopDatabase database, String... tables) throws SQLException {

@@ -342,7 +342,8 @@ class DeletionPlannerTest {
     @Test
     void nullsOutOnlyTheColumnsOfAKeyThatDoNotSelectTheRows() {
         // Clearing tenant_id too would detach the rows from the tenant: DELETE 0, and the job would complete.
-        DeletionPlan plan = DeletionPlanner.plan(teamsWithCompositeParentKey().build(), DEFAULTS);
+        DeletionPlan plan =
+                DeletionPlanner.plan(TestSchemas.teamsWithCompositeParentKey().build(), DEFAULTS);
 
         assertThat(plan.nullOuts()).singleElement().satisfies(nullOut -> {
             assertThat(nullOut.foreignKey().childColumns()).containsExactly("tenant_id", "parent_id");
@@ -354,27 +355,11 @@ class DeletionPlannerTest {
                                 + " set to NULL: parent_id");
     }
 
-    /** teams(tenant_id NULL, parent_id NULL, (tenant_id, parent_id) → teams(tenant_id, id)). */
-    static SchemaModel.Builder teamsWithCompositeParentKey() {
-        return SchemaModel.builder()
-                .table("public", "teams", t -> t.column("id", false)
-                        .column("tenant_id", true)
-                        .column("parent_id", true)
-                        .primaryKey("id"))
-                .foreignKey(
-                        "public",
-                        "teams",
-                        List.of("tenant_id", "parent_id"),
-                        "public",
-                        "teams",
-                        List.of("tenant_id", "id"));
-    }
-
     @Test
     void neverNullsOutAColumnThatADependentTablesViaKeyShares() {
         // a is selected through org_id; its key (org_id, b_id) to b closes the cycle a -> b -> a.
-        DeletionPlan plan =
-                DeletionPlanner.plan(dependentCycleSharingAViaColumn().build(), DEFAULTS);
+        DeletionPlan plan = DeletionPlanner.plan(
+                TestSchemas.dependentCycleSharingAViaColumn().build(), DEFAULTS);
 
         assertThat(plan.table(table("a")).via()).extracting(ForeignKey::parent).containsExactly(table("orgs"));
         assertThat(plan.nullOuts()).singleElement().satisfies(nullOut -> {
@@ -382,26 +367,6 @@ class DeletionPlannerTest {
             assertThat(nullOut.columns()).containsExactly("b_id");
         });
         assertThat(plan.tableNames()).containsExactly("public.b", "public.a", "public.orgs");
-    }
-
-    /** orgs(tenant_id) ← a(org_id NULL, (org_id, b_id) NULL → b) and orgs ← b(org_id, a_id → a). */
-    static SchemaModel.Builder dependentCycleSharingAViaColumn() {
-        return SchemaModel.builder()
-                .table("public", "orgs", t -> t.column("id", false)
-                        .column("tenant_id", false)
-                        .primaryKey("id"))
-                .table("public", "a", t -> t.column("id", false)
-                        .column("org_id", true)
-                        .column("b_id", true)
-                        .primaryKey("id"))
-                .table("public", "b", t -> t.column("id", false)
-                        .column("org_id", false)
-                        .column("a_id", false)
-                        .primaryKey("id"))
-                .foreignKey("public", "a", List.of("org_id"), "public", "orgs", List.of("id"))
-                .foreignKey("public", "b", List.of("org_id"), "public", "orgs", List.of("id"))
-                .foreignKey("public", "a", List.of("org_id", "b_id"), "public", "b", List.of("org_id", "id"))
-                .foreignKey("public", "b", List.of("a_id"), "public", "a", List.of("id"));
     }
 
     @Test

@@ -6,9 +6,8 @@ import io.lethe.coordinator.job.InvalidJobIdException;
 import io.lethe.coordinator.job.NoParticipantsRegisteredException;
 import io.lethe.coordinator.job.PublicationFailedException;
 import io.lethe.coordinator.job.RequestIdConflictException;
-import io.lethe.coordinator.participant.ParticipantRegistry;
 import io.lethe.coordinator.participant.kafka.ParticipantRegistrationCatchUp;
-import io.lethe.schemas.LetheCodec;
+import io.lethe.coordinator.participant.kafka.ParticipantRegistrationListener;
 import io.lethe.schemas.LetheTopics;
 import io.lethe.schemas.MessageDecodingException;
 import org.apache.kafka.common.TopicPartition;
@@ -44,11 +43,10 @@ class KafkaConfiguration {
             KafkaAdmin kafkaAdmin,
             CoordinatorProperties properties,
             ConsumerFactory<String, byte[]> consumers,
-            ParticipantRegistry registry,
-            LetheCodec codec) {
+            ParticipantRegistrationListener registrations) {
         return new CoordinatorStartup(
                 new LetheTopicInitializer(kafkaAdmin, properties.topics()),
-                new ParticipantRegistrationCatchUp(consumers, registry, codec));
+                new ParticipantRegistrationCatchUp(consumers, registrations));
     }
 
     /** Picked up by Spring Boot's listener container factory. */

@@ -1,5 +1,6 @@
 package io.lethe.coordinator.job.jdbc;
 
+import io.lethe.coordinator.jdbc.Timestamps;
 import io.lethe.coordinator.job.DeletionJob;
 import io.lethe.coordinator.job.DeletionJobId;
 import io.lethe.coordinator.job.DeletionJobRepository;
@@ -12,8 +13,6 @@ import io.lethe.coordinator.job.TableCount;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -47,9 +46,9 @@ public class JdbcDeletionJobRepository implements DeletionJobRepository {
                         job.reason(),
                         job.state().name(),
                         job.attempt(),
-                        timestamp(job.createdAt()),
-                        timestamp(job.updatedAt()),
-                        timestamp(job.finishedAt()))
+                        Timestamps.of(job.createdAt()),
+                        Timestamps.of(job.updatedAt()),
+                        Timestamps.of(job.finishedAt()))
                 .update();
         if (inserted == 0) {
             return false;
@@ -70,12 +69,11 @@ public class JdbcDeletionJobRepository implements DeletionJobRepository {
 
     @Override
     public Optional<DeletionJob> findByRequestId(String requestId) {
-        return jdbc.sql(SELECT_JOB + "where request_id = ? or id = (select job_id from deletion_request_alias"
-                        + " where request_id = ?)")
-                .params(requestId, requestId)
-                .query(JdbcDeletionJobRepository::jobRow)
-                .optional()
-                .map(this::assemble);
+        return one(
+                SELECT_JOB
+                        + "where request_id = ? or id = (select job_id from deletion_request_alias where request_id = ?)",
+                requestId,
+                requestId);
     }
 
     @Override
@@ -112,8 +110,8 @@ public class JdbcDeletionJobRepository implements DeletionJobRepository {
                 .params(
                         job.state().name(),
                         job.attempt(),
-                        timestamp(job.updatedAt()),
-                        timestamp(job.finishedAt()),
+                        Timestamps.of(job.updatedAt()),
+                        Timestamps.of(job.finishedAt()),
                         job.id().value())
                 .update();
         // Participants are few: rewriting them all keeps the stored job equal to the folded one.
@@ -135,7 +133,7 @@ public class JdbcDeletionJobRepository implements DeletionJobRepository {
                         error == null ? null : error.message(),
                         error == null ? null : error.table(),
                         error == null ? null : error.retryable(),
-                        timestamp(progress.finishedAt()))
+                        Timestamps.of(progress.finishedAt()))
                 .update();
         int position = 0;
         for (TableCount table : progress.tables()) {
@@ -152,9 +150,9 @@ public class JdbcDeletionJobRepository implements DeletionJobRepository {
         }
     }
 
-    private Optional<DeletionJob> one(String sql, Object param) {
+    private Optional<DeletionJob> one(String sql, Object... params) {
         return jdbc.sql(sql)
-                .param(param)
+                .params(params)
                 .query(JdbcDeletionJobRepository::jobRow)
                 .optional()
                 .map(this::assemble);
@@ -208,7 +206,7 @@ public class JdbcDeletionJobRepository implements DeletionJobRepository {
                 ParticipantState.valueOf(rs.getString("state")),
                 tables.getOrDefault(name, List.of()),
                 error,
-                instant(rs, "finished_at"));
+                Timestamps.read(rs, "finished_at"));
     }
 
     private static JobRow jobRow(ResultSet rs, int rowNum) throws SQLException {
@@ -220,9 +218,9 @@ public class JdbcDeletionJobRepository implements DeletionJobRepository {
                 rs.getString("reason"),
                 JobState.valueOf(rs.getString("state")),
                 rs.getInt("attempt"),
-                instant(rs, "created_at"),
-                instant(rs, "updated_at"),
-                instant(rs, "finished_at"));
+                Timestamps.read(rs, "created_at"),
+                Timestamps.read(rs, "updated_at"),
+                Timestamps.read(rs, "finished_at"));
     }
 
     private record JobRow(
@@ -239,14 +237,5 @@ public class JdbcDeletionJobRepository implements DeletionJobRepository {
 
     private static String stateName(JobState state) {
         return state == null ? null : state.name();
-    }
-
-    static OffsetDateTime timestamp(Instant instant) {
-        return instant == null ? null : OffsetDateTime.ofInstant(instant, ZoneOffset.UTC);
-    }
-
-    static Instant instant(ResultSet rs, String column) throws SQLException {
-        OffsetDateTime value = rs.getObject(column, OffsetDateTime.class);
-        return value == null ? null : value.toInstant();
     }
 }

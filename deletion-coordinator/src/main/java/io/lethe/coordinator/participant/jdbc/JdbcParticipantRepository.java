@@ -1,13 +1,12 @@
 package io.lethe.coordinator.participant.jdbc;
 
+import io.lethe.coordinator.jdbc.Timestamps;
 import io.lethe.coordinator.participant.Participant;
 import io.lethe.coordinator.participant.ParticipantRepository;
 import java.sql.Array;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.Arrays;
 import java.util.List;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -32,14 +31,14 @@ public class JdbcParticipantRepository implements ParticipantRepository {
                         registration.name(),
                         registration.tables().toArray(String[]::new),
                         registration.version(),
-                        timestamp(registration.registeredAt()))
+                        Timestamps.of(registration.registeredAt()))
                 .update();
     }
 
     @Override
     public boolean retire(String name, Instant at) {
         return jdbc.sql("update participant set retired_at = ? where name = ?")
-                        .params(timestamp(at), name)
+                        .params(Timestamps.of(at), name)
                         .update()
                 > 0;
     }
@@ -57,16 +56,7 @@ public class JdbcParticipantRepository implements ParticipantRepository {
                 rs.getString("name"),
                 Arrays.asList((String[]) tables.getArray()),
                 rs.getString("version"),
-                instant(rs, "registered_at"),
-                instant(rs, "retired_at"));
-    }
-
-    private static OffsetDateTime timestamp(Instant instant) {
-        return OffsetDateTime.ofInstant(instant, ZoneOffset.UTC);
-    }
-
-    private static Instant instant(ResultSet rs, String column) throws SQLException {
-        OffsetDateTime value = rs.getObject(column, OffsetDateTime.class);
-        return value == null ? null : value.toInstant();
+                Timestamps.read(rs, "registered_at"),
+                Timestamps.read(rs, "retired_at"));
     }
 }

@@ -1,11 +1,7 @@
 package io.lethe.coordinator.participant.kafka;
 
-import io.lethe.coordinator.participant.Participant;
-import io.lethe.coordinator.participant.ParticipantRegistry;
-import io.lethe.schemas.LetheCodec;
 import io.lethe.schemas.LetheTopics;
 import io.lethe.schemas.MessageDecodingException;
-import io.lethe.schemas.ParticipantRegistered;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -30,14 +26,16 @@ public class ParticipantRegistrationCatchUp {
     private static final Logger log = LoggerFactory.getLogger(ParticipantRegistrationCatchUp.class);
 
     private final ConsumerFactory<String, byte[]> consumers;
-    private final ParticipantRegistry registry;
-    private final LetheCodec codec;
+    private final ParticipantRegistrationListener registrations;
 
+    /**
+     * @param consumers where the reading consumer comes from (no group, no commits)
+     * @param registrations handles each record exactly as the listener does afterwards
+     */
     public ParticipantRegistrationCatchUp(
-            ConsumerFactory<String, byte[]> consumers, ParticipantRegistry registry, LetheCodec codec) {
+            ConsumerFactory<String, byte[]> consumers, ParticipantRegistrationListener registrations) {
         this.consumers = consumers;
-        this.registry = registry;
-        this.codec = codec;
+        this.registrations = registrations;
     }
 
     /**
@@ -72,18 +70,9 @@ public class ParticipantRegistrationCatchUp {
     }
 
     private boolean register(ConsumerRecord<String, byte[]> record) {
-        if (record.value() == null) {
-            return false;
-        }
         try {
-            var registered = (ParticipantRegistered) codec.decode(record.value(), ParticipantRegistered.class);
-            registry.register(new Participant(
-                    registered.getName(),
-                    registered.getTables(),
-                    registered.getVersion(),
-                    registered.getRegisteredAt(),
-                    null));
-            return true;
+            registrations.onRegistration(record);
+            return record.value() != null;
         } catch (MessageDecodingException e) {
             // The registration listener sends this record to the dead-letter topic; nothing to register here.
             log.warn(

@@ -1,0 +1,2 @@
+/** What the coordinator's JDBC repositories share. */
+package io.lethe.coordinator.jdbc;

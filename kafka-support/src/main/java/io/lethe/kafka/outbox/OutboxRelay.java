@@ -44,6 +44,7 @@ public final class OutboxRelay implements SmartLifecycle {
     private final Object signal = new Object();
     private boolean woken;
     private volatile boolean running;
+    private boolean autoStartup = true;
     private Thread thread;
 
     /**
@@ -187,6 +188,16 @@ public final class OutboxRelay implements SmartLifecycle {
             }
         }
         log.info("outbox {}: relay of {} stopped", outbox.table(), name);
+    }
+
+    /** Whether the application context starts the relay (default {@code true}). */
+    public void setAutoStartup(boolean autoStartup) {
+        this.autoStartup = autoStartup;
+    }
+
+    @Override
+    public boolean isAutoStartup() {
+        return autoStartup;
     }
 
     @Override

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.lethe.schemas.LetheCodec;
+import io.lethe.schemas.LetheHeaders;
 import io.lethe.schemas.LetheTopics;
 import io.lethe.schemas.TenantDeletionRequested;
 import java.io.ByteArrayOutputStream;
@@ -175,7 +176,7 @@ class FullSagaIT {
         await().atMost(TIMEOUT).untilAsserted(() -> assertThat(
                         recordsWithKey(LetheTopics.deadLetterTopicOf(LetheTopics.DELETION_REQUESTS), "garbage-key"))
                 .extracting(r ->
-                        new String(r.headers().lastHeader("lethe-participant").value(), StandardCharsets.UTF_8))
+                        new String(r.headers().lastHeader(LetheHeaders.PARTICIPANT).value(), StandardCharsets.UTF_8))
                 .containsExactlyInAnyOrder("orders-service", "billing-service", "identity-service"));
 
         String tenant = "after-garbage-tenant";

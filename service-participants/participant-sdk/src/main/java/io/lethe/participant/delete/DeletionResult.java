@@ -15,20 +15,21 @@ public sealed interface DeletionResult permits DeletionResult.Completed, Deletio
     /** {@return the tenant id of the task} */
     String tenantId();
 
-    /** {@return the attempt of the task (for a replay, the attempt that did the work)} */
+    /** {@return the attempt of the task (for a replay, the attempt that completed the job)} */
     int attempt();
 
     /**
-     * The tenant's rows are gone and the ledger says so.
+     * The tenant's rows are gone and the ledger says so. The counts are the job's, over every delivery that deleted
+     * chunks of it (an interrupted one and the one that resumed it): each row deleted is counted exactly once.
      *
      * @param jobId the job id
      * @param tenantId the tenant id
-     * @param attempt the attempt that deleted the rows
+     * @param attempt the attempt that completed the job
      * @param tables one result per planned table, in deletion order
      * @param rowsRemaining the tenant's rows left over all tables (0)
-     * @param startedAt when the deleting attempt started
-     * @param finishedAt when it finished
-     * @param replayed {@code true} if this attempt found the job in the ledger and deleted nothing
+     * @param startedAt when the job's first delivery started deleting
+     * @param finishedAt when the job completed
+     * @param replayed {@code true} if this delivery found the job already completed and deleted nothing
      */
     record Completed(
             String jobId,
@@ -56,16 +57,18 @@ public sealed interface DeletionResult permits DeletionResult.Completed, Deletio
     }
 
     /**
-     * Nothing was deleted (the transaction was rolled back).
+     * The deletion stopped. The transaction that failed was rolled back; chunks committed before it stay deleted and
+     * are counted when the job is resumed by another delivery (any attempt number) of the same job id.
      *
      * @param jobId the job id
      * @param tenantId the tenant id
      * @param attempt the attempt
      * @param errorCode {@link #SQL_ERROR}, {@link #VERIFICATION_FAILED}, {@link #INVALID_TENANT_ID}, {@link
-     *     #CROSS_TENANT_REFERENCE}, ...
+     *     #CROSS_TENANT_REFERENCE}, {@link #JOB_TENANT_MISMATCH}, {@link #OUTCOME_NOT_RECORDED}
      * @param message what happened, with job, tenant and table; never row contents
      * @param table the qualified name of the table being processed, or {@code null} if none
-     * @param retryable whether trying again may succeed (lost connection, deadlock, lock timeout...)
+     * @param retryable whether trying again may succeed (lost connection, deadlock, lock timeout, a concurrently
+     *     inserted child row...)
      * @param at when the failure was detected
      */
     record Failed(
@@ -85,11 +88,20 @@ public sealed interface DeletionResult permits DeletionResult.Completed, Deletio
         public static final String VERIFICATION_FAILED = "VERIFICATION_FAILED";
         /** The tenant id cannot be converted to a tenant column's type. */
         public static final String INVALID_TENANT_ID = "INVALID_TENANT_ID";
-        /** Rows selected for the tenant also reference rows outside it (another tenant's); nothing was deleted. */
+        /**
+         * Rows selected for the tenant also reference rows outside it (another tenant's); found before anything is
+         * deleted, so nothing was.
+         */
         public static final String CROSS_TENANT_REFERENCE = "CROSS_TENANT_REFERENCE";
 
-        /** The job id was already completed for another tenant; nothing was deleted. */
+        /** The job id belongs to a deletion of another tenant; nothing was deleted. */
         public static final String JOB_TENANT_MISMATCH = "JOB_TENANT_MISMATCH";
+
+        /**
+         * The tenant's rows are gone but the {@link OutcomeRecorder} failed, so the job was not marked completed;
+         * retryable: the next delivery completes and records it.
+         */
+        public static final String OUTCOME_NOT_RECORDED = "OUTCOME_NOT_RECORDED";
 
         public Failed {
             Objects.requireNonNull(jobId, "jobId");

@@ -26,6 +26,10 @@ import java.util.stream.Stream;
  *       references form a cycle.
  * </ul>
  *
+ * <p>A table deleted in chunks ({@link DeletionPlan#chunkKey}) has its predicate evaluated once per pass, by {@link
+ * #keys}, for a cursor; each chunk is then deleted by {@link #deleteChunk}, by primary key alone, so no chunk
+ * evaluates the predicate (or walks deleted rows) again.
+ *
  * <p>Columns in subqueries are unqualified: each subquery only names columns of its own {@code FROM} table, and SQL
  * resolves unqualified names innermost first. Only the closure's recursive term, which joins the table to itself,
  * and the cross-tenant check, which correlates a row with its parents, qualify them. A closure nested in another
@@ -49,6 +53,58 @@ final class DeletionStatements {
 
     SqlFragment delete(PlannedTable table) {
         return predicate(table.table()).prepend("DELETE FROM " + table.table().quoted(quote) + " WHERE ");
+    }
+
+    /**
+     * Selects the primary keys of the table's rows that the tenant owns now, for a cursor that feeds {@link
+     * #deleteChunk}: {@code SELECT "a", "b" FROM t WHERE <predicate>}.
+     *
+     * @param key the table's {@link DeletionPlan#chunkKey}
+     */
+    SqlFragment keys(PlannedTable table, List<String> key) {
+        requireKey(table, key);
+        return predicate(table.table())
+                .prepend("SELECT "
+                        + String.join(", ", key.stream().map(this::quote).toList()) + " FROM "
+                        + table.table().quoted(quote) + " WHERE ");
+    }
+
+    /**
+     * Deletes one chunk of rows by primary key. The first {@code key.size()} parameters, which the fragment does not
+     * list, are {@code text[]} arrays of the chunk's key values in their text form, one array per key column, in key
+     * order; each is cast to an array of its column's type, so the values are parsed by the type's own input function.
+     * The fragment's own parameters follow. One column: {@code "id" = ANY(?::text[]::bigint[])}, an index scan;
+     * several: {@code ("a", "b") IN (SELECT * FROM unnest(?::text[]::bigint[], ?::text[]::integer[]))}, which zips the
+     * arrays into rows. An OWNED table's rows are also checked against its tenant column, which costs nothing on rows
+     * found by key, so a row moved to another tenant since the keys were selected is left alone; a DEPENDENT table's
+     * predicate is not repeated, because it would evaluate its parents' rows again for every chunk.
+     *
+     * @param key the table's {@link DeletionPlan#chunkKey}
+     * @param types the SQL type of each key column, as PostgreSQL's {@code format_type} spells it (quoted and
+     *     qualified where needed)
+     */
+    SqlFragment deleteChunk(PlannedTable table, List<String> key, List<String> types) {
+        requireKey(table, key);
+        if (types.size() != key.size()) {
+            throw new IllegalArgumentException(
+                    "table " + table.table() + ": " + key.size() + " key columns but " + types.size() + " types");
+        }
+        List<String> arrays =
+                types.stream().map(type -> "?::text[]::" + type + "[]").toList();
+        String byKey = key.size() == 1
+                ? quote(key.get(0)) + " = ANY(" + arrays.get(0) + ")"
+                : columns(key, "") + " IN (SELECT * FROM unnest(" + String.join(", ", arrays) + "))";
+        String delete = "DELETE FROM " + table.table().quoted(quote) + " WHERE " + byKey;
+        if (table.kind() == PlannedTable.Kind.OWNED) {
+            return predicate(table.table()).prepend(delete + " AND ");
+        }
+        return new SqlFragment(delete, List.of());
+    }
+
+    private static void requireKey(PlannedTable table, List<String> key) {
+        if (key.isEmpty()) {
+            throw new IllegalArgumentException("table " + table.table() + " has no key to delete it in chunks by");
+        }
     }
 
     SqlFragment count(PlannedTable table) {

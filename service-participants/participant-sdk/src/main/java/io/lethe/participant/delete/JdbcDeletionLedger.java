@@ -1,5 +1,8 @@
 package io.lethe.participant.delete;
 
+import io.lethe.participant.plan.LetheTables;
+import io.lethe.participant.plan.PlannedTable;
+import io.lethe.participant.plan.TableName;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -12,31 +15,63 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The ledger of completed jobs, written in the deletion's own transaction: it exists if and only if the deletion
- * committed. Tables are unqualified, so they live in the connection's search path.
+ * The ledger of jobs and their progress, in the participant's own database, written in the deletion's own
+ * transactions. A job's row is {@code DELETING} from its first delivery's first transaction until the transaction that
+ * verifies and completes it sets it {@code COMPLETED}; its progress rows count, per planned table, the rows deleted
+ * so far, each chunk's count committed with the chunk itself. Tables are unqualified, so they live in the
+ * connection's search path.
  *
- * <p>Concurrent duplicate deliveries: {@link #claim} inserts the job's row first with {@code ON CONFLICT DO
- * NOTHING}. If another transaction holds an uncommitted row for the same job, the insert waits for it; if that
- * transaction commits, the insert does nothing and the caller replays the committed result; if it rolls back, the
- * insert succeeds and the caller deletes. So at most one transaction per job ever deletes, without an advisory lock.
+ * <p>Concurrent deliveries of one job: {@link #claim} inserts the job's row with {@code ON CONFLICT DO NOTHING} (an
+ * insert waits for another transaction's uncommitted row of the same job), then every transaction of the job begins
+ * with {@link #lock}, {@code SELECT ... FOR UPDATE} on that row. So the job's transactions run one at a time, whichever
+ * delivery runs them, and a delivery sees the other's committed chunks and state.
  */
 final class JdbcDeletionLedger {
 
-    static final String LEDGER = "lethe_deletion_ledger";
-    static final String LEDGER_TABLE = "lethe_deletion_ledger_table";
+    static final String LEDGER = LetheTables.LEDGER;
+    static final String LEDGER_TABLE = LetheTables.LEDGER_TABLE;
+    static final String PROGRESS = LetheTables.PROGRESS;
 
     /**
-     * The SDK's own tables. {@code JdbcSchemaReader} leaves out exactly these names (and Flyway's history), so a
-     * renamed or added ledger table must be added there too; {@code TenantDeleterIT} checks that they agree.
+     * The tables that Lethe owns in the participant's database, this ledger's and the starter's outbox. {@code
+     * JdbcSchemaReader} leaves out exactly these names; {@code TenantDeleterIT} checks that they agree.
      */
-    static final List<String> TABLES = List.of(LEDGER, LEDGER_TABLE);
+    static final List<String> TABLES = LetheTables.all();
 
+    /** A job's state in the ledger. */
+    enum State {
+        /** Claimed by a delivery; chunks may have been deleted. */
+        DELETING,
+        /** Verified, recorded and committed: later deliveries replay the recorded result. */
+        COMPLETED
+    }
+
+    /**
+     * The job's row.
+     *
+     * @param tenantId the tenant the job deletes
+     * @param state its state
+     * @param startedAt when its first delivery claimed it
+     */
+    record Entry(String tenantId, State state, Instant startedAt) {}
+
+    /**
+     * Idempotent. A ledger created before chunked deletion (no state, {@code finished_at NOT NULL}) is upgraded in
+     * place: its rows are completed jobs, so the added state defaults to {@code COMPLETED} for them only.
+     */
     private static final List<String> CREATE = List.of(
             "CREATE TABLE IF NOT EXISTS " + LEDGER + " (job_id text PRIMARY KEY, tenant_id text NOT NULL,"
-                    + " attempt int NOT NULL, started_at timestamptz NOT NULL, finished_at timestamptz NOT NULL)",
+                    + " attempt int NOT NULL, started_at timestamptz NOT NULL, finished_at timestamptz,"
+                    + " state text NOT NULL CHECK (state IN ('DELETING', 'COMPLETED')))",
+            "ALTER TABLE " + LEDGER + " ADD COLUMN IF NOT EXISTS state text NOT NULL DEFAULT 'COMPLETED'"
+                    + " CHECK (state IN ('DELETING', 'COMPLETED'))",
+            "ALTER TABLE " + LEDGER + " ALTER COLUMN state DROP DEFAULT, ALTER COLUMN finished_at DROP NOT NULL",
             "CREATE TABLE IF NOT EXISTS " + LEDGER_TABLE + " (job_id text NOT NULL REFERENCES " + LEDGER
                     + " ON DELETE CASCADE, position int NOT NULL, table_name text NOT NULL,"
-                    + " rows_deleted bigint NOT NULL, rows_remaining bigint NOT NULL, PRIMARY KEY (job_id, position))");
+                    + " rows_deleted bigint NOT NULL, rows_remaining bigint NOT NULL, PRIMARY KEY (job_id, position))",
+            "CREATE TABLE IF NOT EXISTS " + PROGRESS + " (job_id text NOT NULL REFERENCES " + LEDGER
+                    + " ON DELETE CASCADE, table_name text NOT NULL, position int NOT NULL,"
+                    + " rows_deleted bigint NOT NULL, updated_at timestamptz NOT NULL, PRIMARY KEY (job_id, table_name))");
 
     void createIfMissing(Connection connection) throws SQLException {
         try (Statement statement = connection.createStatement()) {
@@ -47,27 +82,107 @@ final class JdbcDeletionLedger {
     }
 
     /**
-     * @return {@code true} if this transaction now owns the job; {@code false} if the job is already completed
+     * Inserts the job as {@code DELETING} unless it is in the ledger already, then {@linkplain #lock locks} it.
+     *
+     * @return the job's row: this task's, or the one of an earlier (or concurrent, committed) delivery
      */
-    boolean claim(Connection connection, DeletionTask task, Instant startedAt) throws SQLException {
-        String sql = "INSERT INTO " + LEDGER + " (job_id, tenant_id, attempt, started_at, finished_at)"
-                + " VALUES (?, ?, ?, ?, ?) ON CONFLICT (job_id) DO NOTHING";
+    Entry claim(Connection connection, DeletionTask task, Instant startedAt) throws SQLException {
+        String sql = "INSERT INTO " + LEDGER + " (job_id, tenant_id, attempt, started_at, state)"
+                + " VALUES (?, ?, ?, ?, 'DELETING') ON CONFLICT (job_id) DO NOTHING";
         try (PreparedStatement statement = connection.prepareStatement(sql)) {
             statement.setString(1, task.jobId());
             statement.setString(2, task.tenantId());
             statement.setInt(3, task.attempt());
             statement.setObject(4, timestamp(startedAt));
-            statement.setObject(5, timestamp(startedAt));
-            return statement.executeUpdate() == 1;
+            statement.executeUpdate();
+        }
+        return lock(connection, task.jobId());
+    }
+
+    /** Locks the job's row until the transaction ends; the first statement of each of the job's transactions. */
+    Entry lock(Connection connection, String jobId) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(
+                "SELECT tenant_id, state, started_at FROM " + LEDGER + " WHERE job_id = ? FOR UPDATE")) {
+            statement.setString(1, jobId);
+            try (ResultSet rows = statement.executeQuery()) {
+                if (!rows.next()) {
+                    throw new SQLException("job " + jobId + ": no row in " + LEDGER + " after it was claimed");
+                }
+                return new Entry(
+                        rows.getString(1),
+                        State.valueOf(rows.getString(2)),
+                        rows.getObject(3, OffsetDateTime.class).toInstant());
+            }
         }
     }
 
-    void complete(Connection connection, String jobId, List<TableResult> tables, Instant finishedAt)
+    /**
+     * Adds a progress row with 0 rows for each table that has none yet: a resumed job keeps its counts, and a table
+     * that a changed plan added gets one.
+     */
+    void startProgress(Connection connection, String jobId, List<PlannedTable> tables, Instant at) throws SQLException {
+        String sql = "INSERT INTO " + PROGRESS + " (job_id, table_name, position, rows_deleted, updated_at)"
+                + " VALUES (?, ?, ?, 0, ?) ON CONFLICT (job_id, table_name) DO NOTHING";
+        try (PreparedStatement statement = connection.prepareStatement(sql)) {
+            for (int position = 0; position < tables.size(); position++) {
+                statement.setString(1, jobId);
+                statement.setString(2, tables.get(position).table().qualified());
+                statement.setInt(3, position);
+                statement.setObject(4, timestamp(at));
+                statement.addBatch();
+            }
+            statement.executeBatch();
+        }
+    }
+
+    /**
+     * Adds a chunk's deleted rows to the table's progress, in the chunk's transaction. {@code rows} is the update
+     * count of the chunk's {@code DELETE}, which counts only rows this transaction deleted: a row that another
+     * delivery deleted first is not counted again.
+     *
+     * @return the table's rows deleted by the job so far
+     */
+    long addProgress(Connection connection, String jobId, TableName table, long rows, Instant at) throws SQLException {
+        String sql = "UPDATE " + PROGRESS + " SET rows_deleted = rows_deleted + ?, updated_at = ?"
+                + " WHERE job_id = ? AND table_name = ? RETURNING rows_deleted";
+        try (PreparedStatement statement = connection.prepareStatement(sql)) {
+            statement.setLong(1, rows);
+            statement.setObject(2, timestamp(at));
+            statement.setString(3, jobId);
+            statement.setString(4, table.qualified());
+            try (ResultSet result = statement.executeQuery()) {
+                if (!result.next()) {
+                    throw new SQLException("job " + jobId + ": no progress row for table " + table.qualified());
+                }
+                return result.getLong(1);
+            }
+        }
+    }
+
+    /** {@return the job's progress, one result per table in the order the plan had when the row was added} */
+    List<TableResult> progress(Connection connection, String jobId) throws SQLException {
+        String sql = "SELECT table_name, rows_deleted FROM " + PROGRESS + " WHERE job_id = ? ORDER BY position,"
+                + " table_name";
+        List<TableResult> tables = new ArrayList<>();
+        try (PreparedStatement statement = connection.prepareStatement(sql)) {
+            statement.setString(1, jobId);
+            try (ResultSet rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    tables.add(new TableResult(rows.getString(1), rows.getLong(2), 0));
+                }
+            }
+        }
+        return tables;
+    }
+
+    /** Marks the job completed by this task and records its result for replays, in the job's final transaction. */
+    void complete(Connection connection, DeletionTask task, List<TableResult> tables, Instant finishedAt)
             throws SQLException {
-        try (PreparedStatement statement =
-                connection.prepareStatement("UPDATE " + LEDGER + " SET finished_at = ? WHERE job_id = ?")) {
-            statement.setObject(1, timestamp(finishedAt));
-            statement.setString(2, jobId);
+        try (PreparedStatement statement = connection.prepareStatement(
+                "UPDATE " + LEDGER + " SET state = 'COMPLETED', attempt = ?, finished_at = ? WHERE job_id = ?")) {
+            statement.setInt(1, task.attempt());
+            statement.setObject(2, timestamp(finishedAt));
+            statement.setString(3, task.jobId());
             statement.executeUpdate();
         }
         String sql = "INSERT INTO " + LEDGER_TABLE
@@ -75,7 +190,7 @@ final class JdbcDeletionLedger {
         try (PreparedStatement statement = connection.prepareStatement(sql)) {
             for (int position = 0; position < tables.size(); position++) {
                 TableResult table = tables.get(position);
-                statement.setString(1, jobId);
+                statement.setString(1, task.jobId());
                 statement.setInt(2, position);
                 statement.setString(3, table.table());
                 statement.setLong(4, table.rowsDeleted());
@@ -98,12 +213,12 @@ final class JdbcDeletionLedger {
                 }
             }
         }
-        try (PreparedStatement statement = connection.prepareStatement(
-                "SELECT tenant_id, attempt, started_at, finished_at FROM " + LEDGER + " WHERE job_id = ?")) {
+        try (PreparedStatement statement = connection.prepareStatement("SELECT tenant_id, attempt, started_at,"
+                + " finished_at FROM " + LEDGER + " WHERE job_id = ? AND state = 'COMPLETED'")) {
             statement.setString(1, jobId);
             try (ResultSet rows = statement.executeQuery()) {
                 if (!rows.next()) {
-                    throw new SQLException("job " + jobId + ": ledger entry not found after a conflicting insert");
+                    throw new SQLException("job " + jobId + ": no completed row in " + LEDGER + " to replay");
                 }
                 long remaining =
                         tables.stream().mapToLong(TableResult::rowsRemaining).sum();

@@ -15,10 +15,13 @@ final class SqlFailures {
     private static final Set<String> RETRYABLE_CLASSES = Set.of("08", "40", "53");
 
     /**
-     * Single states: lock not available (55P03), query cancelled, e.g. by statement_timeout (57014), and the server
-     * shutting down or starting (57P01, 57P02, 57P03).
+     * Single states: a foreign-key violation (23503: the service inserted a child row of a row being deleted, after
+     * the child table's pass; the next delivery deletes it first), lock not available (55P03), query cancelled, e.g.
+     * by statement_timeout (57014), and the server shutting down or starting (57P01, 57P02, 57P03). A foreign key
+     * that a plan can never satisfy (from a table the plan skips) fails the same way on every delivery and ends, after
+     * the retries, in the dead-letter topic, where its message names the table.
      */
-    private static final Set<String> RETRYABLE_STATES = Set.of("55P03", "57014", "57P01", "57P02", "57P03");
+    private static final Set<String> RETRYABLE_STATES = Set.of("23503", "55P03", "57014", "57P01", "57P02", "57P03");
 
     private SqlFailures() {}
 
@@ -65,6 +68,29 @@ final class SqlFailures {
                 at);
     }
 
+    /**
+     * Retryable whatever the cause: the tenant's rows are gone and only the outcome is missing, so the next delivery
+     * has nothing to do but complete and record it; if the recorder keeps failing, the retries end in the dead-letter
+     * topic, whence the job can be replayed once the cause is removed.
+     */
+    static DeletionResult.Failed outcomeNotRecorded(DeletionTask task, Exception e, Instant at) {
+        String cause = e instanceof SQLException sql
+                ? "SQLState " + sql.getSQLState() + ": " + summary(e)
+                : e.getClass().getSimpleName() + ": " + summary(e);
+        String message = String.format(
+                "job %s tenant %s: the outcome could not be recorded, the job stays incomplete: %s",
+                task.jobId(), task.tenantId(), cause);
+        return new DeletionResult.Failed(
+                task.jobId(),
+                task.tenantId(),
+                task.attempt(),
+                DeletionResult.Failed.OUTCOME_NOT_RECORDED,
+                message,
+                null,
+                true,
+                at);
+    }
+
     static boolean isRetryable(String sqlState) {
         if (sqlState == null || sqlState.length() != 5) {
             return false;
@@ -76,7 +102,7 @@ final class SqlFailures {
      * The first line of the driver's message only: PostgreSQL's following lines ({@code Detail: Key (id)=(42) ...})
      * can quote row values, which must not leave the participant.
      */
-    static String summary(SQLException exception) {
+    static String summary(Exception exception) {
         String message = exception.getMessage();
         if (message == null) {
             return exception.getClass().getSimpleName();

@@ -5,8 +5,6 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -16,13 +14,38 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Deletes one tenant's rows as planned, in one transaction: claim the job in the ledger, run the null-outs, delete
- * children before parents, verify that none of the tenant's rows remain, record the counts in the ledger, commit.
+ * Deletes one tenant's rows as planned, in chunks, resumably, with exact counts. One call runs these transactions on
+ * one connection:
+ *
+ * <ol>
+ *   <li><b>Claim.</b> Insert the job into the ledger as {@code DELETING} unless it is there, and lock its row ({@code
+ *       SELECT ... FOR UPDATE}). A job of another tenant fails ({@code JOB_TENANT_MISMATCH}); a {@code COMPLETED} job
+ *       is replayed. Otherwise add a progress row per planned table, run every cross-tenant-reference check (all of
+ *       them before anything is deleted: a check failing after chunks were committed could not undo them), run the
+ *       null-outs, commit.
+ *   <li><b>Tables</b>, children first, each in passes of chunk transactions ({@link DeletionSettings}): a pass
+ *       selects the primary keys of the table's rows of the tenant once, into a server-side {@code WITH HOLD} cursor
+ *       that PostgreSQL materialises; each chunk transaction locks the job's row, fetches the next {@code chunkSize}
+ *       keys, deletes those rows by key ({@code = ANY(?)} or {@code IN (SELECT * FROM unnest(?, ...))}), adds the
+ *       statement's update count to the table's progress row, and commits. Neither OFFSET nor a re-evaluated
+ *       predicate: no chunk walks the rows deleted before it, and the JVM holds one chunk of keys. A table without a
+ *       primary key or with a foreign key to itself (a chunk could delete a parent row before its children) is
+ *       deleted by one set-based statement per pass, in a transaction of its own with its progress. Another pass
+ *       follows while the last one deleted rows, up to {@code maxPasses}. A DEPENDENT table is counted after its
+ *       passes, while its parents still exist; rows left fail the call ({@code VERIFICATION_FAILED}, retryable).
+ *   <li><b>Complete.</b> Lock the job's row, count every planned table (rows left: {@code VERIFICATION_FAILED}), mark
+ *       the job {@code COMPLETED} with {@code finished_at}, record the progress rows' counts as its result, call the
+ *       {@link OutcomeRecorder}, commit.
+ * </ol>
  *
  * <p>Never throws for database problems: every outcome is a {@link DeletionResult}. A {@link DeletionResult.Failed}
- * means nothing was deleted (the transaction was rolled back, or never started). A job found in the ledger is not run
- * again: its recorded result is returned with {@code replayed = true}. Thread-safe; one connection per call. Logs job
- * and tenant ids, tables and counts, never row contents.
+ * rolls back only the transaction that failed: chunks committed before stay deleted and counted, and the next
+ * delivery of the job (any attempt number) resumes it. The counts are exact across failures, crashes and concurrent
+ * deliveries: each chunk's count is its {@code DELETE}'s update count, committed with the delete, and a row already
+ * deleted by another delivery is not counted again. A job found {@code COMPLETED} is not run again: its recorded
+ * result is returned with {@code replayed = true}, and recorded again in a short transaction of its own.
+ * Thread-safe; one connection per call; needs PostgreSQL (cursors {@code WITH HOLD}, arrays). Logs job and tenant ids,
+ * tables and counts, never row contents.
  */
 public final class TenantDeleter {
 
@@ -31,24 +54,47 @@ public final class TenantDeleter {
     private final DataSource dataSource;
     private final DeletionPlan plan;
     private final Clock clock;
+    private final DeletionSettings settings;
+    private final OutcomeRecorder recorder;
     private final TenantIds tenantIds;
     private final JdbcDeletionLedger ledger = new JdbcDeletionLedger();
 
     /**
+     * A deleter with {@link DeletionSettings#defaults()} that records outcomes nowhere ({@link OutcomeRecorder#NONE}).
+     *
      * @param dataSource the participant's own database
      * @param plan the plan, usually built once at start-up
      * @param clock the source of the ledger's and results' timestamps
      */
     public TenantDeleter(DataSource dataSource, DeletionPlan plan, Clock clock) {
+        this(dataSource, plan, clock, DeletionSettings.defaults(), OutcomeRecorder.NONE);
+    }
+
+    /**
+     * @param dataSource the participant's own database
+     * @param plan the plan, usually built once at start-up
+     * @param clock the source of the ledger's and results' timestamps
+     * @param settings the chunk size and passes
+     * @param recorder writes each completed outcome in the transaction that completes the job
+     */
+    public TenantDeleter(
+            DataSource dataSource,
+            DeletionPlan plan,
+            Clock clock,
+            DeletionSettings settings,
+            OutcomeRecorder recorder) {
         this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
         this.plan = Objects.requireNonNull(plan, "plan");
         this.clock = Objects.requireNonNull(clock, "clock");
+        this.settings = Objects.requireNonNull(settings, "settings");
+        this.recorder = Objects.requireNonNull(recorder, "recorder");
         this.tenantIds = TenantIds.of(plan);
     }
 
     /**
-     * Creates the ledger tables {@code lethe_deletion_ledger} and {@code lethe_deletion_ledger_table} if they do not
-     * exist, in the connection's current schema. Idempotent; call it at start-up.
+     * Creates the ledger tables {@code lethe_deletion_ledger}, {@code lethe_deletion_ledger_table} and {@code
+     * lethe_deletion_progress} if they do not exist, in the connection's current schema, and upgrades a ledger of an
+     * earlier version. Idempotent; call it at start-up.
      *
      * @throws DeletionLedgerException if they cannot be created
      */
@@ -65,14 +111,15 @@ public final class TenantDeleter {
     }
 
     /**
-     * Deletes the task's tenant, or replays the recorded result if the job already completed.
+     * Deletes the task's tenant, resumes the job if an earlier delivery stopped, or replays the recorded result if the
+     * job already completed.
      *
      * @param task the job and tenant
-     * @return {@link DeletionResult.Completed} (committed, or replayed) or {@link DeletionResult.Failed} (nothing
-     *     deleted)
+     * @return {@link DeletionResult.Completed} (committed, or replayed) or {@link DeletionResult.Failed} (stopped;
+     *     committed chunks stay deleted and are counted when the job is resumed)
      */
     public DeletionResult delete(DeletionTask task) {
-        Instant startedAt = now();
+        Instant startedAt = JobLedger.now(clock);
         log.info(
                 "Job {}: deleting tenant {} (attempt {}) from {} tables",
                 task.jobId(),
@@ -93,86 +140,29 @@ public final class TenantDeleter {
         try {
             connection = dataSource.getConnection();
         } catch (SQLException e) {
-            return SqlFailures.failed(task, null, e, now());
+            return SqlFailures.failed(task, null, e, JobLedger.now(clock));
         }
-        try {
-            return inTransaction(connection, task, values, startedAt);
-        } finally {
-            release(connection, task);
-        }
-    }
-
-    private DeletionResult inTransaction(
-            Connection connection, DeletionTask task, Map<TenantIdType, Object> values, Instant startedAt) {
-        DeletionTransaction transaction = null;
+        TenantRows rows = null;
         try {
             connection.setAutoCommit(false);
-            if (!ledger.claim(connection, task, startedAt)) {
-                DeletionResult.Completed replay = ledger.load(connection, task.jobId());
-                connection.rollback();
-                return replay.tenantId().equals(task.tenantId()) ? replay : tenantMismatch(task);
-            }
-            transaction = new DeletionTransaction(connection, plan, values);
-            transaction.nullOut();
-            List<TableResult> tables = transaction.delete();
-            Optional<TableResult> left = transaction.firstTableWithRemainingRows(tables);
-            if (left.isPresent()) {
-                connection.rollback();
-                return verificationFailed(task, left.get());
-            }
-            Instant finishedAt = now();
-            ledger.complete(connection, task.jobId(), tables, finishedAt);
-            connection.commit();
-            return new DeletionResult.Completed(
-                    task.jobId(), task.tenantId(), task.attempt(), tables, 0, startedAt, finishedAt, false);
+            rows = new TenantRows(connection, plan, values);
+            JobLedger job = new JobLedger(connection, task, ledger, clock);
+            return new DeletionRun(job, rows, plan, settings, recorder).run(startedAt);
         } catch (SQLException e) {
             rollback(connection, e);
-            return SqlFailures.failed(task, transaction == null ? null : transaction.currentTable(), e, now());
+            return SqlFailures.failed(task, rows == null ? null : rows.currentTable(), e, JobLedger.now(clock));
         } catch (RuntimeException | Error e) {
-            // Not a database answer (a bug, a proxy's exception, out of memory): undo everything, then let it travel.
+            // Not a database answer (a bug, a proxy's exception, out of memory): undo the open transaction, then let
+            // it travel. Chunks committed before stay deleted and counted; the next delivery resumes the job.
             try {
                 connection.rollback();
             } catch (SQLException rollbackFailure) {
                 e.addSuppressed(rollbackFailure);
             }
             throw e;
+        } finally {
+            release(connection, task);
         }
-    }
-
-    /**
-     * The job id was already completed for another tenant: replaying that result would report this tenant deleted
-     * while its rows remain. Permanent: the same request fails the same way.
-     */
-    private DeletionResult.Failed tenantMismatch(DeletionTask task) {
-        return new DeletionResult.Failed(
-                task.jobId(),
-                task.tenantId(),
-                task.attempt(),
-                DeletionResult.Failed.JOB_TENANT_MISMATCH,
-                "job %s was already completed for another tenant; nothing deleted for tenant %s"
-                        .formatted(task.jobId(), task.tenantId()),
-                null,
-                false,
-                now());
-    }
-
-    /**
-     * Retryable: rows left after this transaction's own delete were most likely inserted by the service and committed
-     * in between; the next attempt deletes them too.
-     */
-    private DeletionResult.Failed verificationFailed(DeletionTask task, TableResult left) {
-        String message = String.format(
-                "job %s tenant %s: table %s still has %d rows",
-                task.jobId(), task.tenantId(), left.table(), left.rowsRemaining());
-        return new DeletionResult.Failed(
-                task.jobId(),
-                task.tenantId(),
-                task.attempt(),
-                DeletionResult.Failed.VERIFICATION_FAILED,
-                message,
-                left.table(),
-                true,
-                now());
     }
 
     private static void rollback(Connection connection, SQLException cause) {
@@ -185,7 +175,7 @@ public final class TenantDeleter {
 
     /**
      * Restores auto-commit and closes. A failure here comes after commit or rollback, so it cannot change the
-     * outcome; if a commit's acknowledgement is lost instead, the retry finds the ledger entry and replays.
+     * outcome; if a commit's acknowledgement is lost instead, the retry finds the ledger entry and resumes or replays.
      */
     private static void release(Connection connection, DeletionTask task) {
         try (connection) {
@@ -224,7 +214,7 @@ public final class TenantDeleter {
             }
         } else if (result instanceof DeletionResult.Failed failed) {
             log.warn(
-                    "Job {}: deleting tenant {} failed, nothing deleted: {} (retryable: {}) {}",
+                    "Job {}: deleting tenant {} stopped, committed chunks stay deleted: {} (retryable: {}) {}",
                     failed.jobId(),
                     failed.tenantId(),
                     failed.errorCode(),
@@ -233,10 +223,5 @@ public final class TenantDeleter {
         } else {
             throw new IllegalStateException("unknown deletion result " + result.getClass());
         }
-    }
-
-    private Instant now() {
-        // The ledger stores microseconds; a replayed result must equal the original one.
-        return clock.instant().truncatedTo(ChronoUnit.MICROS);
     }
 }

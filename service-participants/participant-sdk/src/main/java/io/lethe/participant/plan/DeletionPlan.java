@@ -2,11 +2,16 @@ package io.lethe.participant.plan;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * What deleting one tenant means for a participant's database: the {@link NullOut}s to run first, then the tables to
  * delete from, children before parents. Built once at start-up by {@link DeletionPlanner}; immutable and the same for
  * every tenant.
+ *
+ * <p>Each table is deleted either in chunks by its primary key ({@link #chunkKey}) or in one set-based statement: a
+ * table without a primary key, or with a foreign key to itself (a chunk that deleted a parent row before the chunk of
+ * its child rows would violate that key; one statement checks it at its end).
  */
 public final class DeletionPlan {
 
@@ -15,19 +20,32 @@ public final class DeletionPlan {
     private final List<SkippedTable> skippedTables;
     private final Map<TableName, Column> tenantColumns;
     private final Map<TableName, List<String>> closureKeys;
+    private final Map<TableName, List<String>> primaryKeys;
+    private final Set<TableName> selfReferencing;
 
+    /**
+     * @param primaryKeys every planned table's primary key columns, in key order; empty if it has none
+     * @param selfReferencing the planned tables with a foreign key to themselves
+     */
     DeletionPlan(
             List<PlannedTable> tables,
             List<NullOut> nullOuts,
             List<SkippedTable> skippedTables,
             Map<TableName, Column> tenantColumns,
-            Map<TableName, List<String>> closureKeys) {
+            Map<TableName, List<String>> closureKeys,
+            Map<TableName, List<String>> primaryKeys,
+            Set<TableName> selfReferencing) {
         this.tables = List.copyOf(tables);
         this.nullOuts = List.copyOf(nullOuts);
         this.skippedTables = List.copyOf(skippedTables);
         this.tenantColumns = Map.copyOf(tenantColumns);
         this.closureKeys = Map.copyOf(closureKeys);
+        this.primaryKeys = Map.copyOf(primaryKeys);
+        this.selfReferencing = Set.copyOf(selfReferencing);
         for (PlannedTable table : this.tables) {
+            if (!this.primaryKeys.containsKey(table.table())) {
+                throw new IllegalArgumentException("table " + table.table() + " has no primary key entry");
+            }
             if (table.kind() == PlannedTable.Kind.OWNED && !this.tenantColumns.containsKey(table.table())) {
                 throw new IllegalArgumentException("owned table " + table.table() + " has no tenant column type");
             }
@@ -116,8 +134,38 @@ public final class DeletionPlan {
     }
 
     /**
+     * The columns by which the table's rows are deleted in chunks, each chunk in a transaction of its own: its primary
+     * key. Empty if the table's rows are deleted in one set-based statement instead, because the table has no primary
+     * key, or a foreign key to itself (deleting a parent row in an earlier chunk than its child rows would violate
+     * that key; one statement checks it at its end).
+     *
+     * @param table a table of this plan
+     * @return the primary key's columns in key order, or an empty list
+     * @throws IllegalArgumentException if the table is not planned
+     */
+    public List<String> chunkKey(TableName table) {
+        List<String> key = primaryKeys.get(table);
+        if (key == null) {
+            throw new IllegalArgumentException("table " + table + " is not in the deletion plan");
+        }
+        return selfReferencing.contains(table) ? List.of() : key;
+    }
+
+    /** {@return how the table's rows are deleted, for {@link #describe()}} */
+    private String deletionMode(TableName table) {
+        if (selfReferencing.contains(table)) {
+            return "in one statement (it has a foreign key to itself)";
+        }
+        List<String> key = primaryKeys.get(table);
+        return key.isEmpty()
+                ? "in one statement (it has no primary key)"
+                : "in chunks by primary key (" + String.join(", ", key) + ")";
+    }
+
+    /**
      * A multi-line, human-readable description for the start-up log and for operators: each step with its table, its
-     * kind and the foreign-key path or tenant column that selects the tenant's rows.
+     * kind, the foreign-key path or tenant column that selects the tenant's rows, and whether it is deleted in chunks
+     * or in one statement.
      *
      * @return the description
      */
@@ -141,6 +189,8 @@ public final class DeletionPlan {
                     .append(i + 1)
                     .append(". ")
                     .append(tables.get(i).describe())
+                    .append("; ")
+                    .append(deletionMode(tables.get(i).table()))
                     .append('\n');
         }
         if (!skippedTables.isEmpty()) {

@@ -33,6 +33,8 @@ import java.util.TreeSet;
  *       cut the path that selects the rows), nor does one without such columns: one {@code DELETE} statement removes
  *       all the tenant's rows of the table and PostgreSQL checks the keys at the end of the statement.
  *   <li>The tables are ordered children first; ties are broken by qualified name so plans are deterministic.
+ *   <li>Each table is deleted in chunks by its primary key, unless it has none or has a foreign key to itself: then in
+ *       one statement ({@link DeletionPlan#chunkKey}).
  * </ol>
  *
  * <p>Refused at planning, with a {@link PlanningException}: a tenant column of a type under which several ids select
@@ -94,7 +96,14 @@ public final class DeletionPlanner {
         skipped.sort(Comparator.comparing(SkippedTable::table));
         Map<TableName, List<String>> closureKeys = closureKeys(model, planned);
         PredicateSizes.requireBounded(planned.values());
-        return new DeletionPlan(ordered, nullOuts, skipped, tenantColumns, closureKeys);
+        return new DeletionPlan(
+                ordered,
+                nullOuts,
+                skipped,
+                tenantColumns,
+                closureKeys,
+                primaryKeys(model, planned.keySet()),
+                selfReferencing(model, planned.keySet()));
     }
 
     private static Map<TableName, Column> ownedTables(List<Table> considered, PlannerSettings settings) {
@@ -236,6 +245,24 @@ public final class DeletionPlanner {
             }
         }
         return closureKeys;
+    }
+
+    private static Map<TableName, List<String>> primaryKeys(SchemaModel model, Set<TableName> planned) {
+        Map<TableName, List<String>> primaryKeys = new TreeMap<>();
+        planned.forEach(table -> primaryKeys.put(table, model.table(table).primaryKey()));
+        return primaryKeys;
+    }
+
+    /**
+     * The planned tables with a foreign key to themselves, whether it selects rows, is nulled out or neither: a new
+     * row inserted while the tenant is deleted can reference a row of an earlier chunk again.
+     */
+    private static Set<TableName> selfReferencing(SchemaModel model, Set<TableName> planned) {
+        Set<TableName> selfReferencing = new TreeSet<>();
+        model.foreignKeys().stream()
+                .filter(key -> key.isSelfReference() && planned.contains(key.child()))
+                .forEach(key -> selfReferencing.add(key.child()));
+        return selfReferencing;
     }
 
     private static boolean isEdge(ForeignKey key, Map<TableName, ?> between) {

@@ -13,24 +13,26 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * Reads a {@link SchemaModel} from {@link DatabaseMetaData}: tables (including PostgreSQL's partitioned tables),
  * columns, primary keys and foreign keys. On PostgreSQL, partitions are left out, with every foreign key from or to
  * them: the metadata reports a partition as an ordinary table with clones of its parent's constraints, and a key to a
  * partitioned table once per partition. The partitioned table stands for its partitions: deleting from it deletes
- * from them. The SDK's own ledger tables ({@code lethe_deletion_ledger}, {@code
- * lethe_deletion_ledger_table}) and Flyway's history table ({@code flyway_schema_history}) are left out, by exact name:
- * a service's own table that merely starts with {@code lethe_} is read and planned like any other. Reads metadata
- * only, never rows.
+ * from them. Lethe's own tables ({@link LetheTables}: the ledger, the progress and the outbox) and Flyway's history
+ * table ({@code flyway_schema_history}) are left out, by exact name: a service's own table that merely starts with
+ * {@code lethe_} is read and planned like any other. Reads metadata only, never rows.
  */
 public final class JdbcSchemaReader {
 
     private static final String[] TABLE_TYPES = {"TABLE", "PARTITIONED TABLE", "BASE TABLE"};
 
-    /** The tables the SDK and Flyway own; the ledger's names must match {@code JdbcDeletionLedger.TABLES}. */
-    private static final Set<String> IGNORED_TABLES =
-            Set.of("lethe_deletion_ledger", "lethe_deletion_ledger_table", "flyway_schema_history");
+    /** The tables that Lethe and Flyway own. */
+    private static final Set<String> IGNORED_TABLES = Stream.concat(
+                    LetheTables.all().stream(), Stream.of("flyway_schema_history"))
+            .collect(Collectors.toUnmodifiableSet());
 
     private JdbcSchemaReader() {}
 

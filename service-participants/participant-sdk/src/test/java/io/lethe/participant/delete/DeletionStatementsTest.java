@@ -1,9 +1,11 @@
 package io.lethe.participant.delete;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.lethe.participant.plan.DeletionPlan;
 import io.lethe.participant.plan.DeletionPlanner;
+import io.lethe.participant.plan.PlannedTable;
 import io.lethe.participant.plan.PlannerSettings;
 import io.lethe.participant.plan.SchemaModel;
 import io.lethe.participant.plan.TableName;
@@ -72,6 +74,51 @@ class DeletionStatementsTest {
         SqlFragment count = statements.count(plan.table(new TableName("public", "orders")));
 
         assertThat(count.sql()).isEqualTo("SELECT count(*) FROM \"public\".\"orders\" WHERE \"tenant_id\" = ?");
+    }
+
+    @Test
+    void selectsTheKeysOfTheTenantsRowsOnceForTheCursorOfAPass() {
+        SqlFragment keys =
+                statements.keys(plan.table(new TableName("public", "order_lines")), List.of("order_id", "line_no"));
+
+        assertThat(keys.sql())
+                .isEqualTo("SELECT \"order_id\", \"line_no\" FROM \"public\".\"order_lines\" WHERE \"order_id\" IN"
+                        + " (SELECT \"id\" FROM \"public\".\"orders\" WHERE \"tenant_id\" = ?)");
+        assertThat(keys.parameters()).containsExactly(TenantIdType.UUID);
+    }
+
+    @Test
+    void deletesAChunkOfADependentTableByItsCompositeKeyAloneWithoutItsPredicate() {
+        SqlFragment delete = statements.deleteChunk(
+                plan.table(new TableName("public", "order_lines")),
+                List.of("order_id", "line_no"),
+                List.of("bigint", "\"Line number\""));
+
+        assertThat(delete.sql())
+                .isEqualTo("DELETE FROM \"public\".\"order_lines\" WHERE (\"order_id\", \"line_no\") IN"
+                        + " (SELECT * FROM unnest(?::text[]::bigint[], ?::text[]::\"Line number\"[]))");
+        assertThat(delete.parameters()).isEmpty();
+    }
+
+    @Test
+    void deletesAChunkOfAnOwnedTableByKeyArrayAndChecksTheTenantColumnAfterTheArrays() {
+        SqlFragment delete = statements.deleteChunk(
+                plan.table(new TableName("public", "orders")), List.of("id"), List.of("timestamp with time zone"));
+
+        assertThat(delete.sql())
+                .isEqualTo("DELETE FROM \"public\".\"orders\" WHERE \"id\" = ANY(?::text[]::timestamp with time"
+                        + " zone[]) AND \"tenant_id\" = ?");
+        assertThat(delete.parameters()).containsExactly(TenantIdType.UUID);
+    }
+
+    @Test
+    void refusesToDeleteInChunksWithoutAKey() {
+        PlannedTable notes = plan.table(new TableName("public", "line_notes"));
+
+        assertThatThrownBy(() -> statements.deleteChunk(notes, List.of(), List.of()))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("public.line_notes");
+        assertThatThrownBy(() -> statements.keys(notes, List.of())).isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test

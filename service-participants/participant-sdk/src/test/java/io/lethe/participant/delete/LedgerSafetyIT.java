@@ -63,8 +63,8 @@ class LedgerSafetyIT {
     }
 
     @Test
-    void rollsBackWhatWasDeletedWhenSomethingOtherThanTheDatabaseFails() throws SQLException {
-        String before = shop.checksum("orders", "true") + shop.checksum("customers", "true");
+    void letsAnExceptionOtherThanTheDatabasesTravelAndResumesWithExactCountsOnTheNextDelivery() throws SQLException {
+        String before = shop.checksum("orders", "true");
         // A connection whose second DELETE throws an unchecked exception, as a broken proxy or an OutOfMemoryError
         // would in the middle of a deletion.
         TenantDeleter deleter = new TenantDeleter(failingOnSecondDelete(shop.dataSource()), plan, Clock.systemUTC());
@@ -73,9 +73,53 @@ class LedgerSafetyIT {
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("injected");
 
-        assertThat(shop.checksum("orders", "true") + shop.checksum("customers", "true"))
-                .isEqualTo(before);
-        assertThat(shop.count("select count(*) from lethe_deletion_ledger")).isZero();
+        // The first chunk (all of shipment_items at the default chunk size) was committed; nothing after it.
+        assertThat(shop.progress("job-2")).containsEntry("public.shipment_items", 240L);
+        assertThat(shop.progress("job-2").values().stream()
+                        .mapToLong(Long::longValue)
+                        .sum())
+                .isEqualTo(240);
+        assertThat(shop.checksum("orders", "true")).isEqualTo(before);
+        assertThat(customersOf(TENANT_A)).isEqualTo(30);
+        assertThat(shop.ledgerState("job-2")).isEqualTo("DELETING");
+
+        DeletionResult resumed = shop.deleter(plan).delete(new DeletionTask("job-2", TENANT_A, 2));
+
+        assertThat(resumed)
+                .isInstanceOfSatisfying(DeletionResult.Completed.class, completed -> assertThat(completed.tables())
+                        .containsExactlyElementsOf(TenantDeleterIT.TENANT_A_DELETED));
+    }
+
+    @Test
+    void upgradesALedgerOfTheSingleTransactionVersionAndStillReplaysItsJobs() throws SQLException {
+        shop.execute(
+                """
+                drop table lethe_deletion_progress, lethe_deletion_ledger_table, lethe_deletion_ledger;
+                create table lethe_deletion_ledger (job_id text primary key, tenant_id text not null,
+                    attempt int not null, started_at timestamptz not null, finished_at timestamptz not null);
+                create table lethe_deletion_ledger_table (job_id text not null references lethe_deletion_ledger
+                    on delete cascade, position int not null, table_name text not null, rows_deleted bigint not null,
+                    rows_remaining bigint not null, primary key (job_id, position));
+                insert into lethe_deletion_ledger values
+                    ('job-old', '%s', 3, '2026-01-01T00:00:00Z', '2026-01-01T00:00:01Z');
+                insert into lethe_deletion_ledger_table values ('job-old', 0, 'public.customers', 20, 0);
+                """
+                        .formatted(TENANT_B));
+
+        TenantDeleter deleter = shop.deleter(plan);
+        DeletionResult old = deleter.delete(new DeletionTask("job-old", TENANT_B, 4));
+        DeletionResult fresh = deleter.delete(new DeletionTask("job-new", TENANT_A, 1));
+
+        assertThat(old).isInstanceOfSatisfying(DeletionResult.Completed.class, replayed -> {
+            assertThat(replayed.replayed()).isTrue();
+            assertThat(replayed.attempt()).isEqualTo(3);
+            assertThat(replayed.tables()).containsExactly(new TableResult("public.customers", 20, 0));
+        });
+        assertThat(customersOf(TENANT_B)).isEqualTo(20);
+        assertThat(fresh)
+                .isInstanceOfSatisfying(DeletionResult.Completed.class, completed -> assertThat(completed.tables())
+                        .containsExactlyElementsOf(TenantDeleterIT.TENANT_A_DELETED));
+        assertThat(shop.ledgerState("job-old")).isEqualTo("COMPLETED");
     }
 
     private long customersOf(String tenant) throws SQLException {

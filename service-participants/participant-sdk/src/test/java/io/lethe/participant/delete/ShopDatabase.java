@@ -6,11 +6,14 @@ import io.lethe.participant.plan.JdbcSchemaReader;
 import io.lethe.participant.plan.PlannerSettings;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Clock;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.sql.DataSource;
 
@@ -130,6 +133,71 @@ final class ShopDatabase {
         TenantDeleter deleter = new TenantDeleter(dataSource, plan, Clock.systemUTC());
         deleter.createLedgerIfMissing();
         return deleter;
+    }
+
+    /** A deleter of this database through {@code through} (e.g. a wrapper that fails), with its ledger created. */
+    TenantDeleter deleter(DataSource through, DeletionPlan plan, DeletionSettings settings, OutcomeRecorder recorder) {
+        TenantDeleter deleter = new TenantDeleter(through, plan, Clock.systemUTC(), settings, recorder);
+        deleter.createLedgerIfMissing();
+        return deleter;
+    }
+
+    /**
+     * Per shop table, the rows that do not belong to {@code tenant}, found by joins written independently of the
+     * SDK (products: all rows).
+     */
+    static Map<String, String> rowsOutside(String tenant) {
+        String otherOrders = "(select id from orders where tenant_id <> '" + tenant + "')";
+        Map<String, String> where = new LinkedHashMap<>();
+        where.put("shipment_items", "shipment_id in (select id from shipments where order_id in " + otherOrders + ")");
+        where.put("order_lines", "order_id in " + otherOrders);
+        where.put("shipments", "order_id in " + otherOrders);
+        where.put("orders", "tenant_id <> '" + tenant + "'");
+        where.put("addresses", "tenant_id <> '" + tenant + "'");
+        where.put("customers", "tenant_id <> '" + tenant + "'");
+        where.put("teams", "tenant_id <> '" + tenant + "'");
+        where.put("products", "true");
+        return where;
+    }
+
+    /** {@return per shop table, the checksum of the rows that do not belong to {@code tenant}} */
+    Map<String, String> checksumsOutside(String tenant) throws SQLException {
+        Map<String, String> checksums = new LinkedHashMap<>();
+        for (Map.Entry<String, String> table : rowsOutside(tenant).entrySet()) {
+            checksums.put(table.getKey(), checksum(table.getKey(), table.getValue()));
+        }
+        return checksums;
+    }
+
+    /** {@return the rows of {@code tenant} left over all shop tables: all rows minus the rows outside it} */
+    long rowsOf(String tenant) throws SQLException {
+        long rows = 0;
+        for (Map.Entry<String, String> table : rowsOutside(tenant).entrySet()) {
+            rows += count("select count(*) from " + table.getKey())
+                    - count("select count(*) from " + table.getKey() + " where " + table.getValue());
+        }
+        return rows;
+    }
+
+    /** {@return the job's progress rows: rows deleted per qualified table name, in plan order} */
+    Map<String, Long> progress(String jobId) throws SQLException {
+        Map<String, Long> progress = new LinkedHashMap<>();
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement statement = connection.prepareStatement("select table_name, rows_deleted from"
+                        + " lethe_deletion_progress where job_id = ? order by position")) {
+            statement.setString(1, jobId);
+            try (ResultSet rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    progress.put(rows.getString(1), rows.getLong(2));
+                }
+            }
+        }
+        return progress;
+    }
+
+    /** {@return the job's state in the ledger, or {@code null} if it has no row} */
+    String ledgerState(String jobId) throws SQLException {
+        return text("select (select state from lethe_deletion_ledger where job_id = '" + jobId + "')");
     }
 
     DataSource dataSource() {

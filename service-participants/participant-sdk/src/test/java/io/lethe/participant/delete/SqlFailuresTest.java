@@ -10,8 +10,11 @@ import org.junit.jupiter.api.Test;
 class SqlFailuresTest {
 
     @Test
-    void retriesConnectionSerializationLockCancelAndResourceFailures() {
+    void retriesConnectionSerializationLockCancelResourceAndForeignKeyFailures() {
         assertThat(SqlFailures.isRetryable("08006")).isTrue();
+        assertThat(SqlFailures.isRetryable("08001")).isTrue();
+        assertThat(SqlFailures.isRetryable("23503")).isTrue();
+        assertThat(SqlFailures.isRetryable("57P01")).isTrue();
         assertThat(SqlFailures.isRetryable("40001")).isTrue();
         assertThat(SqlFailures.isRetryable("40P01")).isTrue();
         assertThat(SqlFailures.isRetryable("55P03")).isTrue();
@@ -20,8 +23,9 @@ class SqlFailuresTest {
     }
 
     @Test
-    void doesNotRetryConstraintSyntaxOrUnknownFailures() {
-        assertThat(SqlFailures.isRetryable("23503")).isFalse();
+    void doesNotRetryOtherConstraintSyntaxOrUnknownFailures() {
+        assertThat(SqlFailures.isRetryable("23505")).isFalse();
+        assertThat(SqlFailures.isRetryable("23514")).isFalse();
         assertThat(SqlFailures.isRetryable("42P01")).isFalse();
         assertThat(SqlFailures.isRetryable("P0001")).isFalse();
         assertThat(SqlFailures.isRetryable(null)).isFalse();
@@ -58,5 +62,23 @@ class SqlFailuresTest {
                         "public.post_tags",
                         false,
                         at));
+    }
+
+    @Test
+    void reportsAFailedOutcomeRecorderAsRetryableWithTheCausesFirstLineOnly() {
+        DeletionTask task = new DeletionTask("job-1", "acme", 2);
+        Instant at = Instant.parse("2026-01-01T00:00:00Z");
+
+        DeletionResult.Failed failed = SqlFailures.outcomeNotRecorded(
+                task, new SQLException("relation \"lethe_outbox\" does not exist\n  Detail: row 42", "42P01"), at);
+
+        assertThat(failed.errorCode()).isEqualTo(DeletionResult.Failed.OUTCOME_NOT_RECORDED);
+        assertThat(failed.retryable()).isTrue();
+        assertThat(failed.message())
+                .isEqualTo("job job-1 tenant acme: the outcome could not be recorded, the job stays incomplete:"
+                        + " SQLState 42P01: relation \"lethe_outbox\" does not exist");
+        assertThat(SqlFailures.outcomeNotRecorded(task, new IllegalStateException("broken"), at)
+                        .message())
+                .endsWith("incomplete: IllegalStateException: broken");
     }
 }

@@ -28,21 +28,18 @@ import org.postgresql.ds.PGSimpleDataSource;
 
 class TenantDeleterIT {
 
-    /** Per table: the rows that do not belong to tenant A, found by joins written independently of the SDK. */
-    private static final Map<String, String> OTHER_TENANTS = new LinkedHashMap<>();
+    /** Per table: the rows that do not belong to tenant A. */
+    private static final Map<String, String> OTHER_TENANTS = ShopDatabase.rowsOutside(TENANT_A);
 
-    static {
-        String otherOrders = "(select id from orders where tenant_id <> '" + TENANT_A + "')";
-        OTHER_TENANTS.put(
-                "shipment_items", "shipment_id in (select id from shipments where order_id in " + otherOrders + ")");
-        OTHER_TENANTS.put("order_lines", "order_id in " + otherOrders);
-        OTHER_TENANTS.put("shipments", "order_id in " + otherOrders);
-        OTHER_TENANTS.put("orders", "tenant_id <> '" + TENANT_A + "'");
-        OTHER_TENANTS.put("addresses", "tenant_id <> '" + TENANT_A + "'");
-        OTHER_TENANTS.put("customers", "tenant_id <> '" + TENANT_A + "'");
-        OTHER_TENANTS.put("teams", "tenant_id <> '" + TENANT_A + "'");
-        OTHER_TENANTS.put("products", "true");
-    }
+    /** Tenant A's rows, per table in deletion order: 845 in all. */
+    static final List<TableResult> TENANT_A_DELETED = List.of(
+            new TableResult("public.shipment_items", 240, 0),
+            new TableResult("public.order_lines", 360, 0),
+            new TableResult("public.shipments", 60, 0),
+            new TableResult("public.orders", 90, 0),
+            new TableResult("public.addresses", 60, 0),
+            new TableResult("public.customers", 30, 0),
+            new TableResult("public.teams", 5, 0));
 
     private static EmbeddedPostgres postgres;
 
@@ -99,15 +96,7 @@ class TenantDeleterIT {
             assertThat(completed.replayed()).isFalse();
             assertThat(completed.rowsRemaining()).isZero();
             assertThat(completed.rowsDeleted()).isEqualTo(845);
-            assertThat(completed.tables())
-                    .containsExactly(
-                            new TableResult("public.shipment_items", 240, 0),
-                            new TableResult("public.order_lines", 360, 0),
-                            new TableResult("public.shipments", 60, 0),
-                            new TableResult("public.orders", 90, 0),
-                            new TableResult("public.addresses", 60, 0),
-                            new TableResult("public.customers", 30, 0),
-                            new TableResult("public.teams", 5, 0));
+            assertThat(completed.tables()).containsExactlyElementsOf(TENANT_A_DELETED);
             assertThat(completed.finishedAt()).isAfterOrEqualTo(completed.startedAt());
         });
         assertThat(otherTenantChecksums()).isEqualTo(before);
@@ -169,14 +158,14 @@ class TenantDeleterIT {
     }
 
     @Test
-    void rollsEverythingBackAndNamesTheTableWhenAStatementFails() throws SQLException {
+    void stopsAtAFailingStatementNamingTheTableAndResumesWithExactCountsOnceItsCauseIsGone() throws SQLException {
         shop.execute(
                 """
                 create function refuse() returns trigger language plpgsql as
                     $$ begin raise exception 'shipments are frozen'; end $$;
                 create trigger frozen before delete on shipments for each row execute function refuse();
                 """);
-        Map<String, String> before = allChecksums();
+        Map<String, String> before = otherTenantChecksums();
 
         DeletionResult result = deleter.delete(new DeletionTask("job-3", TENANT_A, 1));
 
@@ -188,18 +177,35 @@ class TenantDeleterIT {
                     .contains("shipments are frozen");
             assertThat(failed.retryable()).isFalse();
         });
-        assertThat(allChecksums()).isEqualTo(before);
-        assertThat(shop.count("select count(*) from lethe_deletion_ledger")).isZero();
+        // The children were deleted and committed before shipments failed: they stay deleted, and counted.
+        assertThat(shop.progress("job-3"))
+                .containsEntry("public.shipment_items", 240L)
+                .containsEntry("public.order_lines", 360L)
+                .containsEntry("public.shipments", 0L)
+                .containsEntry("public.orders", 0L);
+        assertThat(shop.rowsOf(TENANT_A)).isEqualTo(845 - 240 - 360);
+        assertThat(shop.ledgerState("job-3")).isEqualTo("DELETING");
+
+        shop.execute("drop trigger frozen on shipments");
+        DeletionResult resumed = deleter.delete(new DeletionTask("job-3", TENANT_A, 2));
+
+        assertThat(resumed).isInstanceOfSatisfying(DeletionResult.Completed.class, completed -> {
+            assertThat(completed.replayed()).isFalse();
+            assertThat(completed.attempt()).isEqualTo(2);
+            assertThat(completed.tables()).containsExactlyElementsOf(TENANT_A_DELETED);
+        });
+        assertThat(shop.rowsOf(TENANT_A)).isZero();
+        assertThat(otherTenantChecksums()).isEqualTo(before);
     }
 
     @Test
-    void failsVerificationAndRollsBackWhenTenantRowsSurviveTheirDelete() throws SQLException {
+    void failsVerificationWhileTenantRowsSurviveTheirDeleteAndCompletesWhenTheyNoLongerDo() throws SQLException {
         shop.execute(
                 """
                 create function keep() returns trigger language plpgsql as $$ begin return null; end $$;
                 create trigger kept before delete on teams for each row execute function keep();
                 """);
-        Map<String, String> before = allChecksums();
+        Map<String, String> before = otherTenantChecksums();
 
         DeletionResult result = deleter.delete(new DeletionTask("job-4", TENANT_A, 1));
 
@@ -208,9 +214,19 @@ class TenantDeleterIT {
             assertThat(failed.message())
                     .isEqualTo("job job-4 tenant " + TENANT_A + ": table public.teams still has 5 rows");
             assertThat(failed.table()).isEqualTo("public.teams");
+            assertThat(failed.retryable()).isTrue();
         });
-        assertThat(allChecksums()).isEqualTo(before);
-        assertThat(shop.count("select count(*) from lethe_deletion_ledger")).isZero();
+        assertThat(shop.ledgerState("job-4")).isEqualTo("DELETING");
+        assertThat(shop.count("select count(*) from lethe_deletion_ledger_table"))
+                .isZero();
+        assertThat(shop.rowsOf(TENANT_A)).isEqualTo(5);
+
+        shop.execute("drop trigger kept on teams");
+
+        assertThat(deleter.delete(new DeletionTask("job-4", TENANT_A, 2)))
+                .isInstanceOfSatisfying(DeletionResult.Completed.class, completed -> assertThat(completed.tables())
+                        .containsExactlyElementsOf(TENANT_A_DELETED));
+        assertThat(otherTenantChecksums()).isEqualTo(before);
     }
 
     @Test
@@ -220,7 +236,7 @@ class TenantDeleterIT {
                 create function keep_items() returns trigger language plpgsql as $$ begin return null; end $$;
                 create trigger kept before delete on shipment_items for each row execute function keep_items();
                 """);
-        Map<String, String> before = allChecksums();
+        Map<String, String> before = otherTenantChecksums();
 
         DeletionResult result = deleter.delete(new DeletionTask("job-8", TENANT_A, 1));
 
@@ -231,8 +247,10 @@ class TenantDeleterIT {
             assertThat(failed.table()).isEqualTo("public.shipment_items");
             assertThat(failed.retryable()).isTrue();
         });
-        assertThat(allChecksums()).isEqualTo(before);
-        assertThat(shop.count("select count(*) from lethe_deletion_ledger")).isZero();
+        // Deletion stops at the first table with survivors: its parents' deletes would fail on them.
+        assertThat(shop.rowsOf(TENANT_A)).isEqualTo(845);
+        assertThat(shop.progress("job-8").values()).containsOnly(0L);
+        assertThat(otherTenantChecksums()).isEqualTo(before);
     }
 
     @Test
@@ -276,7 +294,7 @@ class TenantDeleterIT {
 
     @Test
     void reportsAMissingLedgerAsAPermanentSqlFailure() throws SQLException {
-        shop.execute("drop table lethe_deletion_ledger_table; drop table lethe_deletion_ledger");
+        shop.execute("drop table lethe_deletion_ledger_table, lethe_deletion_progress, lethe_deletion_ledger");
 
         DeletionResult result = deleter.delete(new DeletionTask("job-6", TENANT_A, 1));
 

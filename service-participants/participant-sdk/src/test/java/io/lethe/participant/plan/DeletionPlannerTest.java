@@ -611,6 +611,33 @@ class DeletionPlannerTest {
     }
 
     @Test
+    void deletesInChunksByPrimaryKeyUnlessATableHasNoneOrReferencesItself() {
+        SchemaModel model = shop().table(
+                        "public", "notes", t -> t.column("order_id", false).column("text", false))
+                .table("public", "teams", t -> t.column("id", false)
+                        .column("tenant_id", false)
+                        .column("parent_id", true)
+                        .primaryKey("id"))
+                .foreignKey("public", "notes", List.of("order_id"), "public", "orders", List.of("id"))
+                .foreignKey("public", "teams", List.of("parent_id"), "public", "teams", List.of("id"))
+                .build();
+
+        DeletionPlan plan = DeletionPlanner.plan(model, DEFAULTS);
+
+        assertThat(plan.chunkKey(table("orders"))).containsExactly("id");
+        assertThat(plan.chunkKey(table("shipments"))).containsExactly("id");
+        assertThat(plan.chunkKey(table("notes"))).isEmpty();
+        assertThat(plan.chunkKey(table("teams"))).isEmpty();
+        assertThat(plan.describe())
+                .contains("public.orders OWNED by column tenant_id; in chunks by primary key (id)")
+                .contains(
+                        "public.notes DEPENDENT via public.notes(order_id) -> public.orders(id) [notes_order_id_fkey];"
+                                + " in one statement (it has no primary key)")
+                .contains("public.teams OWNED by column tenant_id; in one statement (it has a foreign key to itself)");
+        assertThatThrownBy(() -> plan.chunkKey(table("products"))).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void producesTheSamePlanWhateverTheOrderOfTheModel() {
         SchemaModel reversed = SchemaModel.builder()
                 .table("public", "shipments", t -> t.column("id", false).column("order_id", false))

@@ -1,8 +1,16 @@
 package io.lethe.participant.autoconfigure;
 
+import io.lethe.kafka.outbox.JdbcOutbox;
+import io.lethe.kafka.outbox.OutboxRelay;
+import io.lethe.kafka.outbox.OutboxRelaySettings;
+import io.lethe.kafka.retry.BackOffSettings;
+import io.lethe.kafka.retry.DeadLetterPolicy;
+import io.lethe.participant.delete.DeletionSettings;
 import io.lethe.participant.delete.TenantDeleter;
+import io.lethe.participant.kafka.DeletionFailureReporter;
 import io.lethe.participant.kafka.DeletionRequestListener;
 import io.lethe.participant.kafka.MdcRecordInterceptor;
+import io.lethe.participant.kafka.OutboxOutcomeRecorder;
 import io.lethe.participant.kafka.ParticipantEventPublisher;
 import io.lethe.participant.kafka.ParticipantRegistration;
 import io.lethe.participant.plan.DeletionPlan;
@@ -12,16 +20,17 @@ import io.lethe.participant.plan.PlannerSettings;
 import io.lethe.participant.plan.SchemaModel;
 import io.lethe.participant.web.DeletionPlanController;
 import io.lethe.schemas.LetheCodec;
+import io.lethe.schemas.LetheHeaders;
 import io.lethe.schemas.LetheTopics;
-import io.lethe.schemas.MessageDecodingException;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 import javax.sql.DataSource;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -45,10 +54,6 @@ import org.springframework.kafka.core.DefaultKafkaProducerFactory;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.kafka.listener.ConcurrentMessageListenerContainer;
 import org.springframework.kafka.listener.ContainerProperties;
-import org.springframework.kafka.listener.DeadLetterPublishingRecoverer;
-import org.springframework.kafka.listener.DefaultErrorHandler;
-import org.springframework.kafka.support.ExponentialBackOffWithMaxRetries;
-import org.springframework.util.backoff.ExponentialBackOff;
 
 /**
  * Makes a Spring Boot service a Lethe participant when {@code lethe.participant.name} is set: derives the deletion
@@ -64,9 +69,6 @@ import org.springframework.util.backoff.ExponentialBackOff;
 public final class LetheParticipantAutoConfiguration {
 
     private static final Logger log = LoggerFactory.getLogger(LetheParticipantAutoConfiguration.class);
-
-    /** Header on dead letters naming the participant that gave up on the record. */
-    public static final String PARTICIPANT_HEADER = "lethe-participant";
 
     @Bean
     @ConditionalOnMissingBean
@@ -89,7 +91,8 @@ public final class LetheParticipantAutoConfiguration {
                 properties.tenantColumn(),
                 properties.tenantColumns(),
                 properties.includeTables(),
-                properties.excludeTables());
+                // The outbox is the starter's own table, whatever it is called: never a tenant table.
+                excludingOutbox(properties));
         SchemaModel model;
         try (Connection connection = dataSource.getConnection()) {
             model = JdbcSchemaReader.read(connection, settings.schemas());
@@ -102,11 +105,41 @@ public final class LetheParticipantAutoConfiguration {
         return plan;
     }
 
+    private static Set<String> excludingOutbox(LetheParticipantProperties properties) {
+        Set<String> excluded = new HashSet<>(properties.excludeTables());
+        excluded.add(properties.outbox().table());
+        return excluded;
+    }
+
     @Bean
     @ConditionalOnMissingBean
-    TenantDeleter letheTenantDeleter(DataSource dataSource, DeletionPlan plan, Clock clock) {
-        TenantDeleter deleter = new TenantDeleter(dataSource, plan, clock);
+    JdbcOutbox letheOutbox(LetheParticipantProperties properties) {
+        return new JdbcOutbox(properties.outbox().table());
+    }
+
+    /** Creates the deleter's ledger and the outbox table if they are missing. */
+    @Bean
+    @ConditionalOnMissingBean
+    TenantDeleter letheTenantDeleter(
+            DataSource dataSource,
+            DeletionPlan plan,
+            Clock clock,
+            JdbcOutbox outbox,
+            LetheCodec codec,
+            LetheParticipantProperties properties) {
+        var settings = new DeletionSettings(
+                properties.deletion().chunkSize(), properties.deletion().maxPasses());
+        var deleter = new TenantDeleter(
+                dataSource, plan, clock, settings, new OutboxOutcomeRecorder(outbox, codec, properties.name()));
         deleter.createLedgerIfMissing();
+        try (Connection connection = dataSource.getConnection()) {
+            outbox.createIfMissing(connection);
+        } catch (SQLException e) {
+            throw new IllegalStateException(
+                    "participant %s: cannot create the outbox table %s (SQLState %s)"
+                            .formatted(properties.name(), outbox.table(), e.getSQLState()),
+                    e);
+        }
         return deleter;
     }
 
@@ -118,6 +151,22 @@ public final class LetheParticipantAutoConfiguration {
         config.put("enable.idempotence", true);
         return new KafkaTemplate<>(
                 new DefaultKafkaProducerFactory<>(config, new StringSerializer(), new ByteArraySerializer()));
+    }
+
+    /** Sends the completed outcomes from the outbox; started with the request container. */
+    @Bean
+    @ConditionalOnMissingBean
+    OutboxRelay letheOutboxRelay(
+            DataSource dataSource,
+            JdbcOutbox outbox,
+            @Qualifier("letheKafkaTemplate") KafkaTemplate<String, byte[]> template,
+            LetheParticipantProperties properties,
+            KafkaProperties kafka) {
+        var settings = new OutboxRelaySettings(
+                properties.outbox().pollInterval(), properties.outbox().batchSize(), properties.publishTimeout());
+        var relay = new OutboxRelay(properties.name(), dataSource, outbox, template, settings);
+        relay.setAutoStartup(kafka.getListener().isAutoStartup());
+        return relay;
     }
 
     @Bean
@@ -145,17 +194,22 @@ public final class LetheParticipantAutoConfiguration {
             LetheParticipantProperties properties,
             TenantDeleter deleter,
             ParticipantEventPublisher publisher,
+            OutboxRelay relay,
             LetheCodec codec) {
-        return new DeletionRequestListener(properties.name(), deleter, publisher, codec);
+        return new DeletionRequestListener(properties.name(), deleter, publisher, relay, codec);
     }
 
-    /** The request consumer: own group, record acknowledgement, retries, then the requests' dead-letter topic. */
+    /**
+     * The request consumer: own group, record acknowledgement, retries of transient failures, then the requests'
+     * dead-letter topic (with the participant's name in {@link LetheHeaders#PARTICIPANT}) and a failure report.
+     */
     @Bean
     @ConditionalOnMissingBean(name = "letheDeletionRequestContainer")
     ConcurrentMessageListenerContainer<String, byte[]> letheDeletionRequestContainer(
             KafkaProperties kafka,
             LetheParticipantProperties properties,
             DeletionRequestListener listener,
+            ParticipantEventPublisher publisher,
             @Qualifier("letheKafkaTemplate") KafkaTemplate<String, byte[]> template) {
         Map<String, Object> config = new HashMap<>(kafka.buildConsumerProperties());
         config.put(ConsumerConfig.GROUP_ID_CONFIG, properties.groupId());
@@ -169,57 +223,17 @@ public final class LetheParticipantAutoConfiguration {
         var container = new ConcurrentMessageListenerContainer<>(consumers, containerProperties);
         container.setBeanName("lethe-participant-" + properties.name());
         container.setAutoStartup(kafka.getListener().isAutoStartup());
-        container.setCommonErrorHandler(errorHandler(template, properties));
+        LetheParticipantProperties.Retry retry = properties.retry();
+        container.setCommonErrorHandler(new DeadLetterPolicy(
+                        template,
+                        new BackOffSettings(
+                                retry.attempts(), retry.initialInterval(), retry.multiplier(), retry.maxInterval()),
+                        "participant " + properties.name())
+                .withHeader(LetheHeaders.PARTICIPANT, properties.name())
+                .afterDeadLetter(new DeletionFailureReporter(publisher))
+                .errorHandler());
         container.setRecordInterceptor(new MdcRecordInterceptor(properties.name()));
         return container;
-    }
-
-    private static DefaultErrorHandler errorHandler(
-            KafkaTemplate<String, byte[]> template, LetheParticipantProperties properties) {
-        var deadLetters = new DeadLetterPublishingRecoverer(
-                template, (record, e) -> new TopicPartition(LetheTopics.deadLetterTopicOf(record.topic()), -1));
-        deadLetters.setHeadersFunction((record, e) -> {
-            var headers = new org.apache.kafka.common.header.internals.RecordHeaders();
-            headers.add(PARTICIPANT_HEADER, properties.name().getBytes(java.nio.charset.StandardCharsets.UTF_8));
-            return headers;
-        });
-        LetheParticipantProperties.Retry retry = properties.retry();
-        var backOff = new ExponentialBackOffWithMaxRetries(retry.attempts() - 1);
-        backOff.setInitialInterval(retry.initialInterval().toMillis());
-        backOff.setMultiplier(retry.multiplier());
-        backOff.setMaxInterval(retry.maxInterval().toMillis());
-        var handler = new DefaultErrorHandler(
-                (record, e) -> {
-                    log.error(
-                            "participant {}: record of topic {} partition {} offset {} sent to {}: {}",
-                            properties.name(),
-                            record.topic(),
-                            record.partition(),
-                            record.offset(),
-                            LetheTopics.deadLetterTopicOf(record.topic()),
-                            e.getCause() == null ? e.getMessage() : e.getCause().getMessage());
-                    deadLetters.accept(record, e);
-                },
-                backOff);
-        // An outcome the broker did not take is never given up: the deletion may be committed, and the job would wait
-        // for it forever. The retry re-sends the ledger's recorded outcome without deleting again.
-        var untilTheBrokerIsBack =
-                new ExponentialBackOff(retry.initialInterval().toMillis(), retry.multiplier());
-        untilTheBrokerIsBack.setMaxInterval(retry.maxInterval().toMillis());
-        handler.setBackOffFunction((record, e) -> e instanceof ParticipantEventPublisher.EventNotPublishedException
-                        || e.getCause() instanceof ParticipantEventPublisher.EventNotPublishedException
-                ? untilTheBrokerIsBack
-                : null);
-        handler.setRetryListeners((record, e, attempt) -> log.warn(
-                "participant {}: record of topic {} partition {} offset {} failed on delivery attempt {}: {}",
-                properties.name(),
-                record.topic(),
-                record.partition(),
-                record.offset(),
-                attempt,
-                e.getCause() == null ? e.getMessage() : e.getCause().getMessage()));
-        handler.addNotRetryableExceptions(MessageDecodingException.class, IllegalArgumentException.class);
-        return handler;
     }
 
     @Configuration(proxyBeanMethods = false)

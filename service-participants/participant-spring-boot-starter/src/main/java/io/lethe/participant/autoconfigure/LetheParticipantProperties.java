@@ -19,8 +19,11 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param excludeTables tables never considered
  * @param version the version the participant registers with
  * @param groupId the consumer group reading deletion requests; by default {@code lethe-participant.<name>}
- * @param publishTimeout how long an outcome or registration may wait for the broker's acknowledgement
+ * @param publishTimeout how long a failure report, the registration or a batch of the outbox may wait for the
+ *     broker's acknowledgement
  * @param retry retries of a request whose handling failed for a reason that may pass
+ * @param deletion how the tenant's rows are deleted
+ * @param outbox how completed outcomes are relayed from the outbox table to Kafka
  */
 @ConfigurationProperties("lethe.participant")
 public record LetheParticipantProperties(
@@ -33,7 +36,9 @@ public record LetheParticipantProperties(
         @DefaultValue("unknown") String version,
         String groupId,
         @DefaultValue("10s") Duration publishTimeout,
-        @DefaultValue Retry retry) {
+        @DefaultValue Retry retry,
+        @DefaultValue Deletion deletion,
+        @DefaultValue Outbox outbox) {
 
     public LetheParticipantProperties {
         if (name == null || name.isBlank()) {
@@ -54,7 +59,10 @@ public record LetheParticipantProperties(
     }
 
     /**
-     * Retries before a request goes to the dead-letter topic.
+     * Retries of a request whose deletion failed for a reason that may pass (a lost connection, a lock timeout, a
+     * deadlock, a serialization failure, rows inserted meanwhile). Each attempt resumes where the last one stopped.
+     * When they run out, the request goes to its dead-letter topic and the failure is reported ({@code retryable}).
+     * Permanent failures are reported at once and not retried. The defaults ride out about 90 seconds of outage.
      *
      * @param attempts how many times a request is tried in all
      * @param initialInterval the first wait between attempts
@@ -62,10 +70,10 @@ public record LetheParticipantProperties(
      * @param maxInterval the longest wait
      */
     public record Retry(
-            @DefaultValue("3") int attempts,
-            @DefaultValue("500ms") Duration initialInterval,
+            @DefaultValue("8") int attempts,
+            @DefaultValue("1s") Duration initialInterval,
             @DefaultValue("2.0") double multiplier,
-            @DefaultValue("10s") Duration maxInterval) {
+            @DefaultValue("30s") Duration maxInterval) {
 
         public Retry {
             if (attempts < 1) {
@@ -78,4 +86,36 @@ public record LetheParticipantProperties(
             }
         }
     }
+
+    /**
+     * How the tenant's rows are deleted.
+     *
+     * @param chunkSize rows deleted per transaction: short locks, replicas that keep up, progress that survives a crash
+     * @param maxPasses how often a table is swept again when rows of the tenant appeared during the deletion
+     */
+    public record Deletion(@DefaultValue("5000") int chunkSize, @DefaultValue("3") int maxPasses) {
+
+        public Deletion {
+            if (chunkSize < 1) {
+                throw new IllegalArgumentException(
+                        "lethe.participant.deletion.chunk-size must be at least 1, not " + chunkSize);
+            }
+            if (maxPasses < 1) {
+                throw new IllegalArgumentException(
+                        "lethe.participant.deletion.max-passes must be at least 1, not " + maxPasses);
+            }
+        }
+    }
+
+    /**
+     * The outbox that carries completed outcomes to Kafka.
+     *
+     * @param table the outbox table in the service's database (created at start-up if missing)
+     * @param pollInterval how often the relay looks for outcomes it was not woken up for (after a crash, say)
+     * @param batchSize outcomes sent per relay transaction
+     */
+    public record Outbox(
+            @DefaultValue("lethe_outbox") String table,
+            @DefaultValue("1s") Duration pollInterval,
+            @DefaultValue("100") int batchSize) {}
 }

@@ -1,5 +1,6 @@
 package io.lethe.participant.kafka;
 
+import io.lethe.kafka.outbox.OutboxRelay;
 import io.lethe.participant.delete.DeletionResult;
 import io.lethe.participant.delete.DeletionTask;
 import io.lethe.participant.delete.TenantDeleter;
@@ -12,10 +13,17 @@ import org.slf4j.MDC;
 import org.springframework.kafka.listener.MessageListener;
 
 /**
- * Handles one {@code TenantDeletionRequested}: deletes the tenant's rows when this participant is expected, and
- * reports the outcome. A redelivered request of a finished job re-sends the stored outcome and deletes nothing (the
- * deleter's ledger). The offset is committed after the outcome is acknowledged, so a crash in between replays the
- * request.
+ * Handles one {@code TenantDeletionRequested}: deletes the tenant's rows when this participant is expected.
+ *
+ * <ul>
+ *   <li>Completed: the outcome is in the outbox, committed with the deletion's last chunk; the relay is woken to send
+ *       it. A redelivered request of a finished job writes the recorded outcome again and deletes nothing.
+ *   <li>Failed, retryable: throws {@link RetryableDeletionException}; the container's back-off tries again (the deleter
+ *       resumes where it stopped), then dead-letters the request and reports the failure.
+ *   <li>Failed, permanent: reports the failure and is done; trying again would fail the same way.
+ * </ul>
+ *
+ * The offset is committed after this method returns: a crash before then redelivers the request.
  */
 public class DeletionRequestListener implements MessageListener<String, byte[]> {
 
@@ -23,14 +31,20 @@ public class DeletionRequestListener implements MessageListener<String, byte[]> 
 
     private final String participant;
     private final TenantDeleter deleter;
-    private final ParticipantEventPublisher outcomes;
+    private final ParticipantEventPublisher publisher;
+    private final OutboxRelay relay;
     private final LetheCodec codec;
 
     public DeletionRequestListener(
-            String participant, TenantDeleter deleter, ParticipantEventPublisher outcomes, LetheCodec codec) {
+            String participant,
+            TenantDeleter deleter,
+            ParticipantEventPublisher publisher,
+            OutboxRelay relay,
+            LetheCodec codec) {
         this.participant = participant;
         this.deleter = deleter;
-        this.outcomes = outcomes;
+        this.publisher = publisher;
+        this.relay = relay;
         this.codec = codec;
     }
 
@@ -41,15 +55,25 @@ public class DeletionRequestListener implements MessageListener<String, byte[]> 
         // after the error handler ran, so retries and dead letters are logged with them).
         MDC.put("jobId", request.getJobId());
         if (!request.getExpectedParticipants().contains(participant)) {
-            log.info(
-                    "job {} tenant {}: not among the expected participants {}, nothing done",
+            // A targeted retry names only the participants it asks again.
+            log.debug(
+                    "job {} attempt {}: not among the participants asked {}, nothing done",
                     request.getJobId(),
-                    request.getTenantId(),
+                    request.getAttempt(),
                     request.getExpectedParticipants());
             return;
         }
         DeletionResult result =
                 deleter.delete(new DeletionTask(request.getJobId(), request.getTenantId(), request.getAttempt()));
-        outcomes.publish(result);
+        if (result instanceof DeletionResult.Completed) {
+            relay.wakeUp();
+        } else if (result instanceof DeletionResult.Failed failed) {
+            if (failed.retryable()) {
+                throw new RetryableDeletionException(failed);
+            }
+            publisher.publishFailure(failed);
+        } else {
+            throw new IllegalStateException("unknown deletion result " + result.getClass());
+        }
     }
 }

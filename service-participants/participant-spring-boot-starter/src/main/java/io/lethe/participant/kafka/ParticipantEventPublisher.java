@@ -1,12 +1,9 @@
 package io.lethe.participant.kafka;
 
+import io.lethe.kafka.retry.TransientFailure;
 import io.lethe.participant.delete.DeletionResult;
-import io.lethe.participant.delete.TableResult;
 import io.lethe.schemas.LetheCodec;
 import io.lethe.schemas.LetheTopics;
-import io.lethe.schemas.ParticipantDeletionCompleted;
-import io.lethe.schemas.ParticipantDeletionFailed;
-import io.lethe.schemas.TableDeletion;
 import java.time.Duration;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -14,7 +11,11 @@ import java.util.concurrent.TimeoutException;
 import org.apache.avro.specific.SpecificRecord;
 import org.springframework.kafka.core.KafkaTemplate;
 
-/** Publishes the participant's events (outcomes keyed by jobId, its registration) and waits for the broker's acknowledgement. */
+/**
+ * Sends the participant's events that are not tied to a committed deletion, and waits for the broker's
+ * acknowledgement: failures (keyed by jobId) and its registration. Completions go through the outbox instead ({@link
+ * OutboxOutcomeRecorder}), in the deletion's own transaction.
+ */
 public class ParticipantEventPublisher {
 
     private final KafkaTemplate<String, byte[]> template;
@@ -30,11 +31,9 @@ public class ParticipantEventPublisher {
         this.timeout = timeout;
     }
 
-    public void publish(DeletionResult result) {
-        SpecificRecord outcome = toAvro(result);
-        String jobId =
-                result instanceof DeletionResult.Completed c ? c.jobId() : ((DeletionResult.Failed) result).jobId();
-        send(LetheTopics.DELETION_OUTCOMES, jobId, outcome);
+    /** Reports a failed deletion to the coordinator. */
+    public void publishFailure(DeletionResult.Failed failed) {
+        send(LetheTopics.DELETION_OUTCOMES, failed.jobId(), ParticipantEvents.failed(participant, failed));
     }
 
     void send(String topic, String key, SpecificRecord message) {
@@ -48,42 +47,8 @@ public class ParticipantEventPublisher {
         }
     }
 
-    private SpecificRecord toAvro(DeletionResult result) {
-        if (result instanceof DeletionResult.Completed completed) {
-            return new ParticipantDeletionCompleted(
-                    completed.jobId(),
-                    completed.tenantId(),
-                    participant,
-                    completed.attempt(),
-                    completed.tables().stream()
-                            .map(ParticipantEventPublisher::tableDeletion)
-                            .toList(),
-                    completed.rowsRemaining(),
-                    completed.startedAt(),
-                    completed.finishedAt());
-        }
-        if (result instanceof DeletionResult.Failed failed) {
-            return new ParticipantDeletionFailed(
-                    failed.jobId(),
-                    failed.tenantId(),
-                    participant,
-                    failed.attempt(),
-                    failed.errorCode(),
-                    failed.message(),
-                    failed.table(),
-                    failed.retryable(),
-                    failed.at());
-        }
-        throw new IllegalArgumentException(
-                "unknown result type " + result.getClass().getName());
-    }
-
-    private static TableDeletion tableDeletion(TableResult table) {
-        return new TableDeletion(table.table(), table.rowsDeleted(), table.rowsRemaining());
-    }
-
-    /** The broker did not acknowledge a message in time: retryable, the listener's back-off tries again. */
-    public static final class EventNotPublishedException extends RuntimeException {
+    /** The broker did not acknowledge a message in time: transient, the listener's back-off tries again. */
+    public static final class EventNotPublishedException extends RuntimeException implements TransientFailure {
 
         private static final long serialVersionUID = 1L;
 

@@ -2,6 +2,8 @@ package io.lethe.participant.autoconfigure;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.lethe.kafka.outbox.JdbcOutbox;
+import io.lethe.kafka.outbox.OutboxRelay;
 import io.lethe.participant.delete.TenantDeleter;
 import io.lethe.participant.kafka.DeletionRequestListener;
 import io.lethe.participant.kafka.ParticipantEventPublisher;
@@ -53,6 +55,9 @@ class LetheParticipantAutoConfigurationTest {
             assertThat(context).hasSingleBean(ParticipantRegistration.class);
             assertThat(context).hasSingleBean(ParticipantEventPublisher.class);
             assertThat(context).hasSingleBean(LetheCodec.class);
+            assertThat(context).hasSingleBean(OutboxRelay.class);
+            assertThat(context.getBean(JdbcOutbox.class).table()).isEqualTo("lethe_outbox");
+            assertThat(context.getBean(OutboxRelay.class).isAutoStartup()).isFalse();
             assertThat(context).hasBean("letheDeletionRequestContainer");
             assertThat(context).doesNotHaveBean(DeletionPlanController.class);
             var container = context.getBean("letheDeletionRequestContainer", ConcurrentMessageListenerContainer.class);
@@ -75,7 +80,11 @@ class LetheParticipantAutoConfigurationTest {
                         "lethe.participant.group-id=billing-deleter",
                         "lethe.participant.version=2.3.0",
                         "lethe.participant.publish-timeout=3s",
-                        "lethe.participant.retry.attempts=7")
+                        "lethe.participant.retry.attempts=7",
+                        "lethe.participant.deletion.chunk-size=250",
+                        "lethe.participant.deletion.max-passes=2",
+                        "lethe.participant.outbox.table=billing_outbox",
+                        "lethe.participant.outbox.poll-interval=2s")
                 .run(context -> {
                     LetheParticipantProperties properties = context.getBean(LetheParticipantProperties.class);
                     assertThat(properties.tenantColumn()).isEqualTo("org_id");
@@ -87,6 +96,10 @@ class LetheParticipantAutoConfigurationTest {
                     assertThat(properties.version()).isEqualTo("2.3.0");
                     assertThat(properties.publishTimeout()).hasSeconds(3);
                     assertThat(properties.retry().attempts()).isEqualTo(7);
+                    assertThat(properties.deletion().chunkSize()).isEqualTo(250);
+                    assertThat(properties.deletion().maxPasses()).isEqualTo(2);
+                    assertThat(properties.outbox().pollInterval()).hasSeconds(2);
+                    assertThat(context.getBean(JdbcOutbox.class).table()).isEqualTo("billing_outbox");
                 });
     }
 
@@ -104,6 +117,14 @@ class LetheParticipantAutoConfigurationTest {
                 .run(context -> assertThat(context.getStartupFailure())
                         .rootCause()
                         .hasMessageContaining("lethe.participant.retry.attempts must be at least 1"));
+    }
+
+    @Test
+    void refusesAChunkSizeThatCannotWork() {
+        runner.withPropertyValues("lethe.participant.name=orders-service", "lethe.participant.deletion.chunk-size=0")
+                .run(context -> assertThat(context.getStartupFailure())
+                        .rootCause()
+                        .hasMessageContaining("lethe.participant.deletion.chunk-size must be at least 1"));
     }
 
     @Test

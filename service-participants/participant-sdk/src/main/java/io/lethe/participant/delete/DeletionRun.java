@@ -1,0 +1,146 @@
+package io.lethe.participant.delete;
+
+import io.lethe.participant.plan.DeletionPlan;
+import io.lethe.participant.plan.PlannedTable;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One {@link TenantDeleter#delete} call's transactions on its connection: claim, the tables' passes, completion (see
+ * {@link TenantDeleter} for the algorithm). A {@link SQLException} leaves the current transaction for the caller to
+ * roll back; what was committed before stays, for the next delivery to resume.
+ */
+final class DeletionRun {
+
+    private static final Logger log = LoggerFactory.getLogger(DeletionRun.class);
+
+    private final JobLedger job;
+    private final TenantRows rows;
+    private final DeletionPlan plan;
+    private final DeletionSettings settings;
+    private final OutcomeRecorder recorder;
+
+    DeletionRun(
+            JobLedger job, TenantRows rows, DeletionPlan plan, DeletionSettings settings, OutcomeRecorder recorder) {
+        this.job = job;
+        this.rows = rows;
+        this.plan = plan;
+        this.settings = settings;
+        this.recorder = recorder;
+    }
+
+    DeletionResult run(Instant startedAt) throws SQLException {
+        JdbcDeletionLedger.Entry entry = job.claim(startedAt);
+        if (!entry.tenantId().equals(job.task().tenantId())) {
+            job.rollback();
+            return tenantMismatch();
+        }
+        if (entry.state() == JdbcDeletionLedger.State.COMPLETED) {
+            return replay();
+        }
+        job.startProgress(plan.tables());
+        rows.requireNoCrossTenantReferences();
+        rows.nullOut();
+        job.commit();
+        TableDeletion tables = new TableDeletion(job, rows, settings);
+        for (PlannedTable table : plan.tables()) {
+            if (tables.delete(table, plan.chunkKey(table.table())) == TableDeletion.Outcome.JOB_COMPLETED) {
+                return replay();
+            }
+            // Counted now, while the parents that select its rows still exist: survivors (a trigger that skipped
+            // them, a row inserted after the last pass) are reported by this table, not by a parent's failing delete.
+            if (table.kind() == PlannedTable.Kind.DEPENDENT) {
+                long remaining = rows.count(table);
+                job.commit();
+                if (remaining > 0) {
+                    return verificationFailed(new TableResult(table.table().qualified(), 0, remaining));
+                }
+            }
+        }
+        return complete();
+    }
+
+    /**
+     * The final transaction: counts every planned table, then marks the job completed with the progress rows' counts
+     * and records the outcome, all in one commit.
+     */
+    private DeletionResult complete() throws SQLException {
+        JdbcDeletionLedger.Entry entry = job.lock();
+        if (entry.state() == JdbcDeletionLedger.State.COMPLETED) {
+            job.rollback();
+            return replay();
+        }
+        for (PlannedTable table : plan.tables()) {
+            long remaining = rows.count(table);
+            if (remaining > 0) {
+                job.rollback();
+                return verificationFailed(new TableResult(table.table().qualified(), 0, remaining));
+            }
+        }
+        List<TableResult> tables = job.progress();
+        Instant finishedAt = job.now();
+        job.complete(tables, finishedAt);
+        DeletionTask task = job.task();
+        return recordAndCommit(new DeletionResult.Completed(
+                task.jobId(), task.tenantId(), task.attempt(), tables, 0, entry.startedAt(), finishedAt, false));
+    }
+
+    /** The job was completed (by an earlier delivery, or a concurrent one): its recorded result, recorded again. */
+    private DeletionResult replay() throws SQLException {
+        return recordAndCommit(job.load());
+    }
+
+    private DeletionResult recordAndCommit(DeletionResult.Completed result) throws SQLException {
+        try {
+            recorder.record(job.connection(), result);
+        } catch (SQLException | RuntimeException e) {
+            job.rollback();
+            // The failed result carries the exception's first line and is logged once by TenantDeleter.
+            log.debug("Job {}: the outcome recorder failed", result.jobId(), e);
+            return SqlFailures.outcomeNotRecorded(job.task(), e, job.now());
+        }
+        job.commit();
+        return result;
+    }
+
+    /**
+     * The job id belongs to another tenant's deletion: replaying or resuming it would report this tenant deleted
+     * while its rows remain. Permanent: the same request fails the same way.
+     */
+    private DeletionResult.Failed tenantMismatch() {
+        DeletionTask task = job.task();
+        return new DeletionResult.Failed(
+                task.jobId(),
+                task.tenantId(),
+                task.attempt(),
+                DeletionResult.Failed.JOB_TENANT_MISMATCH,
+                "job %s belongs to the deletion of another tenant; nothing deleted for tenant %s"
+                        .formatted(task.jobId(), task.tenantId()),
+                null,
+                false,
+                job.now());
+    }
+
+    /**
+     * Retryable: rows left after the passes were most likely inserted by the service meanwhile; the next delivery
+     * resumes the job and deletes them too.
+     */
+    private DeletionResult.Failed verificationFailed(TableResult left) {
+        DeletionTask task = job.task();
+        String message = String.format(
+                "job %s tenant %s: table %s still has %d rows",
+                task.jobId(), task.tenantId(), left.table(), left.rowsRemaining());
+        return new DeletionResult.Failed(
+                task.jobId(),
+                task.tenantId(),
+                task.attempt(),
+                DeletionResult.Failed.VERIFICATION_FAILED,
+                message,
+                left.table(),
+                true,
+                job.now());
+    }
+}

@@ -1,0 +1,135 @@
+package io.lethe.participant.delete;
+
+import io.lethe.participant.plan.DeletionPlan;
+import io.lethe.participant.plan.PlannedTable;
+import java.sql.SQLException;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Deletes one planned table's rows of the tenant, in passes. A pass selects the tenant's rows once and deletes them:
+ * in chunks by primary key if the table has a {@link DeletionPlan#chunkKey}, else in one statement. Each chunk, and
+ * the one statement, is a transaction of its own: it locks the job's ledger row (so the job's transactions from two
+ * deliveries run one at a time, and a job that another delivery completed meanwhile is noticed), deletes, adds the
+ * statement's update count to the table's progress, and commits. Another pass follows while the last one deleted
+ * rows (the service may have inserted more of the tenant's rows meanwhile), up to {@link DeletionSettings#maxPasses};
+ * a pass that deletes nothing ends the table (its rows are gone, or they survive their delete, which the count that
+ * follows reports).
+ */
+final class TableDeletion {
+
+    private static final Logger log = LoggerFactory.getLogger(TableDeletion.class);
+
+    /** How a table's deletion ended. */
+    enum Outcome {
+        /** The passes ran; whether rows remain is for the caller to count. */
+        DELETED,
+        /** Another delivery completed the job meanwhile: stop, and replay its result. */
+        JOB_COMPLETED
+    }
+
+    /**
+     * What one pass did.
+     *
+     * @param deleted the rows it deleted
+     * @param jobCompleted whether it stopped because another delivery completed the job
+     */
+    private record Pass(long deleted, boolean jobCompleted) {
+
+        static final Pass JOB_COMPLETED = new Pass(0, true);
+    }
+
+    private final JobLedger job;
+    private final TenantRows rows;
+    private final DeletionSettings settings;
+
+    TableDeletion(JobLedger job, TenantRows rows, DeletionSettings settings) {
+        this.job = job;
+        this.rows = rows;
+        this.settings = settings;
+    }
+
+    /**
+     * @param table the table
+     * @param key its {@link DeletionPlan#chunkKey}: empty to delete it in one statement
+     */
+    Outcome delete(PlannedTable table, List<String> key) throws SQLException {
+        long deleted = 0;
+        int passes = 0;
+        while (passes < settings.maxPasses()) {
+            passes++;
+            Pass pass = key.isEmpty() ? deleteInOneStatement(table) : deleteInChunks(table, key, passes);
+            if (pass.jobCompleted()) {
+                return Outcome.JOB_COMPLETED;
+            }
+            deleted += pass.deleted();
+            if (pass.deleted() == 0) {
+                break;
+            }
+        }
+        log.info(
+                "Job {} (attempt {}): tenant {}: table {} done, {} rows deleted by this delivery ({}, passes: {})",
+                job.task().jobId(),
+                job.task().attempt(),
+                job.task().tenantId(),
+                table.table(),
+                deleted,
+                key.isEmpty() ? "one statement" : "chunks of " + settings.chunkSize(),
+                passes);
+        return Outcome.DELETED;
+    }
+
+    private Pass deleteInOneStatement(PlannedTable table) throws SQLException {
+        if (job.lock().state() == JdbcDeletionLedger.State.COMPLETED) {
+            job.rollback();
+            return Pass.JOB_COMPLETED;
+        }
+        long deleted = rows.deleteAll(table);
+        long total = job.addProgress(table.table(), deleted);
+        job.commit();
+        log.debug(
+                "Job {}: table {}: deleted {} rows in one statement ({} by the job)",
+                job.task().jobId(),
+                table.table(),
+                deleted,
+                total);
+        return new Pass(deleted, false);
+    }
+
+    /**
+     * The cursor is declared and materialised in a transaction of its own (the commit evaluates its query); each
+     * chunk then fetches the next keys in its own transaction. The cursor is closed whatever happens.
+     */
+    private Pass deleteInChunks(PlannedTable table, List<String> key, int pass) throws SQLException {
+        try (KeyCursor cursor = rows.openKeys(table, key)) {
+            job.commit();
+            long deleted = 0;
+            for (int chunk = 1; ; chunk++) {
+                if (job.lock().state() == JdbcDeletionLedger.State.COMPLETED) {
+                    return Pass.JOB_COMPLETED;
+                }
+                KeyCursor.Chunk keys = cursor.fetch(settings.chunkSize());
+                if (keys.isEmpty()) {
+                    return new Pass(deleted, false);
+                }
+                long chunkDeleted = rows.deleteChunk(table, key, keys);
+                long total = job.addProgress(table.table(), chunkDeleted);
+                job.commit();
+                deleted += chunkDeleted;
+                log.debug(
+                        "Job {}: table {} pass {} chunk {}: deleted {} of {} rows ({} by the job)",
+                        job.task().jobId(),
+                        table.table(),
+                        pass,
+                        chunk,
+                        chunkDeleted,
+                        keys.size(),
+                        total);
+                if (keys.size() < settings.chunkSize()) {
+                    return new Pass(deleted, false);
+                }
+            }
+        }
+    }
+}

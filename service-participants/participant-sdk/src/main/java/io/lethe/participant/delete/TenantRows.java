@@ -1,0 +1,166 @@
+package io.lethe.participant.delete;
+
+import io.lethe.participant.plan.DeletionPlan;
+import io.lethe.participant.plan.NullOut;
+import io.lethe.participant.plan.PlannedTable;
+import io.lethe.participant.plan.TableName;
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The plan's statements for one tenant on one connection, each inside the caller's current transaction; the caller
+ * commits. Remembers the table being processed so that a failure can name it. Rows are never loaded into the JVM,
+ * only one chunk's primary keys.
+ */
+final class TenantRows {
+
+    private final Connection connection;
+    private final DeletionPlan plan;
+    private final DeletionStatements statements;
+    private final Map<TenantIdType, Object> tenantIds;
+    private final Map<TableName, List<String>> keyTypes = new HashMap<>();
+    private TableName current;
+
+    TenantRows(Connection connection, DeletionPlan plan, Map<TenantIdType, Object> tenantIds) throws SQLException {
+        this.connection = connection;
+        this.plan = plan;
+        this.statements = new DeletionStatements(plan, connection.getMetaData().getIdentifierQuoteString());
+        this.tenantIds = tenantIds;
+    }
+
+    /** {@return the table whose statement is running or failed; {@code null} between steps} */
+    TableName currentTable() {
+        return current;
+    }
+
+    /**
+     * Counts, for each DEPENDENT table with more than one {@code via} key, its selected rows that also reference rows
+     * outside the tenant's; stops at the first table that has any. All tables are checked before anything is deleted:
+     * chunks are committed one by one, so a check that failed late could no longer undo the tables deleted before.
+     *
+     * @throws CrossTenantReferenceException if a table's selected rows also reference another tenant's rows
+     */
+    void requireNoCrossTenantReferences() throws SQLException {
+        for (PlannedTable table : plan.tables()) {
+            if (table.kind() == PlannedTable.Kind.DEPENDENT && table.via().size() > 1) {
+                current = table.table();
+                long rows = count(statements.crossTenantReferences(table));
+                if (rows > 0) {
+                    throw new CrossTenantReferenceException(table.table(), rows);
+                }
+            }
+        }
+        current = null;
+    }
+
+    /** Detaches the tenant's rows from the foreign keys that close cycles, before anything is deleted. */
+    void nullOut() throws SQLException {
+        for (NullOut nullOut : plan.nullOuts()) {
+            current = nullOut.table();
+            update(statements.nullOut(nullOut), List.of());
+        }
+        current = null;
+    }
+
+    /** Deletes all the table's rows of the tenant in one statement; {@return the rows deleted} */
+    long deleteAll(PlannedTable table) throws SQLException {
+        current = table.table();
+        return update(statements.delete(table), List.of());
+    }
+
+    /**
+     * Declares a {@link KeyCursor} over the primary keys of the table's rows of the tenant. PostgreSQL evaluates the
+     * predicate when the caller commits.
+     *
+     * @param key the table's {@link DeletionPlan#chunkKey}
+     */
+    KeyCursor openKeys(PlannedTable table, List<String> key) throws SQLException {
+        current = table.table();
+        String name = KeyCursor.nextName();
+        SqlFragment declare =
+                statements.keys(table, key).prepend("DECLARE " + name + " NO SCROLL CURSOR WITH HOLD FOR ");
+        try (PreparedStatement statement = prepare(declare, List.of())) {
+            statement.execute();
+        }
+        return KeyCursor.declared(connection, name);
+    }
+
+    /** Deletes the chunk's rows by primary key; {@return the rows deleted, 0 for rows already gone} */
+    long deleteChunk(PlannedTable table, List<String> key, KeyCursor.Chunk chunk) throws SQLException {
+        current = table.table();
+        return update(statements.deleteChunk(table, key, keyTypes(table.table(), key)), chunk.columns());
+    }
+
+    /**
+     * The SQL types of the key columns, from the catalog, once per table: {@code format_type} spells each as SQL
+     * accepts it in a cast (quoted, schema-qualified where needed), which the driver's type names do not promise.
+     */
+    private List<String> keyTypes(TableName table, List<String> key) throws SQLException {
+        List<String> types = keyTypes.get(table);
+        if (types != null) {
+            return types;
+        }
+        List<String> found = new ArrayList<>();
+        try (PreparedStatement statement = connection.prepareStatement("SELECT format_type(atttypid, NULL) FROM"
+                + " pg_catalog.pg_attribute WHERE attrelid = CAST(? AS regclass) AND attname = ?"
+                + " AND NOT attisdropped")) {
+            for (String column : key) {
+                statement.setString(1, table.quoted("\""));
+                statement.setString(2, column);
+                try (ResultSet rows = statement.executeQuery()) {
+                    if (!rows.next()) {
+                        throw new SQLException("table " + table.qualified() + " has no key column " + column);
+                    }
+                    found.add(rows.getString(1));
+                }
+            }
+        }
+        keyTypes.put(table, List.copyOf(found));
+        return keyTypes.get(table);
+    }
+
+    /** {@return the table's rows of the tenant} */
+    long count(PlannedTable table) throws SQLException {
+        current = table.table();
+        return count(statements.count(table));
+    }
+
+    private long update(SqlFragment sql, List<Array> arrays) throws SQLException {
+        try (PreparedStatement statement = prepare(sql, arrays)) {
+            return statement.executeLargeUpdate();
+        }
+    }
+
+    private long count(SqlFragment sql) throws SQLException {
+        try (PreparedStatement statement = prepare(sql, List.of());
+                ResultSet rows = statement.executeQuery()) {
+            rows.next();
+            return rows.getLong(1);
+        }
+    }
+
+    /** Binds {@code arrays} to the first parameters, then the tenant id, converted to each parameter's type. */
+    private PreparedStatement prepare(SqlFragment sql, List<Array> arrays) throws SQLException {
+        PreparedStatement statement = connection.prepareStatement(sql.sql());
+        try {
+            for (int i = 0; i < arrays.size(); i++) {
+                statement.setArray(i + 1, arrays.get(i));
+            }
+            for (int i = 0; i < sql.parameters().size(); i++) {
+                TenantIdType type = sql.parameters().get(i);
+                type.bind(statement, arrays.size() + i + 1, tenantIds.get(type));
+            }
+            return statement;
+        } catch (SQLException e) {
+            statement.close();
+            throw e;
+        }
+    }
+}

@@ -1,0 +1,108 @@
+package io.lethe.participant.delete;
+
+import static io.lethe.participant.delete.ShopDatabase.TENANT_A;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.lethe.participant.plan.DeletionPlan;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The outbox hook: written in the transaction that completes the job, or not at all; once per successful call. */
+class OutcomeRecorderIT {
+
+    private static EmbeddedPostgres postgres;
+
+    private ShopDatabase shop;
+    private DeletionPlan plan;
+
+    @BeforeAll
+    static void startPostgres() throws IOException {
+        postgres = EmbeddedPostgres.start();
+    }
+
+    @AfterAll
+    static void stopPostgres() throws IOException {
+        postgres.close();
+    }
+
+    @BeforeEach
+    void createShop() throws SQLException {
+        shop = ShopDatabase.create(postgres);
+        shop.execute("create table outcomes (job_id text, replayed boolean, rows_deleted bigint, state_inside text,"
+                + " state_outside text)");
+        plan = shop.plan();
+    }
+
+    @Test
+    void recordsTheOutcomeInTheTransactionThatCompletesTheJobAndAgainForAReplay() throws SQLException {
+        TenantDeleter deleter = shop.deleter(shop.dataSource(), plan, new DeletionSettings(50, 3), this::insertOutcome);
+
+        DeletionResult completed = deleter.delete(new DeletionTask("job-1", TENANT_A, 1));
+        DeletionResult replayed = deleter.delete(new DeletionTask("job-1", TENANT_A, 2));
+
+        assertThat(completed).isInstanceOf(DeletionResult.Completed.class);
+        assertThat(replayed)
+                .isInstanceOfSatisfying(DeletionResult.Completed.class, replay -> assertThat(replay.replayed())
+                        .isTrue());
+        // Inside, the recorder sees the ledger's COMPLETED; outside, before the commit, others still see DELETING.
+        assertThat(shop.text("select string_agg(concat_ws(' ', job_id, replayed, rows_deleted, state_inside,"
+                        + " state_outside), ', ' order by replayed) from outcomes"))
+                .isEqualTo("job-1 f 845 COMPLETED DELETING, job-1 t 845 COMPLETED COMPLETED");
+    }
+
+    @Test
+    void leavesTheJobIncompleteWhenTheRecorderFailsAndCompletesAndRecordsItOnTheNextDelivery() throws SQLException {
+        AtomicInteger calls = new AtomicInteger();
+        OutcomeRecorder failingOnce = (connection, result) -> {
+            insertOutcome(connection, result);
+            if (calls.incrementAndGet() == 1) {
+                throw new SQLException("injected: outbox unavailable", "08006");
+            }
+        };
+        TenantDeleter deleter = shop.deleter(shop.dataSource(), plan, new DeletionSettings(50, 3), failingOnce);
+
+        DeletionResult failed = deleter.delete(new DeletionTask("job-1", TENANT_A, 1));
+
+        assertThat(failed).isInstanceOfSatisfying(DeletionResult.Failed.class, result -> {
+            assertThat(result.errorCode()).isEqualTo(DeletionResult.Failed.OUTCOME_NOT_RECORDED);
+            assertThat(result.retryable()).isTrue();
+            assertThat(result.message()).contains("job-1", "SQLState 08006", "injected");
+        });
+        assertThat(shop.ledgerState("job-1")).isEqualTo("DELETING");
+        assertThat(shop.count("select count(*) from outcomes")).isZero();
+        assertThat(shop.rowsOf(TENANT_A)).isZero();
+
+        DeletionResult completed = deleter.delete(new DeletionTask("job-1", TENANT_A, 2));
+
+        assertThat(completed).isInstanceOfSatisfying(DeletionResult.Completed.class, result -> {
+            assertThat(result.replayed()).isFalse();
+            assertThat(result.attempt()).isEqualTo(2);
+            assertThat(result.tables()).containsExactlyElementsOf(TenantDeleterIT.TENANT_A_DELETED);
+        });
+        assertThat(shop.ledgerState("job-1")).isEqualTo("COMPLETED");
+        assertThat(shop.text("select string_agg(concat_ws(' ', job_id, replayed, rows_deleted), ', ') from outcomes"))
+                .isEqualTo("job-1 f 845");
+    }
+
+    /** Writes the result on the deleter's connection, with the job's state seen from inside and from outside. */
+    private void insertOutcome(Connection connection, DeletionResult.Completed result) throws SQLException {
+        String outside = shop.ledgerState(result.jobId());
+        try (PreparedStatement statement = connection.prepareStatement("insert into outcomes select ?, ?, ?,"
+                + " (select state from lethe_deletion_ledger where job_id = ?), ?")) {
+            statement.setString(1, result.jobId());
+            statement.setBoolean(2, result.replayed());
+            statement.setLong(3, result.rowsDeleted());
+            statement.setString(4, result.jobId());
+            statement.setString(5, outside);
+            statement.executeUpdate();
+        }
+    }
+}

@@ -175,8 +175,8 @@ class FullSagaIT {
 
         await().atMost(TIMEOUT).untilAsserted(() -> assertThat(
                         recordsWithKey(LetheTopics.deadLetterTopicOf(LetheTopics.DELETION_REQUESTS), "garbage-key"))
-                .extracting(r ->
-                        new String(r.headers().lastHeader(LetheHeaders.PARTICIPANT).value(), StandardCharsets.UTF_8))
+                .extracting(r -> new String(
+                        r.headers().lastHeader(LetheHeaders.PARTICIPANT).value(), StandardCharsets.UTF_8))
                 .containsExactlyInAnyOrder("orders-service", "billing-service", "identity-service"));
 
         String tenant = "after-garbage-tenant";

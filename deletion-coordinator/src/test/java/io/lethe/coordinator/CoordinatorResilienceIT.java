@@ -11,6 +11,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.lethe.schemas.DeletionJobStatus;
+import io.lethe.schemas.LetheHeaders;
 import io.lethe.schemas.LetheTopics;
 import io.lethe.schemas.RequestTenantDeletion;
 import io.lethe.schemas.TenantDeletionRequested;
@@ -54,9 +55,7 @@ class CoordinatorResilienceIT {
 
     @BeforeAll
     static void startStackWithTwoParticipants() {
-        // An outcome for a job not (yet) stored is retried for 2 x publish-timeout + 5 s before it is dead-lettered:
-        // a short publish timeout keeps that wait short here.
-        stack = CoordinatorTestStack.start(Map.of("lethe.coordinator.publish-timeout", "1s"));
+        stack = CoordinatorTestStack.start();
         stack.publish(LetheTopics.PARTICIPANTS, "billing", registered("billing", "1.4.0", "billing.invoice"));
         stack.publish(LetheTopics.PARTICIPANTS, "orders", registered("orders", "2.0.1", "orders.orders"));
         await().until(() -> stack.get(PARTICIPANTS).body().size() == 2);
@@ -139,7 +138,7 @@ class CoordinatorResilienceIT {
                         malformedJobId,
                         "io.lethe.coordinator.job.InvalidJobIdException",
                         "jobId 'job-7' is not a UUID"));
-        // Retried first: the job may not be committed yet when a quick participant answers.
+        // Not retried: requests leave through the outbox after the job's commit, so no outcome can overtake its job.
         refused.put(
                 unknownJobId,
                 publishRefused(
@@ -153,7 +152,7 @@ class CoordinatorResilienceIT {
     }
 
     @Test
-    void completesJobsWhoseParticipantsAnswerBeforeTheJobIsCommitted() {
+    void completesJobsOfParticipantsThatAnswerTheMomentTheRequestArrives() {
         List<String> jobIds = new ArrayList<>();
         try (var participants = EagerParticipants.start("eager-", "billing", "orders")) {
             for (int i = 0; i < 20; i++) {
@@ -206,39 +205,72 @@ class CoordinatorResilienceIT {
     }
 
     @Test
-    void waitsOutADatabaseThatRefusesAnOutcomeInsteadOfGivingTheOutcomeUp() {
+    void deadLettersAnOutcomeWhileTheDatabaseFailsTransientlyAndCompletesTheJobWhenItIsReplayed() {
         String jobId = stack.submitJob("hooli-db-away", "req-hooli-db-away");
         stack.report(completed(jobId, "hooli-db-away", "billing", table("billing.invoice", 1)));
-        stack.awaitJobState(jobId, "RUNNING");
         await().until(() -> stack.job(jobId)
                 .path("participants")
                 .path(0)
                 .path("state")
                 .asString()
                 .equals("COMPLETED"));
-        int deadLettersBefore = stack.records(LetheTopics.deadLetterTopicOf(LetheTopics.DELETION_OUTCOMES))
-                .size();
+        String deadLetterTopic = LetheTopics.deadLetterTopicOf(LetheTopics.DELETION_OUTCOMES);
 
+        // 55P03 (lock_not_available) is what a lock timeout raises: transient, so retried before it is given up.
         stack.executeSql(
                 """
                 create function refuse_writes() returns trigger language plpgsql as
-                    $$ begin raise exception 'database is read-only for maintenance'; end $$;
+                    $$ begin raise exception 'lock timeout for maintenance' using errcode = '55P03'; end $$;
                 create trigger read_only before insert on job_participant_table
                     for each row execute function refuse_writes();
                 """);
+        ConsumerRecord<String, byte[]> deadLetter;
         try {
             stack.report(completed(jobId, "hooli-db-away", "orders", table("orders.orders", 2)));
-            // Several attempts fail meanwhile (the retry setting allows only 2 for other failures).
-            await().pollDelay(java.time.Duration.ofSeconds(3)).until(() -> true);
+            deadLetter = await().until(
+                            () -> stack.records(deadLetterTopic).stream()
+                                    .filter(r -> jobId.equals(r.key()))
+                                    .toList(),
+                            letters -> !letters.isEmpty())
+                    .get(0);
+            assertThat(text(deadLetter, LetheHeaders.ATTEMPTS)).isEqualTo("2");
+            assertThat(text(deadLetter, "kafka_dlt-exception-message")).contains("lock timeout for maintenance");
             assertThat(stack.job(jobId).path("state").asString()).isEqualTo("RUNNING");
         } finally {
             stack.executeSql("drop trigger read_only on job_participant_table; drop function refuse_writes()");
         }
 
+        // The cause is gone: replaying the dead letter (what `lethe dlt replay` does) completes the job.
+        stack.publishBytes(LetheTopics.DELETION_OUTCOMES, deadLetter.key(), deadLetter.value());
         JsonNode job = stack.awaitJobState(jobId, "COMPLETED");
         assertThat(job.path("totalRowsDeleted").asLong()).isEqualTo(3);
-        assertThat(stack.records(LetheTopics.deadLetterTopicOf(LetheTopics.DELETION_OUTCOMES)))
-                .hasSize(deadLettersBefore);
+    }
+
+    @Test
+    void keepsCommittedEventsInTheOutboxUntilARelaySendsThem() {
+        stack.stopCoordinator();
+        // A coordinator that commits but never publishes: what a crash between the commit and the send leaves.
+        stack.startCoordinator(Map.of("lethe.coordinator.outbox.relay-enabled", "false"));
+        String jobId = stack.submitJob("hooli-unsent", "req-hooli-unsent");
+        assertThat(stack.job(jobId).path("state").asString()).isEqualTo("RUNNING");
+        assertThat(stack.queryLong("select count(*) from lethe_outbox")).isEqualTo(2);
+        await().pollDelay(java.time.Duration.ofSeconds(1)).until(() -> true);
+        assertThat(stack.records(LetheTopics.DELETION_REQUESTS)).noneMatch(r -> "hooli-unsent".equals(r.key()));
+        assertThat(stack.records(LetheTopics.JOB_STATUS)).noneMatch(r -> jobId.equals(r.key()));
+
+        stack.stopCoordinator();
+        stack.startCoordinator();
+
+        await().until(() ->
+                stack.records(LetheTopics.DELETION_REQUESTS).stream().anyMatch(r -> "hooli-unsent".equals(r.key())));
+        stack.report(completed(jobId, "hooli-unsent", "billing", table("billing.invoice", 5)));
+        stack.report(completed(jobId, "hooli-unsent", "orders", table("orders.orders", 6)));
+        JsonNode job = stack.awaitJobState(jobId, "COMPLETED");
+        assertThat(job.path("totalRowsDeleted").asLong()).isEqualTo(11);
+        await().until(() -> stack.queryLong("select count(*) from lethe_outbox") == 0);
+        assertThat(stack.statuses(jobId))
+                .extracting(status -> status.getState().name())
+                .containsExactly("RUNNING", "RUNNING", "COMPLETED");
     }
 
     @Test
@@ -315,10 +347,10 @@ class CoordinatorResilienceIT {
             assertThat(deadLetter.value()).isEqualTo(original.value());
             assertThat(text(deadLetter, "kafka_dlt-original-topic")).isEqualTo(topic);
             assertThat(number(deadLetter, "kafka_dlt-original-offset")).isEqualTo(original.offset());
-            assertThat(text(deadLetter, "kafka_dlt-exception-fqcn"))
-                    .isEqualTo("org.springframework.kafka.listener.ListenerExecutionFailedException");
-            assertThat(text(deadLetter, "kafka_dlt-exception-cause-fqcn")).isEqualTo(original.causeClass());
+            assertThat(text(deadLetter, "kafka_dlt-exception-fqcn")).isEqualTo(original.causeClass());
             assertThat(text(deadLetter, "kafka_dlt-exception-message")).contains(original.reason());
+            // Permanent: dead-lettered on the first attempt.
+            assertThat(text(deadLetter, LetheHeaders.ATTEMPTS)).isEqualTo("1");
         }
     }
 
@@ -343,8 +375,8 @@ class CoordinatorResilienceIT {
     }
 
     /**
-     * Participants that answer every request of the tenants with a prefix the moment it is on the broker, before the
-     * coordinator has committed the job: the coordinator publishes the request inside the job's transaction.
+     * Participants that answer every request of the tenants with a prefix the moment it is on the broker: the outcome
+     * races the relay's removal of the request from the outbox and the status it publishes.
      */
     private static final class EagerParticipants implements AutoCloseable {
 

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.lethe.schemas.DeletionJobStatus;
 import io.lethe.schemas.LetheCodec;
 import io.lethe.schemas.LetheTopics;
+import io.lethe.schemas.TenantDeletionRequested;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -44,7 +45,8 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * A real Kafka broker, a real PostgreSQL and the coordinator, started as in production from its own configuration
- * file. One stack per test class; the coordinator can be stopped and started again on the same broker and database.
+ * file. One stack per test class; the coordinator can be stopped and started again on the same broker and database,
+ * and more coordinators can be started beside it, as a deployment with several instances runs them.
  */
 final class CoordinatorTestStack implements AutoCloseable {
 
@@ -63,6 +65,7 @@ final class CoordinatorTestStack implements AutoCloseable {
     private final KafkaProducer<String, byte[]> producer;
     private final KafkaConsumer<String, byte[]> reader;
     private ConfigurableApplicationContext coordinator;
+    private final List<ConfigurableApplicationContext> otherCoordinators = new ArrayList<>();
 
     private CoordinatorTestStack(
             EmbeddedKafkaKraftBroker broker, EmbeddedPostgres postgres, Map<String, String> settings) {
@@ -121,13 +124,27 @@ final class CoordinatorTestStack implements AutoCloseable {
         if (coordinator != null) {
             throw new IllegalStateException("the coordinator is already running");
         }
+        coordinator = runCoordinator(overrides);
+    }
+
+    /**
+     * Starts one more coordinator on the same broker and database, with the stack's settings and some changed. It
+     * runs until the stack is closed; HTTP requests reach it through the methods that take an instance.
+     */
+    ConfigurableApplicationContext startAnotherCoordinator(Map<String, String> overrides) {
+        ConfigurableApplicationContext another = runCoordinator(overrides);
+        otherCoordinators.add(another);
+        return another;
+    }
+
+    private ConfigurableApplicationContext runCoordinator(Map<String, String> overrides) {
         Map<String, String> effective = new LinkedHashMap<>(settings);
         effective.putAll(overrides);
         String[] args = effective.entrySet().stream()
                 .map(setting -> "--" + setting.getKey() + "=" + setting.getValue())
                 .toArray(String[]::new);
         // Command-line arguments, as in production: they override deletion-coordinator.yml, which must still be read.
-        coordinator = CoordinatorApplication.builder().run(args);
+        return CoordinatorApplication.builder().run(args);
     }
 
     void stopCoordinator() {
@@ -149,6 +166,18 @@ final class CoordinatorTestStack implements AutoCloseable {
         try (var connection = postgres.getPostgresDatabase().getConnection();
                 var statement = connection.createStatement()) {
             statement.execute(sql);
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException("cannot run " + sql + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Runs a query with one number as its answer (e.g. {@code select count(*) ...}) on the coordinator's database. */
+    long queryLong(String sql) {
+        try (var connection = postgres.getPostgresDatabase().getConnection();
+                var statement = connection.createStatement();
+                var rows = statement.executeQuery(sql)) {
+            rows.next();
+            return rows.getLong(1);
         } catch (java.sql.SQLException e) {
             throw new IllegalStateException("cannot run " + sql + ": " + e.getMessage(), e);
         }
@@ -178,17 +207,27 @@ final class CoordinatorTestStack implements AutoCloseable {
     record Response(int status, String contentType, String location, JsonNode body) {}
 
     Response get(String path) {
-        return send(request(path).GET());
+        return get(coordinator(), path);
     }
 
     Response post(String path, String jsonBody) {
-        return send(request(path)
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(jsonBody)));
+        return post(coordinator(), path, jsonBody);
     }
 
     Response delete(String path) {
-        return send(request(path).DELETE());
+        return send(request(coordinator(), path).DELETE());
+    }
+
+    /** A GET on the given coordinator instance. */
+    Response get(ConfigurableApplicationContext instance, String path) {
+        return send(request(instance, path).GET());
+    }
+
+    /** A POST on the given coordinator instance. */
+    Response post(ConfigurableApplicationContext instance, String path, String jsonBody) {
+        return send(request(instance, path)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(jsonBody)));
     }
 
     /** The value as JSON, e.g. a request body. */
@@ -196,8 +235,8 @@ final class CoordinatorTestStack implements AutoCloseable {
         return json.writeValueAsString(value);
     }
 
-    private HttpRequest.Builder request(String path) {
-        String port = coordinator().getEnvironment().getProperty("local.server.port");
+    private HttpRequest.Builder request(ConfigurableApplicationContext instance, String path) {
+        String port = instance.getEnvironment().getProperty("local.server.port");
         return HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
                 .timeout(Duration.ofSeconds(15))
                 .header("Accept", "application/json, application/problem+json");
@@ -301,12 +340,30 @@ final class CoordinatorTestStack implements AutoCloseable {
     }
 
     /** Every status of a job published so far, oldest first. */
+    /** Every status of the job published so far, once every event committed so far has left the outbox. */
     List<DeletionJobStatus> statuses(String jobId) {
+        awaitOutboxSent();
         return messages(LetheTopics.JOB_STATUS, jobId, DeletionJobStatus.class);
+    }
+
+    /** Every deletion request for the tenant published so far, once every committed event has left the outbox. */
+    List<TenantDeletionRequested> requestsFor(String tenantId) {
+        awaitOutboxSent();
+        return messages(LetheTopics.DELETION_REQUESTS, tenantId, TenantDeletionRequested.class);
+    }
+
+    /**
+     * Waits until the outbox is empty: the relay removes events only after the broker acknowledged them, so every
+     * event committed before this call is then on its topic.
+     */
+    void awaitOutboxSent() {
+        Awaitility.await().atMost(READ_TIMEOUT).until(() -> queryLong("select count(*) from lethe_outbox") == 0);
     }
 
     @Override
     public void close() {
+        otherCoordinators.forEach(ConfigurableApplicationContext::close);
+        otherCoordinators.clear();
         stopCoordinator();
         producer.close(Duration.ofSeconds(5));
         reader.close(Duration.ofSeconds(5));

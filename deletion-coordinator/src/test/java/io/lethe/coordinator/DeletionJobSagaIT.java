@@ -375,7 +375,7 @@ class DeletionJobSagaIT {
     }
 
     private static List<TenantDeletionRequested> requestsFor(String tenantId) {
-        return stack.messages(LetheTopics.DELETION_REQUESTS, tenantId, TenantDeletionRequested.class);
+        return stack.requestsFor(tenantId);
     }
 
     /**

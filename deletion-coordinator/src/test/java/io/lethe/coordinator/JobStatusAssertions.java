@@ -25,6 +25,7 @@ final class JobStatusAssertions {
         assertThat(instant(view.path("createdAt"))).isEqualTo(status.getCreatedAt());
         assertThat(instant(view.path("updatedAt"))).isEqualTo(status.getUpdatedAt());
         assertThat(instant(view.path("finishedAt"))).isEqualTo(status.getFinishedAt());
+        assertThat(instant(view.path("deadlineAt"))).isEqualTo(status.getDeadlineAt());
         assertThat(view.path("participants").size())
                 .isEqualTo(status.getParticipants().size());
         for (int i = 0; i < status.getParticipants().size(); i++) {
@@ -38,6 +39,8 @@ final class JobStatusAssertions {
         assertThat(view.path("state").asString()).isEqualTo(status.getState().name());
         assertThat(view.path("rowsDeleted").asLong()).isEqualTo(status.getRowsDeleted());
         assertThat(instant(view.path("finishedAt"))).isEqualTo(status.getFinishedAt());
+        assertThat(view.path("attempt").asInt()).isEqualTo(status.getAttempt());
+        assertThat(instant(view.path("deadlineAt"))).isEqualTo(status.getDeadlineAt());
         assertThat(view.path("tables").size()).isEqualTo(status.getTables().size());
         for (int i = 0; i < status.getTables().size(); i++) {
             JsonNode table = view.path("tables").path(i);

@@ -39,12 +39,18 @@ final class LetheMessages {
 
     static ParticipantDeletionCompleted completed(
             String jobId, String tenantId, String participant, TableDeletion... tables) {
+        return completed(jobId, tenantId, participant, 1, tables);
+    }
+
+    /** A completion of the given attempt of the participant's request. */
+    static ParticipantDeletionCompleted completed(
+            String jobId, String tenantId, String participant, int attempt, TableDeletion... tables) {
         Instant now = now();
         return ParticipantDeletionCompleted.newBuilder()
                 .setJobId(jobId)
                 .setTenantId(tenantId)
                 .setParticipant(participant)
-                .setAttempt(1)
+                .setAttempt(attempt)
                 .setTables(List.of(tables))
                 .setRowsRemaining(0L)
                 .setStartedAt(now.minusMillis(250))

@@ -21,7 +21,7 @@ class LetheCodecTest {
     static List<SpecificRecord> oneOfEach() {
         TableDeletion orders = new TableDeletion("public.orders", 12L, 0L);
         return List.of(
-                new RequestTenantDeletion("req-1", "acme", "alice", "contract ended", NOW),
+                new RequestTenantDeletion("req-1", "acme", "alice", "contract ended", NOW, 30_000L),
                 new TenantDeletionRequested("job-1", "acme", List.of("orders-service", "billing-service"), NOW, 1),
                 new ParticipantDeletionCompleted("job-1", "acme", "orders-service", 1, List.of(orders), 0L, NOW, NOW),
                 new ParticipantDeletionFailed(
@@ -42,19 +42,27 @@ class LetheCodecTest {
                         .setRequestId("req-1")
                         .setRequestedBy("alice")
                         .setReason("contract ended")
-                        .setAttempt(1)
-                        .setParticipants(List.of(ParticipantStatus.newBuilder()
-                                .setName("orders-service")
-                                .setState(ParticipantState.FAILED)
-                                .setTables(List.of(orders))
-                                .setRowsDeleted(12L)
-                                .setError(new ParticipantError("SQL_ERROR", "lock timeout", null, true))
-                                .setFinishedAt(NOW)
-                                .build()))
+                        .setAttempt(2)
+                        .setParticipants(List.of(
+                                ParticipantStatus.newBuilder()
+                                        .setName("billing-service")
+                                        .setState(ParticipantState.PENDING)
+                                        .setAttempt(2)
+                                        .setDeadlineAt(NOW)
+                                        .build(),
+                                ParticipantStatus.newBuilder()
+                                        .setName("orders-service")
+                                        .setState(ParticipantState.FAILED)
+                                        .setTables(List.of(orders))
+                                        .setRowsDeleted(12L)
+                                        .setError(new ParticipantError("SQL_ERROR", "lock timeout", null, true))
+                                        .setFinishedAt(NOW)
+                                        .build()))
                         .setTotalRowsDeleted(12L)
                         .setCreatedAt(NOW)
                         .setUpdatedAt(NOW)
                         .setFinishedAt(null)
+                        .setDeadlineAt(null)
                         .build());
     }
 
@@ -87,7 +95,7 @@ class LetheCodecTest {
     void keepsMillisecondTimestamps() {
         Instant precise = Instant.parse("2026-11-25T10:15:30.123456Z");
         var decoded = (RequestTenantDeletion)
-                codec.decode(codec.encode(new RequestTenantDeletion("r", "t", "a", "b", precise)));
+                codec.decode(codec.encode(new RequestTenantDeletion("r", "t", "a", "b", precise, null)));
         assertThat(decoded.getRequestedAt()).isEqualTo(precise.truncatedTo(ChronoUnit.MILLIS));
     }
 
@@ -139,6 +147,30 @@ class LetheCodecTest {
                         .array();
                 assertThat(codec.decode(bytes)).isInstanceOf(message.getClass());
             }
+        }
+    }
+
+    @Test
+    void aReaderOfAReleasedVersionSeesANewParticipantStateAsUnknownAndSkipsNewFields() throws Exception {
+        DeletionJobStatus status = (DeletionJobStatus) oneOfEach().get(5);
+        status.getParticipants().get(0).setState(ParticipantState.TIMED_OUT);
+        Schema current = status.getSchema();
+        var out = new java.io.ByteArrayOutputStream();
+        var encoder = org.apache.avro.io.EncoderFactory.get().binaryEncoder(out, null);
+        new org.apache.avro.specific.SpecificDatumWriter<DeletionJobStatus>(current).write(status, encoder);
+        encoder.flush();
+
+        for (Schema released : LetheCodec.ReleasedSchemas.versionsOf("DeletionJobStatus")) {
+            var reader = new org.apache.avro.generic.GenericDatumReader<org.apache.avro.generic.GenericRecord>(
+                    current, released);
+            var decoded =
+                    reader.read(null, org.apache.avro.io.DecoderFactory.get().binaryDecoder(out.toByteArray(), null));
+
+            @SuppressWarnings("unchecked")
+            var participants = (List<org.apache.avro.generic.GenericRecord>) decoded.get("participants");
+            assertThat(participants.get(0).get("state")).hasToString("UNKNOWN");
+            assertThat(participants.get(1).get("state")).hasToString("FAILED");
+            assertThat(decoded.getSchema().getField("deadlineAt")).isNull();
         }
     }
 

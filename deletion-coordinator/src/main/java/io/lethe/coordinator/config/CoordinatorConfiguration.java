@@ -1,21 +1,28 @@
 package io.lethe.coordinator.config;
 
+import io.lethe.coordinator.job.DeadlineSweeper;
 import io.lethe.coordinator.job.DeletionJobPublisher;
 import io.lethe.coordinator.job.DeletionJobRepository;
 import io.lethe.coordinator.job.DeletionJobService;
+import io.lethe.coordinator.job.ParticipantDeadlines;
 import io.lethe.coordinator.job.jdbc.JdbcDeletionJobRepository;
 import io.lethe.coordinator.job.kafka.DeletionCommandListener;
 import io.lethe.coordinator.job.kafka.DeletionOutcomeListener;
-import io.lethe.coordinator.job.kafka.KafkaDeletionJobPublisher;
+import io.lethe.coordinator.job.kafka.OutboxDeletionJobPublisher;
 import io.lethe.coordinator.participant.ParticipantRegistry;
 import io.lethe.coordinator.participant.ParticipantRepository;
 import io.lethe.coordinator.participant.jdbc.JdbcParticipantRepository;
 import io.lethe.coordinator.participant.kafka.ParticipantRegistrationListener;
+import io.lethe.kafka.outbox.JdbcOutbox;
+import io.lethe.kafka.outbox.OutboxRelay;
+import io.lethe.kafka.outbox.OutboxRelaySettings;
 import io.lethe.schemas.LetheCodec;
 import java.time.Clock;
+import javax.sql.DataSource;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.kafka.core.KafkaTemplate;
 
@@ -50,15 +57,48 @@ class CoordinatorConfiguration {
     }
 
     @Bean
+    JdbcOutbox outbox() {
+        return new JdbcOutbox(JdbcOutbox.DEFAULT_TABLE);
+    }
+
+    /** Sends committed job events; stopped before the data source closes, started after it. */
+    @Bean
+    OutboxRelay outboxRelay(
+            DataSource dataSource,
+            JdbcOutbox outbox,
+            KafkaTemplate<String, byte[]> template,
+            CoordinatorProperties properties) {
+        CoordinatorProperties.Outbox settings = properties.outbox();
+        var relay = new OutboxRelay(
+                "coordinator",
+                dataSource,
+                outbox,
+                template,
+                new OutboxRelaySettings(settings.pollInterval(), settings.batchSize(), settings.sendTimeout()));
+        relay.setAutoStartup(settings.relayEnabled());
+        return relay;
+    }
+
+    @Bean
     DeletionJobPublisher deletionJobPublisher(
-            KafkaTemplate<String, byte[]> template, LetheCodec codec, CoordinatorProperties properties) {
-        return new KafkaDeletionJobPublisher(template, codec, properties.publishTimeout());
+            JdbcTemplate jdbc, JdbcOutbox outbox, OutboxRelay relay, LetheCodec codec) {
+        return new OutboxDeletionJobPublisher(jdbc, outbox, relay, codec);
     }
 
     @Bean
     DeletionJobService deletionJobService(
-            DeletionJobRepository jobs, DeletionJobPublisher publisher, ParticipantRegistry registry, Clock clock) {
-        return new DeletionJobService(jobs, publisher, registry::activeParticipantNames, clock);
+            DeletionJobRepository jobs,
+            DeletionJobPublisher publisher,
+            ParticipantRegistry registry,
+            CoordinatorProperties properties,
+            Clock clock) {
+        var deadlines = new ParticipantDeadlines(properties.participantDeadline(), properties.maxParticipantDeadline());
+        return new DeletionJobService(jobs, publisher, registry::activeParticipantNames, deadlines, clock);
+    }
+
+    @Bean
+    DeadlineSweeper deadlineSweeper(DeletionJobService jobs, CoordinatorProperties properties) {
+        return new DeadlineSweeper(jobs::timeOutDue, properties.deadlineCheckInterval());
     }
 
     @Bean

@@ -13,25 +13,45 @@ import org.springframework.validation.annotation.Validated;
  * The coordinator's settings.
  *
  * @param topics how the coordinator creates Lethe's topics when they are missing
- * @param publishTimeout how long a publication may wait for the broker's acknowledgement before the change it belongs
- *     to is rolled back
+ * @param outbox how the events of committed job changes are relayed to Kafka
  * @param retry how a consumer retries a record whose handling failed for a reason that may pass
+ * @param participantDeadline how long a participant has to answer a request before it is marked TIMED_OUT, unless the
+ *     request asks for another deadline
+ * @param maxParticipantDeadline the longest deadline a request may ask for (the shortest is one second)
+ * @param deadlineCheckInterval how often the coordinator looks for participants whose deadline has passed: a timeout
+ *     shows at most this much after the deadline
  */
 @Validated
 @ConfigurationProperties("lethe.coordinator")
 public record CoordinatorProperties(
         @Valid @DefaultValue Topics topics,
-        @NotNull @DefaultValue("10s") Duration publishTimeout,
-        @Valid @DefaultValue Retry retry) {
+        @Valid @DefaultValue Outbox outbox,
+        @Valid @DefaultValue Retry retry,
+        @NotNull @DefaultValue("15m") Duration participantDeadline,
+        @NotNull @DefaultValue("7d") Duration maxParticipantDeadline,
+        @NotNull @DefaultValue("1s") Duration deadlineCheckInterval) {
 
     public CoordinatorProperties {
-        if (publishTimeout != null && (publishTimeout.isZero() || publishTimeout.isNegative())) {
-            throw new IllegalArgumentException(
-                    "lethe.coordinator.publish-timeout must be positive, not " + publishTimeout);
-        }
+        requireDeadlines(participantDeadline, maxParticipantDeadline, deadlineCheckInterval);
         if (topics != null && topics.partitions() == 0) {
             throw new IllegalArgumentException(
                     "lethe.coordinator.topics.partitions must be positive, or -1 for the" + " broker's default");
+        }
+    }
+
+    private static void requireDeadlines(Duration deadline, Duration max, Duration checkInterval) {
+        Duration min = Duration.ofSeconds(1);
+        if (max != null && max.compareTo(min) < 0) {
+            throw new IllegalArgumentException(
+                    "lethe.coordinator.max-participant-deadline must be at least 1s, not " + max);
+        }
+        if (deadline != null && max != null && (deadline.compareTo(min) < 0 || deadline.compareTo(max) > 0)) {
+            throw new IllegalArgumentException("lethe.coordinator.participant-deadline must be between 1s and"
+                    + " lethe.coordinator.max-participant-deadline (" + max + "), not " + deadline);
+        }
+        if (checkInterval != null && (checkInterval.isZero() || checkInterval.isNegative())) {
+            throw new IllegalArgumentException(
+                    "lethe.coordinator.deadline-check-interval must be positive, not " + checkInterval);
         }
     }
 
@@ -46,18 +66,35 @@ public record CoordinatorProperties(
             @Min(-1) @Max(32) @DefaultValue("-1") short replicationFactor) {}
 
     /**
-     * Retries of a failed record before it goes to its dead-letter topic. Permanent failures (undecodable bytes, an
-     * invalid command) go there at once; an unavailable database or broker is waited out without limit, with this
-     * back-off, because giving such a record up would leave a job or a participant behind.
+     * The outbox relay: job changes and their events commit together into {@code lethe_outbox}; the relay sends the
+     * events after the commit (one instance at a time, in commit order).
      *
-     * @param attempts how many times a record is tried in all, for failures of any other kind
+     * @param pollInterval how often the relay looks for events it was not woken up for (another instance's, or left
+     *     behind by a crash)
+     * @param batchSize events sent per relay transaction
+     * @param sendTimeout how long a batch may wait for the broker's acknowledgements before it is tried again
+     * @param relayEnabled {@code false} stores events without sending them (for a maintenance window, or to see what
+     *     a crash between a commit and its publication leaves behind); another instance's relay sends them
+     */
+    public record Outbox(
+            @NotNull @DefaultValue("500ms") Duration pollInterval,
+            @Min(1) @Max(10_000) @DefaultValue("500") int batchSize,
+            @NotNull @DefaultValue("10s") Duration sendTimeout,
+            @DefaultValue("true") boolean relayEnabled) {}
+
+    /**
+     * Retries of a record whose handling failed transiently (the database or the broker away, a deadlock, a lock
+     * timeout) before it goes to its dead-letter topic; permanent failures (undecodable bytes, an invalid command, an
+     * outcome for a job this coordinator never had) go there at once. The defaults ride out about 90 s of outage.
+     *
+     * @param attempts how many times a record is tried in all
      * @param initialInterval the first wait between attempts
      * @param multiplier how much each wait grows
      * @param maxInterval the longest wait
      */
     public record Retry(
-            @Min(1) @DefaultValue("5") int attempts,
-            @NotNull @DefaultValue("500ms") Duration initialInterval,
+            @Min(1) @DefaultValue("8") int attempts,
+            @NotNull @DefaultValue("1s") Duration initialInterval,
             @DefaultValue("2.0") double multiplier,
-            @NotNull @DefaultValue("10s") Duration maxInterval) {}
+            @NotNull @DefaultValue("30s") Duration maxInterval) {}
 }

@@ -1,5 +1,6 @@
 package io.lethe.coordinator.job;
 
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
@@ -29,6 +30,17 @@ public interface DeletionJobRepository {
     /** Jobs matching the query, newest first. */
     List<DeletionJob> search(JobQuery query);
 
-    /** Stores a job's new state and its participants' progress. */
+    /**
+     * Reads up to {@code limit} jobs that have a pending participant whose deadline is at or before {@code now},
+     * earliest deadline first, and holds them until the surrounding transaction ends. Jobs that another transaction
+     * holds are skipped rather than waited for, so that several coordinators sweep different jobs.
+     */
+    List<DeletionJob> lockDue(Instant now, int limit);
+
+    /**
+     * Stores a job's new state and its participants' progress.
+     *
+     * @throws TenantHasRunningJobException if the job runs again while its tenant has another running job
+     */
     void update(DeletionJob job);
 }

@@ -1,6 +1,7 @@
 package io.lethe.coordinator.job;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
@@ -12,9 +13,13 @@ import org.springframework.transaction.annotation.Transactional;
 
 /**
  * The deletion saga as the business sees it: a request becomes a job that asks every registered participant to
- * delete; each participant's outcome is folded into the job; every change is published. State changes commit
+ * delete; each participant's outcome is folded into the job; a participant that does not answer by its deadline times
+ * out; a retry asks the failed and timed-out participants again; every change is published. State changes commit
  * together with the publication: a failed publication rolls the change back, and the caller (or the consumer's
  * retry) tries again.
+ *
+ * <p>Every transition of an existing job holds the job's row lock until it commits, so that several coordinators on
+ * one database apply a job's transitions one at a time, each to the job as the one before left it.
  */
 public class DeletionJobService {
 
@@ -23,16 +28,19 @@ public class DeletionJobService {
     private final DeletionJobRepository jobs;
     private final DeletionJobPublisher publisher;
     private final ParticipantDirectory participants;
+    private final ParticipantDeadlines deadlines;
     private final Clock clock;
 
     public DeletionJobService(
             DeletionJobRepository jobs,
             DeletionJobPublisher publisher,
             ParticipantDirectory participants,
+            ParticipantDeadlines deadlines,
             Clock clock) {
         this.jobs = jobs;
         this.publisher = publisher;
         this.participants = participants;
+        this.deadlines = deadlines;
         this.clock = clock;
     }
 
@@ -40,17 +48,19 @@ public class DeletionJobService {
      * Starts a job for the request, or returns the job that already handles it: the one with the same requestId, or
      * the tenant's active job.
      *
+     * @throws InvalidDeletionRequestException if the request asks for a participant deadline out of bounds
      * @throws NoParticipantsRegisteredException if no participant could take part
      * @throws RequestIdConflictException if the requestId names a job of another tenant
      */
     @Transactional
     public Submission submit(DeletionRequest request) {
+        Duration participantDeadline = deadlines.resolve(request.participantDeadline());
         Optional<DeletionJob> existing = existingJobFor(request);
         if (existing.isPresent()) {
             return new Submission(existing.get(), false);
         }
-        DeletionJob job =
-                DeletionJob.start(DeletionJobId.random(), request, participants.activeParticipantNames(), now());
+        DeletionJob job = DeletionJob.start(
+                DeletionJobId.random(), request, participants.activeParticipantNames(), participantDeadline, now());
         if (!jobs.insertIfAbsent(job)) {
             // Another request for the tenant (or with the same requestId) committed between the look-up and the insert.
             return new Submission(
@@ -62,11 +72,12 @@ public class DeletionJobService {
         publisher.publishRequested(job);
         publisher.publishStatus(job);
         log.info(
-                "job {} tenant {}: requested by {}, waiting for participants {}",
+                "job {} tenant {}: requested by {}, waiting for participants {} until {}",
                 job.id(),
                 job.tenantId(),
                 job.requestedBy(),
-                job.participantNames());
+                job.participantNames(),
+                job.deadlineAt());
         return new Submission(job, true);
     }
 
@@ -88,6 +99,57 @@ public class DeletionJobService {
             publisher.publishStatus(transition.job());
         }
         return transition;
+    }
+
+    /**
+     * Times out the pending participants of up to {@code limit} jobs whose deadline has passed, in one transaction.
+     * Jobs that another transaction holds (another coordinator's sweep, an outcome being folded, a retry) are skipped
+     * and left to a later sweep, which finds them still due unless that transaction answered them.
+     *
+     * @return how many due jobs this sweep took: {@code limit} when more may be waiting
+     */
+    @Transactional
+    public int timeOutDue(int limit) {
+        Instant now = now();
+        List<DeletionJob> due = jobs.lockDue(now, limit);
+        for (DeletionJob job : due) {
+            Transition transition = job.timeOut(now);
+            if (transition.changed()) {
+                jobs.update(transition.job());
+                publisher.publishStatus(transition.job());
+                logTimeouts(job, transition.job());
+            }
+        }
+        return due.size();
+    }
+
+    /**
+     * Asks the job's failed and timed-out participants again, with the job's next attempt number: publishes a request
+     * that names only them, and the job's new status.
+     *
+     * @throws DeletionJobNotFoundException if no job has the id
+     * @throws JobNotRetryableException if the job completed, or none of its participants failed or timed out
+     * @throws TenantHasRunningJobException if the job's tenant has another running job
+     */
+    @Transactional
+    public DeletionJob retry(DeletionJobId id) {
+        DeletionJob job = jobs.lockById(id).orElseThrow(() -> new DeletionJobNotFoundException(id));
+        DeletionJob next = job.retry(now());
+        Optional<DeletionJob> running = jobs.findActiveByTenant(job.tenantId());
+        if (running.isPresent() && !running.get().id().equals(id)) {
+            throw new TenantHasRunningJobException(job, running.get().id());
+        }
+        jobs.update(next);
+        publisher.publishRequested(next);
+        publisher.publishStatus(next);
+        log.info(
+                "job {} tenant {}: attempt {} asks participants {} again, waiting until {}",
+                next.id(),
+                next.tenantId(),
+                next.attempt(),
+                next.requestedParticipants(),
+                next.deadlineAt());
+        return next;
     }
 
     /**
@@ -134,17 +196,45 @@ public class DeletionJobService {
                 log.info("job {}: duplicate outcome of participant {} ignored", before.id(), outcome.participant());
             case STALE_ATTEMPT ->
                 log.info(
-                        "job {}: outcome of participant {} for attempt {} ignored, job is at attempt {}",
+                        "job {}: failure of participant {} for attempt {} ignored, it was asked again since",
                         before.id(),
                         outcome.participant(),
-                        outcome.attempt(),
-                        before.attempt());
+                        outcome.attempt());
+            case UNKNOWN_ATTEMPT ->
+                log.warn(
+                        "job {}: outcome of participant {} for attempt {} ignored, it was never asked for that attempt",
+                        before.id(),
+                        outcome.participant(),
+                        outcome.attempt());
+            case OTHER_TENANT ->
+                log.warn(
+                        "job {} tenant {}: outcome of participant {} about another tenant ignored",
+                        before.id(),
+                        before.tenantId(),
+                        outcome.participant());
             case UNKNOWN_PARTICIPANT ->
                 log.warn(
                         "job {}: outcome of participant {} ignored, the job expects only {}",
                         before.id(),
                         outcome.participant(),
                         before.participantNames());
+        }
+    }
+
+    private static void logTimeouts(DeletionJob before, DeletionJob after) {
+        for (int i = 0; i < after.participants().size(); i++) {
+            ParticipantProgress participant = after.participants().get(i);
+            if (participant.state() == ParticipantState.TIMED_OUT
+                    && before.participants().get(i).state() != ParticipantState.TIMED_OUT) {
+                log.info(
+                        "job {} tenant {}: participant {} timed out on attempt {} (deadline {}), job {}",
+                        after.id(),
+                        after.tenantId(),
+                        participant.name(),
+                        participant.attempt(),
+                        participant.deadlineAt(),
+                        after.state());
+            }
         }
     }
 

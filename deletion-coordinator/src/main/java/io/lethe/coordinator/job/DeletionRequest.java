@@ -1,5 +1,6 @@
 package io.lethe.coordinator.job;
 
+import java.time.Duration;
 import java.util.Objects;
 
 /**
@@ -9,8 +10,11 @@ import java.util.Objects;
  * @param tenantId the tenant whose data is deleted
  * @param requestedBy who asks
  * @param reason why
+ * @param participantDeadline how long each participant has to answer, or {@code null} for the coordinator's default;
+ *     its bounds are the coordinator's settings, checked by {@link ParticipantDeadlines}
  */
-public record DeletionRequest(String requestId, String tenantId, String requestedBy, String reason) {
+public record DeletionRequest(
+        String requestId, String tenantId, String requestedBy, String reason, Duration participantDeadline) {
 
     /** Longest accepted tenant id, requestId and requestedBy. */
     public static final int MAX_ID_LENGTH = 200;
@@ -23,6 +27,11 @@ public record DeletionRequest(String requestId, String tenantId, String requeste
         tenantId = require("tenantId", tenantId, MAX_ID_LENGTH);
         requestedBy = require("requestedBy", requestedBy, MAX_ID_LENGTH);
         reason = require("reason", reason, MAX_REASON_LENGTH);
+    }
+
+    /** A request with the coordinator's default participant deadline. */
+    public DeletionRequest(String requestId, String tenantId, String requestedBy, String reason) {
+        this(requestId, tenantId, requestedBy, reason, null);
     }
 
     private static String require(String field, String value, int maxLength) {

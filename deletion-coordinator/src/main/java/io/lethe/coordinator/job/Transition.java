@@ -3,10 +3,10 @@ package io.lethe.coordinator.job;
 import java.util.Objects;
 
 /**
- * The result of folding one outcome into a job: the job afterwards and what the outcome did to it.
+ * The result of folding an outcome or a deadline check into a job: the job afterwards and what happened to it.
  *
- * @param job the job after the outcome (the same job unless {@link #changed()})
- * @param effect what the outcome did
+ * @param job the job afterwards (the same job unless {@link #changed()})
+ * @param effect what happened
  */
 public record Transition(DeletionJob job, Effect effect) {
 
@@ -15,14 +15,20 @@ public record Transition(DeletionJob job, Effect effect) {
         Objects.requireNonNull(effect, "effect");
     }
 
-    /** What an outcome did to a job. */
+    /** What an outcome or a deadline check did to a job. */
     public enum Effect {
         /** The outcome was recorded; the job's new status must be published. */
         APPLIED,
-        /** The participant had already reported for this attempt: nothing changes. */
+        /** Pending participants whose deadline passed were marked TIMED_OUT; the job's new status must be published. */
+        TIMED_OUT,
+        /** No pending participant's deadline has passed: nothing changes. */
+        NOT_DUE,
+        /** The participant has already completed, or already answered this attempt: nothing changes. */
         DUPLICATE,
-        /** The outcome answers an older attempt of the job: nothing changes. */
+        /** A failure of an attempt the participant was asked again since: nothing changes. */
         STALE_ATTEMPT,
+        /** The outcome names an attempt the participant was never asked for: logged, not counted. */
+        UNKNOWN_ATTEMPT,
         /** The job does not expect this participant: logged, not counted. */
         UNKNOWN_PARTICIPANT,
         /** The outcome is about another tenant than the job's: logged, not counted. */
@@ -30,6 +36,6 @@ public record Transition(DeletionJob job, Effect effect) {
     }
 
     public boolean changed() {
-        return effect == Effect.APPLIED;
+        return effect == Effect.APPLIED || effect == Effect.TIMED_OUT;
     }
 }

@@ -3,19 +3,23 @@ package io.lethe.coordinator.web;
 import io.lethe.coordinator.job.DeletionJobNotFoundException;
 import io.lethe.coordinator.job.InvalidDeletionRequestException;
 import io.lethe.coordinator.job.InvalidJobIdException;
+import io.lethe.coordinator.job.JobNotRetryableException;
 import io.lethe.coordinator.job.NoParticipantsRegisteredException;
-import io.lethe.coordinator.job.PublicationFailedException;
 import io.lethe.coordinator.job.RequestIdConflictException;
+import io.lethe.coordinator.job.TenantHasRunningJobException;
 import io.lethe.coordinator.participant.ParticipantNotFoundException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.TypeMismatchException;
+import org.springframework.dao.DataAccessResourceFailureException;
+import org.springframework.dao.TransientDataAccessException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
+import org.springframework.transaction.CannotCreateTransactionException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.context.request.WebRequest;
@@ -58,14 +62,31 @@ class ApiProblemHandler extends ResponseEntityExceptionHandler {
         return problem;
     }
 
-    @ExceptionHandler(PublicationFailedException.class)
-    ProblemDetail publicationFailed(PublicationFailedException e) {
-        log.warn("request refused, the broker did not acknowledge: {}", e.getMessage());
+    @ExceptionHandler(JobNotRetryableException.class)
+    ProblemDetail nothingToRetry(JobNotRetryableException e) {
+        return problem(HttpStatus.CONFLICT, "Nothing to retry", e.getMessage());
+    }
+
+    @ExceptionHandler(TenantHasRunningJobException.class)
+    ProblemDetail tenantHasRunningJob(TenantHasRunningJobException e) {
+        return problem(HttpStatus.CONFLICT, "Tenant has a running job", e.getMessage());
+    }
+
+    /**
+     * The database is away (or the transaction could not be started): nothing was stored and nothing was published
+     * (events leave through the outbox only after a commit), so the same request can simply be sent again.
+     */
+    @ExceptionHandler({
+        DataAccessResourceFailureException.class,
+        TransientDataAccessException.class,
+        CannotCreateTransactionException.class
+    })
+    ProblemDetail databaseUnavailable(RuntimeException e) {
+        log.warn("request refused, the database is unavailable: {}", e.getMessage());
         return problem(
                 HttpStatus.SERVICE_UNAVAILABLE,
-                "Broker unavailable",
-                "the job was not stored, though participants may already have been asked; try again with the same"
-                        + " requestId: " + e.getMessage());
+                "Database unavailable",
+                "nothing was stored or published; try again with the same requestId");
     }
 
     /** A query parameter or path variable of the wrong type, e.g. {@code limit=abc}: names the parameter. */

@@ -3,8 +3,12 @@ package io.lethe.coordinator.job;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
+import java.util.function.UnaryOperator;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 class DeletionJobTest {
@@ -13,24 +17,31 @@ class DeletionJobTest {
     private static final Instant T1 = T0.plusSeconds(1);
     private static final Instant T2 = T0.plusSeconds(2);
     private static final Instant T3 = T0.plusSeconds(3);
+    private static final Duration DEADLINE = Duration.ofMinutes(10);
+    private static final Instant DUE = T0.plus(DEADLINE);
     private static final DeletionRequest REQUEST = new DeletionRequest("req-1", "acme", "alice", "contract ended");
 
     private final DeletionJob job =
-            DeletionJob.start(DeletionJobId.random(), REQUEST, List.of("orders", "billing", "identity"), T0);
+            DeletionJob.start(DeletionJobId.random(), REQUEST, List.of("orders", "billing", "identity"), DEADLINE, T0);
 
     @Test
     void startsRunningWithEveryParticipantPendingInNameOrder() {
         assertThat(job.state()).isEqualTo(JobState.RUNNING);
         assertThat(job.attempt()).isEqualTo(1);
         assertThat(job.participantNames()).containsExactly("billing", "identity", "orders");
+        assertThat(job.requestedParticipants()).containsExactly("billing", "identity", "orders");
         assertThat(job.participants()).allMatch(p -> p.state() == ParticipantState.PENDING);
+        assertThat(job.participants()).allMatch(p -> p.attempt() == 1);
+        assertThat(job.participants()).allMatch(p -> p.deadlineAt().equals(DUE));
+        assertThat(job.deadlineAt()).isEqualTo(DUE);
+        assertThat(job.participantDeadline()).isEqualTo(DEADLINE);
         assertThat(job.finishedAt()).isNull();
         assertThat(job.totalRowsDeleted()).isZero();
     }
 
     @Test
     void refusesToStartWithoutParticipants() {
-        assertThatThrownBy(() -> DeletionJob.start(DeletionJobId.random(), REQUEST, List.of(), T0))
+        assertThatThrownBy(() -> DeletionJob.start(DeletionJobId.random(), REQUEST, List.of(), DEADLINE, T0))
                 .isInstanceOf(NoParticipantsRegisteredException.class)
                 .hasMessageContaining("acme");
     }
@@ -60,6 +71,7 @@ class DeletionJobTest {
         assertThat(done.totalRowsDeleted()).isEqualTo(15);
         assertThat(done.participants()).allMatch(p -> p.state() == ParticipantState.COMPLETED);
         assertThat(done.participants().get(0).tables()).containsExactly(new TableCount("public.t", 5, 0));
+        assertThat(done.deadlineAt()).isNull();
     }
 
     @Test
@@ -93,11 +105,24 @@ class DeletionJobTest {
     }
 
     @Test
-    void ignoresAnOutcomeOfAnotherAttempt() {
-        Transition stale = job.apply(completed("orders", 0, 10), T1);
+    void ignoresASecondFailureOfTheSameAttempt() {
+        DeletionJob failed = job.apply(failed("orders", 1), T1).job();
 
-        assertThat(stale.effect()).isEqualTo(Transition.Effect.STALE_ATTEMPT);
-        assertThat(stale.job()).isSameAs(job);
+        Transition again = failed.apply(failed("orders", 1), T2);
+
+        assertThat(again.effect()).isEqualTo(Transition.Effect.DUPLICATE);
+        assertThat(again.job()).isSameAs(failed);
+    }
+
+    @Test
+    void ignoresAnOutcomeOfAnAttemptTheParticipantWasNeverAskedFor() {
+        Transition never = job.apply(completed("orders", 0, 10), T1);
+        Transition future = job.apply(completed("orders", 2, 10), T1);
+
+        assertThat(never.effect()).isEqualTo(Transition.Effect.UNKNOWN_ATTEMPT);
+        assertThat(never.job()).isSameAs(job);
+        assertThat(future.effect()).isEqualTo(Transition.Effect.UNKNOWN_ATTEMPT);
+        assertThat(future.job()).isSameAs(job);
     }
 
     @Test
@@ -144,6 +169,269 @@ class DeletionJobTest {
         for (String name : done.participantNames()) {
             assertThat(done.apply(failed(name, 1), T3).job()).isSameAs(done);
         }
+    }
+
+    // --- deadlines ------------------------------------------------------------------------------------------------
+
+    @Test
+    void timesOutNothingBeforeTheDeadline() {
+        Transition early = job.timeOut(DUE.minusMillis(1));
+
+        assertThat(early.effect()).isEqualTo(Transition.Effect.NOT_DUE);
+        assertThat(early.job()).isSameAs(job);
+        assertThat(early.changed()).isFalse();
+    }
+
+    @Test
+    void timesOutEveryPendingParticipantAtTheDeadlineAndFailsTheJob() {
+        DeletionJob oneDone = job.apply(completed("orders", 1, 4), T1).job();
+
+        Transition transition = oneDone.timeOut(DUE);
+
+        assertThat(transition.effect()).isEqualTo(Transition.Effect.TIMED_OUT);
+        assertThat(transition.changed()).isTrue();
+        DeletionJob timedOut = transition.job();
+        assertThat(states(timedOut))
+                .containsExactlyInAnyOrderEntriesOf(Map.of(
+                        "billing", ParticipantState.TIMED_OUT,
+                        "identity", ParticipantState.TIMED_OUT,
+                        "orders", ParticipantState.COMPLETED));
+        assertThat(timedOut.state()).isEqualTo(JobState.FAILED);
+        assertThat(timedOut.finishedAt()).isEqualTo(DUE);
+        assertThat(timedOut.updatedAt()).isEqualTo(DUE);
+        assertThat(timedOut.deadlineAt()).isNull();
+        assertThat(timedOut.participants().get(0).deadlineAt()).isEqualTo(DUE);
+        assertThat(timedOut.totalRowsDeleted()).isEqualTo(4);
+    }
+
+    @Test
+    void timesOutOnceByConstruction() {
+        DeletionJob timedOut = job.timeOut(DUE).job();
+
+        Transition again = timedOut.timeOut(DUE.plusSeconds(60));
+
+        assertThat(again.effect()).isEqualTo(Transition.Effect.NOT_DUE);
+        assertThat(again.job()).isSameAs(timedOut);
+    }
+
+    @Test
+    void acceptsALateCompletionAfterATimeoutAndCanStillCompleteTheJob() {
+        DeletionJob timedOut = job.apply(completed("orders", 1, 4), T1)
+                .job()
+                .apply(completed("identity", 1, 2), T1)
+                .job()
+                .timeOut(DUE)
+                .job();
+        assertThat(timedOut.state()).isEqualTo(JobState.FAILED);
+
+        Instant late = DUE.plusSeconds(5);
+        Transition transition = timedOut.apply(completed("billing", 1, 3), late);
+
+        assertThat(transition.effect()).isEqualTo(Transition.Effect.APPLIED);
+        assertThat(transition.job().state()).isEqualTo(JobState.COMPLETED);
+        assertThat(transition.job().finishedAt()).isEqualTo(late);
+        assertThat(transition.job().totalRowsDeleted()).isEqualTo(9);
+    }
+
+    @Test
+    void acceptsAFailureOfTheCurrentAttemptAfterATimeout() {
+        DeletionJob timedOut = job.timeOut(DUE).job();
+
+        Transition transition = timedOut.apply(failed("billing", 1), DUE.plusSeconds(1));
+
+        assertThat(transition.effect()).isEqualTo(Transition.Effect.APPLIED);
+        assertThat(transition.job().participants().get(0).state()).isEqualTo(ParticipantState.FAILED);
+        assertThat(transition.job().participants().get(0).error().code()).isEqualTo("SQL_ERROR");
+        assertThat(transition.job().state()).isEqualTo(JobState.FAILED);
+        assertThat(transition.job().finishedAt()).isEqualTo(DUE);
+    }
+
+    // --- retry ----------------------------------------------------------------------------------------------------
+
+    @Test
+    void retryAsksOnlyTheFailedAndTimedOutParticipantsAgainWithANewAttempt() {
+        DeletionJob ended = job.apply(completed("orders", 1, 4), T1)
+                .job()
+                .apply(failed("billing", 1), T2)
+                .job()
+                .timeOut(DUE)
+                .job();
+        Instant now = DUE.plusSeconds(30);
+
+        DeletionJob retried = ended.retry(now);
+
+        assertThat(retried.state()).isEqualTo(JobState.RUNNING);
+        assertThat(retried.attempt()).isEqualTo(2);
+        assertThat(retried.finishedAt()).isNull();
+        assertThat(retried.updatedAt()).isEqualTo(now);
+        assertThat(retried.requestedParticipants()).containsExactly("billing", "identity");
+        assertThat(retried.deadlineAt()).isEqualTo(now.plus(DEADLINE));
+        ParticipantProgress billing = retried.participants().get(0);
+        assertThat(billing.state()).isEqualTo(ParticipantState.PENDING);
+        assertThat(billing.attempt()).isEqualTo(2);
+        assertThat(billing.error()).isNull();
+        assertThat(billing.finishedAt()).isNull();
+        assertThat(retried.participants().get(1).attempt()).isEqualTo(2);
+        assertThat(retried.participants().get(2)).isEqualTo(ended.participants().get(2));
+        assertThat(retried.totalRowsDeleted()).isEqualTo(4);
+    }
+
+    @Test
+    void aRetriedParticipantCompletesTheJob() {
+        DeletionJob retried = job.apply(completed("orders", 1, 4), T1)
+                .job()
+                .apply(completed("identity", 1, 1), T1)
+                .job()
+                .apply(failed("billing", 1), T2)
+                .job()
+                .retry(T3);
+
+        Transition transition = retried.apply(completed("billing", 2, 6), T3.plusSeconds(1));
+
+        assertThat(transition.job().state()).isEqualTo(JobState.COMPLETED);
+        assertThat(transition.job().finishedAt()).isEqualTo(T3.plusSeconds(1));
+        assertThat(transition.job().totalRowsDeleted()).isEqualTo(11);
+    }
+
+    @Test
+    void aFailureOfAnOlderAttemptIsStaleAfterARetry() {
+        DeletionJob retried = job.apply(failed("billing", 1), T1).job().retry(T2);
+
+        Transition stale = retried.apply(failed("billing", 1), T3);
+
+        assertThat(stale.effect()).isEqualTo(Transition.Effect.STALE_ATTEMPT);
+        assertThat(stale.job()).isSameAs(retried);
+    }
+
+    @Test
+    void aCompletionOfAnOlderAttemptCountsAfterARetry() {
+        DeletionJob retried = job.apply(failed("billing", 1), T1).job().retry(T2);
+
+        Transition late = retried.apply(completed("billing", 1, 8), T3);
+
+        assertThat(late.effect()).isEqualTo(Transition.Effect.APPLIED);
+        ParticipantProgress billing = late.job().participants().get(0);
+        assertThat(billing.state()).isEqualTo(ParticipantState.COMPLETED);
+        assertThat(billing.attempt()).isEqualTo(2);
+        assertThat(billing.rowsDeleted()).isEqualTo(8);
+        assertThat(late.job().state()).isEqualTo(JobState.RUNNING);
+        assertThat(late.job().apply(completed("billing", 2, 0), T3).effect()).isEqualTo(Transition.Effect.DUPLICATE);
+    }
+
+    @Test
+    void aRetriedParticipantTimesOutAtItsOwnDeadlineAndAPendingOneKeepsItsOwn() {
+        // billing fails at once; identity and orders keep working on attempt 1 while billing is asked again.
+        DeletionJob retried = job.apply(failed("billing", 1), T1).job().retry(T2);
+        Instant billingDue = T2.plus(DEADLINE);
+        assertThat(retried.deadlineAt()).isEqualTo(DUE);
+
+        DeletionJob firstSweep = retried.timeOut(DUE).job();
+        assertThat(states(firstSweep))
+                .containsExactlyInAnyOrderEntriesOf(Map.of(
+                        "billing", ParticipantState.PENDING,
+                        "identity", ParticipantState.TIMED_OUT,
+                        "orders", ParticipantState.TIMED_OUT));
+        assertThat(firstSweep.deadlineAt()).isEqualTo(billingDue);
+
+        DeletionJob secondSweep = firstSweep.timeOut(billingDue).job();
+        assertThat(secondSweep.participants()).allMatch(p -> p.state() == ParticipantState.TIMED_OUT);
+        assertThat(secondSweep.deadlineAt()).isNull();
+    }
+
+    @Test
+    void refusesToRetryACompletedJob() {
+        DeletionJob done = job.apply(completed("orders", 1, 1), T1)
+                .job()
+                .apply(completed("billing", 1, 1), T1)
+                .job()
+                .apply(completed("identity", 1, 1), T1)
+                .job();
+
+        assertThatThrownBy(() -> done.retry(T2))
+                .isInstanceOf(JobNotRetryableException.class)
+                .hasMessageContaining(done.id().toString())
+                .hasMessageContaining("COMPLETED")
+                .hasMessageContaining("nothing to retry");
+    }
+
+    @Test
+    void refusesToRetryARunningJobWithoutFailedParticipants() {
+        DeletionJob running = job.apply(completed("orders", 1, 1), T1).job();
+
+        assertThatThrownBy(() -> running.retry(T2))
+                .isInstanceOf(JobNotRetryableException.class)
+                .hasMessageContaining(running.id().toString())
+                .hasMessageContaining("no participant failed or timed out")
+                .hasMessageContaining("[billing, identity]");
+    }
+
+    @Test
+    void anOutcomeNeverSetsAnEndedJobRunningAgain() {
+        // billing failed and was then completed by a replayed request while identity and orders still work.
+        DeletionJob failed = job.apply(failed("billing", 1), T1).job();
+
+        DeletionJob completedLate = failed.apply(completed("billing", 1, 3), T2).job();
+
+        assertThat(completedLate.participants().get(0).state()).isEqualTo(ParticipantState.COMPLETED);
+        assertThat(completedLate.state()).isEqualTo(JobState.FAILED);
+        assertThat(completedLate.finishedAt()).isEqualTo(T1);
+        assertThatThrownBy(() -> completedLate.retry(T3)).isInstanceOf(JobNotRetryableException.class);
+        DeletionJob done = completedLate
+                .apply(completed("identity", 1, 1), T3)
+                .job()
+                .apply(completed("orders", 1, 1), T3)
+                .job();
+        assertThat(done.state()).isEqualTo(JobState.COMPLETED);
+        assertThat(done.finishedAt()).isEqualTo(T3);
+    }
+
+    @Test
+    void replayingTheSameHistoryGivesTheSameJob() {
+        List<Step> history = List.of(
+                event(j -> j.apply(completed("orders", 1, 4), T1).job()),
+                event(j -> j.apply(failed("billing", 1), T2).job()),
+                event(j -> j.timeOut(DUE).job()),
+                decision(j -> j.retry(DUE.plusSeconds(10))),
+                event(j -> j.apply(failed("billing", 1), DUE.plusSeconds(11)).job()),
+                event(j -> j.apply(completed("identity", 1, 2), DUE.plusSeconds(12))
+                        .job()),
+                event(j ->
+                        j.apply(completed("billing", 2, 5), DUE.plusSeconds(13)).job()));
+
+        DeletionJob first = job;
+        DeletionJob second = job;
+        DeletionJob doubled = job;
+        for (Step step : history) {
+            first = step.change().apply(first);
+            second = step.change().apply(second);
+            doubled = step.change().apply(doubled);
+            if (step.redelivered()) {
+                // Every outcome delivered twice, every deadline check run twice: the repeat changes nothing.
+                doubled = step.change().apply(doubled);
+            }
+        }
+
+        assertThat(first.state()).isEqualTo(JobState.COMPLETED);
+        assertThat(first.attempt()).isEqualTo(2);
+        assertThat(first.totalRowsDeleted()).isEqualTo(11);
+        assertThat(second).isEqualTo(first);
+        assertThat(doubled).isEqualTo(first);
+    }
+
+    /** One step of a job's history; an operator's retry is a decision, not a delivered event, so it is not repeated. */
+    private record Step(boolean redelivered, UnaryOperator<DeletionJob> change) {}
+
+    private static Step event(UnaryOperator<DeletionJob> change) {
+        return new Step(true, change);
+    }
+
+    private static Step decision(UnaryOperator<DeletionJob> change) {
+        return new Step(false, change);
+    }
+
+    private static Map<String, ParticipantState> states(DeletionJob job) {
+        return job.participants().stream()
+                .collect(Collectors.toMap(ParticipantProgress::name, ParticipantProgress::state));
     }
 
     private ParticipantOutcome completed(String participant, int attempt, long rows) {

@@ -10,8 +10,10 @@ import io.lethe.coordinator.job.ParticipantError;
 import io.lethe.coordinator.job.ParticipantProgress;
 import io.lethe.coordinator.job.ParticipantState;
 import io.lethe.coordinator.job.TableCount;
+import io.lethe.coordinator.job.TenantHasRunningJobException;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -19,13 +21,17 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 /** Jobs in PostgreSQL: one row per job, one per expected participant, one per table a participant reported. */
 public class JdbcDeletionJobRepository implements DeletionJobRepository {
 
     private static final String SELECT_JOB = "select id, request_id, tenant_id, requested_by, reason, state, attempt,"
-            + " created_at, updated_at, finished_at from deletion_job ";
+            + " participant_deadline_ms, created_at, updated_at, finished_at from deletion_job ";
+
+    /** The partial unique index that keeps one running job per tenant (V1). */
+    private static final String ONE_ACTIVE_PER_TENANT = "deletion_job_one_active_per_tenant";
 
     private final JdbcClient jdbc;
 
@@ -36,8 +42,8 @@ public class JdbcDeletionJobRepository implements DeletionJobRepository {
     @Override
     public boolean insertIfAbsent(DeletionJob job) {
         int inserted = jdbc.sql("insert into deletion_job (id, request_id, tenant_id, requested_by, reason, state,"
-                        + " attempt, created_at, updated_at, finished_at)"
-                        + " values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) on conflict do nothing")
+                        + " attempt, participant_deadline_ms, created_at, updated_at, finished_at, deadline_at)"
+                        + " values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) on conflict do nothing")
                 .params(
                         job.id().value(),
                         job.requestId(),
@@ -46,9 +52,11 @@ public class JdbcDeletionJobRepository implements DeletionJobRepository {
                         job.reason(),
                         job.state().name(),
                         job.attempt(),
+                        job.participantDeadline().toMillis(),
                         Timestamps.of(job.createdAt()),
                         Timestamps.of(job.updatedAt()),
-                        Timestamps.of(job.finishedAt()))
+                        Timestamps.of(job.finishedAt()),
+                        Timestamps.of(job.deadlineAt()))
                 .update();
         if (inserted == 0) {
             return false;
@@ -105,15 +113,38 @@ public class JdbcDeletionJobRepository implements DeletionJobRepository {
     }
 
     @Override
+    public List<DeletionJob> lockDue(Instant now, int limit) {
+        // The partial index deletion_job_due holds exactly the jobs with a pending participant. Skipping locked rows
+        // lets several coordinators sweep at once, each taking other jobs; a skipped job is still due at the next sweep
+        // unless the transaction holding it answered it.
+        List<JobRow> rows = jdbc.sql(
+                        SELECT_JOB + "where deadline_at <= ? order by deadline_at, id limit ? for update skip locked")
+                .params(Timestamps.of(now), limit)
+                .query(JdbcDeletionJobRepository::jobRow)
+                .list();
+        return rows.stream().map(this::assemble).toList();
+    }
+
+    @Override
     public void update(DeletionJob job) {
-        jdbc.sql("update deletion_job set state = ?, attempt = ?, updated_at = ?, finished_at = ? where id = ?")
-                .params(
-                        job.state().name(),
-                        job.attempt(),
-                        Timestamps.of(job.updatedAt()),
-                        Timestamps.of(job.finishedAt()),
-                        job.id().value())
-                .update();
+        try {
+            jdbc.sql("update deletion_job set state = ?, attempt = ?, updated_at = ?, finished_at = ?, deadline_at = ?"
+                            + " where id = ?")
+                    .params(
+                            job.state().name(),
+                            job.attempt(),
+                            Timestamps.of(job.updatedAt()),
+                            Timestamps.of(job.finishedAt()),
+                            Timestamps.of(job.deadlineAt()),
+                            job.id().value())
+                    .update();
+        } catch (DuplicateKeyException e) {
+            if (String.valueOf(e.getMessage()).contains(ONE_ACTIVE_PER_TENANT)) {
+                // Another job of the tenant started running between the retry's check and this update.
+                throw new TenantHasRunningJobException(job, null);
+            }
+            throw e;
+        }
         // Participants are few: rewriting them all keeps the stored job equal to the folded one.
         jdbc.sql("delete from job_participant where job_id = ?")
                 .param(job.id().value())
@@ -123,12 +154,15 @@ public class JdbcDeletionJobRepository implements DeletionJobRepository {
 
     private void insertParticipant(DeletionJobId jobId, ParticipantProgress progress) {
         ParticipantError error = progress.error();
-        jdbc.sql("insert into job_participant (job_id, participant, state, error_code, error_message, error_table,"
-                        + " error_retryable, finished_at) values (?, ?, ?, ?, ?, ?, ?, ?)")
+        jdbc.sql("insert into job_participant (job_id, participant, state, attempt, deadline_at, error_code,"
+                        + " error_message, error_table, error_retryable, finished_at)"
+                        + " values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
                 .params(
                         jobId.value(),
                         progress.name(),
                         progress.state().name(),
+                        progress.attempt(),
+                        Timestamps.of(progress.deadlineAt()),
                         error == null ? null : error.code(),
                         error == null ? null : error.message(),
                         error == null ? null : error.table(),
@@ -171,8 +205,9 @@ public class JdbcDeletionJobRepository implements DeletionJobRepository {
                                     rs.getLong("rows_remaining")));
                 });
         List<ParticipantProgress> participants = jdbc.sql(
-                        "select participant, state, error_code, error_message, error_table, error_retryable,"
-                                + " finished_at from job_participant where job_id = ? order by participant")
+                        "select participant, state, attempt, deadline_at, error_code, error_message, error_table,"
+                                + " error_retryable, finished_at from job_participant where job_id = ?"
+                                + " order by participant")
                 .param(row.id())
                 .query((rs, n) -> participant(rs, tables))
                 .list();
@@ -184,6 +219,7 @@ public class JdbcDeletionJobRepository implements DeletionJobRepository {
                 row.reason(),
                 row.state(),
                 row.attempt(),
+                row.participantDeadline(),
                 participants,
                 row.createdAt(),
                 row.updatedAt(),
@@ -204,6 +240,8 @@ public class JdbcDeletionJobRepository implements DeletionJobRepository {
         return new ParticipantProgress(
                 name,
                 ParticipantState.valueOf(rs.getString("state")),
+                rs.getInt("attempt"),
+                Timestamps.read(rs, "deadline_at"),
                 tables.getOrDefault(name, List.of()),
                 error,
                 Timestamps.read(rs, "finished_at"));
@@ -218,6 +256,7 @@ public class JdbcDeletionJobRepository implements DeletionJobRepository {
                 rs.getString("reason"),
                 JobState.valueOf(rs.getString("state")),
                 rs.getInt("attempt"),
+                Duration.ofMillis(rs.getLong("participant_deadline_ms")),
                 Timestamps.read(rs, "created_at"),
                 Timestamps.read(rs, "updated_at"),
                 Timestamps.read(rs, "finished_at"));
@@ -231,6 +270,7 @@ public class JdbcDeletionJobRepository implements DeletionJobRepository {
             String reason,
             JobState state,
             int attempt,
+            Duration participantDeadline,
             Instant createdAt,
             Instant updatedAt,
             Instant finishedAt) {}

@@ -16,6 +16,7 @@ import io.lethe.schemas.ParticipantStatus;
 import io.lethe.schemas.RequestTenantDeletion;
 import io.lethe.schemas.TableDeletion;
 import io.lethe.schemas.TenantDeletionRequested;
+import java.time.Duration;
 import java.util.List;
 import org.apache.avro.specific.SpecificRecord;
 
@@ -25,8 +26,13 @@ final class AvroJobMapper {
     private AvroJobMapper() {}
 
     static DeletionRequest request(RequestTenantDeletion command) {
+        Long deadlineMs = command.getParticipantDeadlineMs();
         return new DeletionRequest(
-                command.getRequestId(), command.getTenantId(), command.getRequestedBy(), command.getReason());
+                command.getRequestId(),
+                command.getTenantId(),
+                command.getRequestedBy(),
+                command.getReason(),
+                deadlineMs == null ? null : Duration.ofMillis(deadlineMs));
     }
 
     static ParticipantOutcome outcome(SpecificRecord message) {
@@ -56,9 +62,13 @@ final class AvroJobMapper {
                 "not an outcome: " + message.getClass().getName());
     }
 
+    /**
+     * The job's latest request: it names only the participants asked in it (after a retry, the failed and timed-out
+     * ones), and participants ignore requests that do not name them.
+     */
     static TenantDeletionRequested requested(DeletionJob job) {
         return new TenantDeletionRequested(
-                job.id().toString(), job.tenantId(), job.participantNames(), job.updatedAt(), job.attempt());
+                job.id().toString(), job.tenantId(), job.requestedParticipants(), job.updatedAt(), job.attempt());
     }
 
     static DeletionJobStatus status(DeletionJob job) {
@@ -77,6 +87,7 @@ final class AvroJobMapper {
                 .setCreatedAt(job.createdAt())
                 .setUpdatedAt(job.updatedAt())
                 .setFinishedAt(job.finishedAt())
+                .setDeadlineAt(job.deadlineAt())
                 .build();
     }
 
@@ -93,6 +104,8 @@ final class AvroJobMapper {
                                 : new io.lethe.schemas.ParticipantError(
                                         error.code(), error.message(), error.table(), error.retryable()))
                 .setFinishedAt(progress.finishedAt())
+                .setAttempt(progress.attempt())
+                .setDeadlineAt(progress.deadlineAt())
                 .build();
     }
 

@@ -43,6 +43,18 @@ class DeletionJobController {
                 .body(view);
     }
 
+    /**
+     * 202 with the job after asking its failed and timed-out participants again (a new attempt); 404 for an unknown
+     * job; 409 when the job has nothing to retry or its tenant has another running job.
+     */
+    @PostMapping("/{jobId}/retry")
+    ResponseEntity<DeletionJobView> retry(@PathVariable String jobId) {
+        DeletionJobView view = DeletionJobView.of(jobs.retry(DeletionJobId.parse(jobId)));
+        return ResponseEntity.status(HttpStatus.ACCEPTED)
+                .location(URI.create("/api/v1/deletion-jobs/" + view.jobId()))
+                .body(view);
+    }
+
     @GetMapping("/{jobId}")
     DeletionJobView get(@PathVariable String jobId) {
         return DeletionJobView.of(jobs.get(DeletionJobId.parse(jobId)));

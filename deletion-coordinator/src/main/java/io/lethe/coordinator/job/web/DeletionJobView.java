@@ -22,7 +22,8 @@ record DeletionJobView(
         long totalRowsDeleted,
         Instant createdAt,
         Instant updatedAt,
-        Instant finishedAt) {
+        Instant finishedAt,
+        Instant deadlineAt) {
 
     static DeletionJobView of(DeletionJob job) {
         return new DeletionJobView(
@@ -37,7 +38,8 @@ record DeletionJobView(
                 job.totalRowsDeleted(),
                 job.createdAt(),
                 job.updatedAt(),
-                job.finishedAt());
+                job.finishedAt(),
+                job.deadlineAt());
     }
 
     record ParticipantView(
@@ -46,7 +48,9 @@ record DeletionJobView(
             List<TableCount> tables,
             long rowsDeleted,
             ParticipantError error,
-            Instant finishedAt) {
+            Instant finishedAt,
+            int attempt,
+            Instant deadlineAt) {
 
         static ParticipantView of(ParticipantProgress progress) {
             return new ParticipantView(
@@ -55,7 +59,9 @@ record DeletionJobView(
                     progress.tables(),
                     progress.rowsDeleted(),
                     progress.error(),
-                    progress.finishedAt());
+                    progress.finishedAt(),
+                    progress.attempt(),
+                    progress.deadlineAt());
         }
     }
 }

@@ -1,0 +1,59 @@
+package io.lethe.coordinator.job.kafka;
+
+import io.lethe.coordinator.job.DeletionJob;
+import io.lethe.coordinator.job.DeletionJobPublisher;
+import io.lethe.kafka.outbox.JdbcOutbox;
+import io.lethe.kafka.outbox.OutboxMessage;
+import io.lethe.kafka.outbox.OutboxRelay;
+import io.lethe.schemas.LetheCodec;
+import io.lethe.schemas.LetheTopics;
+import org.apache.avro.specific.SpecificRecord;
+import org.springframework.jdbc.core.JdbcOperations;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
+
+/**
+ * Publishes a job's events through the outbox: each event is written to the outbox table in the transaction that
+ * changes the job, so the change and its events commit together or not at all; the {@link OutboxRelay} sends them
+ * after the commit, in commit order per job (requests keyed by tenantId, statuses keyed by jobId on the compacted
+ * status topic). Nothing reaches Kafka for a change that rolled back, and a crash after the commit only delays the
+ * events.
+ */
+public class OutboxDeletionJobPublisher implements DeletionJobPublisher {
+
+    private final JdbcOperations jdbc;
+    private final JdbcOutbox outbox;
+    private final OutboxRelay relay;
+    private final LetheCodec codec;
+
+    public OutboxDeletionJobPublisher(JdbcOperations jdbc, JdbcOutbox outbox, OutboxRelay relay, LetheCodec codec) {
+        this.jdbc = jdbc;
+        this.outbox = outbox;
+        this.relay = relay;
+        this.codec = codec;
+    }
+
+    @Override
+    public void publishRequested(DeletionJob job) {
+        append(LetheTopics.DELETION_REQUESTS, job.tenantId(), AvroJobMapper.requested(job));
+    }
+
+    @Override
+    public void publishStatus(DeletionJob job) {
+        append(LetheTopics.JOB_STATUS, job.id().toString(), AvroJobMapper.status(job));
+    }
+
+    private void append(String topic, String key, SpecificRecord event) {
+        if (!TransactionSynchronizationManager.isSynchronizationActive()) {
+            // Without the job's transaction the event could be sent for a change that is never stored.
+            throw new IllegalStateException("job events are written to the outbox inside the job's transaction only");
+        }
+        outbox.append(jdbc, new OutboxMessage(topic, key, codec.encode(event)));
+        TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+            @Override
+            public void afterCommit() {
+                relay.wakeUp();
+            }
+        });
+    }
+}

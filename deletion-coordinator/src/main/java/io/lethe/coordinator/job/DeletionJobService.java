@@ -14,9 +14,9 @@ import org.springframework.transaction.annotation.Transactional;
 /**
  * The deletion saga as the business sees it: a request becomes a job that asks every registered participant to
  * delete; each participant's outcome is folded into the job; a participant that does not answer by its deadline times
- * out; a retry asks the failed and timed-out participants again; every change is published. State changes commit
- * together with the publication: a failed publication rolls the change back, and the caller (or the consumer's
- * retry) tries again.
+ * out; a retry asks the failed and timed-out participants again; every change is published. A change and the events it
+ * publishes commit together (the publisher writes them to the outbox in the same transaction); a failure rolls both
+ * back, and the caller (or the consumer's retry) tries again.
  *
  * <p>Every transition of an existing job holds the job's row lock until it commits, so that several coordinators on
  * one database apply a job's transitions one at a time, each to the job as the one before left it.
@@ -84,9 +84,8 @@ public class DeletionJobService {
     /**
      * Folds a participant's outcome into its job and publishes the job if it changed.
      *
-     * @throws DeletionJobNotFoundException if no job has the outcome's id. Retryable: the request is published before
-     *     the job's transaction commits, so a quick participant's outcome can arrive before the job is visible; the
-     *     consumer retries it and, if the job never appears, sends it to the dead-letter topic instead of dropping it
+     * @throws DeletionJobNotFoundException if no job has the outcome's id. Permanent: requests leave through the
+     *     outbox only after their job committed, so no outcome can overtake its job; the consumer dead-letters it
      */
     @Transactional
     public Transition record(ParticipantOutcome outcome) {

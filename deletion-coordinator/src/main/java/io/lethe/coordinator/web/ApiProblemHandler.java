@@ -86,7 +86,7 @@ class ApiProblemHandler extends ResponseEntityExceptionHandler {
         return problem(
                 HttpStatus.SERVICE_UNAVAILABLE,
                 "Database unavailable",
-                "nothing was stored or published; try again with the same requestId");
+                "nothing was stored or published; the same request can be sent again");
     }
 
     /** A query parameter or path variable of the wrong type, e.g. {@code limit=abc}: names the parameter. */

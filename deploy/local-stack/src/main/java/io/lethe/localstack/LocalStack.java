@@ -133,7 +133,9 @@ public final class LocalStack implements AutoCloseable {
                 "--spring.kafka.bootstrap-servers=" + bootstrapServers(),
                 "--spring.main.banner-mode=off"));
         arguments.addAll(extraArguments);
-        return application.run(arguments.toArray(String[]::new));
+        // The stack closes its applications itself, before the database and the broker they use: a shutdown hook per
+        // application would race that order and leave pollers (outbox relays, deadline sweeper) facing a closed server.
+        return application.registerShutdownHook(false).run(arguments.toArray(String[]::new));
     }
 
     public boolean isRunning(ParticipantService service) {

@@ -88,6 +88,10 @@ public final class LocalStackDemo {
         if (keepRunning) {
             printAddresses(stack);
             awaitInterrupt();
+        } else {
+            // Stopped here, in order, rather than by the hook while the JVM is already exiting.
+            Runtime.getRuntime().removeShutdownHook(stopper);
+            stack.close();
         }
         return result.succeeded() ? 0 : 1;
     }

@@ -12,8 +12,8 @@ import org.springframework.kafka.annotation.KafkaListener;
 
 /**
  * Folds participants' outcomes into their jobs. The record's offset is committed only after the job's new state is
- * stored and published (record acknowledgement), so a crash replays the outcome, which the job then treats as a
- * duplicate.
+ * stored, together with the events it publishes (record acknowledgement), so a crash replays the outcome, which the job
+ * then treats as a duplicate.
  */
 public class DeletionOutcomeListener {
 

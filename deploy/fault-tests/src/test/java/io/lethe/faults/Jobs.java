@@ -1,0 +1,67 @@
+package io.lethe.faults;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.lethe.localstack.CoordinatorClient;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Predicate;
+import tools.jackson.databind.JsonNode;
+
+/** Deletion jobs through the coordinator's REST API, as an operator sees them. */
+final class Jobs {
+
+    private Jobs() {}
+
+    /** Requests the tenant's deletion; returns the new job's id. */
+    static String requestDeletion(CoordinatorClient coordinator, String tenantId) {
+        CoordinatorClient.Response response = coordinator.requestDeletion(tenantId, "fault-tests", "fault scenario");
+        assertThat(response.status())
+                .as("POST deletion of %s: %s", tenantId, response.body())
+                .isEqualTo(202);
+        return response.body().path("jobId").asString();
+    }
+
+    /** Waits until the job satisfies the condition; the coordinator may be unreachable in between. */
+    static JsonNode awaitUntil(
+            CoordinatorClient coordinator, String jobId, Duration timeout, Predicate<JsonNode> until) {
+        return await("job " + jobId)
+                .atMost(timeout)
+                .pollInterval(Duration.ofMillis(250))
+                .ignoreExceptions()
+                .until(() -> coordinator.job(jobId), until);
+    }
+
+    /** Waits until the job is no longer RUNNING. */
+    static JsonNode awaitEnded(CoordinatorClient coordinator, String jobId, Duration timeout) {
+        return awaitUntil(coordinator, jobId, timeout, job -> !job.path("state")
+                .asString()
+                .equals("RUNNING"));
+    }
+
+    static JsonNode participant(JsonNode job, String name) {
+        for (JsonNode participant : job.path("participants")) {
+            if (participant.path("name").asString().equals(name)) {
+                return participant;
+            }
+        }
+        throw new AssertionError("job has no participant " + name + ": " + job);
+    }
+
+    static String participantState(JsonNode job, String name) {
+        return participant(job, name).path("state").asString();
+    }
+
+    /** A participant's reported rows deleted per table, in its order. */
+    static Map<String, Long> tableCounts(JsonNode participant) {
+        Map<String, Long> counts = new LinkedHashMap<>();
+        participant
+                .path("tables")
+                .forEach(table -> counts.put(
+                        table.path("table").asString(),
+                        table.path("rowsDeleted").asLong()));
+        return counts;
+    }
+}

@@ -1,0 +1,75 @@
+package io.lethe.faults;
+
+import io.lethe.schemas.LetheCodec;
+import io.lethe.schemas.MessageDecodingException;
+import io.lethe.schemas.ParticipantDeletionCompleted;
+import io.lethe.schemas.ParticipantDeletionFailed;
+import io.lethe.schemas.ParticipantRegistered;
+import io.lethe.schemas.TableDeletion;
+import io.lethe.schemas.TenantDeletionRequested;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/** Lethe's messages as the tests read and write them, in Lethe's own encoding. */
+final class Messages {
+
+    private static final LetheCodec CODEC = new LetheCodec();
+
+    private Messages() {}
+
+    /** The job id of a deletion request, or {@code ""} for bytes that are not one. */
+    static String jobIdOf(byte[] request) {
+        try {
+            return ((TenantDeletionRequested) CODEC.decode(request, TenantDeletionRequested.class)).getJobId();
+        } catch (MessageDecodingException e) {
+            return "";
+        }
+    }
+
+    static byte[] registration(String participant, List<String> tables) {
+        return CODEC.encode(ParticipantRegistered.newBuilder()
+                .setName(participant)
+                .setTables(tables)
+                .setVersion("fault-tests")
+                .setRegisteredAt(Instant.now())
+                .build());
+    }
+
+    /** A completion with these rows deleted per table (in this order) and none left. */
+    static byte[] completed(String jobId, String tenantId, String participant, int attempt, Map<String, Long> rows) {
+        Instant now = Instant.now();
+        List<TableDeletion> tables = rows.entrySet().stream()
+                .map(e -> TableDeletion.newBuilder()
+                        .setTable(e.getKey())
+                        .setRowsDeleted(e.getValue())
+                        .setRowsRemaining(0)
+                        .build())
+                .toList();
+        return CODEC.encode(ParticipantDeletionCompleted.newBuilder()
+                .setJobId(jobId)
+                .setTenantId(tenantId)
+                .setParticipant(participant)
+                .setAttempt(attempt)
+                .setTables(tables)
+                .setRowsRemaining(0)
+                .setStartedAt(now)
+                .setFinishedAt(now)
+                .build());
+    }
+
+    /** A retryable failure, as a participant reports it after its request was dead-lettered. */
+    static byte[] failed(String jobId, String tenantId, String participant, int attempt) {
+        return CODEC.encode(ParticipantDeletionFailed.newBuilder()
+                .setJobId(jobId)
+                .setTenantId(tenantId)
+                .setParticipant(participant)
+                .setAttempt(attempt)
+                .setErrorCode("SQL_ERROR")
+                .setMessage("job %s tenant %s: SQLState 55P03: lock timeout".formatted(jobId, tenantId))
+                .setTable(null)
+                .setRetryable(true)
+                .setAt(Instant.now())
+                .build());
+    }
+}

@@ -73,8 +73,9 @@ class ApiProblemHandler extends ResponseEntityExceptionHandler {
     }
 
     /**
-     * The database is away (or the transaction could not be started): nothing was stored and nothing was published
-     * (events leave through the outbox only after a commit), so the same request can simply be sent again.
+     * The database is away (or the transaction could not be started or its commit was not acknowledged): the change
+     * may or may not be stored, but nothing left through the outbox before a commit, and every request is idempotent
+     * (the same requestId names the same job; a retry of a job that was retried already answers 409).
      */
     @ExceptionHandler({
         DataAccessResourceFailureException.class,
@@ -86,7 +87,7 @@ class ApiProblemHandler extends ResponseEntityExceptionHandler {
         return problem(
                 HttpStatus.SERVICE_UNAVAILABLE,
                 "Database unavailable",
-                "nothing was stored or published; the same request can be sent again");
+                "the change may not have been stored; send the same request again");
     }
 
     /** A query parameter or path variable of the wrong type, e.g. {@code limit=abc}: names the parameter. */

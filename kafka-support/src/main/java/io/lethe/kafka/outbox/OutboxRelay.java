@@ -45,7 +45,7 @@ public final class OutboxRelay implements SmartLifecycle {
     private boolean woken;
     private volatile boolean running;
     private boolean autoStartup = true;
-    private Thread thread;
+    private volatile Thread thread;
 
     /**
      * @param name what the relay belongs to, for its thread and its log lines (e.g. {@code coordinator})
@@ -142,6 +142,10 @@ public final class OutboxRelay implements SmartLifecycle {
             throw new OutboxRelayException(
                     "outbox %s: the broker refused a message: %s".formatted(outbox.table(), e.getCause()), e);
         } catch (TimeoutException e) {
+            // The producer may still deliver the batch. Its lock is held until every send has settled (the producer's
+            // delivery.timeout.ms bounds that), so that another relay cannot send later messages of the same job
+            // before these land and leave an old status last on the compacted topic.
+            awaitSettled(acks);
             throw new OutboxRelayException(
                     "outbox %s: %d messages not acknowledged within %s"
                             .formatted(outbox.table(), batch.size(), settings.sendTimeout()),
@@ -149,6 +153,20 @@ public final class OutboxRelay implements SmartLifecycle {
         } catch (RuntimeException e) {
             // The producer can refuse at once, e.g. when it cannot get the topic's metadata in max.block.ms.
             throw new OutboxRelayException("outbox %s: cannot send: %s".formatted(outbox.table(), e), e);
+        }
+    }
+
+    private static void awaitSettled(List<CompletableFuture<?>> acks) {
+        try {
+            CompletableFuture.allOf(acks.stream()
+                            .map(ack -> ack.handle((result, failure) -> null))
+                            .toArray(CompletableFuture[]::new))
+                    .get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException e) {
+            // Cannot happen: every future was mapped to one that completes normally.
+            throw new IllegalStateException(e);
         }
     }
 
@@ -207,7 +225,8 @@ public final class OutboxRelay implements SmartLifecycle {
 
     private void run() {
         Duration failureDelay = settings.pollInterval();
-        while (running) {
+        // A relay stopped while a send was blocked and started again has a new thread: the old one ends here.
+        while (running && Thread.currentThread() == thread) {
             try {
                 int sent = relayBatch();
                 failureDelay = settings.pollInterval();

@@ -95,6 +95,9 @@ public final class DeadLetterPolicy {
                 },
                 backOff.backOff());
         handler.setBackOffFunction(this::backOffFor);
+        // A record whose failure changes class (a flapping database: connection refused, then a timeout) keeps its
+        // count: otherwise each change would start a fresh budget and the record might never reach its DLT.
+        handler.setResetStateOnExceptionChange(false);
         handler.setRetryListeners(new RetryListener() {
             @Override
             public void failedDelivery(ConsumerRecord<?, ?> record, Exception e, int deliveryAttempt) {

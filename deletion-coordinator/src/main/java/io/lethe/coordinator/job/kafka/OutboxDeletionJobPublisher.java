@@ -44,7 +44,7 @@ public class OutboxDeletionJobPublisher implements DeletionJobPublisher {
     }
 
     private void append(String topic, String key, SpecificRecord event) {
-        if (!TransactionSynchronizationManager.isSynchronizationActive()) {
+        if (!TransactionSynchronizationManager.isActualTransactionActive()) {
             // Without the job's transaction the event could be sent for a change that is never stored.
             throw new IllegalStateException("job events are written to the outbox inside the job's transaction only");
         }

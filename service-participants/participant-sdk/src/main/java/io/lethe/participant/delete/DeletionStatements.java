@@ -75,9 +75,11 @@ final class DeletionStatements {
      * order; each is cast to an array of its column's type, so the values are parsed by the type's own input function.
      * The fragment's own parameters follow. One column: {@code "id" = ANY(?::text[]::bigint[])}, an index scan;
      * several: {@code ("a", "b") IN (SELECT * FROM unnest(?::text[]::bigint[], ?::text[]::integer[]))}, which zips the
-     * arrays into rows. An OWNED table's rows are also checked against its tenant column, which costs nothing on rows
-     * found by key, so a row moved to another tenant since the keys were selected is left alone; a DEPENDENT table's
-     * predicate is not repeated, because it would evaluate its parents' rows again for every chunk.
+     * arrays into rows. The keys were selected when the pass began, so each row found by key is checked again against
+     * the tenant, so that a row moved to another tenant since then is left alone (and counted as remaining): an OWNED
+     * row by its tenant column; a DEPENDENT row by a correlated {@code EXISTS} per {@code via} key, which looks up the
+     * row's own parent (an index lookup per row, not a scan of the parents' rows per chunk), and, with several {@code
+     * via} keys, by the absence of a reference outside the tenant (the cross-tenant check, per row).
      *
      * @param key the table's {@link DeletionPlan#chunkKey}
      * @param types the SQL type of each key column, as PostgreSQL's {@code format_type} spells it (quoted and
@@ -94,11 +96,34 @@ final class DeletionStatements {
         String byKey = key.size() == 1
                 ? quote(key.get(0)) + " = ANY(" + arrays.get(0) + ")"
                 : columns(key, "") + " IN (SELECT * FROM unnest(" + String.join(", ", arrays) + "))";
-        String delete = "DELETE FROM " + table.table().quoted(quote) + " WHERE " + byKey;
         if (table.kind() == PlannedTable.Kind.OWNED) {
+            String delete = "DELETE FROM " + table.table().quoted(quote) + " WHERE " + byKey;
             return predicate(table.table()).prepend(delete + " AND ");
         }
-        return new SqlFragment(delete, List.of());
+        String delete = "DELETE FROM " + table.table().quoted(quote) + " " + ROW + " WHERE " + byKey;
+        SqlFragment stillTheTenants = SqlFragment.join(
+                        " OR ",
+                        table.via().stream()
+                                .filter(via -> !via.isSelfReference())
+                                .map(this::referencesInside)
+                                .toList())
+                .prepend(delete + " AND (")
+                .append(")");
+        if (table.via().size() == 1) {
+            return stillTheTenants;
+        }
+        SqlFragment outside = SqlFragment.join(
+                " OR ", table.via().stream().map(this::referencesOutside).toList());
+        return SqlFragment.join(" AND NOT (", List.of(stillTheTenants, outside)).append(")");
+    }
+
+    /** The row (alias {@value #ROW}) references, through the key, a row of the parent's selection for the tenant. */
+    private SqlFragment referencesInside(ForeignKey key) {
+        return predicate(key.parent())
+                .prepend("EXISTS (SELECT 1 FROM " + key.parent().quoted(quote) + " " + PARENT + " WHERE "
+                        + columns(key.parentColumns(), PARENT + ".") + " = " + columns(key.childColumns(), ROW + ".")
+                        + " AND ")
+                .append(")");
     }
 
     private static void requireKey(PlannedTable table, List<String> key) {

@@ -5,9 +5,11 @@ import static io.lethe.participant.delete.ShopDatabase.TENANT_B;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.lethe.participant.plan.DeletionPlan;
+import io.lethe.participant.plan.PlannedTable;
 import io.lethe.participant.plan.TableName;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
+import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -111,6 +113,38 @@ class ChunkedDeletionIT {
         assertThat(shop.progress("job-1")).isEqualTo(asProgress(TenantDeleterIT.TENANT_A_DELETED));
         assertThat(shop.rowsOf(TENANT_A)).isZero();
         assertThat(shop.checksumsOutside(TENANT_A)).isEqualTo(before);
+    }
+
+    @Test
+    void leavesADependentRowWhoseParentMovedToAnotherTenantAfterItsKeyWasSelected() throws SQLException {
+        PlannedTable shipments = plan.table(new TableName("public", "shipments"));
+        List<String> key = plan.chunkKey(shipments.table());
+        String shipmentsOfB =
+                "select count(*) from shipments s join orders o on o.id = s.order_id where o.tenant_id = '" + TENANT_B
+                        + "'";
+        long shipmentsOfBBefore = shop.count(shipmentsOfB);
+        // Children first, as the deleter goes: A's shipment items are gone before its shipments' pass.
+        shop.execute("delete from shipment_items where shipment_id in (select s.id from shipments s join orders o"
+                + " on o.id = s.order_id where o.tenant_id = '" + TENANT_A + "')");
+        try (Connection connection = shop.dataSource().getConnection()) {
+            connection.setAutoCommit(false);
+            var rows = new TenantRows(
+                    connection, plan, TenantIds.of(plan).convert(TENANT_A).orElseThrow());
+            try (KeyCursor cursor = rows.openKeys(shipments, key)) {
+                connection.commit();
+                // Between the pass's key selection and its chunk, the service moves one of A's orders to tenant B.
+                shop.execute("update orders set tenant_id = '" + TENANT_B + "' where id = (select min(s.order_id)"
+                        + " from shipments s join orders o on o.id = s.order_id where o.tenant_id = '" + TENANT_A
+                        + "')");
+                KeyCursor.Chunk chunk = cursor.fetch(1_000);
+                long deleted = rows.deleteChunk(shipments, key, chunk);
+                connection.commit();
+
+                assertThat(chunk.size()).isEqualTo(60);
+                assertThat(deleted).isEqualTo(59);
+            }
+        }
+        assertThat(shop.count(shipmentsOfB)).isEqualTo(shipmentsOfBBefore + 1);
     }
 
     @Test

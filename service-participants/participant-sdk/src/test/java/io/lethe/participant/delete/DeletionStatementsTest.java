@@ -88,16 +88,18 @@ class DeletionStatementsTest {
     }
 
     @Test
-    void deletesAChunkOfADependentTableByItsCompositeKeyAloneWithoutItsPredicate() {
+    void deletesAChunkOfADependentTableByItsCompositeKeyOnlyWhereItsParentIsStillTheTenants() {
         SqlFragment delete = statements.deleteChunk(
                 plan.table(new TableName("public", "order_lines")),
                 List.of("order_id", "line_no"),
                 List.of("bigint", "\"Line number\""));
 
         assertThat(delete.sql())
-                .isEqualTo("DELETE FROM \"public\".\"order_lines\" WHERE (\"order_id\", \"line_no\") IN"
-                        + " (SELECT * FROM unnest(?::text[]::bigint[], ?::text[]::\"Line number\"[]))");
-        assertThat(delete.parameters()).isEmpty();
+                .isEqualTo("DELETE FROM \"public\".\"order_lines\" lethe_row WHERE (\"order_id\", \"line_no\") IN"
+                        + " (SELECT * FROM unnest(?::text[]::bigint[], ?::text[]::\"Line number\"[])) AND (EXISTS"
+                        + " (SELECT 1 FROM \"public\".\"orders\" lethe_parent WHERE lethe_parent.\"id\" ="
+                        + " lethe_row.\"order_id\" AND \"tenant_id\" = ?))");
+        assertThat(delete.parameters()).containsExactly(TenantIdType.UUID);
     }
 
     @Test

@@ -111,8 +111,9 @@ public final class LetheParticipantAutoConfiguration {
         return excluded;
     }
 
+    /** By name: a service may use kafka-support's outbox for its own events, with beans of the same types. */
     @Bean
-    @ConditionalOnMissingBean
+    @ConditionalOnMissingBean(name = "letheOutbox")
     JdbcOutbox letheOutbox(LetheParticipantProperties properties) {
         return new JdbcOutbox(properties.outbox().table());
     }
@@ -124,7 +125,7 @@ public final class LetheParticipantAutoConfiguration {
             DataSource dataSource,
             DeletionPlan plan,
             Clock clock,
-            JdbcOutbox outbox,
+            @Qualifier("letheOutbox") JdbcOutbox outbox,
             LetheCodec codec,
             LetheParticipantProperties properties) {
         var settings = new DeletionSettings(
@@ -155,10 +156,10 @@ public final class LetheParticipantAutoConfiguration {
 
     /** Sends the completed outcomes from the outbox; started with the request container. */
     @Bean
-    @ConditionalOnMissingBean
+    @ConditionalOnMissingBean(name = "letheOutboxRelay")
     OutboxRelay letheOutboxRelay(
             DataSource dataSource,
-            JdbcOutbox outbox,
+            @Qualifier("letheOutbox") JdbcOutbox outbox,
             @Qualifier("letheKafkaTemplate") KafkaTemplate<String, byte[]> template,
             LetheParticipantProperties properties,
             KafkaProperties kafka) {
@@ -194,7 +195,7 @@ public final class LetheParticipantAutoConfiguration {
             LetheParticipantProperties properties,
             TenantDeleter deleter,
             ParticipantEventPublisher publisher,
-            OutboxRelay relay,
+            @Qualifier("letheOutboxRelay") OutboxRelay relay,
             LetheCodec codec) {
         return new DeletionRequestListener(properties.name(), deleter, publisher, relay, codec);
     }

@@ -128,6 +128,20 @@ class LetheParticipantAutoConfigurationTest {
     }
 
     @Test
+    void keepsItsOwnOutboxWhenTheServiceHasAnOutboxOfItsOwn() {
+        runner.withPropertyValues("lethe.participant.name=orders-service")
+                .withBean("ordersOutbox", JdbcOutbox.class, () -> new JdbcOutbox("orders_events"))
+                .run(context -> {
+                    assertThat(context).hasNotFailed();
+                    assertThat(context.getBean("letheOutbox", JdbcOutbox.class).table())
+                            .isEqualTo("lethe_outbox");
+                    assertThat(context.getBean("ordersOutbox", JdbcOutbox.class).table())
+                            .isEqualTo("orders_events");
+                    assertThat(context).hasBean("letheOutboxRelay");
+                });
+    }
+
+    @Test
     void backsOffForBeansTheServiceDeclares() {
         runner.withPropertyValues("lethe.participant.name=orders-service")
                 .withUserConfiguration(OwnClock.class)

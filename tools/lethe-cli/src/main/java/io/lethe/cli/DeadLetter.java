@@ -5,6 +5,7 @@ import io.lethe.schemas.LetheHeaders;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.Objects;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Headers;
 
@@ -18,9 +19,11 @@ import org.apache.kafka.common.header.Headers;
  * @param originalOffset its offset there
  * @param originalTimestamp its timestamp there
  * @param consumerGroup the consumer group that gave it up
- * @param exceptionClass the class of the exception the recoverer was handed
+ * @param exceptionClass the class of the exception the recoverer was handed: the listener's own exception
  * @param exceptionMessage that exception's message
- * @param causeClass the class of its cause, when it had one
+ * @param causeClass the class spring-kafka names as its root cause, only when that is another class (a dead letter
+ *     of a recoverer that was handed spring-kafka's wrapper); null when it repeats the exception's class, as it does
+ *     for every dead letter of Lethe's services
  * @param participant the participant that gave it up ({@link LetheHeaders#PARTICIPANT})
  * @param attempts how many times it was tried ({@link LetheHeaders#ATTEMPTS}), as written
  * @param replayCount how many times it was replayed before ({@link LetheHeaders#REPLAY_COUNT}), as written, or null
@@ -45,6 +48,8 @@ record DeadLetter(
     static DeadLetter of(ConsumerRecord<byte[], byte[]> record, LetheCodec codec) {
         Headers headers = record.headers();
         Long originalTimestamp = DeadLetterHeaders.int64(headers, DeadLetterHeaders.ORIGINAL_TIMESTAMP);
+        String exceptionClass = DeadLetterHeaders.text(headers, DeadLetterHeaders.EXCEPTION_FQCN);
+        String causeClass = DeadLetterHeaders.text(headers, DeadLetterHeaders.EXCEPTION_CAUSE_FQCN);
         return new DeadLetter(
                 record,
                 DeadLetterHeaders.text(headers, DeadLetterHeaders.ORIGINAL_TOPIC),
@@ -52,9 +57,11 @@ record DeadLetter(
                 DeadLetterHeaders.int64(headers, DeadLetterHeaders.ORIGINAL_OFFSET),
                 originalTimestamp == null ? null : Instant.ofEpochMilli(originalTimestamp),
                 DeadLetterHeaders.text(headers, DeadLetterHeaders.ORIGINAL_CONSUMER_GROUP),
-                DeadLetterHeaders.text(headers, DeadLetterHeaders.EXCEPTION_FQCN),
+                exceptionClass,
                 DeadLetterHeaders.text(headers, DeadLetterHeaders.EXCEPTION_MESSAGE),
-                DeadLetterHeaders.text(headers, DeadLetterHeaders.EXCEPTION_CAUSE_FQCN),
+                // spring-kafka looks for a cause only inside its own wrapper; without one it names the exception
+                // again, which says nothing new.
+                Objects.equals(causeClass, exceptionClass) ? null : causeClass,
                 DeadLetterHeaders.text(headers, LetheHeaders.PARTICIPANT),
                 DeadLetterHeaders.text(headers, LetheHeaders.ATTEMPTS),
                 DeadLetterHeaders.text(headers, LetheHeaders.REPLAY_COUNT),

@@ -8,7 +8,8 @@ import org.apache.kafka.common.header.Headers;
 /**
  * The headers spring-kafka's {@code DeadLetterPublishingRecoverer} writes on a dead letter. The names are copied from
  * {@code org.springframework.kafka.support.KafkaHeaders} (they are spring-kafka's public API) so that the tool needs
- * no Spring at run time; the tests write their dead letters with the real recoverer and would notice a change.
+ * no Spring at run time; the tests write their dead letters with the services' own error handler (Lethe's {@code
+ * DeadLetterPolicy} around the recoverer) and would notice a change.
  */
 final class DeadLetterHeaders {
 

@@ -22,7 +22,8 @@ import picocli.CommandLine.Spec;
         description = {
             "Prints a job's latest status from the job-status topic: its state and attempt, and per participant the"
                     + " state, attempt, rows deleted and error. With --follow, prints each change until the job is"
-                    + " COMPLETED or FAILED, or until --timeout.",
+                    + " COMPLETED or FAILED, or until --timeout. A FAILED job can be retried through the coordinator"
+                    + " (POST /api/v1/deletion-jobs/{jobId}/retry); follow it again after the retry.",
             "Exit code 1 when the job is not found; with --follow also when it ends FAILED or the timeout passes."
         })
 final class StatusCommand implements Callable<Integer> {
@@ -100,7 +101,13 @@ final class StatusCommand implements Callable<Integer> {
                     + DurationConverter.format(timeout) + " (--timeout)");
             return LetheCli.FAILED;
         }
-        return last[0].getState() == JobState.COMPLETED ? LetheCli.OK : LetheCli.FAILED;
+        if (last[0].getState() == JobState.FAILED) {
+            // FAILED ends the follow but not the job's story: the coordinator can ask the failed participants again.
+            err.println("job " + jobId + " FAILED; once the cause is fixed, POST /api/v1/deletion-jobs/" + jobId
+                    + "/retry asks its failed and timed-out participants again");
+            return LetheCli.FAILED;
+        }
+        return LetheCli.OK;
     }
 
     private static boolean ended(DeletionJobStatus status) {

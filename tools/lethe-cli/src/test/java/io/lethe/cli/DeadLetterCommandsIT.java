@@ -4,8 +4,10 @@ import static io.lethe.cli.CliRun.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.lethe.schemas.JobState;
+import io.lethe.schemas.LetheCodec;
 import io.lethe.schemas.LetheHeaders;
 import io.lethe.schemas.LetheTopics;
+import io.lethe.schemas.MessageDecodingException;
 import io.lethe.schemas.ParticipantState;
 import java.nio.charset.StandardCharsets;
 import java.sql.SQLTransientConnectionException;
@@ -41,21 +43,32 @@ class DeadLetterCommandsIT {
         String topic = kafka.newTopicWithDeadLetters("requests");
         String jobId = UUID.randomUUID().toString();
         var original = kafka.publish(topic, "tenant-a", Messages.request(jobId, "tenant-a"));
-        kafka.deadLetter(original, "orders", 5, new SQLTransientConnectionException("connection refused by orders-db"));
+        String why = "job " + jobId + " tenant tenant-a: table public.orders: connection refused by orders-db";
+        kafka.deadLetter(
+                original,
+                "orders",
+                5,
+                new RetryableFailure(why, new SQLTransientConnectionException("connection refused", "08001")));
         var poison = kafka.publish(topic, "tenant-p", "secret row data".getBytes(StandardCharsets.UTF_8));
-        kafka.deadLetter(poison, "orders", 1, new IllegalArgumentException("not a Lethe message"));
+        kafka.deadLetter(poison, "orders", 1, decodingFailure(poison.value()));
 
         CliRun list = run("dlt", "list", "-b", kafka.bootstrapServers(), "--topic", topic);
 
         assertThat(list.exitCode()).as(list.toString()).isZero();
         assertThat(list.out())
                 .contains(LetheTopics.deadLetterTopicOf(topic))
+                // No ", group ...": spring-kafka takes the group from its own wrapper exception, which Lethe's
+                // handler does not hand to the recoverer (DeadLettersTest shows a group when the header is there).
                 .contains("original:    " + topic + " " + original.partition() + ":" + original.offset() + " at "
-                        + Instant.ofEpochMilli(original.timestamp()))
-                .contains("group lethe-participant.test")
-                .contains("org.springframework.kafka.listener.ListenerExecutionFailedException")
-                .contains("cause:       java.sql.SQLTransientConnectionException")
+                        + Instant.ofEpochMilli(original.timestamp()) + "\n")
+                // The listener's own exception, class and message, not spring-kafka's wrapper around it.
+                .contains("exception:   " + RetryableFailure.class.getName() + ": " + why)
+                .contains("exception:   " + MessageDecodingException.class.getName() + ": message of 15 bytes")
+                .doesNotContain("ListenerExecutionFailedException")
+                // spring-kafka's cause header names the same class again: not worth a line.
+                .doesNotContain("cause:")
                 .contains("participant: orders   attempts: 5   replays: 0")
+                .contains("participant: orders   attempts: 1   replays: 0")
                 .contains("message:     TenantDeletionRequested job " + jobId + " tenant tenant-a")
                 .contains("key:         tenant-p")
                 .contains("undecodable, NOT_SINGLE_OBJECT")
@@ -122,6 +135,9 @@ class DeadLetterCommandsIT {
                 .contains("\"originalOffset\":" + original.offset())
                 .contains("\"jobId\":\"" + jobId + "\"")
                 .contains("\"tenantId\":\"t\\\"1\"")
+                .contains("\"exceptionClass\":\"" + RetryableFailure.class.getName() + "\"")
+                .contains("\"exceptionMessage\":\"connection refused\"")
+                .contains("\"causeClass\":null")
                 .contains("\"attempts\":\"2\"")
                 .contains("\"undecodable\":null");
         assertThat(list.err()).contains("1 of 1 dead letters");
@@ -324,8 +340,20 @@ class DeadLetterCommandsIT {
         assertThat(list.err()).contains("no answer from Kafka at 127.0.0.1:1 within 2s");
     }
 
-    private static SQLTransientConnectionException failure() {
-        return new SQLTransientConnectionException("connection refused");
+    /** A database connection refused: the services retry it, so it is dead-lettered when the attempts run out. */
+    private static RetryableFailure failure() {
+        return new RetryableFailure(
+                "connection refused", new SQLTransientConnectionException("connection refused", "08001"));
+    }
+
+    /** What a service's listener throws for bytes that are not a Lethe message: a permanent failure. */
+    private static MessageDecodingException decodingFailure(byte[] value) {
+        try {
+            new LetheCodec().decode(value);
+        } catch (MessageDecodingException e) {
+            return e;
+        }
+        throw new IllegalArgumentException("the value decodes: it is no poison");
     }
 
     private static List<String> jobIdsListed(String... filters) {

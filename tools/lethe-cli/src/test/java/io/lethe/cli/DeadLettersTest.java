@@ -22,6 +22,7 @@ import org.junit.jupiter.api.Test;
 class DeadLettersTest {
 
     private static final Instant WRITTEN = Instant.parse("2025-05-01T10:00:00Z");
+    private static final String RETRYABLE = "io.lethe.participant.kafka.RetryableDeletionException";
     private final LetheCodec codec = new LetheCodec();
 
     @Test
@@ -33,8 +34,10 @@ class DeadLettersTest {
         assertThat(deadLetter.originalPartition()).isEqualTo(2);
         assertThat(deadLetter.originalOffset()).isEqualTo(57L);
         assertThat(deadLetter.originalTimestamp()).isEqualTo(WRITTEN.minusSeconds(60));
-        assertThat(deadLetter.exceptionClass()).isEqualTo("java.lang.IllegalStateException");
-        assertThat(deadLetter.causeClass()).isEqualTo("java.sql.SQLException");
+        assertThat(deadLetter.consumerGroup()).isNull();
+        assertThat(deadLetter.exceptionClass()).isEqualTo(RETRYABLE);
+        // The cause header repeats the exception's class: it says nothing new.
+        assertThat(deadLetter.causeClass()).isNull();
         assertThat(deadLetter.participant()).isEqualTo("orders");
         assertThat(deadLetter.attempts()).isEqualTo("5");
         assertThat(deadLetter.replayCount()).isNull();
@@ -146,16 +149,50 @@ class DeadLettersTest {
         assertThat(text)
                 .startsWith("lethe.deletion-requests.v1.dlt 1:7 at 2025-05-01T10:00:00Z")
                 .contains("original:    lethe.deletion-requests.v1 2:57 at 2025-05-01T09:59:00Z")
-                .contains("exception:   java.lang.IllegalStateException: lock timeout; \"public\".\"orders\"")
-                .contains("cause:       java.sql.SQLException")
+                .contains("exception:   " + RETRYABLE + ": lock timeout; \"public\".\"orders\"")
+                .doesNotContain("cause:")
                 .contains("participant: orders   attempts: 5   replays: 0")
                 .contains("message:     TenantDeletionRequested job job-1 tenant t1")
                 .doesNotContain(Messages.PAYLOAD_ONLY);
         assertThat(json)
                 .contains("\"originalPartition\":2,\"originalOffset\":57")
                 .contains("\"exceptionMessage\":\"lock timeout; \\\"public\\\".\\\"orders\\\"\"")
+                .contains("\"causeClass\":null")
                 .contains("\"replayCount\":null")
                 .doesNotContain(Messages.PAYLOAD_ONLY);
+    }
+
+    @Test
+    void showsACauseOnlyWhenItIsAnotherClassThanTheException() {
+        // A recoverer handed spring-kafka's wrapper (not Lethe's services, which hand it the listener's exception)
+        // names the wrapper as the exception and the listener's exception as the cause.
+        var headers = standardHeaders();
+        headers.add(
+                DeadLetterHeaders.EXCEPTION_FQCN,
+                bytes("org.springframework.kafka.listener.ListenerExecutionFailedException"));
+        headers.add(DeadLetterHeaders.EXCEPTION_CAUSE_FQCN, bytes("java.sql.SQLTransientConnectionException"));
+        DeadLetter deadLetter =
+                DeadLetter.of(deadLetter(1, 7, codec.encode(Messages.request("job-1", "t1")), headers), codec);
+
+        assertThat(deadLetter.causeClass()).isEqualTo("java.sql.SQLTransientConnectionException");
+        assertThat(DeadLetterPrinter.text(deadLetter))
+                .contains("exception:   org.springframework.kafka.listener.ListenerExecutionFailedException")
+                .contains("cause:       java.sql.SQLTransientConnectionException");
+        assertThat(DeadLetterPrinter.json(deadLetter))
+                .contains("\"causeClass\":\"java.sql.SQLTransientConnectionException\"");
+    }
+
+    @Test
+    void showsTheConsumerGroupWhenTheDeadLetterNamesIt() {
+        var headers = standardHeaders();
+        headers.add(DeadLetterHeaders.ORIGINAL_CONSUMER_GROUP, bytes("lethe-participant.orders"));
+        DeadLetter deadLetter =
+                DeadLetter.of(deadLetter(1, 7, codec.encode(Messages.request("job-1", "t1")), headers), codec);
+
+        assertThat(DeadLetterPrinter.text(deadLetter))
+                .contains("original:    lethe.deletion-requests.v1 2:57 at 2025-05-01T09:59:00Z, group"
+                        + " lethe-participant.orders\n");
+        assertThat(DeadLetterPrinter.json(deadLetter)).contains("\"consumerGroup\":\"lethe-participant.orders\"");
     }
 
     private static DeadLetterFilter filter(
@@ -163,7 +200,10 @@ class DeadLettersTest {
         return new DeadLetterFilter(jobId, tenantId, participant, since, until, Set.of());
     }
 
-    /** The headers spring-kafka's recoverer and a Lethe participant write, byte for byte. */
+    /**
+     * The headers a Lethe participant's error handler writes, byte for byte: spring-kafka's recoverer is handed the
+     * listener's own exception, so its cause header names the same class.
+     */
     private static RecordHeaders standardHeaders() {
         var headers = new RecordHeaders();
         headers.add(DeadLetterHeaders.ORIGINAL_TOPIC, bytes("lethe.deletion-requests.v1"));
@@ -178,9 +218,9 @@ class DeadLettersTest {
                 ByteBuffer.allocate(8)
                         .putLong(WRITTEN.minusSeconds(60).toEpochMilli())
                         .array());
-        headers.add(DeadLetterHeaders.EXCEPTION_FQCN, bytes("java.lang.IllegalStateException"));
+        headers.add(DeadLetterHeaders.EXCEPTION_FQCN, bytes(RETRYABLE));
         headers.add(DeadLetterHeaders.EXCEPTION_MESSAGE, bytes("lock timeout; \"public\".\"orders\""));
-        headers.add(DeadLetterHeaders.EXCEPTION_CAUSE_FQCN, bytes("java.sql.SQLException"));
+        headers.add(DeadLetterHeaders.EXCEPTION_CAUSE_FQCN, bytes(RETRYABLE));
         headers.add(LetheHeaders.PARTICIPANT, bytes("orders"));
         headers.add(LetheHeaders.ATTEMPTS, bytes("5"));
         return headers;

@@ -111,6 +111,7 @@ class StatusCommandIT {
         assertThat(follow.exitCode()).as(follow.toString()).isZero();
         assertThat(follow.out().indexOf("COMPLETED")).isGreaterThan(follow.out().indexOf("RUNNING"));
         assertThat(follow.out()).contains("rows deleted 42");
+        assertThat(follow.err()).doesNotContain("/retry");
     }
 
     @Test
@@ -133,6 +134,10 @@ class StatusCommandIT {
         await().atMost(Duration.ofSeconds(30)).until(follow::done);
         assertThat(follow.exitCode()).as(follow.toString()).isEqualTo(1);
         assertThat(follow.out()).contains("FAILED").contains("deadlock detected");
+        // A FAILED job is not the end: the hint names the endpoint that asks its failed participants again.
+        assertThat(follow.err().lines())
+                .containsExactly("job " + jobId + " FAILED; once the cause is fixed, POST /api/v1/deletion-jobs/"
+                        + jobId + "/retry asks its failed and timed-out participants again");
     }
 
     @Test

@@ -1,5 +1,10 @@
 package io.lethe.cli;
 
+import static org.awaitility.Awaitility.await;
+
+import io.lethe.kafka.retry.BackOffSettings;
+import io.lethe.kafka.retry.DeadLetterPolicy;
+import io.lethe.kafka.retry.TransientFailures;
 import io.lethe.schemas.LetheCodec;
 import io.lethe.schemas.LetheHeaders;
 import io.lethe.schemas.LetheTopics;
@@ -8,6 +13,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.avro.specific.SpecificRecord;
@@ -21,20 +27,23 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.springframework.kafka.core.DefaultKafkaConsumerFactory;
 import org.springframework.kafka.core.DefaultKafkaProducerFactory;
 import org.springframework.kafka.core.KafkaTemplate;
-import org.springframework.kafka.listener.DeadLetterPublishingRecoverer;
-import org.springframework.kafka.listener.ListenerExecutionFailedException;
+import org.springframework.kafka.listener.ContainerProperties;
+import org.springframework.kafka.listener.KafkaMessageListenerContainer;
+import org.springframework.kafka.listener.MessageListener;
+import org.springframework.kafka.support.TopicPartitionOffset;
 import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
 
 /**
  * A real KRaft broker for the integration tests, and the way the services make dead letters: a record is produced,
- * consumed, and handed to spring-kafka's {@link DeadLetterPublishingRecoverer} as the services' error handlers do.
+ * then consumed by a listener container whose listener fails and whose error handler is the services' own {@link
+ * DeadLetterPolicy}.
  */
 final class TestKafka implements AutoCloseable {
 
@@ -125,23 +134,78 @@ final class TestKafka implements AutoCloseable {
     }
 
     /**
-     * Gives a consumed record up as a participant's error handler does: spring-kafka's recoverer, to {@code
-     * <topic>.dlt}, with the container's wrapper exception around the listener's, plus Lethe's participant and
-     * attempts headers.
+     * Gives a record up as a Lethe service does: a listener container reads it from its place (the group of the
+     * participant, or the coordinator's without one), its listener throws {@code failure}, and the services' own error
+     * handler, {@link DeadLetterPolicy}, retries a transient failure with a short back-off until {@code attempts} run
+     * out, or sends a permanent one at once, to {@code <topic>.dlt}. Returns once the dead letter is written.
+     *
+     * @param attempts how many times the record is tried; must be 1 for a permanent failure, which is never retried
      */
-    void deadLetter(ConsumerRecord<?, ?> record, String participant, int attempts, Exception cause) {
-        var recoverer = new DeadLetterPublishingRecoverer(
-                template, (failed, e) -> new TopicPartition(LetheTopics.deadLetterTopicOf(failed.topic()), -1));
-        recoverer.setHeadersFunction((failed, e) -> {
-            var headers = new RecordHeaders();
-            if (participant != null) {
-                headers.add(LetheHeaders.PARTICIPANT, participant.getBytes(StandardCharsets.UTF_8));
+    void deadLetter(ConsumerRecord<?, ?> record, String participant, int attempts, RuntimeException failure) {
+        if (attempts != 1 && !TransientFailures.isTransient(failure)) {
+            throw new IllegalArgumentException(
+                    "a permanent " + failure.getClass().getName() + " is tried once, not " + attempts + " times");
+        }
+        var policy = new DeadLetterPolicy(
+                template,
+                new BackOffSettings(attempts, Duration.ofMillis(10), 1.0, Duration.ofMillis(10)),
+                participant == null ? "coordinator" : "participant " + participant);
+        if (participant != null) {
+            policy.withHeader(LetheHeaders.PARTICIPANT, participant);
+        }
+        var given = new CompletableFuture<Integer>();
+        policy.afterDeadLetter((failed, cause, tries) -> {
+            if (failed.partition() == record.partition() && failed.offset() == record.offset()) {
+                given.complete(tries);
             }
-            headers.add(LetheHeaders.ATTEMPTS, Integer.toString(attempts).getBytes(StandardCharsets.UTF_8));
-            return headers;
         });
-        recoverer.accept(
-                record, new ListenerExecutionFailedException("Listener failed", "lethe-participant.test", cause));
+        var container = listenerContainer(record, participant, failure);
+        container.setCommonErrorHandler(policy.errorHandler());
+        container.start();
+        String place = record.topic() + " " + record.partition() + ":" + record.offset();
+        try {
+            await("dead letter of " + place).atMost(Duration.ofSeconds(30)).until(given::isDone);
+        } finally {
+            container.stop();
+        }
+        int tried = given.join();
+        if (tried != attempts) {
+            throw new IllegalStateException(
+                    "record " + place + " was dead-lettered after " + tried + " attempts, not " + attempts);
+        }
+    }
+
+    /**
+     * A container that reads the record's partition from the record on, in the group a service would use, and fails
+     * on that record only (records after it, read before the container stops, are handled without a failure).
+     */
+    private KafkaMessageListenerContainer<String, byte[]> listenerContainer(
+            ConsumerRecord<?, ?> record, String participant, RuntimeException failure) {
+        var consumers = new DefaultKafkaConsumerFactory<>(
+                Map.<String, Object>of(
+                        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                        broker.getBrokersAsString(),
+                        ConsumerConfig.GROUP_ID_CONFIG,
+                        participant == null ? "lethe-coordinator" : "lethe-participant." + participant,
+                        ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
+                        false,
+                        // Each retry seeks back and fetches again; the broker's default wait of 500 ms per empty
+                        // fetch would make every dead letter take a second.
+                        ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG,
+                        50),
+                new StringDeserializer(),
+                new ByteArrayDeserializer());
+        var properties =
+                new ContainerProperties(new TopicPartitionOffset(record.topic(), record.partition(), record.offset()));
+        properties.setPollTimeout(100);
+        properties.setMessageListener((MessageListener<String, byte[]>) consumed -> {
+            if (consumed.offset() == record.offset()) {
+                throw failure;
+            }
+        });
+        var container = new KafkaMessageListenerContainer<>(consumers, properties);
+        container.setBeanName(participant == null ? "lethe-coordinator" : "lethe-participant-" + participant);
+        return container;
     }
 
     /** Every record of a topic, as bytes, in partition then offset order. */

@@ -1,12 +1,10 @@
 package io.lethe.participant.delete;
 
-import java.io.PrintWriter;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.logging.Logger;
 import javax.sql.DataSource;
 
 /**
@@ -15,7 +13,7 @@ import javax.sql.DataSource;
  * commit throws SQLState 08006, either before the commit reaches the server or after it committed there (a lost
  * acknowledgement).
  */
-final class InterruptingDataSource implements DataSource {
+final class InterruptingDataSource extends DelegatingDataSource {
 
     /** When the connection is lost. */
     enum Loss {
@@ -33,6 +31,7 @@ final class InterruptingDataSource implements DataSource {
     private final AtomicInteger commits = new AtomicInteger();
 
     InterruptingDataSource(DataSource target, Loss loss, int atCommit) {
+        super(target);
         this.target = target;
         this.loss = loss;
         this.atCommit = atCommit;
@@ -80,45 +79,5 @@ final class InterruptingDataSource implements DataSource {
     private static SQLException lose(Connection connection, String when, int commit) throws SQLException {
         connection.close();
         return new SQLException("injected: connection lost " + when + " commit " + commit, "08006");
-    }
-
-    @Override
-    public Connection getConnection(String user, String password) throws SQLException {
-        throw new SQLException("not supported by this test data source");
-    }
-
-    @Override
-    public PrintWriter getLogWriter() throws SQLException {
-        return target.getLogWriter();
-    }
-
-    @Override
-    public void setLogWriter(PrintWriter out) throws SQLException {
-        target.setLogWriter(out);
-    }
-
-    @Override
-    public void setLoginTimeout(int seconds) throws SQLException {
-        target.setLoginTimeout(seconds);
-    }
-
-    @Override
-    public int getLoginTimeout() throws SQLException {
-        return target.getLoginTimeout();
-    }
-
-    @Override
-    public Logger getParentLogger() {
-        return Logger.getGlobal();
-    }
-
-    @Override
-    public <T> T unwrap(Class<T> type) throws SQLException {
-        return target.unwrap(type);
-    }
-
-    @Override
-    public boolean isWrapperFor(Class<?> type) throws SQLException {
-        return target.isWrapperFor(type);
     }
 }

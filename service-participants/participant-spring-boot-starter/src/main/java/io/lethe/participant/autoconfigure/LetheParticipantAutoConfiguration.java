@@ -9,6 +9,7 @@ import io.lethe.participant.delete.DeletionSettings;
 import io.lethe.participant.delete.TenantDeleter;
 import io.lethe.participant.kafka.DeletionFailureReporter;
 import io.lethe.participant.kafka.DeletionRequestListener;
+import io.lethe.participant.kafka.FailureOutbox;
 import io.lethe.participant.kafka.MdcRecordInterceptor;
 import io.lethe.participant.kafka.OutboxOutcomeRecorder;
 import io.lethe.participant.kafka.ParticipantEventPublisher;
@@ -194,10 +195,12 @@ public final class LetheParticipantAutoConfiguration {
     DeletionRequestListener letheDeletionRequestListener(
             LetheParticipantProperties properties,
             TenantDeleter deleter,
-            ParticipantEventPublisher publisher,
+            DataSource dataSource,
+            @Qualifier("letheOutbox") JdbcOutbox outbox,
             @Qualifier("letheOutboxRelay") OutboxRelay relay,
             LetheCodec codec) {
-        return new DeletionRequestListener(properties.name(), deleter, publisher, relay, codec);
+        var failures = new FailureOutbox(dataSource, outbox, codec, properties.name());
+        return new DeletionRequestListener(properties.name(), deleter, failures, relay, codec);
     }
 
     /**

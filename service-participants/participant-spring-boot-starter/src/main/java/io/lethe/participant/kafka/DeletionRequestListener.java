@@ -20,7 +20,8 @@ import org.springframework.kafka.listener.MessageListener;
  *       it. A redelivered request of a finished job writes the recorded outcome again and deletes nothing.
  *   <li>Failed, retryable: throws {@link RetryableDeletionException}; the container's back-off tries again (the deleter
  *       resumes where it stopped), then dead-letters the request and reports the failure.
- *   <li>Failed, permanent: reports the failure and is done; trying again would fail the same way.
+ *   <li>Failed, permanent: writes the failure report to the outbox and is done; trying again would fail the same
+ *       way.
  * </ul>
  *
  * The offset is committed after this method returns: a crash before then redelivers the request.
@@ -31,19 +32,15 @@ public class DeletionRequestListener implements MessageListener<String, byte[]> 
 
     private final String participant;
     private final TenantDeleter deleter;
-    private final ParticipantEventPublisher publisher;
+    private final FailureOutbox failures;
     private final OutboxRelay relay;
     private final LetheCodec codec;
 
     public DeletionRequestListener(
-            String participant,
-            TenantDeleter deleter,
-            ParticipantEventPublisher publisher,
-            OutboxRelay relay,
-            LetheCodec codec) {
+            String participant, TenantDeleter deleter, FailureOutbox failures, OutboxRelay relay, LetheCodec codec) {
         this.participant = participant;
         this.deleter = deleter;
-        this.publisher = publisher;
+        this.failures = failures;
         this.relay = relay;
         this.codec = codec;
     }
@@ -71,7 +68,8 @@ public class DeletionRequestListener implements MessageListener<String, byte[]> 
             if (failed.retryable()) {
                 throw new RetryableDeletionException(failed);
             }
-            publisher.publishFailure(failed);
+            failures.record(failed);
+            relay.wakeUp();
         } else {
             throw new IllegalStateException("unknown deletion result " + result.getClass());
         }

@@ -12,9 +12,10 @@ import org.apache.avro.specific.SpecificRecord;
 import org.springframework.kafka.core.KafkaTemplate;
 
 /**
- * Sends the participant's events that are not tied to a committed deletion, and waits for the broker's
- * acknowledgement: failures (keyed by jobId) and its registration. Completions go through the outbox instead ({@link
- * OutboxOutcomeRecorder}), in the deletion's own transaction.
+ * Sends the participant's events that cannot wait in the outbox, and waits for the broker's acknowledgement: the report
+ * of a failure that ran out of retries (keyed by jobId; the database may be what failed) and its registration.
+ * Completions and permanent failures go through the outbox instead ({@link OutboxOutcomeRecorder}, {@link
+ * FailureOutbox}).
  */
 public class ParticipantEventPublisher {
 
@@ -31,7 +32,7 @@ public class ParticipantEventPublisher {
         this.timeout = timeout;
     }
 
-    /** Reports a failed deletion to the coordinator. */
+    /** Reports a failed deletion to the coordinator directly. */
     public void publishFailure(DeletionResult.Failed failed) {
         send(LetheTopics.DELETION_OUTCOMES, failed.jobId(), ParticipantEvents.failed(participant, failed));
     }

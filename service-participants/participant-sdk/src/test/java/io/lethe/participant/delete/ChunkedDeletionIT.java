@@ -8,7 +8,6 @@ import io.lethe.participant.plan.DeletionPlan;
 import io.lethe.participant.plan.PlannedTable;
 import io.lethe.participant.plan.TableName;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-import java.io.IOException;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.LinkedHashMap;
@@ -19,8 +18,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -35,20 +32,10 @@ class ChunkedDeletionIT {
     /** Small enough that tenant A's 845 rows take well over a hundred chunk transactions. */
     private static final DeletionSettings SEVEN_ROWS = new DeletionSettings(7, 3);
 
-    private static EmbeddedPostgres postgres;
+    private static final EmbeddedPostgres postgres = ShopDatabase.server();
 
     private ShopDatabase shop;
     private DeletionPlan plan;
-
-    @BeforeAll
-    static void startPostgres() throws IOException {
-        postgres = EmbeddedPostgres.start();
-    }
-
-    @AfterAll
-    static void stopPostgres() throws IOException {
-        postgres.close();
-    }
 
     @BeforeEach
     void createShop() throws SQLException {

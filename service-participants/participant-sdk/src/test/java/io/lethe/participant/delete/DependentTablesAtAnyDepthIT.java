@@ -6,13 +6,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.lethe.participant.plan.DeletionPlan;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-import java.io.IOException;
 import java.sql.SQLException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -74,17 +71,7 @@ class DependentTablesAtAnyDepthIT {
                 select s.seeded_for, case when g = 1 then s.order_id end, s.id from shipments s, generate_series(1, 3) g;
             """;
 
-    private static EmbeddedPostgres postgres;
-
-    @BeforeAll
-    static void startPostgres() throws IOException {
-        postgres = EmbeddedPostgres.start();
-    }
-
-    @AfterAll
-    static void stopPostgres() throws IOException {
-        postgres.close();
-    }
+    private static final EmbeddedPostgres postgres = ShopDatabase.server();
 
     @Test
     void deletesRepliesThatReachTheTenantOnlyThroughTheirParentComment() throws SQLException {

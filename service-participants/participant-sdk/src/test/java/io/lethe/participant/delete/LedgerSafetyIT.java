@@ -7,35 +7,22 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.lethe.participant.plan.DeletionPlan;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-import java.io.IOException;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
 import javax.sql.DataSource;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** What the ledger and the transaction guarantee when a job id is reused or something other than SQL fails. */
 class LedgerSafetyIT {
 
-    private static EmbeddedPostgres postgres;
+    private static final EmbeddedPostgres postgres = ShopDatabase.server();
 
     private ShopDatabase shop;
     private DeletionPlan plan;
-
-    @BeforeAll
-    static void startPostgres() throws IOException {
-        postgres = EmbeddedPostgres.start();
-    }
-
-    @AfterAll
-    static void stopPostgres() throws IOException {
-        postgres.close();
-    }
 
     @BeforeEach
     void createShop() throws SQLException {

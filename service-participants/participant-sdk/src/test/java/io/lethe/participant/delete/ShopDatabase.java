@@ -5,6 +5,8 @@ import io.lethe.participant.plan.DeletionPlanner;
 import io.lethe.participant.plan.JdbcSchemaReader;
 import io.lethe.participant.plan.PlannerSettings;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -30,6 +32,8 @@ final class ShopDatabase {
     static final String TENANT_WITHOUT_ROWS = "3e9c7d6f-8a4b-4cad-8f5e-1b4a6c8d0e2f";
 
     private static final AtomicInteger DATABASES = new AtomicInteger();
+
+    private static EmbeddedPostgres server;
 
     private static final String SCHEMA =
             """
@@ -103,6 +107,30 @@ final class ShopDatabase {
 
     private ShopDatabase(DataSource dataSource) {
         this.dataSource = dataSource;
+    }
+
+    /**
+     * The one PostgreSQL server of this JVM's integration tests, started on first use and stopped when the JVM exits.
+     * Sharing it is safe because every test creates a database of its own on it ({@link #create}); starting one per
+     * test class only cost start-up time.
+     */
+    static synchronized EmbeddedPostgres server() {
+        if (server == null) {
+            try {
+                server = EmbeddedPostgres.start();
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot start embedded PostgreSQL", e);
+            }
+            EmbeddedPostgres started = server;
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                try {
+                    started.close();
+                } catch (IOException e) {
+                    System.err.println("cannot stop embedded PostgreSQL: " + e);
+                }
+            }));
+        }
+        return server;
     }
 
     static ShopDatabase create(EmbeddedPostgres postgres) throws SQLException {

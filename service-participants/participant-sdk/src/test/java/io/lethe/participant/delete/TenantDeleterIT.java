@@ -7,7 +7,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.lethe.participant.plan.DeletionPlan;
 import io.lethe.participant.plan.JdbcSchemaReader;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-import java.io.IOException;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
@@ -20,8 +19,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.postgresql.ds.PGSimpleDataSource;
@@ -41,21 +38,11 @@ class TenantDeleterIT {
             new TableResult("public.customers", 30, 0),
             new TableResult("public.teams", 5, 0));
 
-    private static EmbeddedPostgres postgres;
+    private static final EmbeddedPostgres postgres = ShopDatabase.server();
 
     private ShopDatabase shop;
     private DeletionPlan plan;
     private TenantDeleter deleter;
-
-    @BeforeAll
-    static void startPostgres() throws IOException {
-        postgres = EmbeddedPostgres.start();
-    }
-
-    @AfterAll
-    static void stopPostgres() throws IOException {
-        postgres.close();
-    }
 
     @BeforeEach
     void createShop() throws SQLException {

@@ -56,9 +56,7 @@ class CoordinatorResilienceIT {
     @BeforeAll
     static void startStackWithTwoParticipants() {
         stack = CoordinatorTestStack.start();
-        stack.publish(LetheTopics.PARTICIPANTS, "billing", registered("billing", "1.4.0", "billing.invoice"));
-        stack.publish(LetheTopics.PARTICIPANTS, "orders", registered("orders", "2.0.1", "orders.orders"));
-        await().until(() -> stack.get(PARTICIPANTS).body().size() == 2);
+        stack.registerBillingAndOrders();
     }
 
     @AfterAll

@@ -161,6 +161,16 @@ final class CoordinatorTestStack implements AutoCloseable {
         return coordinator;
     }
 
+    /**
+     * Registers the participants {@code billing} and {@code orders} (one table each) and waits until the coordinator
+     * lists them, so that new jobs expect both.
+     */
+    void registerBillingAndOrders() {
+        publish(LetheTopics.PARTICIPANTS, "billing", LetheMessages.registered("billing", "1.4.0", "billing.invoice"));
+        publish(LetheTopics.PARTICIPANTS, "orders", LetheMessages.registered("orders", "2.0.1", "orders.orders"));
+        Awaitility.await().until(() -> get(PARTICIPANTS).body().size() == 2);
+    }
+
     /** Runs SQL on the coordinator's database, as an operator with psql would. */
     void executeSql(String sql) {
         try (var connection = postgres.getPostgresDatabase().getConnection();

@@ -1,13 +1,11 @@
 package io.lethe.coordinator;
 
 import static io.lethe.coordinator.CoordinatorTestStack.JOBS;
-import static io.lethe.coordinator.CoordinatorTestStack.PARTICIPANTS;
 import static io.lethe.coordinator.JobStatusAssertions.assertViewEqualsStatus;
 import static io.lethe.coordinator.JobStatusAssertions.instant;
 import static io.lethe.coordinator.LetheMessages.command;
 import static io.lethe.coordinator.LetheMessages.completed;
 import static io.lethe.coordinator.LetheMessages.failed;
-import static io.lethe.coordinator.LetheMessages.registered;
 import static io.lethe.coordinator.LetheMessages.table;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -39,9 +37,7 @@ class DeadlineAndRetryIT {
     @BeforeAll
     static void startStackWithTwoParticipants() {
         stack = CoordinatorTestStack.start(Map.of("lethe.coordinator.deadline-check-interval", "200ms"));
-        stack.publish(LetheTopics.PARTICIPANTS, "billing", registered("billing", "1.4.0", "billing.invoice"));
-        stack.publish(LetheTopics.PARTICIPANTS, "orders", registered("orders", "2.0.1", "orders.orders"));
-        await().until(() -> stack.get(PARTICIPANTS).body().size() == 2);
+        stack.registerBillingAndOrders();
     }
 
     @AfterAll
@@ -88,7 +84,7 @@ class DeadlineAndRetryIT {
         assertThat(retried.path("participants").path(1).path("attempt").asInt()).isEqualTo(1);
         assertThat(instant(retried.path("deadlineAt")))
                 .isEqualTo(instant(retried.path("updatedAt")).plusSeconds(2));
-        List<TenantDeletionRequested> requests = requestsFor("deadline-retry");
+        List<TenantDeletionRequested> requests = stack.requestsFor("deadline-retry");
         assertThat(requests).hasSize(2);
         assertThat(requests.get(1).getAttempt()).isEqualTo(2);
         assertThat(requests.get(1).getExpectedParticipants()).containsExactly("billing");
@@ -113,7 +109,7 @@ class DeadlineAndRetryIT {
         JsonNode done = stack.awaitJobState(jobId, "COMPLETED");
         assertThat(done.path("attempt").asInt()).isEqualTo(1);
         assertThat(done.path("totalRowsDeleted").asLong()).isEqualTo(3);
-        assertThat(requestsFor("deadline-late")).hasSize(1);
+        assertThat(stack.requestsFor("deadline-late")).hasSize(1);
     }
 
     @Test
@@ -157,7 +153,7 @@ class DeadlineAndRetryIT {
 
         assertThat(completed.status()).isEqualTo(409);
         assertThat(completed.body().path("detail").asString()).contains(jobId, "COMPLETED", "nothing to retry");
-        assertThat(requestsFor("retry-nothing")).hasSize(1);
+        assertThat(stack.requestsFor("retry-nothing")).hasSize(1);
         assertThat(stack.job(jobId).path("attempt").asInt()).isEqualTo(1);
     }
 
@@ -260,9 +256,5 @@ class DeadlineAndRetryIT {
 
     private static boolean hasTimedOutParticipant(DeletionJobStatus status) {
         return status.getParticipants().stream().anyMatch(p -> p.getState() == ParticipantState.TIMED_OUT);
-    }
-
-    private static List<TenantDeletionRequested> requestsFor(String tenantId) {
-        return stack.requestsFor(tenantId);
     }
 }

@@ -88,7 +88,7 @@ class DeletionJobSagaIT {
         assertThat(participantStates(job)).isEqualTo(Map.of("billing", "PENDING", "orders", "PENDING"));
         assertThat(stack.get(response.location()).body()).isEqualTo(job);
 
-        List<TenantDeletionRequested> requests = requestsFor("acme-accepted");
+        List<TenantDeletionRequested> requests = stack.requestsFor("acme-accepted");
         assertThat(requests).hasSize(1);
         assertThat(requests.get(0).getJobId()).isEqualTo(jobId);
         assertThat(requests.get(0).getTenantId()).isEqualTo("acme-accepted");
@@ -110,7 +110,7 @@ class DeletionJobSagaIT {
         assertThat(another.body().path("jobId").asString()).isEqualTo(jobId);
         assertThat(another.body().path("requestId").asString()).isEqualTo("req-acme-repeated");
         assertThat(jobIds("?tenantId=acme-repeated")).containsExactly(jobId);
-        assertThat(requestsFor("acme-repeated")).hasSize(1);
+        assertThat(stack.requestsFor("acme-repeated")).hasSize(1);
     }
 
     @Test
@@ -151,7 +151,7 @@ class DeletionJobSagaIT {
                     .extracting(a -> a.body().path("jobId").asString())
                     .containsOnly(jobIds("?tenantId=acme-racing").get(0));
             assertThat(jobIds("?tenantId=acme-racing")).hasSize(1);
-            assertThat(requestsFor("acme-racing")).hasSize(1);
+            assertThat(stack.requestsFor("acme-racing")).hasSize(1);
         } finally {
             clients.shutdownNow();
         }
@@ -278,7 +278,7 @@ class DeletionJobSagaIT {
         assertThat(job.path("requestedBy").asString()).isEqualTo("crm");
         assertThat(job.path("state").asString()).isEqualTo("RUNNING");
         assertThat(participantStates(job)).isEqualTo(Map.of("billing", "PENDING", "orders", "PENDING"));
-        List<TenantDeletionRequested> requests = requestsFor("globex-command");
+        List<TenantDeletionRequested> requests = stack.requestsFor("globex-command");
         assertThat(requests).singleElement().satisfies(request -> {
             assertThat(request.getJobId()).isEqualTo(job.path("jobId").asString());
             assertThat(request.getExpectedParticipants()).containsExactly("billing", "orders");
@@ -299,7 +299,7 @@ class DeletionJobSagaIT {
         awaitCommandsConsumed();
 
         assertThat(jobIds("?tenantId=globex-repeated")).containsExactly(jobId);
-        assertThat(requestsFor("globex-repeated")).hasSize(1);
+        assertThat(stack.requestsFor("globex-repeated")).hasSize(1);
     }
 
     @Test
@@ -314,7 +314,7 @@ class DeletionJobSagaIT {
         assertThat(instant(participant("ledger").path("retiredAt"))).isNotNull();
         String later = stack.submitJob("initech-later", "req-initech-later");
         assertThat(participantStates(stack.job(later))).containsOnlyKeys("billing", "orders");
-        assertThat(requestsFor("initech-later").get(0).getExpectedParticipants())
+        assertThat(stack.requestsFor("initech-later").get(0).getExpectedParticipants())
                 .containsExactly("billing", "orders");
 
         stack.report(completed(running, "initech-running", "billing", table("billing.payment", 1)));
@@ -372,10 +372,6 @@ class DeletionJobSagaIT {
                 .filter(p -> instant(p.path("retiredAt")) == null)
                 .map(p -> p.path("name").asString())
                 .toList();
-    }
-
-    private static List<TenantDeletionRequested> requestsFor(String tenantId) {
-        return stack.requestsFor(tenantId);
     }
 
     /**

@@ -4,7 +4,6 @@ import static io.lethe.coordinator.CoordinatorTestStack.JOBS;
 import static io.lethe.coordinator.CoordinatorTestStack.PARTICIPANTS;
 import static io.lethe.coordinator.JobStatusAssertions.assertViewEqualsStatus;
 import static io.lethe.coordinator.LetheMessages.completed;
-import static io.lethe.coordinator.LetheMessages.registered;
 import static io.lethe.coordinator.LetheMessages.table;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -56,10 +55,8 @@ class SeveralCoordinatorsIT {
                 "lethe.coordinator.deadline-check-interval", "100ms"));
         first = stack.coordinator();
         second = stack.startAnotherCoordinator(Map.of());
-        stack.publish(LetheTopics.PARTICIPANTS, "billing", registered("billing", "1.4.0", "billing.invoice"));
-        stack.publish(LetheTopics.PARTICIPANTS, "orders", registered("orders", "2.0.1", "orders.orders"));
-        await().until(() -> stack.get(first, PARTICIPANTS).body().size() == 2
-                && stack.get(second, PARTICIPANTS).body().size() == 2);
+        stack.registerBillingAndOrders();
+        await().until(() -> stack.get(second, PARTICIPANTS).body().size() == 2);
     }
 
     @AfterAll

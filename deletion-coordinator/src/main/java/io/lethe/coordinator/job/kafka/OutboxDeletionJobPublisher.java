@@ -23,14 +23,19 @@ public class OutboxDeletionJobPublisher implements DeletionJobPublisher {
 
     private final JdbcOperations jdbc;
     private final JdbcOutbox outbox;
-    private final OutboxRelay relay;
     private final LetheCodec codec;
+    private final TransactionSynchronization wakeRelay;
 
     public OutboxDeletionJobPublisher(JdbcOperations jdbc, JdbcOutbox outbox, OutboxRelay relay, LetheCodec codec) {
         this.jdbc = jdbc;
         this.outbox = outbox;
-        this.relay = relay;
         this.codec = codec;
+        this.wakeRelay = new TransactionSynchronization() {
+            @Override
+            public void afterCommit() {
+                relay.wakeUp();
+            }
+        };
     }
 
     @Override
@@ -49,11 +54,9 @@ public class OutboxDeletionJobPublisher implements DeletionJobPublisher {
             throw new IllegalStateException("job events are written to the outbox inside the job's transaction only");
         }
         outbox.append(jdbc, new OutboxMessage(topic, key, codec.encode(event)));
-        TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
-            @Override
-            public void afterCommit() {
-                relay.wakeUp();
-            }
-        });
+        // One wake-up per transaction, however many events it wrote.
+        if (!TransactionSynchronizationManager.getSynchronizations().contains(wakeRelay)) {
+            TransactionSynchronizationManager.registerSynchronization(wakeRelay);
+        }
     }
 }

@@ -232,6 +232,9 @@ class CoordinatorResilienceIT {
                             letters -> !letters.isEmpty())
                     .get(0);
             assertThat(text(deadLetter, LetheHeaders.ATTEMPTS)).isEqualTo("2");
+            assertThat(text(deadLetter, LetheHeaders.PARTICIPANT))
+                    .as("the outcome's sender")
+                    .isEqualTo("orders");
             assertThat(text(deadLetter, "kafka_dlt-exception-message")).contains("lock timeout for maintenance");
             assertThat(stack.job(jobId).path("state").asString()).isEqualTo("RUNNING");
         } finally {

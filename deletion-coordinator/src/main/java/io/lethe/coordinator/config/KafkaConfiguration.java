@@ -4,6 +4,8 @@ import io.lethe.coordinator.participant.kafka.ParticipantRegistrationCatchUp;
 import io.lethe.coordinator.participant.kafka.ParticipantRegistrationListener;
 import io.lethe.kafka.retry.BackOffSettings;
 import io.lethe.kafka.retry.DeadLetterPolicy;
+import io.lethe.schemas.LetheCodec;
+import io.lethe.schemas.LetheHeaders;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.kafka.core.ConsumerFactory;
@@ -15,7 +17,7 @@ import org.springframework.kafka.listener.DefaultErrorHandler;
  * Topics and error handling. The coordinator creates every Lethe topic and its dead-letter topic that is missing
  * ({@link LetheTopicInitializer}).
  * Every consumer retries a transiently failing record with exponential back-off and then sends it to {@code
- * <topic>.dlt} with the exception, original topic, partition, offset, timestamp and attempts in headers; permanent
+ * <topic>.dlt} with the exception, original topic, partition, offset, timestamp, attempts and participant in headers; permanent
  * failures go there at once ({@link DeadLetterPolicy}).
  */
 @Configuration(proxyBeanMethods = false)
@@ -41,17 +43,20 @@ class KafkaConfiguration {
     /**
      * Every consumer: a transient failure (the database or the broker away, a deadlock, a lock timeout) is retried with
      * the {@code lethe.coordinator.retry} back-off, then dead-lettered; anything else (undecodable bytes, an invalid
-     * command, an outcome for a job this coordinator never had) is dead-lettered at once. Picked up by Spring Boot's
-     * listener container factory.
+     * command, an outcome for a job this coordinator never had) is dead-lettered at once. The dead letter of an outcome
+     * or a registration names its participant ({@link DeadLetterParticipant}). Picked up by Spring Boot's listener
+     * container factory.
      */
     @Bean
-    DefaultErrorHandler kafkaErrorHandler(KafkaTemplate<String, byte[]> template, CoordinatorProperties properties) {
+    DefaultErrorHandler kafkaErrorHandler(
+            KafkaTemplate<String, byte[]> template, CoordinatorProperties properties, LetheCodec codec) {
         CoordinatorProperties.Retry retry = properties.retry();
         return new DeadLetterPolicy(
                         template,
                         new BackOffSettings(
                                 retry.attempts(), retry.initialInterval(), retry.multiplier(), retry.maxInterval()),
                         "coordinator")
+                .withRecordHeader(LetheHeaders.PARTICIPANT, new DeadLetterParticipant(codec))
                 .errorHandler();
     }
 }

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.lethe.kafka.outbox.JdbcOutbox;
 import io.lethe.localstack.CoordinatorClient;
 import io.lethe.localstack.StatusFollower;
+import io.lethe.localstack.TopicRecords;
 import io.lethe.schemas.DeletionJobStatus;
 import io.lethe.schemas.JobState;
 import io.lethe.schemas.LetheTopics;
@@ -15,10 +16,12 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import javax.sql.DataSource;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -29,7 +32,8 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * Faults of the infrastructure around the participants: the broker stopped and started again in the middle of a job,
- * and the coordinator killed between committing a job and publishing its request. All three example participants run,
+ * the coordinator killed between committing a job and publishing its request, and the participants' real outcomes
+ * delivered again, out of order and after a late failure. All three example participants run,
  * deleting in chunks of 1,000 rows.
  */
 class InfrastructureFaultsIT {
@@ -37,6 +41,7 @@ class InfrastructureFaultsIT {
     private static final Logger log = LoggerFactory.getLogger(InfrastructureFaultsIT.class);
 
     private static final Duration JOB_TIMEOUT = Duration.ofMinutes(3);
+    private static final String OUTCOMES_GROUP = "lethe-coordinator.outcomes";
 
     private static FaultStack stack;
 
@@ -141,9 +146,10 @@ class InfrastructureFaultsIT {
             await("nothing to be published for job " + jobId)
                     .during(Duration.ofSeconds(3))
                     .atMost(Duration.ofSeconds(10))
-                    .until(() -> Topics.withKey(stack.bootstrapServers(), LetheTopics.DELETION_REQUESTS, tenant.id())
-                                    .isEmpty()
-                            && ledgers.values().stream().allMatch(l -> l.state(jobId) == null));
+                    .until(() ->
+                            TopicRecords.withKey(stack.bootstrapServers(), LetheTopics.DELETION_REQUESTS, tenant.id())
+                                            .isEmpty()
+                                    && ledgers.values().stream().allMatch(l -> l.state(jobId) == null));
         } finally {
             silent.kill();
         }
@@ -152,7 +158,7 @@ class InfrastructureFaultsIT {
 
         JsonNode job = Jobs.awaitEnded(stack.coordinatorClient(), jobId, JOB_TIMEOUT);
         tenant.assertDeletedExactly(job, stack);
-        assertThat(Topics.withKey(stack.bootstrapServers(), LetheTopics.DELETION_REQUESTS, tenant.id()))
+        assertThat(TopicRecords.withKey(stack.bootstrapServers(), LetheTopics.DELETION_REQUESTS, tenant.id()))
                 .as("the request was published once")
                 .hasSize(1);
         await("the relay to remove the sent request from the outbox")
@@ -162,6 +168,72 @@ class InfrastructureFaultsIT {
                 "scenario coordinator killed before publishing: job {} COMPLETED, {} rows in {} s",
                 jobId,
                 job.path("totalRowsDeleted").asLong(),
+                seconds(started));
+    }
+
+    @Test
+    void realOutcomesDeliveredAgainOutOfOrderAndAfterALateFailureGiveTheSameJob() {
+        SeededTenant tenant = SeededTenant.seed(
+                stack,
+                "echo-tenant",
+                Map.of(ExampleService.ORDERS, 100, ExampleService.BILLING, 100, ExampleService.IDENTITY, 100));
+        Map<ExampleService, ParticipantLedger> ledgers = ledgers();
+        long started = System.nanoTime();
+        String jobId = Jobs.requestDeletion(stack.coordinatorClient(), tenant.id());
+        await("the request of job " + jobId + " to be published")
+                .atMost(JOB_TIMEOUT)
+                .until(() -> !TopicRecords.withKey(stack.bootstrapServers(), LetheTopics.DELETION_REQUESTS, tenant.id())
+                        .isEmpty());
+        // The coordinator is away while the participants answer, so that everything below reaches it in one go
+        // after its restart: the real outcomes, then the same outcomes again in reverse order (a relay that sent
+        // its batch twice, a replay by an operator), a late retryable failure of every participant's attempt (a
+        // stale report overtaken by the completion), and the outcomes a third time.
+        stack.coordinator().stop();
+        await("every participant to complete job " + jobId + " and empty its outbox")
+                .atMost(JOB_TIMEOUT)
+                .until(() -> ledgers.values().stream()
+                        .allMatch(l -> "COMPLETED".equals(l.state(jobId)) && l.outboxRows() == 0));
+        List<ConsumerRecord<String, byte[]>> outcomes =
+                TopicRecords.withKey(stack.bootstrapServers(), LetheTopics.DELETION_OUTCOMES, jobId);
+        assertThat(outcomes)
+                .as("one completion per participant is on the topic")
+                .extracting(r -> Messages.participantOf(r.value()))
+                .containsExactlyInAnyOrderElementsOf(stack.participants().stream()
+                        .map(ExampleService::participantName)
+                        .toList());
+        List<ConsumerRecord<String, byte[]>> reversed = new ArrayList<>(outcomes);
+        Collections.reverse(reversed);
+        reversed.forEach(r -> Topics.send(stack.bootstrapServers(), LetheTopics.DELETION_OUTCOMES, jobId, r.value()));
+        stack.participants()
+                .forEach(service -> Topics.send(
+                        stack.bootstrapServers(),
+                        LetheTopics.DELETION_OUTCOMES,
+                        jobId,
+                        Messages.failed(jobId, tenant.id(), service.participantName(), 1)));
+        outcomes.forEach(r -> Topics.send(stack.bootstrapServers(), LetheTopics.DELETION_OUTCOMES, jobId, r.value()));
+        stack.coordinator().start();
+
+        await("the coordinator to commit every outcome")
+                .atMost(JOB_TIMEOUT)
+                .until(() -> Topics.lag(stack.bootstrapServers(), OUTCOMES_GROUP, LetheTopics.DELETION_OUTCOMES) == 0);
+        JsonNode job = Jobs.awaitEnded(stack.coordinatorClient(), jobId, JOB_TIMEOUT);
+        tenant.assertDeletedExactly(job, stack);
+        assertThat(job.path("participants"))
+                .as("no participant kept the late failure")
+                .allSatisfy(p -> assertThat(p.path("error").isMissingNode()
+                                || p.path("error").isNull())
+                        .isTrue());
+        assertThat(latestStatus(jobId).getState()).as("the status topic").isEqualTo(JobState.COMPLETED);
+        assertThat(TopicRecords.withKey(
+                        stack.bootstrapServers(), LetheTopics.deadLetterTopicOf(LetheTopics.DELETION_OUTCOMES), jobId))
+                .as("no outcome of the job was dead-lettered")
+                .isEmpty();
+        log.info(
+                "scenario real outcomes duplicated and reordered: job {} COMPLETED, {} rows from {} outcome records"
+                        + " in {} s",
+                jobId,
+                job.path("totalRowsDeleted").asLong(),
+                outcomes.size() * 3 + stack.participants().size(),
                 seconds(started));
     }
 

@@ -27,6 +27,15 @@ final class Messages {
         }
     }
 
+    /** The participant that reported an outcome (a completion or a failure). */
+    static String participantOf(byte[] outcome) {
+        Object decoded = CODEC.decode(outcome, ParticipantDeletionCompleted.class, ParticipantDeletionFailed.class);
+        if (decoded instanceof ParticipantDeletionCompleted completed) {
+            return completed.getParticipant();
+        }
+        return ((ParticipantDeletionFailed) decoded).getParticipant();
+    }
+
     static byte[] registration(String participant, List<String> tables) {
         return CODEC.encode(ParticipantRegistered.newBuilder()
                 .setName(participant)

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.lethe.localstack.CoordinatorClient;
+import io.lethe.localstack.TopicRecords;
 import io.lethe.schemas.LetheTopics;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -106,7 +107,8 @@ class OutcomeOrderIT {
         assertThat(clean.path("totalRowsDeleted").asLong()).isEqualTo(1_567L);
         assertThat(comparable(reordered)).isEqualTo(comparable(clean));
         assertThat(comparable(retried)).isEqualTo(comparable(clean));
-        assertThat(Topics.read(stack.bootstrapServers(), LetheTopics.deadLetterTopicOf(LetheTopics.DELETION_OUTCOMES)))
+        assertThat(TopicRecords.read(
+                        stack.bootstrapServers(), LetheTopics.deadLetterTopicOf(LetheTopics.DELETION_OUTCOMES)))
                 .as("no outcome was dead-lettered")
                 .isEmpty();
         log.info(

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.lethe.cli.LetheCli;
 import io.lethe.localstack.CoordinatorClient;
+import io.lethe.localstack.TopicRecords;
 import io.lethe.schemas.LetheHeaders;
 import io.lethe.schemas.LetheTopics;
 import java.sql.Connection;
@@ -236,14 +237,14 @@ class ParticipantFaultsIT {
     }
 
     private static List<ConsumerRecord<String, byte[]>> deadLettersOf(String jobId) {
-        return Topics.read(stack.bootstrapServers(), LetheTopics.deadLetterTopicOf(LetheTopics.DELETION_REQUESTS))
+        return TopicRecords.read(stack.bootstrapServers(), LetheTopics.deadLetterTopicOf(LetheTopics.DELETION_REQUESTS))
                 .stream()
                 .filter(r -> Messages.jobIdOf(r.value()).equals(jobId))
                 .toList();
     }
 
     private static int requestsOf(String jobId) {
-        return (int) Topics.read(stack.bootstrapServers(), LetheTopics.DELETION_REQUESTS).stream()
+        return (int) TopicRecords.read(stack.bootstrapServers(), LetheTopics.DELETION_REQUESTS).stream()
                 .filter(r -> Messages.jobIdOf(r.value()).equals(jobId))
                 .count();
     }

@@ -1,8 +1,6 @@
 package io.lethe.faults;
 
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
@@ -11,64 +9,23 @@ import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
-/** Reads and writes Lethe's topics as a test needs to: whole topics without a group, records one at a time. */
+/**
+ * Writes Lethe's topics and reads consumer-group offsets as a test needs to; whole topics are read with {@link
+ * io.lethe.localstack.TopicRecords}.
+ */
 final class Topics {
 
     private Topics() {}
-
-    /** Every committed record of the topic, from the beginning to its current end; none if it does not exist. */
-    static List<ConsumerRecord<String, byte[]>> read(String bootstrapServers, String topic) {
-        try (var consumer = new KafkaConsumer<>(
-                Map.<String, Object>of(
-                        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                        bootstrapServers,
-                        ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
-                        false,
-                        // Reading must not create a missing topic (the broker would, with its defaults).
-                        ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG,
-                        false,
-                        ConsumerConfig.ISOLATION_LEVEL_CONFIG,
-                        "read_committed"),
-                new StringDeserializer(),
-                new ByteArrayDeserializer())) {
-            var partitions = consumer.partitionsFor(topic, Duration.ofSeconds(10));
-            if (partitions == null || partitions.isEmpty()) {
-                return List.of();
-            }
-            List<TopicPartition> assigned = partitions.stream()
-                    .map(p -> new TopicPartition(topic, p.partition()))
-                    .toList();
-            consumer.assign(assigned);
-            consumer.seekToBeginning(assigned);
-            Map<TopicPartition, Long> end = consumer.endOffsets(assigned);
-            List<ConsumerRecord<String, byte[]>> records = new ArrayList<>();
-            while (assigned.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
-                consumer.poll(Duration.ofMillis(200)).forEach(records::add);
-            }
-            return records;
-        }
-    }
-
-    /** The records of the topic with this key. */
-    static List<ConsumerRecord<String, byte[]>> withKey(String bootstrapServers, String topic, String key) {
-        return read(bootstrapServers, topic).stream()
-                .filter(r -> key.equals(r.key()))
-                .toList();
-    }
 
     /** Sends one record and waits until every in-sync replica has it. */
     static void send(String bootstrapServers, String topic, String key, byte[] value) {

@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Function;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -38,6 +39,7 @@ public final class DeadLetterPolicy {
     private final BackOffSettings backOff;
     private final String owner;
     private final Map<String, String> headers = new LinkedHashMap<>();
+    private final Map<String, Function<ConsumerRecord<?, ?>, String>> recordHeaders = new LinkedHashMap<>();
     private DeadLetterListener listener = (record, cause, attempts) -> {};
 
     /**
@@ -54,6 +56,16 @@ public final class DeadLetterPolicy {
     /** Adds a header (UTF-8 text) to every dead letter. */
     public DeadLetterPolicy withHeader(String name, String value) {
         headers.put(Objects.requireNonNull(name, "name"), Objects.requireNonNull(value, "value"));
+        return this;
+    }
+
+    /**
+     * Adds a header (UTF-8 text) to each dead letter whose value the function finds in the failed record (e.g. the
+     * participant that sent an outcome); a {@code null} value or an exception of the function adds nothing, so an
+     * undecodable record is still dead-lettered.
+     */
+    public DeadLetterPolicy withRecordHeader(String name, Function<ConsumerRecord<?, ?>, String> value) {
+        recordHeaders.put(Objects.requireNonNull(name, "name"), Objects.requireNonNull(value, "value"));
         return this;
     }
 
@@ -74,6 +86,12 @@ public final class DeadLetterPolicy {
             var extra = new RecordHeaders();
             extra.add(LetheHeaders.ATTEMPTS, utf8(Integer.toString(lastAttempt.get())));
             headers.forEach((name, value) -> extra.add(name, utf8(value)));
+            recordHeaders.forEach((name, valueOf) -> {
+                String value = valueOf(record, valueOf);
+                if (value != null) {
+                    extra.add(name, utf8(value));
+                }
+            });
             return extra;
         });
         var handler = new DefaultErrorHandler(
@@ -132,8 +150,24 @@ public final class DeadLetterPolicy {
         return e instanceof ListenerExecutionFailedException && e.getCause() != null ? e.getCause() : e;
     }
 
-    private static String describe(Throwable cause) {
-        return cause.getClass().getSimpleName() + ": " + cause.getMessage();
+    private static String valueOf(ConsumerRecord<?, ?> record, Function<ConsumerRecord<?, ?>, String> valueOf) {
+        try {
+            return valueOf.apply(record);
+        } catch (RuntimeException e) {
+            // The record failed in the first place, perhaps because it cannot be read: it goes to the DLT anyway.
+            log.debug("no header value for record of {} offset {}: {}", record.topic(), record.offset(), e.toString());
+            return null;
+        }
+    }
+
+    /**
+     * The exception's class and the first line of its message: a database's message can go on with a {@code Detail:}
+     * line that quotes the values of a row, which must never reach the log.
+     */
+    static String describe(Throwable cause) {
+        String message = String.valueOf(cause.getMessage());
+        int lineEnd = message.indexOf('\n');
+        return cause.getClass().getSimpleName() + ": " + (lineEnd < 0 ? message : message.substring(0, lineEnd));
     }
 
     private static byte[] utf8(String value) {

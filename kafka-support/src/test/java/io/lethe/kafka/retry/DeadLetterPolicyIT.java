@@ -33,6 +33,8 @@ class DeadLetterPolicyIT {
     private static final BackOffSettings BACK_OFF =
             new BackOffSettings(3, Duration.ofMillis(50), 2.0, Duration.ofMillis(200));
 
+    private static final String RECORD_HEADER = "test-from-record";
+
     private static TestInfrastructure infrastructure;
 
     private final String topic = "dead-letter-test-" + UUID.randomUUID();
@@ -88,6 +90,7 @@ class DeadLetterPolicyIT {
             assertThat(letter.value()).isEqualTo(bytes("payload"));
             assertThat(text(letter, LetheHeaders.ATTEMPTS)).isEqualTo("3");
             assertThat(text(letter, LetheHeaders.PARTICIPANT)).isEqualTo("orders-service");
+            assertThat(text(letter, RECORD_HEADER)).isEqualTo("from job-2");
             assertThat(text(letter, KafkaHeaders.DLT_ORIGINAL_TOPIC)).isEqualTo(topic);
             assertThat(text(letter, KafkaHeaders.DLT_EXCEPTION_FQCN)).isEqualTo(IllegalStateException.class.getName());
             assertThat(text(letter, KafkaHeaders.DLT_EXCEPTION_MESSAGE)).contains("deadlock detected");
@@ -115,6 +118,9 @@ class DeadLetterPolicyIT {
             assertThat(letters).hasSize(1);
             assertThat(text(letters.get(0), LetheHeaders.ATTEMPTS)).isEqualTo("1");
             assertThat(text(letters.get(0), KafkaHeaders.DLT_EXCEPTION_MESSAGE)).contains("not a Lethe message");
+            assertThat(letters.get(0).headers().lastHeader(RECORD_HEADER))
+                    .as("a header the record cannot give is left out, the record still dead-lettered")
+                    .isNull();
         } finally {
             container.stop();
         }
@@ -137,6 +143,12 @@ class DeadLetterPolicyIT {
         var container = new KafkaMessageListenerContainer<>(consumers, properties);
         container.setCommonErrorHandler(new DeadLetterPolicy(infrastructure.template(), BACK_OFF, "test")
                 .withHeader(LetheHeaders.PARTICIPANT, "orders-service")
+                .withRecordHeader(RECORD_HEADER, record -> {
+                    if ("job-3".equals(record.key())) {
+                        throw new IllegalArgumentException("cannot read job-3");
+                    }
+                    return "from " + record.key();
+                })
                 .afterDeadLetter((record, cause, attempts) -> deadLettered.add(record.key() + ":" + attempts))
                 .errorHandler());
         container.start();

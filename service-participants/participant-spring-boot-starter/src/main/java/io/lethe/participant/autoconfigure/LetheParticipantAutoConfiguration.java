@@ -215,12 +215,8 @@ public final class LetheParticipantAutoConfiguration {
             DeletionRequestListener listener,
             ParticipantEventPublisher publisher,
             @Qualifier("letheKafkaTemplate") KafkaTemplate<String, byte[]> template) {
-        Map<String, Object> config = new HashMap<>(kafka.buildConsumerProperties());
-        config.put(ConsumerConfig.GROUP_ID_CONFIG, properties.groupId());
-        config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        var consumers =
-                new DefaultKafkaConsumerFactory<>(config, new StringDeserializer(), new ByteArrayDeserializer());
+        var consumers = new DefaultKafkaConsumerFactory<>(
+                requestConsumerConfig(kafka, properties), new StringDeserializer(), new ByteArrayDeserializer());
         var containerProperties = new ContainerProperties(LetheTopics.DELETION_REQUESTS);
         containerProperties.setAckMode(ContainerProperties.AckMode.RECORD);
         containerProperties.setMessageListener(listener);
@@ -238,6 +234,18 @@ public final class LetheParticipantAutoConfiguration {
                 .errorHandler());
         container.setRecordInterceptor(new MdcRecordInterceptor(properties.name()));
         return container;
+    }
+
+    /** Spring Boot's consumer settings with the participant's own group, offsets and batch size. */
+    static Map<String, Object> requestConsumerConfig(KafkaProperties kafka, LetheParticipantProperties properties) {
+        Map<String, Object> config = new HashMap<>(kafka.buildConsumerProperties());
+        config.put(ConsumerConfig.GROUP_ID_CONFIG, properties.groupId());
+        config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        // Each request can be a deletion of minutes; max.poll.interval.ms bounds the time between two polls, so one
+        // request per poll, not a batch of 500 deleted one after the other (unless the service chose otherwise).
+        config.putIfAbsent(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 1);
+        return config;
     }
 
     @Configuration(proxyBeanMethods = false)

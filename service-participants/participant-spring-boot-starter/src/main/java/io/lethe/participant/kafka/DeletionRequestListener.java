@@ -16,8 +16,8 @@ import org.springframework.kafka.listener.MessageListener;
  * Handles one {@code TenantDeletionRequested}: deletes the tenant's rows when this participant is expected.
  *
  * <ul>
- *   <li>Completed: the outcome is in the outbox, committed with the deletion's last chunk; the relay is woken to send
- *       it. A redelivered request of a finished job writes the recorded outcome again and deletes nothing.
+ *   <li>Completed: the outcome is in the outbox, committed with the transaction that verifies nothing is left and
+ *       completes the job in the ledger; the relay is woken to send it. A redelivered request of a finished job writes the recorded outcome again and deletes nothing.
  *   <li>Failed, retryable: throws {@link RetryableDeletionException}; the container's back-off tries again (the deleter
  *       resumes where it stopped), then dead-letters the request and reports the failure.
  *   <li>Failed, permanent: writes the failure report to the outbox and is done; trying again would fail the same

@@ -17,12 +17,16 @@ import io.lethe.schemas.LetheCodec;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.Map;
 import javax.sql.DataSource;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.kafka.autoconfigure.KafkaAutoConfiguration;
+import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
+import org.springframework.context.ApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.datasource.SimpleDriverDataSource;
@@ -66,6 +70,21 @@ class LetheParticipantAutoConfigurationTest {
             assertThat(context.getBean(LetheParticipantProperties.class).groupId())
                     .isEqualTo("lethe-participant.orders-service");
         });
+    }
+
+    @Test
+    void takesOneRequestPerPollUnlessTheServiceChoseOtherwise() {
+        runner.withPropertyValues("lethe.participant.name=orders-service")
+                .run(context -> assertThat(requestConsumerConfig(context).get(ConsumerConfig.MAX_POLL_RECORDS_CONFIG))
+                        .isEqualTo(1));
+        runner.withPropertyValues("lethe.participant.name=orders-service", "spring.kafka.consumer.max-poll-records=5")
+                .run(context -> assertThat(requestConsumerConfig(context).get(ConsumerConfig.MAX_POLL_RECORDS_CONFIG))
+                        .isEqualTo(5));
+    }
+
+    private static Map<String, Object> requestConsumerConfig(ApplicationContext context) {
+        return LetheParticipantAutoConfiguration.requestConsumerConfig(
+                context.getBean(KafkaProperties.class), context.getBean(LetheParticipantProperties.class));
     }
 
     @Test

@@ -2,7 +2,7 @@ package io.lethe.participant.delete;
 
 import java.sql.SQLException;
 
-/** The ledger tables could not be created; a participant without its ledger must not start. */
+/** The ledger tables could not be created or read; a participant without its ledger must not start. */
 public class DeletionLedgerException extends RuntimeException {
 
     private static final long serialVersionUID = 1L;

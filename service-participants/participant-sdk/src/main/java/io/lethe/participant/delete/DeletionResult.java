@@ -64,7 +64,8 @@ public sealed interface DeletionResult permits DeletionResult.Completed, Deletio
      * @param tenantId the tenant id
      * @param attempt the attempt
      * @param errorCode {@link #SQL_ERROR}, {@link #VERIFICATION_FAILED}, {@link #INVALID_TENANT_ID}, {@link
-     *     #CROSS_TENANT_REFERENCE}, {@link #JOB_TENANT_MISMATCH}, {@link #OUTCOME_NOT_RECORDED}
+     *     #CROSS_TENANT_REFERENCE}, {@link #JOB_TENANT_MISMATCH}, {@link #OUTCOME_NOT_RECORDED}, {@link
+     *     #PREVIEW_DRIFT}, {@link #NOT_SOFT_DELETED}, {@link #ALREADY_HARD_DELETED}, {@link #ALREADY_RESTORED}
      * @param message what happened, with job, tenant and table; never row contents
      * @param table the qualified name of the table being processed, or {@code null} if none
      * @param retryable whether trying again may succeed (lost connection, deadlock, lock timeout, a concurrently
@@ -102,6 +103,21 @@ public sealed interface DeletionResult permits DeletionResult.Completed, Deletio
          * retryable: the next delivery completes and records it.
          */
         public static final String OUTCOME_NOT_RECORDED = "OUTCOME_NOT_RECORDED";
+
+        /**
+         * The tenant has materially more rows than the approved preview; nothing was changed, and the job must be
+         * approved again on a new preview.
+         */
+        public static final String PREVIEW_DRIFT = "PREVIEW_DRIFT";
+
+        /** A hard delete of a job whose soft delete did not complete here; nothing was deleted. */
+        public static final String NOT_SOFT_DELETED = "NOT_SOFT_DELETED";
+
+        /** A restore or soft delete of a job whose hard delete started here; nothing was changed. */
+        public static final String ALREADY_HARD_DELETED = "ALREADY_HARD_DELETED";
+
+        /** A soft delete of a job that was restored; nothing was changed. */
+        public static final String ALREADY_RESTORED = "ALREADY_RESTORED";
 
         public Failed {
             Objects.requireNonNull(jobId, "jobId");

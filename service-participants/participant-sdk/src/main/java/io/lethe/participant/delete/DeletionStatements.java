@@ -2,9 +2,11 @@ package io.lethe.participant.delete;
 
 import io.lethe.participant.plan.DeletionPlan;
 import io.lethe.participant.plan.ForeignKey;
+import io.lethe.participant.plan.LetheTables;
 import io.lethe.participant.plan.NullOut;
 import io.lethe.participant.plan.PlannedTable;
 import io.lethe.participant.plan.TableName;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -86,6 +88,64 @@ final class DeletionStatements {
      *     qualified where needed)
      */
     SqlFragment deleteChunk(PlannedTable table, List<String> key, List<String> types) {
+        return chunkRows(table, key, types)
+                .prepend("DELETE FROM " + table.table().quoted(quote) + " " + ROW + " WHERE ");
+    }
+
+    /**
+     * Hides one chunk of rows by primary key: sets the soft-delete column of those still visible (and still the
+     * tenant's, as {@link #deleteChunk} checks) to the job's timestamp, and lists each hidden row's key in {@value
+     * LetheTables#SOFT_DELETED_ROW}, in one statement. Parameters, in order: the timestamp; the key arrays as for
+     * {@link #deleteChunk}; the fragment's own; the job id and the table's qualified name. The update count is the rows
+     * hidden. A row already hidden (by this job before a crash, or soft-deleted by the service earlier) is left alone
+     * and not listed, so a restore never brings it back.
+     */
+    SqlFragment hideChunk(PlannedTable table, List<String> key, List<String> types, String column) {
+        String keyText =
+                key.stream().map(k -> ROW + "." + quote(k) + "::text").toList().toString();
+        return chunkRows(table, key, types)
+                .prepend("WITH hidden AS (UPDATE " + table.table().quoted(quote) + " " + ROW + " SET " + quote(column)
+                        + " = ? WHERE ")
+                .append(" AND " + ROW + "." + quote(column) + " IS NULL RETURNING json_build_array("
+                        + keyText.substring(1, keyText.length() - 1) + ")::text AS row_key) INSERT INTO "
+                        + LetheTables.SOFT_DELETED_ROW + " (job_id, table_name, row_key) SELECT ?, ?, row_key FROM"
+                        + " hidden");
+    }
+
+    /**
+     * Shows again the rows listed for a job and table in {@value LetheTables#SOFT_DELETED_ROW}: parameters, in order,
+     * a {@code bigint[]} of the listing's ids and the job's soft-delete timestamp. Only rows whose soft-delete column
+     * still holds the job's timestamp are restored: a row the service deleted again, or soft-deleted itself since,
+     * keeps its state. No tenant parameter: the listing holds only rows this job hid.
+     */
+    SqlFragment restoreChunk(PlannedTable table, List<String> key, List<String> types, String column) {
+        requireKey(table, key);
+        List<String> matches = new ArrayList<>();
+        for (int i = 0; i < key.size(); i++) {
+            matches.add(ROW + "." + quote(key.get(i)) + " = (lethe_key.k ->> " + i + ")::" + types.get(i));
+        }
+        return new SqlFragment(
+                "UPDATE " + table.table().quoted(quote) + " " + ROW + " SET " + quote(column) + " = NULL FROM (SELECT"
+                        + " row_key::json AS k FROM " + LetheTables.SOFT_DELETED_ROW + " WHERE id = ANY(?)) lethe_key"
+                        + " WHERE " + String.join(" AND ", matches) + " AND " + ROW + "." + quote(column) + " = ?",
+                List.of());
+    }
+
+    /** The keys of the table's rows of the tenant that are not hidden yet, for a cursor that feeds {@link #hideChunk}. */
+    SqlFragment visibleKeys(PlannedTable table, List<String> key, String column) {
+        return keys(table, key).append(" AND " + quote(column) + " IS NULL");
+    }
+
+    /** Counts the table's rows of the tenant that are not hidden. */
+    SqlFragment countVisible(PlannedTable table, String column) {
+        return count(table).append(" AND " + quote(column) + " IS NULL");
+    }
+
+    /**
+     * The rows of one chunk, by primary key, that are still the tenant's (see {@link #deleteChunk}): a condition on
+     * the table aliased {@value #ROW}.
+     */
+    private SqlFragment chunkRows(PlannedTable table, List<String> key, List<String> types) {
         requireKey(table, key);
         if (types.size() != key.size()) {
             throw new IllegalArgumentException(
@@ -97,17 +157,15 @@ final class DeletionStatements {
                 ? quote(key.get(0)) + " = ANY(" + arrays.get(0) + ")"
                 : columns(key, "") + " IN (SELECT * FROM unnest(" + String.join(", ", arrays) + "))";
         if (table.kind() == PlannedTable.Kind.OWNED) {
-            String delete = "DELETE FROM " + table.table().quoted(quote) + " WHERE " + byKey;
-            return predicate(table.table()).prepend(delete + " AND ");
+            return predicate(table.table()).prepend(byKey + " AND ");
         }
-        String delete = "DELETE FROM " + table.table().quoted(quote) + " " + ROW + " WHERE " + byKey;
         SqlFragment stillTheTenants = SqlFragment.join(
                         " OR ",
                         table.via().stream()
                                 .filter(via -> !via.isSelfReference())
                                 .map(this::referencesInside)
                                 .toList())
-                .prepend(delete + " AND (")
+                .prepend(byKey + " AND (")
                 .append(")");
         if (table.via().size() == 1) {
             return stillTheTenants;

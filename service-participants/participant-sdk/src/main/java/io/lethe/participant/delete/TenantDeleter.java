@@ -1,10 +1,13 @@
 package io.lethe.participant.delete;
 
 import io.lethe.participant.plan.DeletionPlan;
+import io.lethe.participant.plan.PlannedTable;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -132,6 +135,59 @@ public final class TenantDeleter {
                 : tenantIds.invalid(task, startedAt);
         logOutcome(result);
         return result;
+    }
+
+    /**
+     * Counts, per planned table in deletion order, the tenant's rows that {@link #delete} would delete now, in one
+     * read-only snapshot; changes nothing. The result's {@code rowsDeleted} are those counts.
+     *
+     * @param task the job and tenant
+     * @return {@link DeletionResult.Completed} with the counts, or {@link DeletionResult.Failed}
+     */
+    public DeletionResult preview(DeletionTask task) {
+        Instant startedAt = JobLedger.now(clock);
+        Optional<Map<TenantIdType, Object>> values = tenantIds.convert(task.tenantId());
+        if (values.isEmpty()) {
+            return tenantIds.invalid(task, startedAt);
+        }
+        try (Connection connection = dataSource.getConnection()) {
+            List<TableResult> counts = countInSnapshot(connection, plan, values.get());
+            log.info(
+                    "Job {}: previewed tenant {}: {} rows in {} tables would be deleted",
+                    task.jobId(),
+                    task.tenantId(),
+                    counts.stream().mapToLong(TableResult::rowsDeleted).sum(),
+                    counts.size());
+            return new DeletionResult.Completed(
+                    task.jobId(), task.tenantId(), task.attempt(), counts, 0, startedAt, JobLedger.now(clock), false);
+        } catch (SQLException e) {
+            return SqlFailures.failed(task, null, e, JobLedger.now(clock));
+        }
+    }
+
+    /**
+     * Counts every planned table's rows of the tenant in one repeatable-read transaction on the connection, then
+     * restores the connection's settings.
+     */
+    static List<TableResult> countInSnapshot(Connection connection, DeletionPlan plan, Map<TenantIdType, Object> ids)
+            throws SQLException {
+        boolean autoCommit = connection.getAutoCommit();
+        int isolation = connection.getTransactionIsolation();
+        try {
+            connection.setAutoCommit(false);
+            connection.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+            TenantRows rows = new TenantRows(connection, plan, ids);
+            List<TableResult> counts = new ArrayList<>();
+            for (PlannedTable table : plan.tables()) {
+                counts.add(new TableResult(table.table().qualified(), rows.count(table), 0));
+            }
+            connection.commit();
+            return counts;
+        } finally {
+            connection.rollback();
+            connection.setTransactionIsolation(isolation);
+            connection.setAutoCommit(autoCommit);
+        }
     }
 
     private DeletionResult deleteWithConnection(

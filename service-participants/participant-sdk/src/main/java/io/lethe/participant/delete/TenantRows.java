@@ -9,6 +9,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -132,6 +133,51 @@ final class TenantRows {
         return count(statements.count(table));
     }
 
+    /** {@return the table's rows of the tenant whose soft-delete column is still {@code NULL}} */
+    long countVisible(PlannedTable table, String column) throws SQLException {
+        current = table.table();
+        return count(statements.countVisible(table, column));
+    }
+
+    /** Like {@link #openKeys}, over the rows not hidden yet. */
+    KeyCursor openVisibleKeys(PlannedTable table, List<String> key, String column) throws SQLException {
+        current = table.table();
+        String name = KeyCursor.nextName();
+        SqlFragment declare = statements
+                .visibleKeys(table, key, column)
+                .prepend("DECLARE " + name + " NO SCROLL CURSOR WITH HOLD FOR ");
+        try (PreparedStatement statement = prepare(declare, List.of())) {
+            statement.execute();
+        }
+        return KeyCursor.declared(connection, name);
+    }
+
+    /** Hides the chunk's rows not hidden yet and lists their keys for the job; {@return the rows hidden} */
+    long hideChunk(
+            PlannedTable table, List<String> key, KeyCursor.Chunk chunk, String column, Instant hiddenAt, String jobId)
+            throws SQLException {
+        current = table.table();
+        List<Object> leading = new ArrayList<>();
+        leading.add(JdbcSoftDeletionLedger.timestamp(hiddenAt));
+        leading.addAll(chunk.columns());
+        SqlFragment sql = statements.hideChunk(table, key, keyTypes(table.table(), key), column);
+        try (PreparedStatement statement =
+                prepare(sql, leading, List.of(jobId, table.table().qualified()))) {
+            return statement.executeLargeUpdate();
+        }
+    }
+
+    /** Shows again the listed rows that still carry the job's timestamp; {@return the rows shown} */
+    long restoreChunk(PlannedTable table, List<String> key, Array listedIds, String column, Instant hiddenAt)
+            throws SQLException {
+        current = table.table();
+        SqlFragment sql = statements.restoreChunk(table, key, keyTypes(table.table(), key), column);
+        try (PreparedStatement statement =
+                prepare(sql, List.of(listedIds, JdbcSoftDeletionLedger.timestamp(hiddenAt)), List.of())) {
+            return statement.executeLargeUpdate();
+        }
+    }
+
     private long update(SqlFragment sql, List<Array> arrays) throws SQLException {
         try (PreparedStatement statement = prepare(sql, arrays)) {
             return statement.executeLargeUpdate();
@@ -148,19 +194,38 @@ final class TenantRows {
 
     /** Binds {@code arrays} to the first parameters, then the tenant id, converted to each parameter's type. */
     private PreparedStatement prepare(SqlFragment sql, List<Array> arrays) throws SQLException {
+        return prepare(sql, List.copyOf(arrays), List.of());
+    }
+
+    /**
+     * Binds {@code leading} values to the first parameters, then the tenant id, converted to each of the fragment's
+     * parameter types, then {@code trailing} values.
+     */
+    private PreparedStatement prepare(SqlFragment sql, List<?> leading, List<?> trailing) throws SQLException {
         PreparedStatement statement = connection.prepareStatement(sql.sql());
         try {
-            for (int i = 0; i < arrays.size(); i++) {
-                statement.setArray(i + 1, arrays.get(i));
+            int index = 1;
+            for (Object value : leading) {
+                bind(statement, index++, value);
             }
-            for (int i = 0; i < sql.parameters().size(); i++) {
-                TenantIdType type = sql.parameters().get(i);
-                type.bind(statement, arrays.size() + i + 1, tenantIds.get(type));
+            for (TenantIdType type : sql.parameters()) {
+                type.bind(statement, index++, tenantIds.get(type));
+            }
+            for (Object value : trailing) {
+                bind(statement, index++, value);
             }
             return statement;
         } catch (SQLException e) {
             statement.close();
             throw e;
+        }
+    }
+
+    private static void bind(PreparedStatement statement, int index, Object value) throws SQLException {
+        if (value instanceof Array array) {
+            statement.setArray(index, array);
+        } else {
+            statement.setObject(index, value);
         }
     }
 }

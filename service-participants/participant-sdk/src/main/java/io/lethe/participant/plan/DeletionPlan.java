@@ -151,6 +151,19 @@ public final class DeletionPlan {
         return selfReferencing.contains(table) ? List.of() : key;
     }
 
+    /**
+     * @param table a table of this plan
+     * @return its primary key's columns in key order, or an empty list if it has none
+     * @throws IllegalArgumentException if the table is not planned
+     */
+    public List<String> primaryKey(TableName table) {
+        List<String> key = primaryKeys.get(table);
+        if (key == null) {
+            throw new IllegalArgumentException("table " + table + " is not in the deletion plan");
+        }
+        return key;
+    }
+
     /** {@return how the table's rows are deleted, for {@link #describe()}} */
     private String deletionMode(TableName table) {
         if (selfReferencing.contains(table)) {

@@ -21,9 +21,35 @@ public final class LetheTables {
     /** The participant starter's outbox: outcomes written in the transaction that completes a job. */
     public static final String OUTBOX = "lethe_outbox";
 
+    /**
+     * One row per job this participant soft-deleted for: its tenant, its state ({@code HIDING}, {@code HIDDEN},
+     * {@code RESTORING}, {@code RESTORED}) and the soft-delete timestamp it wrote.
+     */
+    public static final String SOFT_DELETION = "lethe_soft_deletion";
+
+    /** Per job, phase ({@code SOFT} or {@code RESTORE}) and table: the rows hidden or restored so far. */
+    public static final String SOFT_DELETION_TABLE = "lethe_soft_deletion_table";
+
+    /**
+     * The primary key of every row a job hid, so that a restore brings back exactly those rows: rows that were
+     * already soft-deleted before the job are not listed. Ids and keys only, never other columns.
+     */
+    public static final String SOFT_DELETED_ROW = "lethe_soft_deleted_row";
+
+    /** Tenants whose data is being deleted: the service must not serve them ({@code TenantFence}). */
+    public static final String TENANT_FENCE = "lethe_tenant_fence";
+
     /** {@return every table above} */
     public static List<String> all() {
-        return List.of(LEDGER, LEDGER_TABLE, PROGRESS, OUTBOX);
+        return List.of(
+                LEDGER,
+                LEDGER_TABLE,
+                PROGRESS,
+                OUTBOX,
+                SOFT_DELETION,
+                SOFT_DELETION_TABLE,
+                SOFT_DELETED_ROW,
+                TENANT_FENCE);
     }
 
     private LetheTables() {}

@@ -108,8 +108,9 @@ class DeletionStatementsTest {
                 plan.table(new TableName("public", "orders")), List.of("id"), List.of("timestamp with time zone"));
 
         assertThat(delete.sql())
-                .isEqualTo("DELETE FROM \"public\".\"orders\" WHERE \"id\" = ANY(?::text[]::timestamp with time"
-                        + " zone[]) AND \"tenant_id\" = ?");
+                .isEqualTo(
+                        "DELETE FROM \"public\".\"orders\" lethe_row WHERE \"id\" = ANY(?::text[]::timestamp with time"
+                                + " zone[]) AND \"tenant_id\" = ?");
         assertThat(delete.parameters()).containsExactly(TenantIdType.UUID);
     }
 

@@ -1,0 +1,247 @@
+package io.lethe.participant.delete;
+
+import io.lethe.participant.plan.LetheTables;
+import io.lethe.participant.plan.PlannedTable;
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The soft-deletion ledger in the participant's database: per job its state and the timestamp it wrote into the
+ * soft-delete columns, per job, phase and table the rows hidden or restored so far (each chunk's count committed with
+ * the chunk), the keys of the rows it hid, and the tenant fence. Every transaction of a job begins by locking the
+ * job's row, so two deliveries of one job run their transactions one at a time.
+ */
+final class JdbcSoftDeletionLedger {
+
+    static final String SOFT_DELETION = LetheTables.SOFT_DELETION;
+    static final String SOFT_DELETION_TABLE = LetheTables.SOFT_DELETION_TABLE;
+    static final String SOFT_DELETED_ROW = LetheTables.SOFT_DELETED_ROW;
+    static final String TENANT_FENCE = LetheTables.TENANT_FENCE;
+
+    /** A job's soft-deletion state. */
+    enum State {
+        /** Hiding the tenant's rows; some may be hidden. */
+        HIDING,
+        /** Every row of the tenant with a soft-delete column was hidden and verified. */
+        HIDDEN,
+        /** Showing the hidden rows again; some may be shown. */
+        RESTORING,
+        /** Every row the job hid and nobody changed since is shown again; the fence is lifted. */
+        RESTORED
+    }
+
+    /** What a phase counts per table. */
+    enum Phase {
+        SOFT,
+        RESTORE
+    }
+
+    /**
+     * The job's row.
+     *
+     * @param tenantId the job's tenant
+     * @param state where it stands
+     * @param hiddenAt the value the job writes into soft-delete columns, and what a restore looks for
+     * @param startedAt when its first delivery claimed it
+     */
+    record Entry(String tenantId, State state, Instant hiddenAt, Instant startedAt) {}
+
+    private static final List<String> CREATE = List.of(
+            "CREATE TABLE IF NOT EXISTS " + SOFT_DELETION + " (job_id text PRIMARY KEY, tenant_id text NOT NULL,"
+                    + " state text NOT NULL CHECK (state IN ('HIDING', 'HIDDEN', 'RESTORING', 'RESTORED')),"
+                    + " hidden_at timestamptz NOT NULL, started_at timestamptz NOT NULL, finished_at timestamptz)",
+            "CREATE TABLE IF NOT EXISTS " + SOFT_DELETION_TABLE + " (job_id text NOT NULL REFERENCES " + SOFT_DELETION
+                    + " ON DELETE CASCADE, phase text NOT NULL CHECK (phase IN ('SOFT', 'RESTORE')),"
+                    + " table_name text NOT NULL, position int NOT NULL, row_count bigint NOT NULL,"
+                    + " updated_at timestamptz NOT NULL, PRIMARY KEY (job_id, phase, table_name))",
+            "CREATE TABLE IF NOT EXISTS " + SOFT_DELETED_ROW + " (id bigserial PRIMARY KEY, job_id text NOT NULL,"
+                    + " table_name text NOT NULL, row_key text NOT NULL)",
+            "CREATE INDEX IF NOT EXISTS " + SOFT_DELETED_ROW + "_by_job ON " + SOFT_DELETED_ROW
+                    + " (job_id, table_name, id)",
+            "CREATE TABLE IF NOT EXISTS " + TENANT_FENCE + " (tenant_id text PRIMARY KEY, job_id text NOT NULL,"
+                    + " fenced_at timestamptz NOT NULL)");
+
+    void createIfMissing(Connection connection) throws SQLException {
+        try (Statement statement = connection.createStatement()) {
+            for (String sql : CREATE) {
+                statement.execute(sql);
+            }
+        }
+    }
+
+    /** Inserts the job as {@code HIDING} with {@code hiddenAt} unless it is there, then locks it. */
+    Entry claim(Connection connection, DeletionTask task, Instant hiddenAt) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement("INSERT INTO " + SOFT_DELETION
+                + " (job_id, tenant_id, state, hidden_at, started_at) VALUES (?, ?, 'HIDING', ?, ?)"
+                + " ON CONFLICT (job_id) DO NOTHING")) {
+            statement.setString(1, task.jobId());
+            statement.setString(2, task.tenantId());
+            statement.setObject(3, timestamp(hiddenAt));
+            statement.setObject(4, timestamp(hiddenAt));
+            statement.executeUpdate();
+        }
+        Entry entry = lock(connection, task.jobId());
+        if (entry == null) {
+            throw new SQLException("job " + task.jobId() + ": no row in " + SOFT_DELETION + " after it was claimed");
+        }
+        return entry;
+    }
+
+    /** {@return the job's row, locked until the transaction ends; {@code null} if the job hid nothing here} */
+    Entry lock(Connection connection, String jobId) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement("SELECT tenant_id, state, hidden_at,"
+                + " started_at FROM " + SOFT_DELETION + " WHERE job_id = ? FOR UPDATE")) {
+            statement.setString(1, jobId);
+            try (ResultSet rows = statement.executeQuery()) {
+                if (!rows.next()) {
+                    return null;
+                }
+                return new Entry(
+                        rows.getString(1),
+                        State.valueOf(rows.getString(2)),
+                        rows.getObject(3, OffsetDateTime.class).toInstant(),
+                        rows.getObject(4, OffsetDateTime.class).toInstant());
+            }
+        }
+    }
+
+    void setState(Connection connection, String jobId, State state, Instant finishedAt) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(
+                "UPDATE " + SOFT_DELETION + " SET state = ?, finished_at = ? WHERE job_id = ?")) {
+            statement.setString(1, state.name());
+            statement.setObject(2, finishedAt == null ? null : timestamp(finishedAt));
+            statement.setString(3, jobId);
+            statement.executeUpdate();
+        }
+    }
+
+    /** Adds a count row with 0 for each table of the phase that has none yet (a resumed phase keeps its counts). */
+    void startCounts(Connection connection, String jobId, Phase phase, List<PlannedTable> tables, Instant at)
+            throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement("INSERT INTO " + SOFT_DELETION_TABLE
+                + " (job_id, phase, table_name, position, row_count, updated_at) VALUES (?, ?, ?, ?, 0, ?)"
+                + " ON CONFLICT (job_id, phase, table_name) DO NOTHING")) {
+            for (int position = 0; position < tables.size(); position++) {
+                statement.setString(1, jobId);
+                statement.setString(2, phase.name());
+                statement.setString(3, tables.get(position).table().qualified());
+                statement.setInt(4, position);
+                statement.setObject(5, timestamp(at));
+                statement.addBatch();
+            }
+            statement.executeBatch();
+        }
+    }
+
+    /** Adds a chunk's rows to the table's count of the phase, in the chunk's transaction. */
+    void addCount(Connection connection, String jobId, Phase phase, String table, long rows, Instant at)
+            throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement("UPDATE " + SOFT_DELETION_TABLE
+                + " SET row_count = row_count + ?, updated_at = ? WHERE job_id = ? AND phase = ? AND table_name = ?")) {
+            statement.setLong(1, rows);
+            statement.setObject(2, timestamp(at));
+            statement.setString(3, jobId);
+            statement.setString(4, phase.name());
+            statement.setString(5, table);
+            if (statement.executeUpdate() != 1) {
+                throw new SQLException("job " + jobId + ": no " + phase + " count row for table " + table);
+            }
+        }
+    }
+
+    /** {@return the phase's counts, one per table in plan order} */
+    List<TableResult> counts(Connection connection, String jobId, Phase phase) throws SQLException {
+        List<TableResult> tables = new ArrayList<>();
+        try (PreparedStatement statement = connection.prepareStatement("SELECT table_name, row_count FROM "
+                + SOFT_DELETION_TABLE + " WHERE job_id = ? AND phase = ? ORDER BY position, table_name")) {
+            statement.setString(1, jobId);
+            statement.setString(2, phase.name());
+            try (ResultSet rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    tables.add(new TableResult(rows.getString(1), rows.getLong(2), 0));
+                }
+            }
+        }
+        return tables;
+    }
+
+    /** {@return up to {@code limit} ids of the job's listed rows of the table, lowest first; empty when none is left} */
+    List<Long> listedRows(Connection connection, String jobId, String table, int limit) throws SQLException {
+        List<Long> ids = new ArrayList<>();
+        try (PreparedStatement statement = connection.prepareStatement(
+                "SELECT id FROM " + SOFT_DELETED_ROW + " WHERE job_id = ? AND table_name = ? ORDER BY id LIMIT ?")) {
+            statement.setString(1, jobId);
+            statement.setString(2, table);
+            statement.setInt(3, limit);
+            try (ResultSet rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    ids.add(rows.getLong(1));
+                }
+            }
+        }
+        return ids;
+    }
+
+    void unlist(Connection connection, Array ids) throws SQLException {
+        try (PreparedStatement statement =
+                connection.prepareStatement("DELETE FROM " + SOFT_DELETED_ROW + " WHERE id = ANY(?)")) {
+            statement.setArray(1, ids);
+            statement.executeUpdate();
+        }
+    }
+
+    /** Drops the job's key listing: after a hard delete the rows are gone, so their keys mean nothing any more. */
+    void unlistAll(Connection connection, String jobId) throws SQLException {
+        try (PreparedStatement statement =
+                connection.prepareStatement("DELETE FROM " + SOFT_DELETED_ROW + " WHERE job_id = ?")) {
+            statement.setString(1, jobId);
+            statement.executeUpdate();
+        }
+    }
+
+    /** Fences the tenant for the job (a later job of the tenant takes the fence over). */
+    void fence(Connection connection, String tenantId, String jobId, Instant at) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement("INSERT INTO " + TENANT_FENCE
+                + " (tenant_id, job_id, fenced_at) VALUES (?, ?, ?) ON CONFLICT (tenant_id) DO UPDATE"
+                + " SET job_id = EXCLUDED.job_id, fenced_at = EXCLUDED.fenced_at")) {
+            statement.setString(1, tenantId);
+            statement.setString(2, jobId);
+            statement.setObject(3, timestamp(at));
+            statement.executeUpdate();
+        }
+    }
+
+    /** Lifts the tenant's fence if this job holds it. */
+    void unfence(Connection connection, String tenantId, String jobId) throws SQLException {
+        try (PreparedStatement statement =
+                connection.prepareStatement("DELETE FROM " + TENANT_FENCE + " WHERE tenant_id = ? AND job_id = ?")) {
+            statement.setString(1, tenantId);
+            statement.setString(2, jobId);
+            statement.executeUpdate();
+        }
+    }
+
+    /** {@return whether the hard delete of the job has started here: then there is nothing left to restore} */
+    boolean hardDeleteStarted(Connection connection, String jobId) throws SQLException {
+        try (PreparedStatement statement =
+                connection.prepareStatement("SELECT 1 FROM " + LetheTables.LEDGER + " WHERE job_id = ?")) {
+            statement.setString(1, jobId);
+            try (ResultSet rows = statement.executeQuery()) {
+                return rows.next();
+            }
+        }
+    }
+
+    static OffsetDateTime timestamp(Instant instant) {
+        return instant.atOffset(ZoneOffset.UTC);
+    }
+}

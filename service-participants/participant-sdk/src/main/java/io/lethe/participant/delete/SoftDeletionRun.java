@@ -1,0 +1,296 @@
+package io.lethe.participant.delete;
+
+import io.lethe.participant.plan.DeletionPlan;
+import io.lethe.participant.plan.PlannedTable;
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * One soft delete or restore on its connection (see {@link TenantSoftDeleter} for the algorithm). A {@link
+ * SQLException} leaves the current transaction for the caller to roll back; what was committed before stays, for the
+ * next delivery to resume.
+ */
+final class SoftDeletionRun {
+
+    /** The job's soft-deletion ledger on this connection, and the connection's transaction boundaries. */
+    record Job(Connection connection, DeletionTask task, JdbcSoftDeletionLedger ledger, Clock clock) {
+
+        Instant now() {
+            return JobLedger.now(clock);
+        }
+
+        JdbcSoftDeletionLedger.Entry lock() throws SQLException {
+            return ledger.lock(connection, task.jobId());
+        }
+
+        void commit() throws SQLException {
+            connection.commit();
+        }
+    }
+
+    private final Job job;
+    private final TenantRows rows;
+    private final DeletionPlan plan;
+    private final List<PlannedTable> softDeletable;
+    private final String column;
+    private final DeletionSettings settings;
+    private final OutcomeRecorder softRecorder;
+    private final OutcomeRecorder restoreRecorder;
+
+    SoftDeletionRun(
+            Job job,
+            TenantRows rows,
+            DeletionPlan plan,
+            List<PlannedTable> softDeletable,
+            String column,
+            DeletionSettings settings,
+            OutcomeRecorder softRecorder,
+            OutcomeRecorder restoreRecorder) {
+        this.job = job;
+        this.rows = rows;
+        this.plan = plan;
+        this.softDeletable = softDeletable;
+        this.column = column;
+        this.settings = settings;
+        this.softRecorder = softRecorder;
+        this.restoreRecorder = restoreRecorder;
+    }
+
+    DeletionResult softDelete() throws SQLException {
+        DeletionTask task = job.task();
+        JdbcSoftDeletionLedger.Entry entry = job.ledger().claim(job.connection(), task, job.now());
+        DeletionResult.Failed refused = refuseSoftDelete(entry);
+        if (refused != null) {
+            job.connection().rollback();
+            return refused;
+        }
+        job.ledger()
+                .startCounts(
+                        job.connection(), task.jobId(), JdbcSoftDeletionLedger.Phase.SOFT, plan.tables(), job.now());
+        // Fenced before the first row is hidden: from now on the service serves the tenant no more.
+        job.ledger().fence(job.connection(), task.tenantId(), task.jobId(), job.now());
+        job.commit();
+        for (PlannedTable table : softDeletable) {
+            hide(table, entry.hiddenAt());
+        }
+        job.lock();
+        for (PlannedTable table : softDeletable) {
+            long visible = rows.countVisible(table, column);
+            if (visible > 0) {
+                job.connection().rollback();
+                return failed(
+                        DeletionResult.Failed.VERIFICATION_FAILED,
+                        "table %s still has %d rows that are not hidden".formatted(table.table(), visible),
+                        table.table().qualified(),
+                        true);
+            }
+        }
+        job.ledger().setState(job.connection(), task.jobId(), JdbcSoftDeletionLedger.State.HIDDEN, job.now());
+        return recordAndCommit(softRecorder, completed(entry, JdbcSoftDeletionLedger.Phase.SOFT, false));
+    }
+
+    DeletionResult restore() throws SQLException {
+        DeletionTask task = job.task();
+        JdbcSoftDeletionLedger.Entry entry = job.lock();
+        if (entry == null) {
+            // This participant hid nothing for the job: nothing to restore.
+            return recordAndCommit(
+                    restoreRecorder,
+                    new DeletionResult.Completed(
+                            task.jobId(), task.tenantId(), task.attempt(), List.of(), 0, job.now(), job.now(), false));
+        }
+        if (!entry.tenantId().equals(task.tenantId())) {
+            job.connection().rollback();
+            return failed(
+                    DeletionResult.Failed.JOB_TENANT_MISMATCH,
+                    "the job belongs to the deletion of another tenant; nothing restored",
+                    null,
+                    false);
+        }
+        if (job.ledger().hardDeleteStarted(job.connection(), task.jobId())) {
+            job.connection().rollback();
+            return failed(
+                    DeletionResult.Failed.ALREADY_HARD_DELETED,
+                    "its hard delete has started; the rows are gone and cannot be restored",
+                    null,
+                    false);
+        }
+        if (entry.state() == JdbcSoftDeletionLedger.State.RESTORED) {
+            return recordAndCommit(restoreRecorder, completed(entry, JdbcSoftDeletionLedger.Phase.RESTORE, true));
+        }
+        job.ledger().setState(job.connection(), task.jobId(), JdbcSoftDeletionLedger.State.RESTORING, null);
+        job.ledger()
+                .startCounts(
+                        job.connection(), task.jobId(), JdbcSoftDeletionLedger.Phase.RESTORE, plan.tables(), job.now());
+        job.commit();
+        for (PlannedTable table : softDeletable) {
+            show(table, entry.hiddenAt());
+        }
+        job.lock();
+        job.ledger().setState(job.connection(), task.jobId(), JdbcSoftDeletionLedger.State.RESTORED, job.now());
+        job.ledger().unfence(job.connection(), task.tenantId(), task.jobId());
+        return recordAndCommit(restoreRecorder, completed(entry, JdbcSoftDeletionLedger.Phase.RESTORE, false));
+    }
+
+    /** A pass per cursor over the rows not hidden yet, up to {@code maxPasses} while the last pass hid rows. */
+    private void hide(PlannedTable table, Instant hiddenAt) throws SQLException {
+        List<String> key = plan.primaryKey(table.table());
+        for (int pass = 0; pass < settings.maxPasses(); pass++) {
+            long hidden = 0;
+            try (KeyCursor cursor = rows.openVisibleKeys(table, key, column)) {
+                job.commit();
+                while (true) {
+                    job.lock();
+                    KeyCursor.Chunk chunk = cursor.fetch(settings.chunkSize());
+                    if (chunk.isEmpty()) {
+                        break;
+                    }
+                    long count = rows.hideChunk(
+                            table, key, chunk, column, hiddenAt, job.task().jobId());
+                    job.ledger()
+                            .addCount(
+                                    job.connection(),
+                                    job.task().jobId(),
+                                    JdbcSoftDeletionLedger.Phase.SOFT,
+                                    table.table().qualified(),
+                                    count,
+                                    job.now());
+                    job.commit();
+                    hidden += count;
+                    if (chunk.size() < settings.chunkSize()) {
+                        break;
+                    }
+                }
+            }
+            if (hidden == 0) {
+                return;
+            }
+        }
+    }
+
+    /** Chunks of the listed keys, lowest id first, until none is left. */
+    private void show(PlannedTable table, Instant hiddenAt) throws SQLException {
+        List<String> key = plan.primaryKey(table.table());
+        String name = table.table().qualified();
+        while (true) {
+            job.lock();
+            List<Long> ids =
+                    job.ledger().listedRows(job.connection(), job.task().jobId(), name, settings.chunkSize());
+            if (ids.isEmpty()) {
+                job.commit();
+                return;
+            }
+            Array listed = job.connection().createArrayOf("bigint", ids.toArray());
+            long shown = rows.restoreChunk(table, key, listed, column, hiddenAt);
+            job.ledger().unlist(job.connection(), listed);
+            job.ledger()
+                    .addCount(
+                            job.connection(),
+                            job.task().jobId(),
+                            JdbcSoftDeletionLedger.Phase.RESTORE,
+                            name,
+                            shown,
+                            job.now());
+            job.commit();
+        }
+    }
+
+    private DeletionResult.Failed refuseSoftDelete(JdbcSoftDeletionLedger.Entry entry) throws SQLException {
+        if (!entry.tenantId().equals(job.task().tenantId())) {
+            return failed(
+                    DeletionResult.Failed.JOB_TENANT_MISMATCH,
+                    "the job belongs to the deletion of another tenant; nothing hidden",
+                    null,
+                    false);
+        }
+        if (entry.state() == JdbcSoftDeletionLedger.State.RESTORING
+                || entry.state() == JdbcSoftDeletionLedger.State.RESTORED) {
+            return failed(
+                    DeletionResult.Failed.ALREADY_RESTORED, "the job was restored; nothing hidden again", null, false);
+        }
+        if (job.ledger().hardDeleteStarted(job.connection(), job.task().jobId())) {
+            return failed(
+                    DeletionResult.Failed.ALREADY_HARD_DELETED,
+                    "its hard delete has started; nothing to hide",
+                    null,
+                    false);
+        }
+        return null;
+    }
+
+    private DeletionResult.Completed completed(
+            JdbcSoftDeletionLedger.Entry entry, JdbcSoftDeletionLedger.Phase phase, boolean replayed)
+            throws SQLException {
+        DeletionTask task = job.task();
+        return new DeletionResult.Completed(
+                task.jobId(),
+                task.tenantId(),
+                task.attempt(),
+                job.ledger().counts(job.connection(), task.jobId(), phase),
+                0,
+                entry.startedAt(),
+                job.now(),
+                replayed);
+    }
+
+    private DeletionResult recordAndCommit(OutcomeRecorder recorder, DeletionResult.Completed result)
+            throws SQLException {
+        try {
+            recorder.record(job.connection(), result);
+        } catch (SQLException | RuntimeException e) {
+            job.connection().rollback();
+            return SqlFailures.outcomeNotRecorded(job.task(), e, job.now());
+        }
+        job.commit();
+        return result;
+    }
+
+    private DeletionResult.Failed failed(String code, String detail, String table, boolean retryable) {
+        DeletionTask task = job.task();
+        return new DeletionResult.Failed(
+                task.jobId(),
+                task.tenantId(),
+                task.attempt(),
+                code,
+                "job %s tenant %s: %s".formatted(task.jobId(), task.tenantId(), detail),
+                table,
+                retryable,
+                job.now());
+    }
+
+    /** The tenant has materially more rows than the approved preview: permanent, nothing was changed. */
+    static DeletionResult.Failed drift(DeletionTask task, List<String> exceeded, Instant at) {
+        return new DeletionResult.Failed(
+                task.jobId(),
+                task.tenantId(),
+                task.attempt(),
+                DeletionResult.Failed.PREVIEW_DRIFT,
+                "job %s tenant %s: more rows than the approved preview, nothing changed; approve a new preview: %s"
+                        .formatted(task.jobId(), task.tenantId(), String.join("; ", exceeded)),
+                null,
+                false,
+                at);
+    }
+
+    /** A hard delete of a job that was not soft-deleted here: permanent, nothing was deleted. */
+    static DeletionResult.Failed notSoftDeleted(DeletionTask task, JdbcSoftDeletionLedger.State state, Instant at) {
+        return new DeletionResult.Failed(
+                task.jobId(),
+                task.tenantId(),
+                task.attempt(),
+                DeletionResult.Failed.NOT_SOFT_DELETED,
+                ("job %s tenant %s: hard deletion refused, the tenant's soft delete did not complete here (%s);"
+                                + " nothing deleted")
+                        .formatted(
+                                task.jobId(),
+                                task.tenantId(),
+                                state == null ? "never soft-deleted" : "soft deletion " + state),
+                null,
+                false,
+                at);
+    }
+}

@@ -1,0 +1,266 @@
+package io.lethe.participant.delete;
+
+import static io.lethe.participant.delete.ShopDatabase.TENANT_A;
+import static io.lethe.participant.delete.ShopDatabase.TENANT_B;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.lethe.participant.plan.DeletionPlan;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * Preview, soft delete, restore and the hard delete's guard on the shop schema, where customers, orders, order lines
+ * (a composite key) and teams (a foreign key to itself) have a {@code deleted_at} column and five of tenant A's orders
+ * were soft-deleted by the service before the job.
+ */
+class SoftDeletionIT {
+
+    private static final EmbeddedPostgres postgres = ShopDatabase.server();
+
+    private static final DeletionSettings SEVEN_ROWS = new DeletionSettings(7, 3);
+
+    private static final List<String> SOFT_TABLES = List.of("order_lines", "orders", "customers", "teams");
+
+    /** Tenant A's rows hidden by its soft delete: every row in a soft-deletable table, but the 5 hidden before. */
+    private static final Map<String, Long> TENANT_A_HIDDEN = ordered(
+            "public.shipment_items", 0L,
+            "public.order_lines", 360L,
+            "public.shipments", 0L,
+            "public.orders", 85L,
+            "public.addresses", 0L,
+            "public.customers", 30L,
+            "public.teams", 5L);
+
+    private ShopDatabase shop;
+    private DeletionPlan plan;
+
+    @BeforeEach
+    void createShop() throws SQLException {
+        shop = ShopDatabase.create(postgres);
+        for (String table : SOFT_TABLES) {
+            shop.execute("alter table " + table + " add column deleted_at timestamptz");
+        }
+        shop.execute("update orders set deleted_at = '2020-01-01T00:00:00Z' where id in (select id from orders"
+                + " where tenant_id = '" + TENANT_A + "' order by id limit 5)");
+        plan = shop.plan();
+    }
+
+    @Test
+    void previewCountsWhatTheHardDeleteThenDeletesAndChangesNothing() throws SQLException {
+        Map<String, String> before = checksumsOfAllTables();
+        TenantDeleter deleter = shop.deleter(plan);
+
+        DeletionResult preview = deleter.preview(new DeletionTask("job-1", TENANT_A, 1));
+
+        assertThat(checksumsOfAllTables()).as("a preview changes nothing").isEqualTo(before);
+        assertThat(preview).isInstanceOf(DeletionResult.Completed.class);
+        List<TableResult> previewed = ((DeletionResult.Completed) preview).tables();
+        assertThat(softDeleter(shop.dataSource(), SEVEN_ROWS).softDelete(task("job-1"), PreviewBound.unchecked()))
+                .isInstanceOf(DeletionResult.Completed.class);
+        DeletionResult deleted = deleter.delete(task("job-1"));
+        assertThat(deleted)
+                .isInstanceOfSatisfying(DeletionResult.Completed.class, completed -> assertThat(completed.tables())
+                        .as("the hard delete removes exactly what the preview counted")
+                        .isEqualTo(previewed)
+                        .containsExactlyElementsOf(TenantDeleterIT.TENANT_A_DELETED));
+        assertThat(shop.rowsOf(TENANT_A)).isZero();
+    }
+
+    @Test
+    void softDeleteHidesAndFencesTheTenantAndRestoreReturnsEveryRowExactly() throws SQLException {
+        Map<String, String> before = checksumsOfAllTables();
+        Map<String, String> othersBefore = shop.checksumsOutside(TENANT_A);
+        TenantSoftDeleter deleter = softDeleter(shop.dataSource(), SEVEN_ROWS);
+        TenantFence fence = new TenantFence(shop.dataSource());
+
+        DeletionResult hidden = deleter.softDelete(task("job-1"), PreviewBound.unchecked());
+
+        assertThat(counts(hidden)).isEqualTo(TENANT_A_HIDDEN);
+        for (String table : SOFT_TABLES) {
+            assertThat(visibleRowsOfA(table))
+                    .as("visible rows of A in %s", table)
+                    .isZero();
+        }
+        assertThat(fence.fencingJob(TENANT_A)).contains("job-1");
+        assertThat(fence.isFenced(TENANT_B)).isFalse();
+        assertThat(shop.checksumsOutside(TENANT_A))
+                .as("other tenants unchanged")
+                .isEqualTo(othersBefore);
+        assertThat(deleter.refuseHardDelete(task("job-1"), PreviewBound.unchecked()))
+                .isEmpty();
+
+        DeletionResult restored = deleter.restore(task("job-1"));
+
+        Map<String, Long> expectedRestored = new LinkedHashMap<>(TENANT_A_HIDDEN);
+        assertThat(counts(restored)).isEqualTo(expectedRestored);
+        assertThat(checksumsOfAllTables())
+                .as("every row as before, the 5 orders soft-deleted before the job still deleted at their own time")
+                .isEqualTo(before);
+        assertThat(fence.isFenced(TENANT_A)).isFalse();
+        assertThat(shop.count("select count(*) from lethe_soft_deleted_row")).isZero();
+        assertThat(counts(deleter.restore(task("job-1"))))
+                .as("a replayed restore")
+                .isEqualTo(expectedRestored);
+        assertThat(deleter.softDelete(task("job-1"), PreviewBound.unchecked()))
+                .isInstanceOfSatisfying(DeletionResult.Failed.class, failed -> assertThat(failed.errorCode())
+                        .isEqualTo(DeletionResult.Failed.ALREADY_RESTORED));
+    }
+
+    @Test
+    void restoreLeavesARowThatTheServiceChangedSinceTheSoftDelete() throws SQLException {
+        TenantSoftDeleter deleter = softDeleter(shop.dataSource(), SEVEN_ROWS);
+        deleter.softDelete(task("job-1"), PreviewBound.unchecked());
+        shop.execute("update customers set deleted_at = '2030-01-01T00:00:00Z' where id = (select min(id) from"
+                + " customers where tenant_id = '" + TENANT_A + "')");
+
+        DeletionResult restored = deleter.restore(task("job-1"));
+
+        assertThat(counts(restored)).containsEntry("public.customers", 29L);
+        assertThat(shop.count("select count(*) from customers where deleted_at = '2030-01-01T00:00:00Z'"))
+                .isEqualTo(1);
+    }
+
+    @ParameterizedTest
+    @EnumSource(
+            value = InterruptingDataSource.Loss.class,
+            names = {"BEFORE_COMMIT", "AFTER_COMMIT"})
+    void resumesASoftDeleteAndARestoreAfterALostConnectionWithExactCounts(InterruptingDataSource.Loss loss)
+            throws SQLException {
+        Map<String, String> before = checksumsOfAllTables();
+        // Commit 30 falls in the soft delete's chunks of order_lines, the first soft-deletable table.
+        DeletionResult lost = softDeleter(new InterruptingDataSource(shop.dataSource(), loss, 30), SEVEN_ROWS)
+                .softDelete(task("job-1"), PreviewBound.unchecked());
+        assertThat(lost).isInstanceOfSatisfying(DeletionResult.Failed.class, failed -> assertThat(failed.retryable())
+                .isTrue());
+
+        TenantSoftDeleter deleter = softDeleter(shop.dataSource(), SEVEN_ROWS);
+        assertThat(counts(deleter.softDelete(task("job-1"), PreviewBound.unchecked())))
+                .isEqualTo(TENANT_A_HIDDEN);
+
+        DeletionResult lostRestore = softDeleter(new InterruptingDataSource(shop.dataSource(), loss, 20), SEVEN_ROWS)
+                .restore(task("job-1"));
+        assertThat(lostRestore).isInstanceOf(DeletionResult.Failed.class);
+        assertThat(counts(deleter.restore(task("job-1")))).isEqualTo(TENANT_A_HIDDEN);
+        assertThat(checksumsOfAllTables()).isEqualTo(before);
+    }
+
+    @Test
+    void refusesAHardDeleteOfAJobThatWasNotSoftDeletedAndARestoreAfterTheHardDelete() throws SQLException {
+        TenantSoftDeleter deleter = softDeleter(shop.dataSource(), SEVEN_ROWS);
+
+        assertThat(deleter.refuseHardDelete(task("job-1"), PreviewBound.unchecked()))
+                .hasValueSatisfying(failed -> {
+                    assertThat(failed.errorCode()).isEqualTo(DeletionResult.Failed.NOT_SOFT_DELETED);
+                    assertThat(failed.retryable()).isFalse();
+                    assertThat(failed.message()).contains("job-1", "never soft-deleted");
+                });
+
+        deleter.softDelete(task("job-1"), PreviewBound.unchecked());
+        assertThat(deleter.refuseHardDelete(task("job-1"), PreviewBound.unchecked()))
+                .isEmpty();
+        assertThat(shop.deleter(plan).delete(task("job-1"))).isInstanceOf(DeletionResult.Completed.class);
+        Map<String, String> afterHard = checksumsOfAllTables();
+
+        assertThat(deleter.restore(task("job-1"))).isInstanceOfSatisfying(DeletionResult.Failed.class, failed -> {
+            assertThat(failed.errorCode()).isEqualTo(DeletionResult.Failed.ALREADY_HARD_DELETED);
+            assertThat(failed.message()).contains("cannot be restored");
+        });
+        assertThat(checksumsOfAllTables()).isEqualTo(afterHard);
+        assertThat(new TenantFence(shop.dataSource()).isFenced(TENANT_A))
+                .as("the fence stays after the hard delete")
+                .isTrue();
+    }
+
+    @Test
+    void stopsBeforeHidingAnythingWhenTheTenantHasMateriallyMoreRowsThanApproved() throws SQLException {
+        List<TableResult> approved =
+                ((DeletionResult.Completed) shop.deleter(plan).preview(task("job-1"))).tables();
+        Map<String, Long> approvedRows =
+                approved.stream().collect(Collectors.toMap(TableResult::table, TableResult::rowsDeleted));
+        shop.execute("insert into customers (tenant_id, name) select '" + TENANT_A + "', 'late ' || g"
+                + " from generate_series(1, 20) g");
+        Map<String, String> before = checksumsOfAllTables();
+        TenantSoftDeleter deleter = softDeleter(shop.dataSource(), SEVEN_ROWS);
+
+        DeletionResult drifted = deleter.softDelete(task("job-1"), PreviewBound.of(approvedRows, 0.1, 5));
+
+        assertThat(drifted).isInstanceOfSatisfying(DeletionResult.Failed.class, failed -> {
+            assertThat(failed.errorCode()).isEqualTo(DeletionResult.Failed.PREVIEW_DRIFT);
+            assertThat(failed.retryable()).isFalse();
+            assertThat(failed.message()).contains("public.customers: 50 rows, 30 approved");
+        });
+        assertThat(checksumsOfAllTables()).as("nothing hidden").isEqualTo(before);
+        assertThat(new TenantFence(shop.dataSource()).isFenced(TENANT_A)).isFalse();
+        assertThat(deleter.softDelete(task("job-1"), PreviewBound.of(approvedRows, 1.0, 5)))
+                .as("within a 100 %% tolerance")
+                .isInstanceOf(DeletionResult.Completed.class);
+    }
+
+    @Test
+    void refusesASoftDeleteColumnThatIsNotATimestamp() throws SQLException {
+        shop.execute("alter table addresses add column deleted_at text");
+        TenantSoftDeleter deleter = softDeleter(shop.dataSource(), SEVEN_ROWS);
+
+        assertThatThrownBy(deleter::createTablesIfMissing)
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("public.addresses")
+                .hasMessageContaining("timestamp");
+    }
+
+    private TenantSoftDeleter softDeleter(DataSource dataSource, DeletionSettings settings) {
+        shop.deleter(plan);
+        return new TenantSoftDeleter(
+                dataSource,
+                plan,
+                Clock.systemUTC(),
+                settings,
+                SoftDeleteSettings.defaults(),
+                OutcomeRecorder.NONE,
+                OutcomeRecorder.NONE);
+    }
+
+    private static DeletionTask task(String jobId) {
+        return new DeletionTask(jobId, TENANT_A, 1);
+    }
+
+    private long visibleRowsOfA(String table) throws SQLException {
+        String where = table.equals("order_lines")
+                ? "order_id in (select id from orders where tenant_id = '" + TENANT_A + "')"
+                : "tenant_id = '" + TENANT_A + "'";
+        return shop.count("select count(*) from " + table + " where deleted_at is null and " + where);
+    }
+
+    private Map<String, String> checksumsOfAllTables() throws SQLException {
+        Map<String, String> checksums = new LinkedHashMap<>();
+        for (String table : ShopDatabase.rowsOutside(TENANT_A).keySet()) {
+            checksums.put(table, shop.checksum(table, "true"));
+        }
+        return checksums;
+    }
+
+    private static Map<String, Long> counts(DeletionResult result) {
+        assertThat(result).isInstanceOf(DeletionResult.Completed.class);
+        Map<String, Long> counts = new LinkedHashMap<>();
+        ((DeletionResult.Completed) result).tables().forEach(t -> counts.put(t.table(), t.rowsDeleted()));
+        return counts;
+    }
+
+    private static Map<String, Long> ordered(Object... tableAndRows) {
+        Map<String, Long> rows = new LinkedHashMap<>();
+        for (int i = 0; i < tableAndRows.length; i += 2) {
+            rows.put((String) tableAndRows[i], (Long) tableAndRows[i + 1]);
+        }
+        return rows;
+    }
+}

@@ -157,7 +157,7 @@ class CoordinatorResilienceIT {
                 jobIds.add(stack.submitJob("eager-" + i, "req-eager-" + i));
             }
             for (String jobId : jobIds) {
-                stack.awaitJobState(jobId, "COMPLETED");
+                stack.awaitJobState(jobId, "PREVIEWED");
             }
         }
     }
@@ -189,7 +189,7 @@ class CoordinatorResilienceIT {
         stack.report(completed(jobId, "hooli-restart", "orders", table("orders.orders", 4)));
         stack.startCoordinator();
 
-        JsonNode job = stack.awaitJobState(jobId, "COMPLETED");
+        JsonNode job = stack.awaitJobState(jobId, "PREVIEWED");
         assertThat(job.path("jobId").asString()).isEqualTo(jobId);
         assertThat(job.path("createdAt")).isEqualTo(started.path("createdAt"));
         assertThat(job.path("totalRowsDeleted").asLong()).isEqualTo(7);
@@ -198,7 +198,7 @@ class CoordinatorResilienceIT {
         assertThat(job.path("participants").path(1).path("rowsDeleted").asLong())
                 .isEqualTo(4);
         List<DeletionJobStatus> statuses = stack.statuses(jobId);
-        assertThat(statuses).extracting(s -> s.getState().name()).containsExactly("RUNNING", "RUNNING", "COMPLETED");
+        assertThat(statuses).extracting(s -> s.getState().name()).containsExactly("RUNNING", "RUNNING", "PREVIEWED");
         assertViewEqualsStatus(job, statuses.get(statuses.size() - 1));
     }
 
@@ -243,7 +243,7 @@ class CoordinatorResilienceIT {
 
         // The cause is gone: replaying the dead letter (what `lethe dlt replay` does) completes the job.
         stack.publishBytes(LetheTopics.DELETION_OUTCOMES, deadLetter.key(), deadLetter.value());
-        JsonNode job = stack.awaitJobState(jobId, "COMPLETED");
+        JsonNode job = stack.awaitJobState(jobId, "PREVIEWED");
         assertThat(job.path("totalRowsDeleted").asLong()).isEqualTo(3);
     }
 
@@ -266,12 +266,12 @@ class CoordinatorResilienceIT {
                 stack.records(LetheTopics.DELETION_REQUESTS).stream().anyMatch(r -> "hooli-unsent".equals(r.key())));
         stack.report(completed(jobId, "hooli-unsent", "billing", table("billing.invoice", 5)));
         stack.report(completed(jobId, "hooli-unsent", "orders", table("orders.orders", 6)));
-        JsonNode job = stack.awaitJobState(jobId, "COMPLETED");
+        JsonNode job = stack.awaitJobState(jobId, "PREVIEWED");
         assertThat(job.path("totalRowsDeleted").asLong()).isEqualTo(11);
         await().until(() -> stack.queryLong("select count(*) from lethe_outbox") == 0);
         assertThat(stack.statuses(jobId))
                 .extracting(status -> status.getState().name())
-                .containsExactly("RUNNING", "RUNNING", "COMPLETED");
+                .containsExactly("RUNNING", "RUNNING", "PREVIEWED");
     }
 
     @Test

@@ -149,14 +149,7 @@ class CoordinatorStartupIT {
     @Test
     void refusesJobWithConflictWhileNoParticipantIsRegistered() {
         var response = stack.post(
-                JOBS,
-                stack.toJson(Map.of(
-                        "tenantId",
-                        "tenant-without-participants",
-                        "requestedBy",
-                        "alice",
-                        "reason",
-                        "contract ended")));
+                JOBS, stack.toJson(Map.of("tenantId", "tenant-without-participants", "reason", "contract ended")));
 
         assertThat(response.status()).isEqualTo(409);
         assertThat(response.contentType()).startsWith("application/problem+json");
@@ -169,9 +162,8 @@ class CoordinatorStartupIT {
 
     @Test
     void refusesMissingOrBlankTenantIdNamingTheField() {
-        var missing = stack.post(JOBS, stack.toJson(Map.of("requestedBy", "alice", "reason", "contract ended")));
-        var blank = stack.post(
-                JOBS, stack.toJson(Map.of("tenantId", "  ", "requestedBy", "alice", "reason", "contract ended")));
+        var missing = stack.post(JOBS, stack.toJson(Map.of("reason", "contract ended")));
+        var blank = stack.post(JOBS, stack.toJson(Map.of("tenantId", "  ", "reason", "contract ended")));
 
         for (var response : List.of(missing, blank)) {
             assertThat(response.status()).isEqualTo(400);
@@ -183,10 +175,8 @@ class CoordinatorStartupIT {
 
     @Test
     void refusesOverlongReasonNamingTheField() {
-        var response = stack.post(
-                JOBS,
-                stack.toJson(
-                        Map.of("tenantId", "tenant-long-reason", "requestedBy", "alice", "reason", "x".repeat(2001))));
+        var response =
+                stack.post(JOBS, stack.toJson(Map.of("tenantId", "tenant-long-reason", "reason", "x".repeat(2001))));
 
         assertThat(response.status()).isEqualTo(400);
         assertThat(response.contentType()).startsWith("application/problem+json");
@@ -250,9 +240,7 @@ class CoordinatorStartupIT {
 
     @Test
     void refusesAnUnknownFieldNamingIt() {
-        var response = stack.post(
-                JOBS,
-                stack.toJson(Map.of("tenantId", "acme", "requestedBy", "alice", "reason", "why", "request_id", "r-1")));
+        var response = stack.post(JOBS, stack.toJson(Map.of("tenantId", "acme", "reason", "why", "request_id", "r-1")));
 
         assertThat(response.status()).isEqualTo(400);
         assertThat(response.contentType()).startsWith("application/problem+json");

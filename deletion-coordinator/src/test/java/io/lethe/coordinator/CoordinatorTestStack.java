@@ -14,6 +14,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -52,6 +53,34 @@ final class CoordinatorTestStack implements AutoCloseable {
 
     static final String JOBS = "/api/v1/deletion-jobs";
     static final String PARTICIPANTS = "/api/v1/participants";
+    static final String HOLDS = "/api/v1/legal-holds";
+
+    /** The callers the tests act as, each with a static token of the coordinator's settings. */
+    enum Caller {
+        /**
+         * Requests deletions and operates (retries, restores, holds): what most tests do. An approver too, so that
+         * the four-eyes rule, not a missing role, refuses her approval of her own job.
+         */
+        ALICE("alice", "REQUESTER,APPROVER,OPERATOR"),
+        BOB("bob", "APPROVER"),
+        CAROL("carol", "APPROVER"),
+        /** An upstream system: requests only. */
+        UPSTREAM("contract-management", "REQUESTER"),
+        /** Requests only; cannot approve, operate or hold. */
+        VIEWER("viewer", "REQUESTER");
+
+        final String principal;
+        final String roles;
+
+        Caller(String principal, String roles) {
+            this.principal = principal;
+            this.roles = roles;
+        }
+
+        String token() {
+            return principal + "-test-token";
+        }
+    }
 
     private static final Duration READ_TIMEOUT = Duration.ofSeconds(10);
 
@@ -65,6 +94,7 @@ final class CoordinatorTestStack implements AutoCloseable {
     private final KafkaProducer<String, byte[]> producer;
     private final KafkaConsumer<String, byte[]> reader;
     private ConfigurableApplicationContext coordinator;
+    private Clock clock;
     private final List<ConfigurableApplicationContext> otherCoordinators = new ArrayList<>();
 
     private CoordinatorTestStack(
@@ -79,6 +109,13 @@ final class CoordinatorTestStack implements AutoCloseable {
         this.settings.put("lethe.coordinator.topics.partitions", "1");
         this.settings.put("lethe.coordinator.retry.attempts", "2");
         this.settings.put("lethe.coordinator.retry.initial-interval", "100ms");
+        this.settings.put("lethe.coordinator.retention.min", "0s");
+        for (Caller caller : Caller.values()) {
+            String prefix = "lethe.coordinator.security.static-tokens[" + caller.ordinal() + "].";
+            this.settings.put(prefix + "token", caller.token());
+            this.settings.put(prefix + "principal", caller.principal);
+            this.settings.put(prefix + "roles", caller.roles);
+        }
         this.settings.putAll(settings);
         this.producer = new KafkaProducer<>(producerConfig(), new StringSerializer(), new ByteArraySerializer());
         this.reader = new KafkaConsumer<>(readerConfig(), new StringDeserializer(), new ByteArrayDeserializer());
@@ -91,6 +128,14 @@ final class CoordinatorTestStack implements AutoCloseable {
 
     /** Starts a broker, a database and a coordinator using both, with some of the coordinator's settings changed. */
     static CoordinatorTestStack start(Map<String, String> settings) {
+        return start(settings, null);
+    }
+
+    /**
+     * Starts a broker, a database and a coordinator whose time is the given clock (a test moves it forward to end
+     * retention windows), with some of its settings changed.
+     */
+    static CoordinatorTestStack start(Map<String, String> settings, Clock clock) {
         Awaitility.setDefaultTimeout(Duration.ofSeconds(20));
         Awaitility.setDefaultPollInterval(Duration.ofMillis(100));
         // No auto-creation: every topic the tests see was created by the coordinator.
@@ -106,6 +151,7 @@ final class CoordinatorTestStack implements AutoCloseable {
             throw new UncheckedIOException("cannot start PostgreSQL", e);
         }
         var stack = new CoordinatorTestStack(broker, postgres, settings);
+        stack.clock = clock;
         try {
             stack.startCoordinator();
         } catch (RuntimeException e) {
@@ -144,7 +190,12 @@ final class CoordinatorTestStack implements AutoCloseable {
                 .map(setting -> "--" + setting.getKey() + "=" + setting.getValue())
                 .toArray(String[]::new);
         // Command-line arguments, as in production: they override deletion-coordinator.yml, which must still be read.
-        return CoordinatorApplication.builder().run(args);
+        var application = CoordinatorApplication.builder();
+        if (clock != null) {
+            // Before the configuration is read: the coordinator's own Clock bean backs off for it.
+            application.initializers(context -> context.getBeanFactory().registerSingleton("clock", clock));
+        }
+        return application.run(args);
     }
 
     void stopCoordinator() {
@@ -225,17 +276,40 @@ final class CoordinatorTestStack implements AutoCloseable {
     }
 
     Response delete(String path) {
-        return send(request(coordinator(), path).DELETE());
+        return send(request(coordinator(), path, Caller.ALICE.token()).DELETE());
     }
 
     /** A GET on the given coordinator instance. */
     Response get(ConfigurableApplicationContext instance, String path) {
-        return send(request(instance, path).GET());
+        return send(request(instance, path, Caller.ALICE.token()).GET());
     }
 
     /** A POST on the given coordinator instance. */
     Response post(ConfigurableApplicationContext instance, String path, String jsonBody) {
-        return send(request(instance, path)
+        return postAs(instance, Caller.ALICE.token(), path, jsonBody);
+    }
+
+    /** A POST as the caller. */
+    Response post(Caller caller, String path, String jsonBody) {
+        return postAs(coordinator(), caller.token(), path, jsonBody);
+    }
+
+    /** A request with any method and bearer token ({@code null}: none), as a client with curl would send it. */
+    Response send(String method, String path, String token, String jsonBody) {
+        HttpRequest.Builder request = request(coordinator(), path, token)
+                .method(
+                        method,
+                        jsonBody == null
+                                ? HttpRequest.BodyPublishers.noBody()
+                                : HttpRequest.BodyPublishers.ofString(jsonBody));
+        if (jsonBody != null) {
+            request.header("Content-Type", "application/json");
+        }
+        return send(request);
+    }
+
+    private Response postAs(ConfigurableApplicationContext instance, String token, String path, String jsonBody) {
+        return send(request(instance, path, token)
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(jsonBody)));
     }
@@ -245,11 +319,12 @@ final class CoordinatorTestStack implements AutoCloseable {
         return json.writeValueAsString(value);
     }
 
-    private HttpRequest.Builder request(ConfigurableApplicationContext instance, String path) {
+    private HttpRequest.Builder request(ConfigurableApplicationContext instance, String path, String token) {
         String port = instance.getEnvironment().getProperty("local.server.port");
-        return HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
                 .timeout(Duration.ofSeconds(15))
                 .header("Accept", "application/json, application/problem+json");
+        return token == null ? request : request.header("Authorization", "Bearer " + token);
     }
 
     private Response send(HttpRequest.Builder request) {
@@ -316,10 +391,21 @@ final class CoordinatorTestStack implements AutoCloseable {
 
     // --- the saga's vocabulary ------------------------------------------------------------------------------------
 
-    /** The body of a deletion request by alice. */
+    /**
+     * The body of a preview-only request (alice asks): the saga's mechanics (outcomes, duplicates, deadlines, retries,
+     * outbox, several coordinators) are the same in every phase, and a preview is the first one.
+     */
     String deletionRequest(String tenantId, String requestId) {
-        return toJson(Map.of(
-                "tenantId", tenantId, "requestedBy", "alice", "reason", "contract ended", "requestId", requestId));
+        return toJson(
+                Map.of("tenantId", tenantId, "reason", "contract ended", "requestId", requestId, "mode", "PREVIEW"));
+    }
+
+    /** The body of a deletion (preview, approval, soft delete, retention, hard delete). */
+    String lifecycleRequest(String tenantId, String requestId, Map<String, Object> extra) {
+        Map<String, Object> body =
+                new LinkedHashMap<>(Map.of("tenantId", tenantId, "reason", "contract ended", "requestId", requestId));
+        body.putAll(extra);
+        return toJson(body);
     }
 
     /** Requests a new job over REST and returns its id. */

@@ -92,10 +92,10 @@ class DeadlineAndRetryIT {
 
         stack.report(completed(jobId, "deadline-retry", "billing", 2, table("billing.invoice", 6)));
 
-        JsonNode done = stack.awaitJobState(jobId, "COMPLETED");
+        JsonNode done = stack.awaitJobState(jobId, "PREVIEWED");
         assertThat(done.path("totalRowsDeleted").asLong()).isEqualTo(10);
         assertThat(states(done)).isEqualTo(Map.of("billing", "COMPLETED", "orders", "COMPLETED"));
-        assertViewEqualsStatus(done, awaitLastStatus(jobId, "COMPLETED"));
+        assertViewEqualsStatus(done, awaitLastStatus(jobId, "PREVIEWED"));
     }
 
     @Test
@@ -106,7 +106,7 @@ class DeadlineAndRetryIT {
 
         stack.report(completed(jobId, "deadline-late", "billing", 1, table("billing.invoice", 2)));
 
-        JsonNode done = stack.awaitJobState(jobId, "COMPLETED");
+        JsonNode done = stack.awaitJobState(jobId, "PREVIEWED");
         assertThat(done.path("attempt").asInt()).isEqualTo(1);
         assertThat(done.path("totalRowsDeleted").asLong()).isEqualTo(3);
         assertThat(stack.requestsFor("deadline-late")).hasSize(1);
@@ -124,14 +124,14 @@ class DeadlineAndRetryIT {
         stack.report(failed(jobId, "retry-failed", "billing", "SQL_ERROR", "lock timeout", "billing.invoice"));
         stack.report(completed(jobId, "retry-failed", "billing", 2, table("billing.invoice", 3)));
 
-        JsonNode done = stack.awaitJobState(jobId, "COMPLETED");
+        JsonNode done = stack.awaitJobState(jobId, "PREVIEWED");
         JsonNode error = done.path("participants").path(0).path("error");
         assertThat(error.isNull() || error.isMissingNode())
                 .as("error %s", error)
                 .isTrue();
         assertThat(awaitStatuses(jobId, 5))
                 .extracting(s -> s.getState().name())
-                .containsExactly("RUNNING", "FAILED", "FAILED", "RUNNING", "COMPLETED");
+                .containsExactly("RUNNING", "FAILED", "FAILED", "RUNNING", "PREVIEWED");
     }
 
     @Test
@@ -148,11 +148,11 @@ class DeadlineAndRetryIT {
 
         stack.report(completed(jobId, "retry-nothing", "billing", table("billing.invoice", 1)));
         stack.report(completed(jobId, "retry-nothing", "orders", table("orders.orders", 1)));
-        stack.awaitJobState(jobId, "COMPLETED");
+        stack.awaitJobState(jobId, "PREVIEWED");
         var completed = stack.post(JOBS + "/" + jobId + "/retry", "");
 
         assertThat(completed.status()).isEqualTo(409);
-        assertThat(completed.body().path("detail").asString()).contains(jobId, "COMPLETED", "nothing to retry");
+        assertThat(completed.body().path("detail").asString()).contains(jobId, "PREVIEWED", "nothing to retry");
         assertThat(stack.requestsFor("retry-nothing")).hasSize(1);
         assertThat(stack.job(jobId).path("attempt").asInt()).isEqualTo(1);
     }
@@ -226,8 +226,8 @@ class DeadlineAndRetryIT {
     }
 
     private static String body(String tenantId, String requestId, String participantDeadline) {
-        Map<String, String> body = new HashMap<>(Map.of(
-                "tenantId", tenantId, "requestedBy", "alice", "reason", "contract ended", "requestId", requestId));
+        Map<String, String> body = new HashMap<>(
+                Map.of("tenantId", tenantId, "reason", "contract ended", "requestId", requestId, "mode", "PREVIEW"));
         if (participantDeadline != null) {
             body.put("participantDeadline", participantDeadline);
         }

@@ -121,7 +121,7 @@ class DeletionJobSagaIT {
 
         stack.report(completed(jobId, "acme-alias", "billing", table("billing.invoice", 1)));
         stack.report(completed(jobId, "acme-alias", "orders", table("orders.orders", 1)));
-        stack.awaitJobState(jobId, "COMPLETED");
+        stack.awaitJobState(jobId, "PREVIEWED");
         var again = stack.post(JOBS, stack.deletionRequest("acme-alias", "req-acme-alias-later"));
 
         assertThat(again.status()).isEqualTo(200);
@@ -165,7 +165,7 @@ class DeletionJobSagaIT {
                 jobId, "acme-completes", "billing", table("billing.payment", 3), table("billing.invoice", 2)));
         stack.report(
                 completed(jobId, "acme-completes", "orders", table("orders.order_line", 7), table("orders.orders", 4)));
-        JsonNode job = stack.awaitJobState(jobId, "COMPLETED");
+        JsonNode job = stack.awaitJobState(jobId, "PREVIEWED");
 
         assertThat(job.path("totalRowsDeleted").asLong()).isEqualTo(16);
         assertThat(instant(job.path("finishedAt"))).isNotNull();
@@ -178,7 +178,7 @@ class DeletionJobSagaIT {
         assertThat(tableCounts(orders)).containsExactly("orders.order_line=7", "orders.orders=4");
 
         List<DeletionJobStatus> statuses = stack.statuses(jobId);
-        assertThat(statuses).extracting(s -> s.getState().name()).containsExactly("RUNNING", "RUNNING", "COMPLETED");
+        assertThat(statuses).extracting(s -> s.getState().name()).containsExactly("RUNNING", "RUNNING", "PREVIEWED");
         assertViewEqualsStatus(job, statuses.get(statuses.size() - 1));
     }
 
@@ -222,7 +222,7 @@ class DeletionJobSagaIT {
         String jobId = stack.submitJob("acme-duplicate", "req-acme-duplicate");
         stack.report(completed(jobId, "acme-duplicate", "billing", table("billing.payment", 3)));
         stack.report(completed(jobId, "acme-duplicate", "orders", table("orders.orders", 4)));
-        JsonNode done = stack.awaitJobState(jobId, "COMPLETED");
+        JsonNode done = stack.awaitJobState(jobId, "PREVIEWED");
 
         stack.report(completed(jobId, "acme-duplicate", "billing", table("billing.payment", 30)));
         stack.report(failed(jobId, "acme-duplicate", "orders", "SQL_ERROR", "late failure", "orders.orders"));
@@ -247,7 +247,7 @@ class DeletionJobSagaIT {
 
         stack.report(completed(jobId, "acme-intruder", "billing", table("billing.payment", 1)));
         stack.report(completed(jobId, "acme-intruder", "orders", table("orders.orders", 2)));
-        assertThat(stack.awaitJobState(jobId, "COMPLETED")
+        assertThat(stack.awaitJobState(jobId, "PREVIEWED")
                         .path("totalRowsDeleted")
                         .asLong())
                 .isEqualTo(3);
@@ -258,14 +258,14 @@ class DeletionJobSagaIT {
         String first = stack.submitJob("acme-filtered", "req-acme-filtered-1");
         stack.report(completed(first, "acme-filtered", "billing", table("billing.payment", 1)));
         stack.report(completed(first, "acme-filtered", "orders", table("orders.orders", 1)));
-        stack.awaitJobState(first, "COMPLETED");
+        stack.awaitJobState(first, "PREVIEWED");
         String second = stack.submitJob("acme-filtered", "req-acme-filtered-2");
 
-        assertThat(jobIds("?tenantId=acme-filtered&state=COMPLETED")).containsExactly(first);
+        assertThat(jobIds("?tenantId=acme-filtered&state=PREVIEWED")).containsExactly(first);
         assertThat(jobIds("?tenantId=acme-filtered&state=RUNNING")).containsExactly(second);
         assertThat(jobIds("?tenantId=acme-filtered")).containsExactly(second, first);
-        assertThat(stack.get(JOBS + "?state=COMPLETED").body())
-                .allSatisfy(job -> assertThat(job.path("state").asString()).isEqualTo("COMPLETED"));
+        assertThat(stack.get(JOBS + "?state=PREVIEWED").body())
+                .allSatisfy(job -> assertThat(job.path("state").asString()).isEqualTo("PREVIEWED"));
     }
 
     @Test
@@ -275,7 +275,10 @@ class DeletionJobSagaIT {
         await().until(() -> jobIds("?tenantId=globex-command").size() == 1);
         JsonNode job = stack.get(JOBS + "?tenantId=globex-command").body().path(0);
         assertThat(job.path("requestId").asString()).isEqualTo("cmd-globex");
-        assertThat(job.path("requestedBy").asString()).isEqualTo("crm");
+        assertThat(job.path("requestedBy").asString())
+                .as("the commands topic's principal, never the command's own claim")
+                .isEqualTo("deletion-commands-topic");
+        assertThat(job.path("onBehalfOf").asString()).isEqualTo("crm");
         assertThat(job.path("state").asString()).isEqualTo("RUNNING");
         assertThat(participantStates(job)).isEqualTo(Map.of("billing", "PENDING", "orders", "PENDING"));
         List<TenantDeletionRequested> requests = stack.requestsFor("globex-command");
@@ -291,7 +294,7 @@ class DeletionJobSagaIT {
         String jobId = stack.submitJob("globex-repeated", "req-globex-repeated");
         stack.report(completed(jobId, "globex-repeated", "billing", table("billing.payment", 1)));
         stack.report(completed(jobId, "globex-repeated", "orders", table("orders.orders", 1)));
-        stack.awaitJobState(jobId, "COMPLETED");
+        stack.awaitJobState(jobId, "PREVIEWED");
 
         // The job is finished, so only the known requestId keeps the command from starting a new one.
         stack.publish(
@@ -323,7 +326,7 @@ class DeletionJobSagaIT {
                 .equals(Map.of("billing", "COMPLETED", "ledger", "PENDING", "orders", "COMPLETED")));
         assertThat(stack.job(running).path("state").asString()).isEqualTo("RUNNING");
         stack.report(completed(running, "initech-running", "ledger", table("ledger.entry", 6)));
-        assertThat(stack.awaitJobState(running, "COMPLETED")
+        assertThat(stack.awaitJobState(running, "PREVIEWED")
                         .path("totalRowsDeleted")
                         .asLong())
                 .isEqualTo(8);

@@ -1,5 +1,7 @@
 package io.lethe.coordinator;
 
+import io.lethe.schemas.DeletionPhase;
+import io.lethe.schemas.JobMode;
 import io.lethe.schemas.ParticipantDeletionCompleted;
 import io.lethe.schemas.ParticipantDeletionFailed;
 import io.lethe.schemas.ParticipantRegistered;
@@ -30,6 +32,7 @@ final class LetheMessages {
                 .setRequestedBy("crm")
                 .setReason("contract ended")
                 .setRequestedAt(now())
+                .setMode(JobMode.PREVIEW)
                 .build();
     }
 
@@ -42,15 +45,27 @@ final class LetheMessages {
         return completed(jobId, tenantId, participant, 1, tables);
     }
 
-    /** A completion of the given attempt of the participant's request. */
+    /** A completion of the given attempt of the participant's preview request. */
     static ParticipantDeletionCompleted completed(
             String jobId, String tenantId, String participant, int attempt, TableDeletion... tables) {
+        return completed(jobId, tenantId, participant, DeletionPhase.PREVIEW, attempt, tables);
+    }
+
+    /** A completion of the given attempt and phase of the participant's request. */
+    static ParticipantDeletionCompleted completed(
+            String jobId,
+            String tenantId,
+            String participant,
+            DeletionPhase phase,
+            int attempt,
+            TableDeletion... tables) {
         Instant now = now();
         return ParticipantDeletionCompleted.newBuilder()
                 .setJobId(jobId)
                 .setTenantId(tenantId)
                 .setParticipant(participant)
                 .setAttempt(attempt)
+                .setPhase(phase)
                 .setTables(List.of(tables))
                 .setRowsRemaining(0L)
                 .setStartedAt(now.minusMillis(250))
@@ -65,6 +80,7 @@ final class LetheMessages {
                 .setTenantId(tenantId)
                 .setParticipant(participant)
                 .setAttempt(1)
+                .setPhase(DeletionPhase.PREVIEW)
                 .setErrorCode(errorCode)
                 .setMessage(message)
                 .setTable(table)

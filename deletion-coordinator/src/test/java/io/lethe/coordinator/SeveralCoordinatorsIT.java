@@ -99,9 +99,9 @@ class SeveralCoordinatorsIT {
             stack.report(completed(jobId, "many-" + i, "orders", table("orders.orders", 3)));
         }
 
-        await().atMost(Duration.ofSeconds(60)).until(() -> jobsOfPrefix("many-", "COMPLETED") == JOB_COUNT);
+        await().atMost(Duration.ofSeconds(60)).until(() -> jobsOfPrefix("many-", "PREVIEWED") == JOB_COUNT);
         assertThat(StreamSupport.stream(
-                                stack.get(first, JOBS + "?state=COMPLETED&limit=500")
+                                stack.get(first, JOBS + "?state=PREVIEWED&limit=500")
                                         .body()
                                         .spliterator(),
                                 false)
@@ -147,8 +147,8 @@ class SeveralCoordinatorsIT {
         String body = stack.toJson(Map.of(
                 "tenantId",
                 tenantId,
-                "requestedBy",
-                "alice",
+                "mode",
+                "PREVIEW",
                 "reason",
                 "contract ended",
                 "requestId",

@@ -75,7 +75,14 @@ public final class LetheCodec {
                 .add(ParticipantStatus.class)
                 .add(ParticipantError.class)
                 .add(JobState.class)
-                .add(ParticipantState.class);
+                .add(ParticipantState.class)
+                .add(DeletionPhase.class)
+                .add(JobMode.class)
+                .add(ApprovedRows.class)
+                .add(Approval.class)
+                .add(ApprovalDecision.class)
+                .add(PhaseResult.class)
+                .add(ParticipantRows.class);
         ClassSecurityValidator.setGlobal(
                 ClassSecurityValidator.composite(ClassSecurityValidator.getGlobal(), lethe.build()));
     }

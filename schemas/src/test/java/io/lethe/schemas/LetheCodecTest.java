@@ -21,9 +21,20 @@ class LetheCodecTest {
     static List<SpecificRecord> oneOfEach() {
         TableDeletion orders = new TableDeletion("public.orders", 12L, 0L);
         return List.of(
-                new RequestTenantDeletion("req-1", "acme", "alice", "contract ended", NOW, 30_000L),
-                new TenantDeletionRequested("job-1", "acme", List.of("orders-service", "billing-service"), NOW, 1),
-                new ParticipantDeletionCompleted("job-1", "acme", "orders-service", 1, List.of(orders), 0L, NOW, NOW),
+                new RequestTenantDeletion(
+                        "req-1", "acme", "alice", "contract ended", NOW, 30_000L, JobMode.PREVIEW, 86_400_000L, false),
+                new TenantDeletionRequested(
+                        "job-1",
+                        "acme",
+                        List.of("orders-service", "billing-service"),
+                        NOW,
+                        1,
+                        DeletionPhase.SOFT,
+                        List.of(new ApprovedRows("orders-service", "public.orders", 12L)),
+                        0.1,
+                        10L),
+                new ParticipantDeletionCompleted(
+                        "job-1", "acme", "orders-service", 1, List.of(orders), 0L, NOW, NOW, DeletionPhase.SOFT),
                 new ParticipantDeletionFailed(
                         "job-1",
                         "acme",
@@ -33,7 +44,8 @@ class LetheCodecTest {
                         "lock timeout",
                         "public.invoices",
                         true,
-                        NOW),
+                        NOW,
+                        DeletionPhase.HARD),
                 new ParticipantRegistered("orders-service", List.of("public.orders"), "1.0.0", NOW),
                 DeletionJobStatus.newBuilder()
                         .setJobId("job-1")
@@ -94,8 +106,13 @@ class LetheCodecTest {
     @Test
     void keepsMillisecondTimestamps() {
         Instant precise = Instant.parse("2026-11-25T10:15:30.123456Z");
-        var decoded = (RequestTenantDeletion)
-                codec.decode(codec.encode(new RequestTenantDeletion("r", "t", "a", "b", precise, null)));
+        var decoded = (RequestTenantDeletion) codec.decode(codec.encode(RequestTenantDeletion.newBuilder()
+                .setRequestId("r")
+                .setTenantId("t")
+                .setRequestedBy("a")
+                .setReason("b")
+                .setRequestedAt(precise)
+                .build()));
         assertThat(decoded.getRequestedAt()).isEqualTo(precise.truncatedTo(ChronoUnit.MILLIS));
     }
 

@@ -1,10 +1,15 @@
 package io.lethe.coordinator.config;
 
+import io.lethe.coordinator.hold.LegalHoldService;
+import io.lethe.coordinator.hold.jdbc.JdbcLegalHoldRepository;
+import io.lethe.coordinator.job.ApprovalPolicy;
 import io.lethe.coordinator.job.DeadlineSweeper;
 import io.lethe.coordinator.job.DeletionJobPublisher;
 import io.lethe.coordinator.job.DeletionJobRepository;
 import io.lethe.coordinator.job.DeletionJobService;
+import io.lethe.coordinator.job.JobPolicies;
 import io.lethe.coordinator.job.ParticipantDeadlines;
+import io.lethe.coordinator.job.RetentionPolicy;
 import io.lethe.coordinator.job.jdbc.JdbcDeletionJobRepository;
 import io.lethe.coordinator.job.kafka.DeletionCommandListener;
 import io.lethe.coordinator.job.kafka.DeletionOutcomeListener;
@@ -18,6 +23,7 @@ import io.lethe.kafka.outbox.OutboxRelay;
 import io.lethe.kafka.outbox.OutboxRelaySettings;
 import io.lethe.schemas.LetheCodec;
 import java.time.Clock;
+import java.util.Set;
 import javax.sql.DataSource;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Bean;
@@ -80,9 +86,28 @@ class CoordinatorConfiguration {
     }
 
     @Bean
+    JobPolicies jobPolicies(CoordinatorProperties properties) {
+        CoordinatorProperties.Retention retention = properties.retention();
+        CoordinatorProperties.Approval approval = properties.approval();
+        return new JobPolicies(
+                new ParticipantDeadlines(properties.participantDeadline(), properties.maxParticipantDeadline()),
+                new RetentionPolicy(retention.defaultRetention(), retention.min(), retention.max()),
+                new ApprovalPolicy(
+                        Set.copyOf(approval.autoApproveRequesters()),
+                        approval.autoApproveMaxRows(),
+                        approval.driftRatio(),
+                        approval.driftMinRows()));
+    }
+
+    @Bean
     DeletionJobPublisher deletionJobPublisher(
-            JdbcTemplate jdbc, JdbcOutbox outbox, OutboxRelay relay, LetheCodec codec) {
-        return new OutboxDeletionJobPublisher(jdbc, outbox, relay, codec);
+            JdbcTemplate jdbc, JdbcOutbox outbox, OutboxRelay relay, LetheCodec codec, JobPolicies policies) {
+        return new OutboxDeletionJobPublisher(jdbc, outbox, relay, codec, policies.approval());
+    }
+
+    @Bean
+    LegalHoldService legalHoldService(JdbcClient jdbc, Clock clock) {
+        return new LegalHoldService(new JdbcLegalHoldRepository(jdbc), clock);
     }
 
     @Bean
@@ -90,20 +115,24 @@ class CoordinatorConfiguration {
             DeletionJobRepository jobs,
             DeletionJobPublisher publisher,
             ParticipantRegistry registry,
-            CoordinatorProperties properties,
+            LegalHoldService holds,
+            JobPolicies policies,
             Clock clock) {
-        var deadlines = new ParticipantDeadlines(properties.participantDeadline(), properties.maxParticipantDeadline());
-        return new DeletionJobService(jobs, publisher, registry::activeParticipantNames, deadlines, clock);
+        return new DeletionJobService(jobs, publisher, registry::activeParticipantNames, holds, policies, clock);
     }
 
+    /** Fires participant deadlines and ends retention windows; both timers live in the database only. */
     @Bean
     DeadlineSweeper deadlineSweeper(DeletionJobService jobs, CoordinatorProperties properties) {
-        return new DeadlineSweeper(jobs::timeOutDue, properties.deadlineCheckInterval());
+        return new DeadlineSweeper(
+                limit -> Math.max(jobs.timeOutDue(limit), jobs.startHardDeletesDue(limit)),
+                properties.deadlineCheckInterval());
     }
 
     @Bean
-    DeletionCommandListener deletionCommandListener(DeletionJobService jobs, LetheCodec codec) {
-        return new DeletionCommandListener(jobs, codec);
+    DeletionCommandListener deletionCommandListener(
+            DeletionJobService jobs, LetheCodec codec, CoordinatorProperties properties) {
+        return new DeletionCommandListener(jobs, codec, properties.security().commandsPrincipal());
     }
 
     @Bean

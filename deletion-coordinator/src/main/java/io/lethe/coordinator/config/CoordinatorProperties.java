@@ -1,12 +1,17 @@
 package io.lethe.coordinator.config;
 
+import io.lethe.coordinator.security.StaticToken;
 import jakarta.validation.Valid;
+import jakarta.validation.constraints.DecimalMin;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import java.time.Duration;
+import java.util.List;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.boot.context.properties.bind.Name;
 import org.springframework.validation.annotation.Validated;
 
 /**
@@ -20,6 +25,10 @@ import org.springframework.validation.annotation.Validated;
  * @param maxParticipantDeadline the longest deadline a request may ask for (the shortest is one second)
  * @param deadlineCheckInterval how often the coordinator looks for participants whose deadline has passed: a timeout
  *     shows at most this much after the deadline
+ * @param security who may call the REST API, and who the commands topic speaks for
+ * @param retention how long soft-deleted data stays restorable before the hard delete
+ * @param approval when a deletion is approved without a person, and how far participants' rows may exceed the
+ *     approved preview
  */
 @Validated
 @ConfigurationProperties("lethe.coordinator")
@@ -29,7 +38,10 @@ public record CoordinatorProperties(
         @Valid @DefaultValue Retry retry,
         @NotNull @DefaultValue("15m") Duration participantDeadline,
         @NotNull @DefaultValue("7d") Duration maxParticipantDeadline,
-        @NotNull @DefaultValue("1s") Duration deadlineCheckInterval) {
+        @NotNull @DefaultValue("1s") Duration deadlineCheckInterval,
+        @Valid @DefaultValue Security security,
+        @Valid @DefaultValue Retention retention,
+        @Valid @DefaultValue Approval approval) {
 
     public CoordinatorProperties {
         requireDeadlines(participantDeadline, maxParticipantDeadline, deadlineCheckInterval);
@@ -97,4 +109,58 @@ public record CoordinatorProperties(
             @NotNull @DefaultValue("1s") Duration initialInterval,
             @DefaultValue("2.0") double multiplier,
             @NotNull @DefaultValue("30s") Duration maxInterval) {}
+
+    /**
+     * Authentication of the REST API and the identity of commands. JWTs are configured with Spring Boot's own {@code
+     * spring.security.oauth2.resourceserver.jwt.*} settings.
+     *
+     * @param staticTokens bearer tokens mapped to principals and roles, for the local stack and tests (no identity
+     *     provider needed); empty in production, where tokens are JWTs
+     * @param commandsPrincipal the principal recorded as the requester of a job that came from the commands topic:
+     *     whoever may write to that topic (Kafka ACLs decide) speaks as this principal; the command's own {@code
+     *     requestedBy} is kept as an unauthenticated note ({@code onBehalfOf})
+     */
+    public record Security(
+            @DefaultValue List<StaticToken> staticTokens,
+            @NotBlank @DefaultValue("deletion-commands-topic") String commandsPrincipal) {
+
+        public Security {
+            staticTokens = List.copyOf(staticTokens == null ? List.of() : staticTokens);
+        }
+    }
+
+    /**
+     * The retention window between the soft and the hard delete. A request may ask for its own within the bounds; a
+     * request for {@code immediate} skips it, with two approvers.
+     *
+     * @param defaultRetention the window of a request that asks for none ({@code lethe.coordinator.retention.default})
+     * @param min the shortest window a request may ask for
+     * @param max the longest window a request may ask for
+     */
+    public record Retention(
+            @NotNull @DefaultValue("30d") @Name("default") Duration defaultRetention,
+            @NotNull @DefaultValue("1d") Duration min,
+            @NotNull @DefaultValue("365d") Duration max) {}
+
+    /**
+     * Approval of deletions.
+     *
+     * @param autoApproveRequesters principals (e.g. named upstream systems) whose deletions are approved without a
+     *     person; the job records the rule. Never for an immediate deletion
+     * @param autoApproveMaxRows a deletion whose preview finds at most this many rows in all is approved without a
+     *     person; -1 (the default) never
+     * @param driftRatio how much more than the approved preview a participant's table may hold when the deletion runs
+     *     (0.1 = 10 %) before the participant stops and the job asks for approval again
+     * @param driftMinRows how many more rows than approved a table may hold in any case
+     */
+    public record Approval(
+            @DefaultValue List<String> autoApproveRequesters,
+            @Min(-1) @DefaultValue("-1") long autoApproveMaxRows,
+            @DecimalMin("0.0") @DefaultValue("0.1") double driftRatio,
+            @Min(0) @DefaultValue("10") long driftMinRows) {
+
+        public Approval {
+            autoApproveRequesters = List.copyOf(autoApproveRequesters == null ? List.of() : autoApproveRequesters);
+        }
+    }
 }

@@ -9,39 +9,46 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * A tenant deletion job: a pure state machine. {@link #apply} folds one participant outcome into the job,
- * {@link #timeOut} marks the participants whose deadline passed, {@link #retry} asks the failed and timed-out ones
- * again; none of them performs I/O. Duplicate outcomes, failures of an older attempt, outcomes of participants the job
- * does not expect and deadline checks before a deadline leave the job as it is, so replaying the outcome topic and the
- * timers gives the same job.
+ * A tenant deletion job: a pure state machine. Every decision returns a {@link Transition} (the job afterwards, what
+ * happened, whether participants must be asked) or throws, and performs no I/O.
  *
- * <p>The job's state follows from its participants: COMPLETED when all completed, FAILED when any failed or timed
- * out, RUNNING otherwise. One exception keeps the tenant's one-running-job rule in the hands of {@link #retry}: an
- * outcome never sets an ended job running again. A FAILED job whose failed participant then completes (a late answer
- * of an older attempt) while another is still pending stays FAILED until that one completes, times out or is retried.
+ * <p>A deletion runs as phases that every expected participant answers: PREVIEW (counts), then, once approved, SOFT
+ * (hide and fence), then, when the retention window ends, HARD (delete for good); or RESTORE instead of HARD. A
+ * preview-only job runs PREVIEW alone. Within a phase, {@link #apply} folds outcomes: duplicates, failures of an older
+ * attempt, outcomes of another phase or of participants the job does not expect change nothing, so replaying the
+ * outcome topic gives the same job. A participant that finds materially more rows than the approved preview ({@code
+ * PREVIEW_DRIFT}) sends the job back to a new preview and approval.
+ *
+ * <p>Within a phase the job's state follows from its participants: the phase's end state when all completed, FAILED
+ * when any failed or timed out, otherwise as it was. An outcome never sets an ended job running again; only a retry
+ * does, as it checks the tenant's one-active-job rule.
  *
  * @param id the job's id
  * @param requestId the idempotency key of the request that created it
  * @param tenantId the tenant being deleted
- * @param requestedBy who asked
+ * @param requestedBy the authenticated principal that asked
+ * @param onBehalfOf who a command's sender says it asks for (not authenticated), or {@code null}
  * @param reason why
  * @param state where it stands
- * @param attempt the attempt of the latest request: 1 when the job started, one more for every retry
+ * @param attempt the number of the job's latest request: 1 at the start, one more for each phase and each retry
  * @param participantDeadline how long a participant has to answer each request
- * @param participants every expected participant, fixed when the job started, sorted by name
+ * @param lifecycle phase, approvals, retention and completed phases
+ * @param participants every expected participant, fixed when the job started, sorted by name, in the current phase
  * @param createdAt when the job was created
  * @param updatedAt when it last changed
- * @param finishedAt when it reached COMPLETED or FAILED, or {@code null} while it runs
+ * @param finishedAt when it reached an ended state, or {@code null} while it is active
  */
 public record DeletionJob(
         DeletionJobId id,
         String requestId,
         String tenantId,
         String requestedBy,
+        String onBehalfOf,
         String reason,
         JobState state,
         int attempt,
         Duration participantDeadline,
+        Lifecycle lifecycle,
         List<ParticipantProgress> participants,
         Instant createdAt,
         Instant updatedAt,
@@ -53,6 +60,7 @@ public record DeletionJob(
         Objects.requireNonNull(tenantId, "tenantId");
         Objects.requireNonNull(state, "state");
         Objects.requireNonNull(participantDeadline, "participantDeadline");
+        Objects.requireNonNull(lifecycle, "lifecycle");
         Objects.requireNonNull(createdAt, "createdAt");
         Objects.requireNonNull(updatedAt, "updatedAt");
         participants = List.copyOf(participants);
@@ -65,12 +73,16 @@ public record DeletionJob(
         }
     }
 
-    /** A new job that asks every given participant to delete the tenant's rows within the participant deadline. */
+    /**
+     * A new job that asks every given participant for its preview: a deletion then awaits approval, a preview-only
+     * job ends with the counts.
+     */
     public static DeletionJob start(
             DeletionJobId id,
             DeletionRequest request,
             Collection<String> participants,
             Duration participantDeadline,
+            Duration retention,
             Instant now) {
         if (participants.isEmpty()) {
             throw new NoParticipantsRegisteredException(request.tenantId());
@@ -86,10 +98,12 @@ public record DeletionJob(
                 request.requestId(),
                 request.tenantId(),
                 request.requestedBy(),
+                request.onBehalfOf(),
                 request.reason(),
-                JobState.RUNNING,
+                request.mode() == JobMode.PREVIEW ? JobState.RUNNING : JobState.AWAITING_APPROVAL,
                 1,
                 participantDeadline,
+                Lifecycle.start(request.mode(), request.immediate(), retention, now),
                 expected,
                 now,
                 now,
@@ -97,15 +111,18 @@ public record DeletionJob(
     }
 
     /**
-     * Folds a participant's outcome into the job. A completion of any attempt the participant was asked for counts
-     * until the participant has completed: the tenant's rows are gone whichever request deleted them, so a late answer
-     * after a timeout or a replayed dead letter still completes the job. A failure counts only for the participant's
-     * current attempt, and only while it has not answered that attempt otherwise.
+     * Folds a participant's outcome into the job's phase. A completion of any attempt the participant was asked for
+     * in this phase counts until the participant has completed: a late answer after a timeout or a replayed dead
+     * letter still completes it. A failure counts only for the participant's current attempt, and only while it has
+     * not answered that attempt otherwise; a drift sends the job back to a new preview.
      */
     public Transition apply(ParticipantOutcome outcome, Instant now) {
         if (!outcome.tenantId().equals(tenantId)) {
             // A request re-published with another tenant, say: counting it would mark this tenant deleted.
             return new Transition(this, Transition.Effect.OTHER_TENANT);
+        }
+        if (outcome.phase() != lifecycle.phase()) {
+            return new Transition(this, Transition.Effect.STALE_PHASE);
         }
         int index = indexOf(outcome.participant());
         if (index < 0) {
@@ -114,6 +131,10 @@ public record DeletionJob(
         ParticipantProgress current = participants.get(index);
         if (outcome.attempt() < 1 || outcome.attempt() > current.attempt()) {
             return new Transition(this, Transition.Effect.UNKNOWN_ATTEMPT);
+        }
+        if (outcome.attempt() < lifecycle.phaseAttempt()) {
+            // An answer to a request of an earlier round of this phase (a preview before a drift, say).
+            return new Transition(this, Transition.Effect.STALE_ATTEMPT);
         }
         if (current.state() == ParticipantState.COMPLETED) {
             return new Transition(this, Transition.Effect.DUPLICATE);
@@ -124,6 +145,10 @@ public record DeletionJob(
         }
         if (failure != null && !current.state().awaitsOutcome()) {
             return new Transition(this, Transition.Effect.DUPLICATE);
+        }
+        if (outcome instanceof ParticipantOutcome.Failed failed && failed.isDrift()) {
+            // Nobody approved deleting the extra rows: count again and ask for approval again.
+            return new Transition(newPreviewRound(now), Transition.Effect.APPLIED, true);
         }
         List<ParticipantProgress> next = new ArrayList<>(participants);
         next.set(index, progressAfter(current, outcome, failure));
@@ -145,14 +170,14 @@ public record DeletionJob(
     }
 
     /**
-     * Asks the failed and timed-out participants again, with a new attempt number and a new deadline; completed
-     * participants are not asked again, and pending ones keep waiting for their own attempt.
+     * Asks the failed and timed-out participants again, for the job's phase, with a new attempt number and a new
+     * deadline; completed participants are not asked again, and pending ones keep waiting for their own attempt.
      *
-     * @throws JobNotRetryableException if the job completed, or no participant failed or timed out
+     * @throws JobNotRetryableException if the job's phase ended well, or no participant failed or timed out
      */
-    public DeletionJob retry(Instant now) {
-        if (state == JobState.COMPLETED) {
-            throw JobNotRetryableException.completed(this);
+    public Transition retry(Instant now) {
+        if (state != JobState.FAILED && state != JobState.RUNNING && state != JobState.AWAITING_APPROVAL) {
+            throw JobNotRetryableException.ended(this);
         }
         if (participants.stream().noneMatch(p -> p.state().isRetryable())) {
             throw JobNotRetryableException.nothingFailed(this);
@@ -162,19 +187,103 @@ public record DeletionJob(
         List<ParticipantProgress> asked = participants.stream()
                 .map(p -> p.state().isRetryable() ? ParticipantProgress.pending(p.name(), next, deadline) : p)
                 .toList();
-        return new DeletionJob(
-                id,
-                requestId,
-                tenantId,
-                requestedBy,
-                reason,
-                JobState.RUNNING,
-                next,
-                participantDeadline,
-                asked,
-                createdAt,
-                now,
-                null);
+        return new Transition(
+                with(runningState(lifecycle.phase()), next, lifecycle, asked, now), Transition.Effect.APPLIED, true);
+    }
+
+    /**
+     * Records an approver's approval of the current preview; with enough approvals, starts the soft delete.
+     *
+     * @throws JobStateConflictException if the job does not await approval, or its preview is still running
+     * @throws FourEyesViolationException if the approver requested the job or approved this preview already
+     */
+    public Transition approve(String approver, String comment, Instant now) {
+        requireAwaitingApproval("only a job AWAITING_APPROVAL can be approved");
+        requirePreviewDone();
+        if (approver.equals(requestedBy)) {
+            throw new FourEyesViolationException(
+                    "%s requested job %s and cannot approve it; another APPROVER must".formatted(approver, id));
+        }
+        if (lifecycle.currentApprovals().stream().anyMatch(a -> a.approver().equals(approver))) {
+            throw new FourEyesViolationException("%s approved job %s already; %d different approvers are needed"
+                    .formatted(approver, id, lifecycle.approvalsRequired()));
+        }
+        return decide(
+                new Approval(
+                        lifecycle.previewRound(),
+                        approver,
+                        Approval.Decision.APPROVED,
+                        comment,
+                        false,
+                        previewRows(),
+                        now),
+                now);
+    }
+
+    /** Approves the current preview by a rule of the coordinator's settings, which {@code why} names. */
+    public Transition approveAutomatically(String why, Instant now) {
+        requireAwaitingApproval("only a job AWAITING_APPROVAL can be approved");
+        requirePreviewDone();
+        return decide(
+                new Approval(
+                        lifecycle.previewRound(),
+                        Approval.AUTOMATIC_APPROVER,
+                        Approval.Decision.APPROVED,
+                        why,
+                        true,
+                        previewRows(),
+                        now),
+                now);
+    }
+
+    /**
+     * Rejects the deletion: the job ends REJECTED and nothing is changed.
+     *
+     * @throws JobStateConflictException if the job does not await approval
+     */
+    public Transition reject(String approver, String comment, Instant now) {
+        requireAwaitingApproval("only a job AWAITING_APPROVAL can be rejected");
+        Lifecycle decided = lifecycle.withApproval(new Approval(
+                lifecycle.previewRound(), approver, Approval.Decision.REJECTED, comment, false, previewRows(), now));
+        return new Transition(with(JobState.REJECTED, attempt, decided, participants, now), Transition.Effect.APPLIED);
+    }
+
+    /**
+     * Starts undoing the soft delete: every participant shows exactly the rows it hid and lifts the fence.
+     *
+     * @throws JobStateConflictException if the job is not soft-deleted (or failed in its soft delete or restore), in
+     *     particular once its hard delete started
+     */
+    public Transition restore(Instant now) {
+        Phase phase = lifecycle.phase();
+        boolean restorable = state == JobState.SOFT_DELETED
+                || (state == JobState.FAILED && (phase == Phase.SOFT || phase == Phase.RESTORE));
+        if (!restorable) {
+            throw new JobStateConflictException(this, whyNotRestorable());
+        }
+        return startPhase(Phase.RESTORE, lifecycle.previewRound(), now);
+    }
+
+    /**
+     * Starts the hard delete of a soft-deleted job whose retention window has ended.
+     *
+     * @throws JobStateConflictException if the soft delete did not complete, or the retention window has not ended
+     */
+    public Transition startHardDelete(Instant now) {
+        if (state != JobState.SOFT_DELETED) {
+            throw new JobStateConflictException(
+                    this, "a hard delete needs a completed soft delete (SOFT_DELETED); nothing was deleted");
+        }
+        if (lifecycle.retentionUntil().isAfter(now)) {
+            throw new JobStateConflictException(
+                    this, "its retention window runs until " + lifecycle.retentionUntil() + "; nothing was deleted");
+        }
+        return startPhase(Phase.HARD, lifecycle.previewRound(), now);
+    }
+
+    /** Whether the current preview round has completed: every participant reported its counts. */
+    public boolean previewDone() {
+        return lifecycle.phase() == Phase.PREVIEW && lifecycle.currentPreview().isPresent();
     }
 
     /** The earliest deadline of a pending participant, or {@code null} when none is pending. */
@@ -186,7 +295,7 @@ public record DeletionJob(
                 .orElse(null);
     }
 
-    /** The participants asked in the job's latest request: all of them at the start, the re-asked ones after a retry. */
+    /** The participants asked in the job's latest request: all of them in a new phase, the re-asked ones after a retry. */
     public List<String> requestedParticipants() {
         return participants.stream()
                 .filter(p -> p.attempt() == attempt)
@@ -198,8 +307,92 @@ public record DeletionJob(
         return participants.stream().map(ParticipantProgress::name).toList();
     }
 
+    /** {@return the rows the participants reported in the current phase} */
     public long totalRowsDeleted() {
         return participants.stream().mapToLong(ParticipantProgress::rowsDeleted).sum();
+    }
+
+    private long previewRows() {
+        return lifecycle.currentPreview().map(PhaseResult::rows).orElse(0L);
+    }
+
+    private void requireAwaitingApproval(String why) {
+        if (state != JobState.AWAITING_APPROVAL) {
+            throw new JobStateConflictException(this, why);
+        }
+    }
+
+    private void requirePreviewDone() {
+        if (!previewDone()) {
+            throw new JobStateConflictException(
+                    this,
+                    "its preview (round %d) is still running, waiting for %s"
+                            .formatted(
+                                    lifecycle.previewRound(),
+                                    participants.stream()
+                                            .filter(p -> p.state() != ParticipantState.COMPLETED)
+                                            .map(ParticipantProgress::name)
+                                            .toList()));
+        }
+    }
+
+    private Transition decide(Approval approval, Instant now) {
+        Lifecycle decided = lifecycle.withApproval(approval);
+        if (decided.currentApprovals().size() < decided.approvalsRequired()) {
+            return new Transition(with(state, attempt, decided, participants, now), Transition.Effect.APPLIED);
+        }
+        return new DeletionJob(
+                        id,
+                        requestId,
+                        tenantId,
+                        requestedBy,
+                        onBehalfOf,
+                        reason,
+                        state,
+                        attempt,
+                        participantDeadline,
+                        decided,
+                        participants,
+                        createdAt,
+                        now,
+                        finishedAt)
+                .startPhase(Phase.SOFT, decided.previewRound(), now);
+    }
+
+    private String whyNotRestorable() {
+        if (lifecycle.phase() == Phase.HARD) {
+            return state == JobState.COMPLETED
+                    ? "it was hard-deleted at " + finishedAt + "; its data is gone and cannot be restored"
+                    : "its hard delete started at " + lifecycle.phaseStartedAt() + "; its data cannot be restored";
+        }
+        if (state == JobState.RESTORED) {
+            return "it was restored at " + finishedAt + " already";
+        }
+        return "only a SOFT_DELETED job can be restored";
+    }
+
+    /** A new preview round after a drift: every participant counts again, and the job awaits approval again. */
+    private DeletionJob newPreviewRound(Instant now) {
+        return startPhase(Phase.PREVIEW, lifecycle.previewRound() + 1, now).job();
+    }
+
+    /** Asks every participant for the phase, with the job's next attempt and a new deadline. */
+    private Transition startPhase(Phase phase, int round, Instant now) {
+        int next = attempt + 1;
+        Instant deadline = now.plus(participantDeadline);
+        List<ParticipantProgress> asked = participants.stream()
+                .map(p -> ParticipantProgress.pending(p.name(), next, deadline))
+                .toList();
+        return new Transition(
+                with(runningState(phase), next, lifecycle.startPhase(phase, round, next, now), asked, now),
+                Transition.Effect.APPLIED,
+                true);
+    }
+
+    private JobState runningState(Phase phase) {
+        return phase == Phase.PREVIEW && lifecycle.mode() == JobMode.DELETE
+                ? JobState.AWAITING_APPROVAL
+                : JobState.RUNNING;
     }
 
     private int indexOf(String participant) {
@@ -243,36 +436,58 @@ public record DeletionJob(
         return current.failed(failure, List.of(), failed.at());
     }
 
+    /** The job with the participants' new progress: the phase's end state once every participant completed. */
     private DeletionJob withParticipants(List<ParticipantProgress> next, Instant now) {
-        JobState nextState = stateOf(next);
+        if (next.stream().allMatch(p -> p.state() == ParticipantState.COMPLETED)) {
+            PhaseResult result = new PhaseResult(
+                    lifecycle.phase(),
+                    lifecycle.previewRound(),
+                    lifecycle.phaseStartedAt(),
+                    now,
+                    next.stream()
+                            .map(p -> new PhaseResult.ParticipantRows(p.name(), p.tables()))
+                            .toList());
+            return with(endStateOf(lifecycle.phase()), attempt, lifecycle.completed(result, now), next, now);
+        }
+        if (next.stream().anyMatch(p -> p.state().isRetryable())) {
+            return with(JobState.FAILED, attempt, lifecycle, next, now);
+        }
+        // Only a retry sets an ended job running again: it checks that the tenant has no other active job, which a
+        // late outcome could not.
+        return with(state.isActive() ? state : JobState.FAILED, attempt, lifecycle, next, now);
+    }
+
+    private JobState endStateOf(Phase phase) {
+        return switch (phase) {
+            case PREVIEW -> lifecycle.mode() == JobMode.PREVIEW ? JobState.PREVIEWED : JobState.AWAITING_APPROVAL;
+            case SOFT -> JobState.SOFT_DELETED;
+            case HARD -> JobState.COMPLETED;
+            case RESTORE -> JobState.RESTORED;
+        };
+    }
+
+    private DeletionJob with(
+            JobState nextState, int nextAttempt, Lifecycle nextLifecycle, List<ParticipantProgress> next, Instant now) {
         Instant finished = finishedAt;
-        if (nextState != state) {
-            finished = nextState.isActive() ? null : now;
+        if (nextState.isActive()) {
+            finished = null;
+        } else if (nextState != state || finished == null) {
+            finished = now;
         }
         return new DeletionJob(
                 id,
                 requestId,
                 tenantId,
                 requestedBy,
+                onBehalfOf,
                 reason,
                 nextState,
-                attempt,
+                nextAttempt,
                 participantDeadline,
+                nextLifecycle,
                 next,
                 createdAt,
                 now,
                 finished);
-    }
-
-    private JobState stateOf(List<ParticipantProgress> next) {
-        if (next.stream().allMatch(p -> p.state() == ParticipantState.COMPLETED)) {
-            return JobState.COMPLETED;
-        }
-        if (next.stream().anyMatch(p -> p.state().isRetryable())) {
-            return JobState.FAILED;
-        }
-        // Only a retry sets an ended job running again: it checks that the tenant has no other running job, which a
-        // late outcome could not.
-        return state == JobState.RUNNING ? JobState.RUNNING : JobState.FAILED;
     }
 }

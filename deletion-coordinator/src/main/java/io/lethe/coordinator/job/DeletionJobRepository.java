@@ -38,6 +38,13 @@ public interface DeletionJobRepository {
     List<DeletionJob> lockDue(Instant now, int limit);
 
     /**
+     * Reads up to {@code limit} SOFT_DELETED jobs whose retention window ended at or before {@code now} and whose tenant
+     * has no active legal hold, earliest first, and holds them until the surrounding transaction ends, skipping jobs
+     * that another transaction holds.
+     */
+    List<DeletionJob> lockRetentionEnded(Instant now, int limit);
+
+    /**
      * Stores a job's new state and its participants' progress.
      *
      * @throws TenantHasRunningJobException if the job runs again while its tenant has another running job

@@ -12,11 +12,12 @@ import org.springframework.transaction.annotation.Isolation;
 import org.springframework.transaction.annotation.Transactional;
 
 /**
- * The deletion saga as the business sees it: a request becomes a job that asks every registered participant to
- * delete; each participant's outcome is folded into the job; a participant that does not answer by its deadline times
- * out; a retry asks the failed and timed-out participants again; every change is published. A change and the events it
- * publishes commit together (the publisher writes them to the outbox in the same transaction); a failure rolls both
- * back, and the caller (or the consumer's retry) tries again.
+ * The deletion saga as the business sees it: a request becomes a job whose participants first preview what they
+ * would delete; a second person (or a rule) approves; the participants hide the tenant's data; when the retention
+ * window ends (and the tenant is not on legal hold) they delete it for good, unless an operator restored it first.
+ * Participants that do not answer by their deadline time out; a retry asks the failed and timed-out ones again. Every
+ * change and the events it publishes commit together (the publisher writes them to the outbox in the same
+ * transaction); a failure rolls both back, and the caller (or the consumer's retry) tries again.
  *
  * <p>Every transition of an existing job holds the job's row lock until it commits, so that several coordinators on
  * one database apply a job's transitions one at a time, each to the job as the one before left it.
@@ -28,19 +29,22 @@ public class DeletionJobService {
     private final DeletionJobRepository jobs;
     private final DeletionJobPublisher publisher;
     private final ParticipantDirectory participants;
-    private final ParticipantDeadlines deadlines;
+    private final TenantHolds holds;
+    private final JobPolicies policies;
     private final Clock clock;
 
     public DeletionJobService(
             DeletionJobRepository jobs,
             DeletionJobPublisher publisher,
             ParticipantDirectory participants,
-            ParticipantDeadlines deadlines,
+            TenantHolds holds,
+            JobPolicies policies,
             Clock clock) {
         this.jobs = jobs;
         this.publisher = publisher;
         this.participants = participants;
-        this.deadlines = deadlines;
+        this.holds = holds;
+        this.policies = policies;
         this.clock = clock;
     }
 
@@ -48,19 +52,32 @@ public class DeletionJobService {
      * Starts a job for the request, or returns the job that already handles it: the one with the same requestId, or
      * the tenant's active job.
      *
-     * @throws InvalidDeletionRequestException if the request asks for a participant deadline out of bounds
+     * @throws InvalidDeletionRequestException if the request asks for a deadline or retention out of bounds
      * @throws NoParticipantsRegisteredException if no participant could take part
      * @throws RequestIdConflictException if the requestId names a job of another tenant
+     * @throws TenantOnLegalHoldException if the request is a deletion of a tenant on legal hold
      */
     @Transactional
     public Submission submit(DeletionRequest request) {
-        Duration participantDeadline = deadlines.resolve(request.participantDeadline());
+        Duration participantDeadline = policies.deadlines().resolve(request.participantDeadline());
+        Duration retention =
+                request.mode() == JobMode.DELETE ? policies.retention().resolve(request.retention()) : Duration.ZERO;
         Optional<DeletionJob> existing = existingJobFor(request);
         if (existing.isPresent()) {
             return new Submission(existing.get(), false);
         }
+        if (request.mode() == JobMode.DELETE) {
+            holds.activeHold(request.tenantId()).ifPresent(hold -> {
+                throw new TenantOnLegalHoldException(request.tenantId(), "a deletion", hold);
+            });
+        }
         DeletionJob job = DeletionJob.start(
-                DeletionJobId.random(), request, participants.activeParticipantNames(), participantDeadline, now());
+                DeletionJobId.random(),
+                request,
+                participants.activeParticipantNames(),
+                participantDeadline,
+                retention,
+                now());
         if (!jobs.insertIfAbsent(job)) {
             // Another request for the tenant (or with the same requestId) committed between the look-up and the insert.
             return new Submission(
@@ -72,9 +89,10 @@ public class DeletionJobService {
         publisher.publishRequested(job);
         publisher.publishStatus(job);
         log.info(
-                "job {} tenant {}: requested by {}, waiting for participants {} until {}",
+                "job {} tenant {}: {} requested by {}, previewing with participants {} until {}",
                 job.id(),
                 job.tenantId(),
+                job.lifecycle().mode(),
                 job.requestedBy(),
                 job.participantNames(),
                 job.deadlineAt());
@@ -82,7 +100,8 @@ public class DeletionJobService {
     }
 
     /**
-     * Folds a participant's outcome into its job and publishes the job if it changed.
+     * Folds a participant's outcome into its job, approves a finished preview automatically where a rule says so, and
+     * publishes the job if it changed.
      *
      * @throws DeletionJobNotFoundException if no job has the outcome's id. Permanent: requests leave through the
      *     outbox only after their job committed, so no outcome can overtake its job; the consumer dead-letters it
@@ -92,12 +111,66 @@ public class DeletionJobService {
         DeletionJob job =
                 jobs.lockById(outcome.jobId()).orElseThrow(() -> new DeletionJobNotFoundException(outcome.jobId()));
         Transition transition = job.apply(outcome, now());
-        logTransition(outcome, job, transition);
+        JobLog.outcome(outcome, job, transition);
         if (transition.changed()) {
-            jobs.update(transition.job());
-            publisher.publishStatus(transition.job());
+            store(approveAutomaticallyIfAllowed(transition));
         }
         return transition;
+    }
+
+    /**
+     * Approves the job's preview for the approver; with enough approvals its soft delete starts.
+     *
+     * @throws JobStateConflictException if the job does not await approval or its preview still runs
+     * @throws FourEyesViolationException if the approver requested the job or approved this preview already
+     * @throws TenantOnLegalHoldException if the job's tenant is on legal hold
+     */
+    @Transactional
+    public DeletionJob approve(DeletionJobId id, String approver, String comment) {
+        DeletionJob job = lock(id);
+        holds.activeHold(job.tenantId()).ifPresent(hold -> {
+            throw new TenantOnLegalHoldException(job.tenantId(), "approving job " + id, hold);
+        });
+        Transition transition = job.approve(approver, requireComment(comment), now());
+        log.info(
+                "job {} tenant {}: approved by {} on a preview of {} rows, job {}",
+                id,
+                job.tenantId(),
+                approver,
+                transition
+                        .job()
+                        .lifecycle()
+                        .currentPreview()
+                        .map(PhaseResult::rows)
+                        .orElse(0L),
+                transition.job().state());
+        return store(transition);
+    }
+
+    /**
+     * Rejects the job: it ends REJECTED and nothing is changed.
+     *
+     * @throws JobStateConflictException if the job does not await approval
+     */
+    @Transactional
+    public DeletionJob reject(DeletionJobId id, String approver, String comment) {
+        DeletionJob job = lock(id);
+        Transition transition = job.reject(approver, requireComment(comment), now());
+        log.info("job {} tenant {}: rejected by {}", id, job.tenantId(), approver);
+        return store(transition);
+    }
+
+    /**
+     * Starts the restore of a soft-deleted job: every participant shows exactly the rows it hid.
+     *
+     * @throws JobStateConflictException if the job is not soft-deleted, in particular once its hard delete started
+     */
+    @Transactional
+    public DeletionJob restore(DeletionJobId id, String operator) {
+        DeletionJob job = lock(id);
+        Transition transition = job.restore(now());
+        log.info("job {} tenant {}: restore requested by {}", id, job.tenantId(), operator);
+        return store(transition);
     }
 
     /**
@@ -114,39 +187,59 @@ public class DeletionJobService {
         for (DeletionJob job : due) {
             Transition transition = job.timeOut(now);
             if (transition.changed()) {
-                jobs.update(transition.job());
-                publisher.publishStatus(transition.job());
-                logTimeouts(job, transition.job());
+                store(transition);
+                JobLog.timeouts(job, transition.job());
             }
         }
         return due.size();
     }
 
     /**
-     * Asks the job's failed and timed-out participants again, with the job's next attempt number: publishes a request
-     * that names only them, and the job's new status.
+     * Starts the hard delete of up to {@code limit} soft-deleted jobs whose retention window has ended and whose
+     * tenant is not on legal hold, in one transaction, skipping jobs other transactions hold.
+     *
+     * @return how many jobs it took: {@code limit} when more may be waiting
+     */
+    @Transactional
+    public int startHardDeletesDue(int limit) {
+        Instant now = now();
+        List<DeletionJob> due = jobs.lockRetentionEnded(now, limit);
+        for (DeletionJob job : due) {
+            store(job.startHardDelete(now));
+            log.info(
+                    "job {} tenant {}: retention ended at {}, hard delete asked of {}",
+                    job.id(),
+                    job.tenantId(),
+                    job.lifecycle().retentionUntil(),
+                    job.participantNames());
+        }
+        return due.size();
+    }
+
+    /**
+     * Asks the job's failed and timed-out participants again, for the job's phase, with the job's next attempt number:
+     * publishes a request that names only them, and the job's new status.
      *
      * @throws DeletionJobNotFoundException if no job has the id
-     * @throws JobNotRetryableException if the job completed, or none of its participants failed or timed out
-     * @throws TenantHasRunningJobException if the job's tenant has another running job
+     * @throws JobNotRetryableException if the job's phase ended well, or none of its participants failed or timed out
+     * @throws TenantHasRunningJobException if the job's tenant has another active job
      */
     @Transactional
     public DeletionJob retry(DeletionJobId id) {
-        DeletionJob job = jobs.lockById(id).orElseThrow(() -> new DeletionJobNotFoundException(id));
-        DeletionJob next = job.retry(now());
+        DeletionJob job = lock(id);
+        Transition transition = job.retry(now());
         Optional<DeletionJob> running = jobs.findActiveByTenant(job.tenantId());
         if (running.isPresent() && !running.get().id().equals(id)) {
             throw new TenantHasRunningJobException(job, running.get().id());
         }
-        jobs.update(next);
-        publisher.publishRequested(next);
-        publisher.publishStatus(next);
+        DeletionJob next = store(transition);
         log.info(
-                "job {} tenant {}: attempt {} asks participants {} again, waiting until {}",
+                "job {} tenant {}: attempt {} asks participants {} again for {}, waiting until {}",
                 next.id(),
                 next.tenantId(),
                 next.attempt(),
                 next.requestedParticipants(),
+                next.lifecycle().phase(),
                 next.deadlineAt());
         return next;
     }
@@ -166,6 +259,44 @@ public class DeletionJobService {
         return jobs.search(query);
     }
 
+    /** {@return the tenant's active legal hold, described, if any} */
+    public Optional<String> legalHoldOf(String tenantId) {
+        return holds.activeHold(tenantId);
+    }
+
+    private DeletionJob lock(DeletionJobId id) {
+        return jobs.lockById(id).orElseThrow(() -> new DeletionJobNotFoundException(id));
+    }
+
+    /** A finished preview that a rule approves starts its soft delete at once. */
+    private Transition approveAutomaticallyIfAllowed(Transition transition) {
+        DeletionJob job = transition.job();
+        if (job.state() != JobState.AWAITING_APPROVAL
+                || !job.previewDone()
+                || !job.lifecycle().currentApprovals().isEmpty()
+                || holds.activeHold(job.tenantId()).isPresent()) {
+            return transition;
+        }
+        return policies.approval()
+                .automaticApproval(job)
+                .map(why -> {
+                    log.info("job {} tenant {}: approved automatically: {}", job.id(), job.tenantId(), why);
+                    return job.approveAutomatically(why, now());
+                })
+                .orElse(transition);
+    }
+
+    /** Stores the job's new state, publishes its request if participants must be asked, and its status. */
+    private DeletionJob store(Transition transition) {
+        DeletionJob job = transition.job();
+        jobs.update(job);
+        if (transition.asksParticipants()) {
+            publisher.publishRequested(job);
+        }
+        publisher.publishStatus(job);
+        return job;
+    }
+
     private Optional<DeletionJob> existingJobFor(DeletionRequest request) {
         Optional<DeletionJob> sameRequest = jobs.findByRequestId(request.requestId());
         if (sameRequest.isPresent()) {
@@ -179,62 +310,8 @@ public class DeletionJobService {
         return active;
     }
 
-    private void logTransition(ParticipantOutcome outcome, DeletionJob before, Transition transition) {
-        DeletionJob after = transition.job();
-        switch (transition.effect()) {
-            case APPLIED ->
-                log.info(
-                        "job {} tenant {}: participant {} {}, job {} ({} rows deleted so far)",
-                        after.id(),
-                        after.tenantId(),
-                        outcome.participant(),
-                        outcome instanceof ParticipantOutcome.Completed ? "completed" : "failed",
-                        after.state(),
-                        after.totalRowsDeleted());
-            case DUPLICATE ->
-                log.info("job {}: duplicate outcome of participant {} ignored", before.id(), outcome.participant());
-            case STALE_ATTEMPT ->
-                log.info(
-                        "job {}: failure of participant {} for attempt {} ignored, it was asked again since",
-                        before.id(),
-                        outcome.participant(),
-                        outcome.attempt());
-            case UNKNOWN_ATTEMPT ->
-                log.warn(
-                        "job {}: outcome of participant {} for attempt {} ignored, it was never asked for that attempt",
-                        before.id(),
-                        outcome.participant(),
-                        outcome.attempt());
-            case OTHER_TENANT ->
-                log.warn(
-                        "job {} tenant {}: outcome of participant {} about another tenant ignored",
-                        before.id(),
-                        before.tenantId(),
-                        outcome.participant());
-            case UNKNOWN_PARTICIPANT ->
-                log.warn(
-                        "job {}: outcome of participant {} ignored, the job expects only {}",
-                        before.id(),
-                        outcome.participant(),
-                        before.participantNames());
-        }
-    }
-
-    private static void logTimeouts(DeletionJob before, DeletionJob after) {
-        for (int i = 0; i < after.participants().size(); i++) {
-            ParticipantProgress participant = after.participants().get(i);
-            if (participant.state() == ParticipantState.TIMED_OUT
-                    && before.participants().get(i).state() != ParticipantState.TIMED_OUT) {
-                log.info(
-                        "job {} tenant {}: participant {} timed out on attempt {} (deadline {}), job {}",
-                        after.id(),
-                        after.tenantId(),
-                        participant.name(),
-                        participant.attempt(),
-                        participant.deadlineAt(),
-                        after.state());
-            }
-        }
+    private static String requireComment(String comment) {
+        return DeletionRequest.require("comment", comment, Approval.MAX_COMMENT_LENGTH);
     }
 
     /** Milliseconds, as the status topic carries them: REST and topic show the same instants. */

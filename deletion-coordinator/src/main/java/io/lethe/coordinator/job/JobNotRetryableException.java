@@ -1,6 +1,6 @@
 package io.lethe.coordinator.job;
 
-/** A retry of a job that has nothing to ask again: it completed, or no participant failed or timed out. */
+/** A retry of a job that has nothing to ask again: it ended well, or no participant failed or timed out. */
 public final class JobNotRetryableException extends RuntimeException {
 
     private static final long serialVersionUID = 1L;
@@ -9,10 +9,14 @@ public final class JobNotRetryableException extends RuntimeException {
         super(message);
     }
 
-    static JobNotRetryableException completed(DeletionJob job) {
+    static JobNotRetryableException ended(DeletionJob job) {
         return new JobNotRetryableException(
-                "job %s tenant %s is COMPLETED: every participant deleted the tenant's rows, nothing to retry"
-                        .formatted(job.id(), job.tenantId()));
+                "job %s tenant %s is %s: every participant answered its phase %s, nothing to retry"
+                        .formatted(
+                                job.id(),
+                                job.tenantId(),
+                                job.state(),
+                                job.lifecycle().phase()));
     }
 
     static JobNotRetryableException nothingFailed(DeletionJob job) {

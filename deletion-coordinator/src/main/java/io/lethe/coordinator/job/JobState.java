@@ -1,19 +1,35 @@
 package io.lethe.coordinator.job;
 
-/** Where a deletion job stands; it follows from its participants' states. */
+/** Where a deletion job stands; within a phase it follows from its participants' states. */
 public enum JobState {
-    /** Participants were asked to delete; none has failed or timed out, and not all have completed. */
+    /** A phase (a preview-only job's PREVIEW, or SOFT, HARD, RESTORE) is under way. */
     RUNNING,
-    /** Every expected participant deleted the tenant's rows and found none left. */
+    /** A deletion's preview is under way or done, and the job waits for approval before its soft delete. */
+    AWAITING_APPROVAL,
+    /** A preview-only job ended: every participant counted its rows. */
+    PREVIEWED,
+    /** Every participant hid the tenant's rows; restorable until the retention window ends, then hard-deleted. */
+    SOFT_DELETED,
+    /** Every participant deleted the tenant's rows for good and found none left. */
     COMPLETED,
+    /** Every participant showed the tenant's hidden rows again. */
+    RESTORED,
+    /** An approver rejected the deletion; nothing was changed. */
+    REJECTED,
     /**
-     * At least one expected participant failed or timed out; a retry asks those again. An ended job stays FAILED when
-     * its last failed participant completes late while another is still pending: only a retry sets it running again.
+     * A participant failed or timed out in the job's phase; a retry asks the failed ones again. An ended job stays
+     * FAILED when its last failed participant completes late while another is still pending: only a retry sets it
+     * running again.
      */
     FAILED;
 
     /** Whether the job still holds its tenant: a tenant has at most one active job. */
     public boolean isActive() {
-        return this == RUNNING;
+        return this == RUNNING || this == AWAITING_APPROVAL || this == SOFT_DELETED;
+    }
+
+    /** Whether the job has ended (for now: FAILED can be retried): it has a {@code finishedAt}. */
+    public boolean isEnded() {
+        return !isActive();
     }
 }

@@ -16,12 +16,16 @@ public sealed interface ParticipantOutcome permits ParticipantOutcome.Completed,
 
     int attempt();
 
-    /** The participant deleted the tenant's rows and found none left. */
+    /** The phase of the request it answers: an outcome of another phase than the job's is stale. */
+    Phase phase();
+
+    /** The participant completed the phase: counted, hid, restored or deleted, and found none left. */
     record Completed(
             DeletionJobId jobId,
             String tenantId,
             String participant,
             int attempt,
+            Phase phase,
             List<TableCount> tables,
             long rowsRemaining,
             Instant finishedAt)
@@ -31,22 +35,37 @@ public sealed interface ParticipantOutcome permits ParticipantOutcome.Completed,
             Objects.requireNonNull(jobId, "jobId");
             Objects.requireNonNull(tenantId, "tenantId");
             Objects.requireNonNull(participant, "participant");
+            Objects.requireNonNull(phase, "phase");
             Objects.requireNonNull(finishedAt, "finishedAt");
             tables = List.copyOf(tables);
         }
     }
 
-    /** The participant could not delete; what it did was rolled back. */
+    /** The participant could not complete the phase; what it did was rolled back or can be resumed. */
     record Failed(
-            DeletionJobId jobId, String tenantId, String participant, int attempt, ParticipantError error, Instant at)
+            DeletionJobId jobId,
+            String tenantId,
+            String participant,
+            int attempt,
+            Phase phase,
+            ParticipantError error,
+            Instant at)
             implements ParticipantOutcome {
+
+        /** The error code of a participant that found materially more rows than the approved preview. */
+        public static final String PREVIEW_DRIFT = "PREVIEW_DRIFT";
 
         public Failed {
             Objects.requireNonNull(jobId, "jobId");
             Objects.requireNonNull(tenantId, "tenantId");
             Objects.requireNonNull(participant, "participant");
+            Objects.requireNonNull(phase, "phase");
             Objects.requireNonNull(error, "error");
             Objects.requireNonNull(at, "at");
+        }
+
+        boolean isDrift() {
+            return PREVIEW_DRIFT.equals(error.code());
         }
     }
 }

@@ -1,12 +1,16 @@
 package io.lethe.coordinator.web;
 
+import io.lethe.coordinator.hold.LegalHoldNotFoundException;
 import io.lethe.coordinator.job.DeletionJobNotFoundException;
+import io.lethe.coordinator.job.FourEyesViolationException;
 import io.lethe.coordinator.job.InvalidDeletionRequestException;
 import io.lethe.coordinator.job.InvalidJobIdException;
 import io.lethe.coordinator.job.JobNotRetryableException;
+import io.lethe.coordinator.job.JobStateConflictException;
 import io.lethe.coordinator.job.NoParticipantsRegisteredException;
 import io.lethe.coordinator.job.RequestIdConflictException;
 import io.lethe.coordinator.job.TenantHasRunningJobException;
+import io.lethe.coordinator.job.TenantOnLegalHoldException;
 import io.lethe.coordinator.participant.ParticipantNotFoundException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,7 +49,11 @@ class ApiProblemHandler extends ResponseEntityExceptionHandler {
         return fieldProblem("jobId", e.getMessage());
     }
 
-    @ExceptionHandler({DeletionJobNotFoundException.class, ParticipantNotFoundException.class})
+    @ExceptionHandler({
+        DeletionJobNotFoundException.class,
+        ParticipantNotFoundException.class,
+        LegalHoldNotFoundException.class
+    })
     ProblemDetail notFound(RuntimeException e) {
         return problem(HttpStatus.NOT_FOUND, "Not found", e.getMessage());
     }
@@ -65,6 +73,21 @@ class ApiProblemHandler extends ResponseEntityExceptionHandler {
     @ExceptionHandler(JobNotRetryableException.class)
     ProblemDetail nothingToRetry(JobNotRetryableException e) {
         return problem(HttpStatus.CONFLICT, "Nothing to retry", e.getMessage());
+    }
+
+    @ExceptionHandler(JobStateConflictException.class)
+    ProblemDetail jobStateConflict(JobStateConflictException e) {
+        return problem(HttpStatus.CONFLICT, "Not allowed in the job's state", e.getMessage());
+    }
+
+    @ExceptionHandler(FourEyesViolationException.class)
+    ProblemDetail fourEyes(FourEyesViolationException e) {
+        return problem(HttpStatus.FORBIDDEN, "Four-eyes rule", e.getMessage());
+    }
+
+    @ExceptionHandler(TenantOnLegalHoldException.class)
+    ProblemDetail legalHold(TenantOnLegalHoldException e) {
+        return problem(HttpStatus.CONFLICT, "Tenant on legal hold", e.getMessage());
     }
 
     @ExceptionHandler(TenantHasRunningJobException.class)

@@ -11,6 +11,10 @@ import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
+/**
+ * How a job folds its participants' outcomes, deadlines and retries within a phase, shown on a preview-only job, whose
+ * one phase ends PREVIEWED; {@link DeletionLifecycleTest} covers the phases, approvals, retention and restore.
+ */
 class DeletionJobTest {
 
     private static final Instant T0 = Instant.parse("2026-11-25T10:00:00Z");
@@ -19,10 +23,12 @@ class DeletionJobTest {
     private static final Instant T3 = T0.plusSeconds(3);
     private static final Duration DEADLINE = Duration.ofMinutes(10);
     private static final Instant DUE = T0.plus(DEADLINE);
-    private static final DeletionRequest REQUEST = new DeletionRequest("req-1", "acme", "alice", "contract ended");
+    /** A preview-only job: folding outcomes works the same in every phase, and a preview is the first one. */
+    private static final DeletionRequest REQUEST =
+            new DeletionRequest("req-1", "acme", "alice", null, "contract ended", null, JobMode.PREVIEW, null, false);
 
-    private final DeletionJob job =
-            DeletionJob.start(DeletionJobId.random(), REQUEST, List.of("orders", "billing", "identity"), DEADLINE, T0);
+    private final DeletionJob job = DeletionJob.start(
+            DeletionJobId.random(), REQUEST, List.of("orders", "billing", "identity"), DEADLINE, Duration.ZERO, T0);
 
     @Test
     void startsRunningWithEveryParticipantPendingInNameOrder() {
@@ -41,7 +47,8 @@ class DeletionJobTest {
 
     @Test
     void refusesToStartWithoutParticipants() {
-        assertThatThrownBy(() -> DeletionJob.start(DeletionJobId.random(), REQUEST, List.of(), DEADLINE, T0))
+        assertThatThrownBy(() ->
+                        DeletionJob.start(DeletionJobId.random(), REQUEST, List.of(), DEADLINE, Duration.ZERO, T0))
                 .isInstanceOf(NoParticipantsRegisteredException.class)
                 .hasMessageContaining("acme");
     }
@@ -66,7 +73,7 @@ class DeletionJobTest {
                 .apply(completed("identity", 1, 0), T3)
                 .job();
 
-        assertThat(done.state()).isEqualTo(JobState.COMPLETED);
+        assertThat(done.state()).isEqualTo(JobState.PREVIEWED);
         assertThat(done.finishedAt()).isEqualTo(T3);
         assertThat(done.totalRowsDeleted()).isEqualTo(15);
         assertThat(done.participants()).allMatch(p -> p.state() == ParticipantState.COMPLETED);
@@ -137,7 +144,7 @@ class DeletionJobTest {
     @Test
     void ignoresAnOutcomeAboutAnotherTenant() {
         var outcome = new ParticipantOutcome.Completed(
-                job.id(), "globex", "orders", 1, List.of(new TableCount("public.t", 5, 0)), 0, T1);
+                job.id(), "globex", "orders", 1, Phase.PREVIEW, List.of(new TableCount("public.t", 5, 0)), 0, T1);
 
         Transition transition = job.apply(outcome, T1);
 
@@ -149,7 +156,7 @@ class DeletionJobTest {
     @Test
     void treatsACompletionWithRowsRemainingAsAFailure() {
         var outcome = new ParticipantOutcome.Completed(
-                job.id(), "acme", "orders", 1, List.of(new TableCount("public.t", 5, 2)), 2, T1);
+                job.id(), "acme", "orders", 1, Phase.PREVIEW, List.of(new TableCount("public.t", 5, 2)), 2, T1);
 
         DeletionJob next = job.apply(outcome, T1).job();
 
@@ -228,7 +235,7 @@ class DeletionJobTest {
         Transition transition = timedOut.apply(completed("billing", 1, 3), late);
 
         assertThat(transition.effect()).isEqualTo(Transition.Effect.APPLIED);
-        assertThat(transition.job().state()).isEqualTo(JobState.COMPLETED);
+        assertThat(transition.job().state()).isEqualTo(JobState.PREVIEWED);
         assertThat(transition.job().finishedAt()).isEqualTo(late);
         assertThat(transition.job().totalRowsDeleted()).isEqualTo(9);
     }
@@ -258,7 +265,7 @@ class DeletionJobTest {
                 .job();
         Instant now = DUE.plusSeconds(30);
 
-        DeletionJob retried = ended.retry(now);
+        DeletionJob retried = ended.retry(now).job();
 
         assertThat(retried.state()).isEqualTo(JobState.RUNNING);
         assertThat(retried.attempt()).isEqualTo(2);
@@ -284,18 +291,20 @@ class DeletionJobTest {
                 .job()
                 .apply(failed("billing", 1), T2)
                 .job()
-                .retry(T3);
+                .retry(T3)
+                .job();
 
         Transition transition = retried.apply(completed("billing", 2, 6), T3.plusSeconds(1));
 
-        assertThat(transition.job().state()).isEqualTo(JobState.COMPLETED);
+        assertThat(transition.job().state()).isEqualTo(JobState.PREVIEWED);
         assertThat(transition.job().finishedAt()).isEqualTo(T3.plusSeconds(1));
         assertThat(transition.job().totalRowsDeleted()).isEqualTo(11);
     }
 
     @Test
     void aFailureOfAnOlderAttemptIsStaleAfterARetry() {
-        DeletionJob retried = job.apply(failed("billing", 1), T1).job().retry(T2);
+        DeletionJob retried =
+                job.apply(failed("billing", 1), T1).job().retry(T2).job();
 
         Transition stale = retried.apply(failed("billing", 1), T3);
 
@@ -305,7 +314,8 @@ class DeletionJobTest {
 
     @Test
     void aCompletionOfAnOlderAttemptCountsAfterARetry() {
-        DeletionJob retried = job.apply(failed("billing", 1), T1).job().retry(T2);
+        DeletionJob retried =
+                job.apply(failed("billing", 1), T1).job().retry(T2).job();
 
         Transition late = retried.apply(completed("billing", 1, 8), T3);
 
@@ -321,7 +331,8 @@ class DeletionJobTest {
     @Test
     void aRetriedParticipantTimesOutAtItsOwnDeadlineAndAPendingOneKeepsItsOwn() {
         // billing fails at once; identity and orders keep working on attempt 1 while billing is asked again.
-        DeletionJob retried = job.apply(failed("billing", 1), T1).job().retry(T2);
+        DeletionJob retried =
+                job.apply(failed("billing", 1), T1).job().retry(T2).job();
         Instant billingDue = T2.plus(DEADLINE);
         assertThat(retried.deadlineAt()).isEqualTo(DUE);
 
@@ -347,10 +358,10 @@ class DeletionJobTest {
                 .apply(completed("identity", 1, 1), T1)
                 .job();
 
-        assertThatThrownBy(() -> done.retry(T2))
+        assertThatThrownBy(() -> done.retry(T2).job())
                 .isInstanceOf(JobNotRetryableException.class)
                 .hasMessageContaining(done.id().toString())
-                .hasMessageContaining("COMPLETED")
+                .hasMessageContaining("PREVIEWED")
                 .hasMessageContaining("nothing to retry");
     }
 
@@ -358,7 +369,7 @@ class DeletionJobTest {
     void refusesToRetryARunningJobWithoutFailedParticipants() {
         DeletionJob running = job.apply(completed("orders", 1, 1), T1).job();
 
-        assertThatThrownBy(() -> running.retry(T2))
+        assertThatThrownBy(() -> running.retry(T2).job())
                 .isInstanceOf(JobNotRetryableException.class)
                 .hasMessageContaining(running.id().toString())
                 .hasMessageContaining("no participant failed or timed out")
@@ -375,13 +386,13 @@ class DeletionJobTest {
         assertThat(completedLate.participants().get(0).state()).isEqualTo(ParticipantState.COMPLETED);
         assertThat(completedLate.state()).isEqualTo(JobState.FAILED);
         assertThat(completedLate.finishedAt()).isEqualTo(T1);
-        assertThatThrownBy(() -> completedLate.retry(T3)).isInstanceOf(JobNotRetryableException.class);
+        assertThatThrownBy(() -> completedLate.retry(T3).job()).isInstanceOf(JobNotRetryableException.class);
         DeletionJob done = completedLate
                 .apply(completed("identity", 1, 1), T3)
                 .job()
                 .apply(completed("orders", 1, 1), T3)
                 .job();
-        assertThat(done.state()).isEqualTo(JobState.COMPLETED);
+        assertThat(done.state()).isEqualTo(JobState.PREVIEWED);
         assertThat(done.finishedAt()).isEqualTo(T3);
     }
 
@@ -391,7 +402,7 @@ class DeletionJobTest {
                 event(j -> j.apply(completed("orders", 1, 4), T1).job()),
                 event(j -> j.apply(failed("billing", 1), T2).job()),
                 event(j -> j.timeOut(DUE).job()),
-                decision(j -> j.retry(DUE.plusSeconds(10))),
+                decision(j -> j.retry(DUE.plusSeconds(10)).job()),
                 event(j -> j.apply(failed("billing", 1), DUE.plusSeconds(11)).job()),
                 event(j -> j.apply(completed("identity", 1, 2), DUE.plusSeconds(12))
                         .job()),
@@ -411,7 +422,7 @@ class DeletionJobTest {
             }
         }
 
-        assertThat(first.state()).isEqualTo(JobState.COMPLETED);
+        assertThat(first.state()).isEqualTo(JobState.PREVIEWED);
         assertThat(first.attempt()).isEqualTo(2);
         assertThat(first.totalRowsDeleted()).isEqualTo(11);
         assertThat(second).isEqualTo(first);
@@ -436,7 +447,14 @@ class DeletionJobTest {
 
     private ParticipantOutcome completed(String participant, int attempt, long rows) {
         return new ParticipantOutcome.Completed(
-                job.id(), "acme", participant, attempt, List.of(new TableCount("public.t", rows, 0)), 0, T1);
+                job.id(),
+                "acme",
+                participant,
+                attempt,
+                Phase.PREVIEW,
+                List.of(new TableCount("public.t", rows, 0)),
+                0,
+                T1);
     }
 
     private ParticipantOutcome failed(String participant, int attempt) {
@@ -445,6 +463,7 @@ class DeletionJobTest {
                 "acme",
                 participant,
                 attempt,
+                Phase.PREVIEW,
                 new ParticipantError("SQL_ERROR", "lock timeout", "public.invoices", true),
                 T1);
     }

@@ -4,6 +4,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.lethe.coordinator.CoordinatorApplication;
 import io.lethe.localstack.CoordinatorClient;
+import io.lethe.localstack.LocalUser;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -109,6 +110,8 @@ final class FaultStack implements AutoCloseable {
     ServiceProcess newCoordinator(String processName, String... extra) {
         List<String> arguments = new ArrayList<>(common());
         arguments.add("--spring.datasource.url=" + jdbcUrl(postgres.getPort(), COORDINATOR_DATABASE));
+        // The local stack's users and rules: the pipeline's deletions are approved automatically.
+        arguments.addAll(LocalUser.coordinatorArguments());
         arguments.addAll(Arrays.asList(extra));
         return new ServiceProcess(name + "-" + processName, CoordinatorApplication.class.getName(), arguments);
     }
@@ -119,7 +122,7 @@ final class FaultStack implements AutoCloseable {
     }
 
     CoordinatorClient coordinatorClient() {
-        return new CoordinatorClient(coordinator.url());
+        return new CoordinatorClient(coordinator.url(), LocalUser.PIPELINE.token());
     }
 
     ServiceProcess participant(ExampleService service) {

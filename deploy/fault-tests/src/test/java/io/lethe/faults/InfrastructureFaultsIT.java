@@ -5,9 +5,11 @@ import static org.awaitility.Awaitility.await;
 
 import io.lethe.kafka.outbox.JdbcOutbox;
 import io.lethe.localstack.CoordinatorClient;
+import io.lethe.localstack.LocalUser;
 import io.lethe.localstack.StatusFollower;
 import io.lethe.localstack.TopicRecords;
 import io.lethe.schemas.DeletionJobStatus;
+import io.lethe.schemas.DeletionPhase;
 import io.lethe.schemas.JobState;
 import io.lethe.schemas.LetheTopics;
 import java.sql.Connection;
@@ -137,9 +139,9 @@ class InfrastructureFaultsIT {
         String jobId;
         try {
             silent.start();
-            jobId = Jobs.requestDeletion(new CoordinatorClient(silent.url()), tenant.id());
+            jobId = Jobs.requestDeletion(new CoordinatorClient(silent.url(), LocalUser.PIPELINE.token()), tenant.id());
 
-            assertThat(jobState(jobId)).as("the job is committed").isEqualTo("RUNNING");
+            assertThat(jobState(jobId)).as("the job is committed").isEqualTo("AWAITING_APPROVAL");
             assertThat(outboxRows(LetheTopics.DELETION_REQUESTS, tenant.id()))
                     .as("the request is committed in the outbox")
                     .isEqualTo(1);
@@ -159,8 +161,9 @@ class InfrastructureFaultsIT {
         JsonNode job = Jobs.awaitEnded(stack.coordinatorClient(), jobId, JOB_TIMEOUT);
         tenant.assertDeletedExactly(job, stack);
         assertThat(TopicRecords.withKey(stack.bootstrapServers(), LetheTopics.DELETION_REQUESTS, tenant.id()))
-                .as("the request was published once")
-                .hasSize(1);
+                .as("each phase's request was published once, the committed preview request among them")
+                .extracting(r -> Messages.phaseOf(r.value()))
+                .containsExactly(DeletionPhase.PREVIEW, DeletionPhase.SOFT, DeletionPhase.HARD);
         await("the relay to remove the sent request from the outbox")
                 .atMost(Duration.ofSeconds(30))
                 .until(() -> outboxRows(LetheTopics.DELETION_REQUESTS, tenant.id()) == 0);
@@ -180,13 +183,15 @@ class InfrastructureFaultsIT {
         Map<ExampleService, ParticipantLedger> ledgers = ledgers();
         long started = System.nanoTime();
         String jobId = Jobs.requestDeletion(stack.coordinatorClient(), tenant.id());
-        await("the request of job " + jobId + " to be published")
+        await("the hard delete of job " + jobId + " to be asked for")
                 .atMost(JOB_TIMEOUT)
-                .until(() -> !TopicRecords.withKey(stack.bootstrapServers(), LetheTopics.DELETION_REQUESTS, tenant.id())
-                        .isEmpty());
-        // The coordinator is away while the participants answer, so that everything below reaches it in one go
-        // after its restart: the real outcomes, then the same outcomes again in reverse order (a relay that sent
-        // its batch twice, a replay by an operator), a late retryable failure of every participant's attempt (a
+                .until(() ->
+                        TopicRecords.withKey(stack.bootstrapServers(), LetheTopics.DELETION_REQUESTS, tenant.id())
+                                .stream()
+                                .anyMatch(r -> Messages.phaseOf(r.value()) == DeletionPhase.HARD));
+        // The coordinator is away while the participants answer its hard delete, so that everything below reaches it
+        // in one go after its restart: the real outcomes, then the same outcomes again in reverse order (a relay that
+        // sent its batch twice, a replay by an operator), a late retryable failure of every participant's attempt (a
         // stale report overtaken by the completion), and the outcomes a third time.
         stack.coordinator().stop();
         await("every participant to complete job " + jobId + " and empty its outbox")
@@ -194,7 +199,15 @@ class InfrastructureFaultsIT {
                 .until(() -> ledgers.values().stream()
                         .allMatch(l -> "COMPLETED".equals(l.state(jobId)) && l.outboxRows() == 0));
         List<ConsumerRecord<String, byte[]>> outcomes =
-                TopicRecords.withKey(stack.bootstrapServers(), LetheTopics.DELETION_OUTCOMES, jobId);
+                TopicRecords.withKey(stack.bootstrapServers(), LetheTopics.DELETION_OUTCOMES, jobId).stream()
+                        .filter(r -> Messages.outcomePhaseOf(r.value()) == DeletionPhase.HARD)
+                        .toList();
+        int hardAttempt =
+                TopicRecords.withKey(stack.bootstrapServers(), LetheTopics.DELETION_REQUESTS, tenant.id()).stream()
+                        .filter(r -> Messages.phaseOf(r.value()) == DeletionPhase.HARD)
+                        .mapToInt(r -> Messages.attemptOf(r.value()))
+                        .max()
+                        .orElseThrow();
         assertThat(outcomes)
                 .as("one completion per participant is on the topic")
                 .extracting(r -> Messages.participantOf(r.value()))
@@ -209,7 +222,8 @@ class InfrastructureFaultsIT {
                         stack.bootstrapServers(),
                         LetheTopics.DELETION_OUTCOMES,
                         jobId,
-                        Messages.failed(jobId, tenant.id(), service.participantName(), 1)));
+                        Messages.failed(
+                                jobId, tenant.id(), service.participantName(), DeletionPhase.HARD, hardAttempt)));
         outcomes.forEach(r -> Topics.send(stack.bootstrapServers(), LetheTopics.DELETION_OUTCOMES, jobId, r.value()));
         stack.coordinator().start();
 

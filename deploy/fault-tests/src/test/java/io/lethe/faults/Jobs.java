@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.lethe.localstack.CoordinatorClient;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
 import tools.jackson.databind.JsonNode;
@@ -15,9 +16,21 @@ final class Jobs {
 
     private Jobs() {}
 
-    /** Requests the tenant's deletion; returns the new job's id. */
+    /**
+     * Requests the tenant's deletion as the pipeline (approved automatically), with no retention window: the job
+     * previews, soft-deletes and hard-deletes on its own. Returns the new job's id.
+     */
     static String requestDeletion(CoordinatorClient coordinator, String tenantId) {
-        CoordinatorClient.Response response = coordinator.requestDeletion(tenantId, "fault-tests", "fault scenario");
+        return request(coordinator, tenantId, Map.of("retention", "PT0S"));
+    }
+
+    /** Requests a preview of the tenant: one phase, no approval. Returns the new job's id. */
+    static String requestPreview(CoordinatorClient coordinator, String tenantId) {
+        return request(coordinator, tenantId, Map.of("mode", "PREVIEW"));
+    }
+
+    private static String request(CoordinatorClient coordinator, String tenantId, Map<String, Object> options) {
+        CoordinatorClient.Response response = coordinator.requestDeletion(tenantId, "fault scenario", options);
         assertThat(response.status())
                 .as("POST deletion of %s: %s", tenantId, response.body())
                 .isEqualTo(202);
@@ -34,11 +47,10 @@ final class Jobs {
                 .until(() -> coordinator.job(jobId), until);
     }
 
-    /** Waits until the job is no longer RUNNING. */
+    /** Waits until the job has ended: neither running, nor awaiting approval, nor soft-deleted. */
     static JsonNode awaitEnded(CoordinatorClient coordinator, String jobId, Duration timeout) {
-        return awaitUntil(coordinator, jobId, timeout, job -> !job.path("state")
-                .asString()
-                .equals("RUNNING"));
+        return awaitUntil(coordinator, jobId, timeout, job -> !List.of("RUNNING", "AWAITING_APPROVAL", "SOFT_DELETED")
+                .contains(job.path("state").asString()));
     }
 
     static JsonNode participant(JsonNode job, String name) {

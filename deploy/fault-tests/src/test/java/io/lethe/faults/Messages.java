@@ -1,5 +1,6 @@
 package io.lethe.faults;
 
+import io.lethe.schemas.DeletionPhase;
 import io.lethe.schemas.LetheCodec;
 import io.lethe.schemas.MessageDecodingException;
 import io.lethe.schemas.ParticipantDeletionCompleted;
@@ -17,6 +18,29 @@ final class Messages {
     private static final LetheCodec CODEC = new LetheCodec();
 
     private Messages() {}
+
+    /** The phase a deletion request asks for, or {@code null} for bytes that are not one. */
+    static DeletionPhase phaseOf(byte[] request) {
+        try {
+            return ((TenantDeletionRequested) CODEC.decode(request, TenantDeletionRequested.class)).getPhase();
+        } catch (MessageDecodingException e) {
+            return null;
+        }
+    }
+
+    /** The attempt of a deletion request. */
+    static int attemptOf(byte[] request) {
+        return ((TenantDeletionRequested) CODEC.decode(request, TenantDeletionRequested.class)).getAttempt();
+    }
+
+    /** The phase an outcome answers. */
+    static DeletionPhase outcomePhaseOf(byte[] outcome) {
+        Object decoded = CODEC.decode(outcome, ParticipantDeletionCompleted.class, ParticipantDeletionFailed.class);
+        if (decoded instanceof ParticipantDeletionCompleted completed) {
+            return completed.getPhase();
+        }
+        return ((ParticipantDeletionFailed) decoded).getPhase();
+    }
 
     /** The job id of a deletion request, or {@code ""} for bytes that are not one. */
     static String jobIdOf(byte[] request) {
@@ -45,8 +69,14 @@ final class Messages {
                 .build());
     }
 
-    /** A completion with these rows deleted per table (in this order) and none left. */
-    static byte[] completed(String jobId, String tenantId, String participant, int attempt, Map<String, Long> rows) {
+    /** A completion of the phase with these rows per table (in this order) and none left. */
+    static byte[] completed(
+            String jobId,
+            String tenantId,
+            String participant,
+            DeletionPhase phase,
+            int attempt,
+            Map<String, Long> rows) {
         Instant now = Instant.now();
         List<TableDeletion> tables = rows.entrySet().stream()
                 .map(e -> TableDeletion.newBuilder()
@@ -60,6 +90,7 @@ final class Messages {
                 .setTenantId(tenantId)
                 .setParticipant(participant)
                 .setAttempt(attempt)
+                .setPhase(phase)
                 .setTables(tables)
                 .setRowsRemaining(0)
                 .setStartedAt(now)
@@ -68,12 +99,13 @@ final class Messages {
     }
 
     /** A retryable failure, as a participant reports it after its request was dead-lettered. */
-    static byte[] failed(String jobId, String tenantId, String participant, int attempt) {
+    static byte[] failed(String jobId, String tenantId, String participant, DeletionPhase phase, int attempt) {
         return CODEC.encode(ParticipantDeletionFailed.newBuilder()
                 .setJobId(jobId)
                 .setTenantId(tenantId)
                 .setParticipant(participant)
                 .setAttempt(attempt)
+                .setPhase(phase)
                 .setErrorCode("SQL_ERROR")
                 .setMessage("job %s tenant %s: SQLState 55P03: lock timeout".formatted(jobId, tenantId))
                 .setTable(null)

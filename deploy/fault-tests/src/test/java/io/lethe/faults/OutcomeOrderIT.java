@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.lethe.localstack.CoordinatorClient;
+import io.lethe.localstack.LocalUser;
 import io.lethe.localstack.TopicRecords;
+import io.lethe.schemas.DeletionPhase;
 import io.lethe.schemas.LetheTopics;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -22,7 +24,8 @@ import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * Duplicated and reordered outcome records give the same final job as the clean order. The test plays three
+ * Duplicated and reordered outcome records give the same final job as the clean order. The jobs are previews: folding
+ * outcomes works the same in every phase, and a preview is the one phase that needs no approval. The test plays three
  * participants itself: it registers them and publishes their outcomes to a coordinator process, as the brokers
  * deliver them after redeliveries, replays and retries: twice, late, a failure of an older attempt after the newer
  * attempt's completion, a failure after a completion, a completion after a failure.
@@ -93,7 +96,8 @@ class OutcomeOrderIT {
             awaitState(jobId, "FAILED");
             completed(jobId, tenant, "alpha-service", 1);
             completed(jobId, tenant, "alpha-service", 1);
-            CoordinatorClient.Response retry = coordinator.post("/api/v1/deletion-jobs/" + jobId + "/retry", Map.of());
+            CoordinatorClient.Response retry =
+                    coordinator.as(LocalUser.OLGA.token()).post("/api/v1/deletion-jobs/" + jobId + "/retry", Map.of());
             assertThat(retry.status()).as("%s", retry.body()).isEqualTo(202);
             completed(jobId, tenant, "beta-service", 2);
             failed(jobId, tenant, "beta-service", 1); // the older attempt's failure, after the newer's completion
@@ -103,7 +107,7 @@ class OutcomeOrderIT {
             failed(jobId, tenant, "gamma-service", 1);
         });
 
-        assertThat(clean.path("state").asString()).isEqualTo("COMPLETED");
+        assertThat(clean.path("state").asString()).isEqualTo("PREVIEWED");
         assertThat(clean.path("totalRowsDeleted").asLong()).isEqualTo(1_567L);
         assertThat(comparable(reordered)).isEqualTo(comparable(clean));
         assertThat(comparable(retried)).isEqualTo(comparable(clean));
@@ -124,7 +128,7 @@ class OutcomeOrderIT {
 
     /** Starts a job, publishes its outcomes, waits until the coordinator has read them all; returns the final job. */
     private static JsonNode run(String tenantId, Outcomes outcomes) {
-        String jobId = Jobs.requestDeletion(coordinator, tenantId);
+        String jobId = Jobs.requestPreview(coordinator, tenantId);
         outcomes.publish(jobId, tenantId);
         await("the coordinator to commit every outcome")
                 .atMost(TIMEOUT)
@@ -137,7 +141,8 @@ class OutcomeOrderIT {
                 stack.bootstrapServers(),
                 LetheTopics.DELETION_OUTCOMES,
                 jobId,
-                Messages.completed(jobId, tenantId, participant, attempt, ROWS.get(participant)));
+                Messages.completed(
+                        jobId, tenantId, participant, DeletionPhase.PREVIEW, attempt, ROWS.get(participant)));
     }
 
     private static void failed(String jobId, String tenantId, String participant, int attempt) {
@@ -145,7 +150,7 @@ class OutcomeOrderIT {
                 stack.bootstrapServers(),
                 LetheTopics.DELETION_OUTCOMES,
                 jobId,
-                Messages.failed(jobId, tenantId, participant, attempt));
+                Messages.failed(jobId, tenantId, participant, DeletionPhase.PREVIEW, attempt));
     }
 
     private static void awaitState(String jobId, String state) {

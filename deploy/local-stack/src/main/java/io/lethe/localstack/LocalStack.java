@@ -98,7 +98,7 @@ public final class LocalStack implements AutoCloseable {
         if (coordinator != null) {
             throw new IllegalStateException("the coordinator is already running");
         }
-        coordinator = run(CoordinatorApplication.builder(), COORDINATOR_DATABASE);
+        coordinator = run(CoordinatorApplication.builder(), COORDINATOR_DATABASE, LocalUser.coordinatorArguments());
     }
 
     /** Stops the coordinator as a shutdown would. */
@@ -114,7 +114,7 @@ public final class LocalStack implements AutoCloseable {
         if (participants.containsKey(service)) {
             throw new IllegalStateException(service.participantName() + " is already running");
         }
-        participants.put(service, run(service.application(), service.database()));
+        participants.put(service, run(service.application(), service.database(), List.of()));
     }
 
     /** Stops one participant service as a shutdown would. */
@@ -125,13 +125,15 @@ public final class LocalStack implements AutoCloseable {
         }
     }
 
-    private ConfigurableApplicationContext run(SpringApplicationBuilder application, String database) {
+    private ConfigurableApplicationContext run(
+            SpringApplicationBuilder application, String database, List<String> ownArguments) {
         List<String> arguments = new ArrayList<>(List.of(
                 "--server.port=0",
                 "--spring.datasource.url=" + jdbcUrl(database),
                 "--spring.datasource.username=postgres",
                 "--spring.kafka.bootstrap-servers=" + bootstrapServers(),
                 "--spring.main.banner-mode=off"));
+        arguments.addAll(ownArguments);
         arguments.addAll(extraArguments);
         // The stack closes its applications itself, before the database and the broker they use: a shutdown hook per
         // application would race that order and leave pollers (outbox relays, deadline sweeper) facing a closed server.
@@ -144,6 +146,11 @@ public final class LocalStack implements AutoCloseable {
 
     public String bootstrapServers() {
         return broker.getBrokersAsString();
+    }
+
+    /** {@return a client of the coordinator's REST API as the user} */
+    public CoordinatorClient coordinatorClient(LocalUser user) {
+        return new CoordinatorClient(coordinatorUrl(), user.token());
     }
 
     /** The coordinator's REST base URL, e.g. {@code http://localhost:43123}. */

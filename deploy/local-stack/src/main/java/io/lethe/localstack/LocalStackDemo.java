@@ -77,9 +77,11 @@ public final class LocalStackDemo {
         TenantDeletionDemo.Result result = demo(stack, tenant, scale);
         if (result.succeeded()) {
             System.out.printf(
-                    "%nVERIFIED: tenant %s has 0 rows in every service; tenants %s are byte-for-byte unchanged"
-                            + " (per-table checksums); reported counts match the seeded rows.%n",
-                    tenant, TenantDeletionDemo.OTHER_TENANTS);
+                    "%nVERIFIED: tenant %s has 0 rows in every service after preview, approval, soft delete,"
+                            + " retention and hard delete; tenants %s and %s (soft-deleted, then restored) are"
+                            + " byte-for-byte unchanged (per-table checksums); reported counts match the seeded"
+                            + " rows.%n",
+                    tenant, TenantDeletionDemo.OTHER_TENANTS, TenantDeletionDemo.RESTORED_TENANT);
         } else {
             System.out.printf("%nFAILED:%n");
             result.problems().forEach(p -> System.out.println("  - " + p));
@@ -116,10 +118,20 @@ public final class LocalStackDemo {
                     "  %-17s %s/lethe/plan  %s%n",
                     service.participantName(), stack.participantUrl(service), stack.jdbcUrl(service.database()));
         }
+        System.out.println("  Users (static tokens of this stack, never for production):");
+        for (LocalUser user : LocalUser.values()) {
+            System.out.printf(
+                    "    %-14s %-10s Authorization: Bearer %s%n", user.principal(), user.roles(), user.token());
+        }
         System.out.printf(
-                "Try: curl -s -XPOST %s/api/v1/deletion-jobs -H 'Content-Type: application/json'"
-                        + " -d '{\"tenantId\":\"globex\",\"requestedBy\":\"me\",\"reason\":\"try it\"}'%n",
-                stack.coordinatorUrl());
+                "Try: curl -s -XPOST %s/api/v1/deletion-jobs -H 'Authorization: Bearer %s'"
+                        + " -H 'Content-Type: application/json' -d '{\"tenantId\":\"globex\",\"reason\":\"try it\","
+                        + "\"retention\":\"PT2M\"}'%n",
+                stack.coordinatorUrl(), LocalUser.ALICE.token());
+        System.out.printf(
+                "     curl -s -XPOST %s/api/v1/deletion-jobs/<jobId>/approve -H 'Authorization: Bearer %s'"
+                        + " -H 'Content-Type: application/json' -d '{\"comment\":\"checked\"}'%n",
+                stack.coordinatorUrl(), LocalUser.BOB.token());
         System.out.printf("     kcat -b %s -C -t lethe.job-status.v1 -K: -e%n", stack.bootstrapServers());
     }
 

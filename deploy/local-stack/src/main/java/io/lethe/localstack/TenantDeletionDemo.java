@@ -12,27 +12,38 @@ import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.function.Predicate;
 import tools.jackson.databind.JsonNode;
 
 /**
- * The demo on a running stack: seeds tenants, deletes one through the coordinator, follows its status on the status
- * topic, then proves the result from the databases alone: every table holds exactly what it held before the deleted
- * tenant was seeded (so 0 of its rows remain and the other tenants are byte-for-byte untouched), and the reported
- * per-table counts equal the rows that tenant had.
+ * The demo on a running stack, the whole lifecycle of a deletion. First a tenant is soft-deleted and restored, and
+ * every table must be byte-for-byte as before. Then the demo tenant is deleted: alice asks, every participant
+ * previews, alice's own approval is refused (four eyes), bob approves, the participants hide the tenant's rows and
+ * fence it, the retention window ends, and they delete it for good. The databases alone prove the result: every table
+ * holds exactly what it held before the tenant was seeded, and the reported counts equal the rows it had.
  */
 public final class TenantDeletionDemo {
 
     /** Tenants that must survive the demo untouched. */
     static final List<String> OTHER_TENANTS = List.of("globex", "initech", "umbrella");
 
+    /** The tenant that is soft-deleted and restored. */
+    static final String RESTORED_TENANT = "hooli";
+
+    /** Short enough for a demo; production keeps at least a day ({@code lethe.coordinator.retention.min}). */
+    static final Duration RETENTION = Duration.ofSeconds(3);
+
     private final LocalStack stack;
     private final PrintStream out;
-    private final CoordinatorClient coordinator;
+    private final CoordinatorClient alice;
+    private final DemoSteps steps;
 
     public TenantDeletionDemo(LocalStack stack, PrintStream out) {
         this.stack = stack;
         this.out = out;
-        this.coordinator = new CoordinatorClient(stack.coordinatorUrl());
+        this.alice = stack.coordinatorClient(LocalUser.ALICE);
+        this.steps = new DemoSteps(stack, out);
     }
 
     /** What the demo found: empty problems means the deletion is proven. */
@@ -44,48 +55,71 @@ public final class TenantDeletionDemo {
     }
 
     public Result run(String tenant, int scale, Duration timeout) {
-        if (OTHER_TENANTS.contains(tenant)) {
+        if (OTHER_TENANTS.contains(tenant) || tenant.equals(RESTORED_TENANT)) {
             throw new IllegalArgumentException(
-                    "tenant " + tenant + " is one of the tenants the demo keeps; choose another --tenant");
+                    "tenant " + tenant + " is one of the tenants the demo keeps; choose" + " another --tenant");
         }
-        awaitParticipants(timeout);
+        steps.awaitParticipants(timeout);
         for (String other : OTHER_TENANTS) {
             seed(other, scale);
         }
+        seed(RESTORED_TENANT, scale);
+        List<String> problems = new ArrayList<>(softDeleteAndRestore(RESTORED_TENANT, timeout));
+
         Map<ParticipantService, Map<String, Checksum>> before = checksums();
         seed(tenant, scale);
         Map<String, Long> seeded = rowsAdded(before, checksums());
         out.printf(
-                "Seeded tenants %s and %s (%,d rows of %s in %d tables)%n",
-                OTHER_TENANTS,
+                "%nSeeded %s: %,d rows in %d tables%n",
                 tenant,
                 seeded.values().stream().mapToLong(Long::longValue).sum(),
-                tenant,
                 seeded.values().stream().filter(rows -> rows > 0).count());
-
-        CoordinatorClient.Response response = coordinator.requestDeletion(tenant, "local-stack-demo", "demo of Lethe");
+        CoordinatorClient.Response response =
+                alice.requestDeletion(tenant, "demo of Lethe", Map.of("retention", RETENTION.toString()));
         if (response.status() != 202) {
-            return new Result(
-                    null, null, 0, List.of("deletion request refused: " + response.status() + " " + response.body()));
+            problems.add("deletion request refused: " + response.status() + " " + response.body());
+            return new Result(null, null, 0, problems);
         }
         String jobId = response.body().path("jobId").asString();
-        out.printf("Requested deletion of tenant %s: job %s%n", tenant, jobId);
-        DeletionJobStatus last = follow(jobId, timeout);
+        out.printf("alice asked to delete %s: job %s, retention %s%n", tenant, jobId, RETENTION);
+        steps.awaitPreview(jobId, timeout);
+        steps.approveAsRequesterAndThenBob(jobId);
+        steps.follow(jobId, state(JobState.SOFT_DELETED), timeout);
+        problems.addAll(steps.checkHiddenAndFenced(tenant, jobId));
+        DeletionJobStatus last = steps.follow(jobId, state(JobState.COMPLETED, JobState.FAILED), timeout);
 
-        JsonNode job = coordinator.job(jobId);
+        JsonNode job = alice.job(jobId);
         printJob(job);
-        List<String> problems = verify(last, job, before, seeded);
+        problems.addAll(verify(last, job, before, seeded));
         return new Result(jobId, last.getState().name(), last.getTotalRowsDeleted(), problems);
     }
 
-    private void awaitParticipants(Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (coordinator.participants().size() < ParticipantService.values().length) {
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("participants did not register within " + timeout);
-            }
-            sleep(100);
+    /** Soft-deletes the tenant (approved by bob), restores it (olga), and compares every table with before. */
+    private List<String> softDeleteAndRestore(String tenant, Duration timeout) {
+        Map<ParticipantService, Map<String, Checksum>> before = checksums();
+        CoordinatorClient.Response response = alice.requestDeletion(tenant, "restore demo", Map.of());
+        if (response.status() != 202) {
+            return List.of("deletion request of " + tenant + " refused: " + response.status() + " " + response.body());
         }
+        String jobId = response.body().path("jobId").asString();
+        steps.await(jobId, status -> status.getPhases().size() >= 1, timeout);
+        stack.coordinatorClient(LocalUser.BOB).approve(jobId, "restore demo");
+        DeletionJobStatus hidden = steps.await(jobId, state(JobState.SOFT_DELETED), timeout);
+        CoordinatorClient.Response restore =
+                stack.coordinatorClient(LocalUser.OLGA).restore(jobId);
+        if (restore.status() != 202) {
+            return List.of("restore of " + tenant + " refused: " + restore.status() + " " + restore.body());
+        }
+        DeletionJobStatus restored = steps.await(jobId, state(JobState.RESTORED, JobState.FAILED), timeout);
+        List<String> problems = differences(before, checksums(), "after restoring " + tenant);
+        out.printf(
+                "Restore: %s soft-deleted (%,d rows hidden), restored by olga: %s%n",
+                tenant,
+                hidden.getTotalRowsDeleted(),
+                restored.getState() == JobState.RESTORED && problems.isEmpty()
+                        ? "every table byte-for-byte as before"
+                        : restored.getState() + ", " + problems.size() + " tables differ");
+        return problems;
     }
 
     private void seed(String tenant, int scale) {
@@ -113,31 +147,9 @@ public final class TenantDeletionDemo {
         return added;
     }
 
-    private DeletionJobStatus follow(String jobId, Duration timeout) {
-        long start = System.nanoTime();
-        Map<String, String> seen = new HashMap<>();
-        try (StatusFollower follower = new StatusFollower(stack.bootstrapServers())) {
-            return follower.follow(
-                    jobId,
-                    status -> {
-                        for (ParticipantStatus participant : status.getParticipants()) {
-                            String state = participant.getState().name();
-                            if (!state.equals(seen.put(participant.getName(), state))) {
-                                out.printf(
-                                        "  +%5d ms  %-17s %-9s %,9d rows%s%n",
-                                        (System.nanoTime() - start) / 1_000_000,
-                                        participant.getName(),
-                                        state,
-                                        participant.getRowsDeleted(),
-                                        participant.getError() == null
-                                                ? ""
-                                                : "  " + participant.getError().getMessage());
-                            }
-                        }
-                    },
-                    status -> status.getState() == JobState.COMPLETED || status.getState() == JobState.FAILED,
-                    timeout);
-        }
+    private static Predicate<DeletionJobStatus> state(JobState... states) {
+        Set<JobState> awaited = Set.of(states);
+        return status -> awaited.contains(status.getState());
     }
 
     private void printJob(JsonNode job) {
@@ -173,17 +185,7 @@ public final class TenantDeletionDemo {
         if (!job.path("state").asString().equals(status.getState().name())) {
             problems.add("REST shows " + job.path("state").asString() + ", the status topic " + status.getState());
         }
-        Map<ParticipantService, Map<String, Checksum>> after = checksums();
-        before.forEach((service, tables) -> tables.forEach((table, checksum) -> {
-            if (!checksum.equals(after.get(service).get(table))) {
-                problems.add("%s table %s differs from before the tenant was seeded (%d rows before, %d now)"
-                        .formatted(
-                                service.participantName(),
-                                table,
-                                checksum.rows(),
-                                after.get(service).get(table).rows()));
-            }
-        }));
+        problems.addAll(differences(before, checksums(), "after the deletion"));
         Map<String, Long> reported = new HashMap<>();
         for (ParticipantStatus participant : status.getParticipants()) {
             for (TableDeletion table : participant.getTables()) {
@@ -199,12 +201,22 @@ public final class TenantDeletionDemo {
         return problems;
     }
 
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
-        }
+    private static List<String> differences(
+            Map<ParticipantService, Map<String, Checksum>> before,
+            Map<ParticipantService, Map<String, Checksum>> after,
+            String when) {
+        List<String> problems = new ArrayList<>();
+        before.forEach((service, tables) -> tables.forEach((table, checksum) -> {
+            if (!checksum.equals(after.get(service).get(table))) {
+                problems.add("%s table %s differs %s from before (%d rows before, %d now)"
+                        .formatted(
+                                service.participantName(),
+                                table,
+                                when,
+                                checksum.rows(),
+                                after.get(service).get(table).rows()));
+            }
+        }));
+        return problems;
     }
 }

@@ -3,6 +3,7 @@ package io.lethe.localstack;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.lethe.schemas.DeletionPhase;
 import io.lethe.schemas.LetheCodec;
 import io.lethe.schemas.LetheHeaders;
 import io.lethe.schemas.LetheTopics;
@@ -29,7 +30,9 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * The whole saga on a real broker and real PostgreSQL: the coordinator and the three example participants, as the
- * local stack runs them.
+ * local stack runs them. Deletions are asked for by the local stack's pipeline, which a rule approves automatically,
+ * with no retention window, so that each runs preview, soft delete and hard delete on its own; {@code LifecycleSagaIT}
+ * covers approvals, retention and restore.
  */
 class FullSagaIT {
 
@@ -43,7 +46,7 @@ class FullSagaIT {
     @BeforeAll
     static void startStack() {
         stack = LocalStack.start(List.of("--logging.level.root=WARN"));
-        coordinator = new CoordinatorClient(stack.coordinatorUrl());
+        coordinator = stack.coordinatorClient(LocalUser.PIPELINE);
     }
 
     @AfterAll
@@ -64,12 +67,15 @@ class FullSagaIT {
         assertThat(result.state()).isEqualTo("COMPLETED");
         assertThat(result.rowsDeleted()).isPositive();
         assertThat(output.toString(StandardCharsets.UTF_8))
-                .contains("COMPLETED", "public.order_lines", "public.sessions");
+                .contains("COMPLETED", "public.order_lines", "public.sessions")
+                .contains("Restore: hooli soft-deleted", "every table byte-for-byte as before")
+                .contains("alice approves her own job: 403 Four-eyes rule")
+                .contains("-> 410 (another tenant -> 200)");
     }
 
     @Test
     void eachParticipantServesThePlanItDerivedFromItsForeignKeys() {
-        CoordinatorClient orders = new CoordinatorClient(stack.participantUrl(ParticipantService.ORDERS));
+        CoordinatorClient orders = new CoordinatorClient(stack.participantUrl(ParticipantService.ORDERS), "unused");
 
         JsonNode plan = orders.get("/lethe/plan").body();
 
@@ -145,9 +151,10 @@ class FullSagaIT {
                 recordsWithKey(LetheTopics.DELETION_OUTCOMES, jobId).size();
 
         ConsumerRecord<String, byte[]> request = recordsWithKey(LetheTopics.DELETION_REQUESTS, tenant).stream()
-                .filter(r -> ((TenantDeletionRequested) codec.decode(r.value()))
-                        .getJobId()
-                        .equals(jobId))
+                .map(r -> Map.entry(r, (TenantDeletionRequested) codec.decode(r.value())))
+                .filter(r ->
+                        r.getValue().getJobId().equals(jobId) && r.getValue().getPhase() == DeletionPhase.HARD)
+                .map(Map.Entry::getKey)
                 .findFirst()
                 .orElseThrow();
         produce(LetheTopics.DELETION_REQUESTS, tenant, request.value());
@@ -195,11 +202,13 @@ class FullSagaIT {
                 assertThat(participant(job, "billing-service").path("state").asString())
                         .isEqualTo("COMPLETED");
             });
-            assertThat(coordinator.job(jobId).path("state").asString()).isEqualTo("RUNNING");
+            assertThat(coordinator.job(jobId).path("state").asString())
+                    .as("the preview waits for identity-service")
+                    .isEqualTo("AWAITING_APPROVAL");
 
             stack.stopCoordinator();
             stack.startCoordinator();
-            coordinator = new CoordinatorClient(stack.coordinatorUrl());
+            coordinator = stack.coordinatorClient(LocalUser.PIPELINE);
             stack.startParticipant(ParticipantService.IDENTITY);
 
             JsonNode job = awaitFinished(jobId);
@@ -222,15 +231,16 @@ class FullSagaIT {
 
     private static String requestDeletion(String tenant) {
         await().atMost(TIMEOUT).until(() -> coordinator.participants().size() == 3);
-        CoordinatorClient.Response response = coordinator.requestDeletion(tenant, "full-saga-it", "test");
+        CoordinatorClient.Response response =
+                coordinator.requestDeletion(tenant, "full-saga-it", Map.of("retention", "PT0S"));
         assertThat(response.status()).as("%s", response.body()).isEqualTo(202);
         return response.body().path("jobId").asString();
     }
 
     private static JsonNode awaitFinished(String jobId) {
-        return await().atMost(TIMEOUT).until(() -> coordinator.job(jobId), job -> !job.path("state")
-                .asString()
-                .equals("RUNNING"));
+        return await().atMost(TIMEOUT)
+                .until(() -> coordinator.job(jobId), job -> !List.of("RUNNING", "AWAITING_APPROVAL", "SOFT_DELETED")
+                        .contains(job.path("state").asString()));
     }
 
     private static JsonNode participant(JsonNode job, String name) {

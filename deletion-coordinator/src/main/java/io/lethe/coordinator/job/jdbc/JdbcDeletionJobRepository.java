@@ -4,11 +4,14 @@ import io.lethe.coordinator.jdbc.Timestamps;
 import io.lethe.coordinator.job.DeletionJob;
 import io.lethe.coordinator.job.DeletionJobId;
 import io.lethe.coordinator.job.DeletionJobRepository;
+import io.lethe.coordinator.job.JobMode;
 import io.lethe.coordinator.job.JobQuery;
 import io.lethe.coordinator.job.JobState;
+import io.lethe.coordinator.job.Lifecycle;
 import io.lethe.coordinator.job.ParticipantError;
 import io.lethe.coordinator.job.ParticipantProgress;
 import io.lethe.coordinator.job.ParticipantState;
+import io.lethe.coordinator.job.Phase;
 import io.lethe.coordinator.job.TableCount;
 import io.lethe.coordinator.job.TenantHasRunningJobException;
 import java.sql.ResultSet;
@@ -27,32 +30,51 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 /** Jobs in PostgreSQL: one row per job, one per expected participant, one per table a participant reported. */
 public class JdbcDeletionJobRepository implements DeletionJobRepository {
 
-    private static final String SELECT_JOB = "select id, request_id, tenant_id, requested_by, reason, state, attempt,"
-            + " participant_deadline_ms, created_at, updated_at, finished_at from deletion_job ";
+    private static final String SELECT_JOB = "select id, request_id, tenant_id, requested_by, on_behalf_of, reason,"
+            + " state, attempt, participant_deadline_ms, mode, phase, phase_started_at, phase_attempt, immediate,"
+            + " retention_ms,"
+            + " retention_until, preview_round, created_at, updated_at, finished_at from deletion_job ";
+
+    private static final String ACTIVE_STATES = "('RUNNING', 'AWAITING_APPROVAL', 'SOFT_DELETED')";
 
     /** The partial unique index that keeps one running job per tenant (V1). */
     private static final String ONE_ACTIVE_PER_TENANT = "deletion_job_one_active_per_tenant";
 
     private final JdbcClient jdbc;
+    private final LifecycleRows lifecycleRows;
 
     public JdbcDeletionJobRepository(JdbcClient jdbc) {
         this.jdbc = jdbc;
+        this.lifecycleRows = new LifecycleRows(jdbc);
     }
 
     @Override
     public boolean insertIfAbsent(DeletionJob job) {
-        int inserted = jdbc.sql("insert into deletion_job (id, request_id, tenant_id, requested_by, reason, state,"
-                        + " attempt, participant_deadline_ms, created_at, updated_at, finished_at, deadline_at)"
-                        + " values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) on conflict do nothing")
+        Lifecycle lifecycle = job.lifecycle();
+        int inserted = jdbc.sql("insert into deletion_job (id, request_id, tenant_id, requested_by, on_behalf_of,"
+                        + " reason, state, attempt, participant_deadline_ms, mode, phase, phase_started_at,"
+                        + " phase_attempt, immediate, retention_ms, retention_until, preview_round, created_at,"
+                        + " updated_at, finished_at, deadline_at)"
+                        + " values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                        + " on conflict do nothing")
                 .params(
                         job.id().value(),
                         job.requestId(),
                         job.tenantId(),
                         job.requestedBy(),
+                        job.onBehalfOf(),
                         job.reason(),
                         job.state().name(),
                         job.attempt(),
                         job.participantDeadline().toMillis(),
+                        lifecycle.mode().name(),
+                        lifecycle.phase().name(),
+                        Timestamps.of(lifecycle.phaseStartedAt()),
+                        lifecycle.phaseAttempt(),
+                        lifecycle.immediate(),
+                        lifecycle.retention().toMillis(),
+                        Timestamps.of(lifecycle.retentionUntil()),
+                        lifecycle.previewRound(),
                         Timestamps.of(job.createdAt()),
                         Timestamps.of(job.updatedAt()),
                         Timestamps.of(job.finishedAt()),
@@ -62,6 +84,7 @@ public class JdbcDeletionJobRepository implements DeletionJobRepository {
             return false;
         }
         job.participants().forEach(p -> insertParticipant(job.id(), p));
+        lifecycleRows.append(job.id().value(), lifecycle.approvals(), lifecycle.phases());
         return true;
     }
 
@@ -93,7 +116,7 @@ public class JdbcDeletionJobRepository implements DeletionJobRepository {
 
     @Override
     public Optional<DeletionJob> findActiveByTenant(String tenantId) {
-        return one(SELECT_JOB + "where tenant_id = ? and state = 'RUNNING'", tenantId);
+        return one(SELECT_JOB + "where tenant_id = ? and state in " + ACTIVE_STATES, tenantId);
     }
 
     @Override
@@ -126,16 +149,38 @@ public class JdbcDeletionJobRepository implements DeletionJobRepository {
     }
 
     @Override
+    public List<DeletionJob> lockRetentionEnded(Instant now, int limit) {
+        // The partial index deletion_job_retention_due holds exactly the soft-deleted jobs. A tenant on legal hold
+        // keeps
+        // its jobs soft-deleted until the hold is lifted; placing a hold locks the tenant's jobs first, so a sweep
+        // either starts a hard delete before the hold commits or sees the hold.
+        List<JobRow> rows = jdbc.sql(SELECT_JOB + "where state = 'SOFT_DELETED' and retention_until <= ? and not exists"
+                        + " (select 1 from legal_hold h where h.tenant_id = deletion_job.tenant_id and h.lifted_at is"
+                        + " null) order by retention_until, id limit ? for update skip locked")
+                .params(Timestamps.of(now), limit)
+                .query(JdbcDeletionJobRepository::jobRow)
+                .list();
+        return rows.stream().map(this::assemble).toList();
+    }
+
+    @Override
     public void update(DeletionJob job) {
+        Lifecycle lifecycle = job.lifecycle();
         try {
-            jdbc.sql("update deletion_job set state = ?, attempt = ?, updated_at = ?, finished_at = ?, deadline_at = ?"
-                            + " where id = ?")
+            jdbc.sql("update deletion_job set state = ?, attempt = ?, updated_at = ?, finished_at = ?, deadline_at = ?,"
+                            + " phase = ?, phase_started_at = ?, phase_attempt = ?, retention_until = ?,"
+                            + " preview_round = ? where id = ?")
                     .params(
                             job.state().name(),
                             job.attempt(),
                             Timestamps.of(job.updatedAt()),
                             Timestamps.of(job.finishedAt()),
                             Timestamps.of(job.deadlineAt()),
+                            lifecycle.phase().name(),
+                            Timestamps.of(lifecycle.phaseStartedAt()),
+                            lifecycle.phaseAttempt(),
+                            Timestamps.of(lifecycle.retentionUntil()),
+                            lifecycle.previewRound(),
                             job.id().value())
                     .update();
         } catch (DuplicateKeyException e) {
@@ -150,6 +195,7 @@ public class JdbcDeletionJobRepository implements DeletionJobRepository {
                 .param(job.id().value())
                 .update();
         job.participants().forEach(p -> insertParticipant(job.id(), p));
+        lifecycleRows.append(job.id().value(), lifecycle.approvals(), lifecycle.phases());
     }
 
     private void insertParticipant(DeletionJobId jobId, ParticipantProgress progress) {
@@ -211,15 +257,28 @@ public class JdbcDeletionJobRepository implements DeletionJobRepository {
                 .param(row.id())
                 .query((rs, n) -> participant(rs, tables))
                 .list();
+        Lifecycle lifecycle = new Lifecycle(
+                row.mode(),
+                row.phase(),
+                row.phaseStartedAt(),
+                row.phaseAttempt(),
+                row.immediate(),
+                row.retention(),
+                row.retentionUntil(),
+                row.previewRound(),
+                lifecycleRows.approvals(row.id()),
+                lifecycleRows.phases(row.id()));
         return new DeletionJob(
                 new DeletionJobId(row.id()),
                 row.requestId(),
                 row.tenantId(),
                 row.requestedBy(),
+                row.onBehalfOf(),
                 row.reason(),
                 row.state(),
                 row.attempt(),
                 row.participantDeadline(),
+                lifecycle,
                 participants,
                 row.createdAt(),
                 row.updatedAt(),
@@ -253,10 +312,19 @@ public class JdbcDeletionJobRepository implements DeletionJobRepository {
                 rs.getString("request_id"),
                 rs.getString("tenant_id"),
                 rs.getString("requested_by"),
+                rs.getString("on_behalf_of"),
                 rs.getString("reason"),
                 JobState.valueOf(rs.getString("state")),
                 rs.getInt("attempt"),
                 Duration.ofMillis(rs.getLong("participant_deadline_ms")),
+                JobMode.valueOf(rs.getString("mode")),
+                Phase.valueOf(rs.getString("phase")),
+                Timestamps.read(rs, "phase_started_at"),
+                rs.getInt("phase_attempt"),
+                rs.getBoolean("immediate"),
+                Duration.ofMillis(rs.getLong("retention_ms")),
+                Timestamps.read(rs, "retention_until"),
+                rs.getInt("preview_round"),
                 Timestamps.read(rs, "created_at"),
                 Timestamps.read(rs, "updated_at"),
                 Timestamps.read(rs, "finished_at"));
@@ -267,10 +335,19 @@ public class JdbcDeletionJobRepository implements DeletionJobRepository {
             String requestId,
             String tenantId,
             String requestedBy,
+            String onBehalfOf,
             String reason,
             JobState state,
             int attempt,
             Duration participantDeadline,
+            JobMode mode,
+            Phase phase,
+            Instant phaseStartedAt,
+            int phaseAttempt,
+            boolean immediate,
+            Duration retention,
+            Instant retentionUntil,
+            int previewRound,
             Instant createdAt,
             Instant updatedAt,
             Instant finishedAt) {}

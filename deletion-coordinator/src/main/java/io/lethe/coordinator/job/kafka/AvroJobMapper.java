@@ -1,18 +1,28 @@
 package io.lethe.coordinator.job.kafka;
 
+import io.lethe.coordinator.job.ApprovalPolicy;
 import io.lethe.coordinator.job.DeletionJob;
 import io.lethe.coordinator.job.DeletionJobId;
 import io.lethe.coordinator.job.DeletionRequest;
+import io.lethe.coordinator.job.InvalidDeletionRequestException;
 import io.lethe.coordinator.job.ParticipantError;
 import io.lethe.coordinator.job.ParticipantOutcome;
 import io.lethe.coordinator.job.ParticipantProgress;
+import io.lethe.coordinator.job.Phase;
 import io.lethe.coordinator.job.TableCount;
+import io.lethe.schemas.Approval;
+import io.lethe.schemas.ApprovalDecision;
+import io.lethe.schemas.ApprovedRows;
 import io.lethe.schemas.DeletionJobStatus;
+import io.lethe.schemas.DeletionPhase;
+import io.lethe.schemas.JobMode;
 import io.lethe.schemas.JobState;
 import io.lethe.schemas.ParticipantDeletionCompleted;
 import io.lethe.schemas.ParticipantDeletionFailed;
+import io.lethe.schemas.ParticipantRows;
 import io.lethe.schemas.ParticipantState;
 import io.lethe.schemas.ParticipantStatus;
+import io.lethe.schemas.PhaseResult;
 import io.lethe.schemas.RequestTenantDeletion;
 import io.lethe.schemas.TableDeletion;
 import io.lethe.schemas.TenantDeletionRequested;
@@ -25,14 +35,43 @@ final class AvroJobMapper {
 
     private AvroJobMapper() {}
 
-    static DeletionRequest request(RequestTenantDeletion command) {
+    /**
+     * A command as a request of the commands principal: the command's own {@code requestedBy} is what its sender
+     * claims, kept as {@code onBehalfOf}.
+     */
+    static DeletionRequest request(RequestTenantDeletion command, String commandsPrincipal) {
         Long deadlineMs = command.getParticipantDeadlineMs();
+        Long retentionMs = command.getRetentionMs();
         return new DeletionRequest(
                 command.getRequestId(),
                 command.getTenantId(),
+                commandsPrincipal,
                 command.getRequestedBy(),
                 command.getReason(),
-                deadlineMs == null ? null : Duration.ofMillis(deadlineMs));
+                deadlineMs == null ? null : Duration.ofMillis(deadlineMs),
+                mode(command.getMode()),
+                retentionMs == null ? null : Duration.ofMillis(retentionMs),
+                command.getImmediate());
+    }
+
+    private static io.lethe.coordinator.job.JobMode mode(JobMode mode) {
+        return switch (mode) {
+            case DELETE -> io.lethe.coordinator.job.JobMode.DELETE;
+            case PREVIEW -> io.lethe.coordinator.job.JobMode.PREVIEW;
+            case UNKNOWN ->
+                throw new InvalidDeletionRequestException(
+                        "mode", "must be DELETE or PREVIEW; this coordinator does not know the sender's mode");
+        };
+    }
+
+    private static Phase phase(DeletionPhase phase) {
+        return switch (phase) {
+            case PREVIEW -> Phase.PREVIEW;
+            case SOFT -> Phase.SOFT;
+            case HARD -> Phase.HARD;
+            case RESTORE -> Phase.RESTORE;
+            case UNKNOWN -> throw new IllegalArgumentException("an outcome of a phase this coordinator does not know");
+        };
     }
 
     static ParticipantOutcome outcome(SpecificRecord message) {
@@ -42,6 +81,7 @@ final class AvroJobMapper {
                     completed.getTenantId(),
                     completed.getParticipant(),
                     completed.getAttempt(),
+                    phase(completed.getPhase()),
                     completed.getTables().stream()
                             .map(AvroJobMapper::tableCount)
                             .toList(),
@@ -54,6 +94,7 @@ final class AvroJobMapper {
                     failed.getTenantId(),
                     failed.getParticipant(),
                     failed.getAttempt(),
+                    phase(failed.getPhase()),
                     new ParticipantError(
                             failed.getErrorCode(), failed.getMessage(), failed.getTable(), failed.getRetryable()),
                     failed.getAt());
@@ -66,9 +107,29 @@ final class AvroJobMapper {
      * The job's latest request: it names only the participants asked in it (after a retry, the failed and timed-out
      * ones), and participants ignore requests that do not name them.
      */
-    static TenantDeletionRequested requested(DeletionJob job) {
-        return new TenantDeletionRequested(
-                job.id().toString(), job.tenantId(), job.requestedParticipants(), job.updatedAt(), job.attempt());
+    static TenantDeletionRequested requested(DeletionJob job, ApprovalPolicy approval) {
+        Phase phase = job.lifecycle().phase();
+        boolean bound = phase == Phase.SOFT || phase == Phase.HARD;
+        return TenantDeletionRequested.newBuilder()
+                .setJobId(job.id().toString())
+                .setTenantId(job.tenantId())
+                .setExpectedParticipants(job.requestedParticipants())
+                .setRequestedAt(job.updatedAt())
+                .setAttempt(job.attempt())
+                .setPhase(DeletionPhase.valueOf(phase.name()))
+                .setApprovedPreview(bound ? approvedPreview(job) : List.of())
+                .setDriftRatio(approval.driftRatio())
+                .setDriftMinRows(approval.driftMinRows())
+                .build();
+    }
+
+    /** The preview the soft and hard deletes were approved on, as every participant reported it. */
+    private static List<ApprovedRows> approvedPreview(DeletionJob job) {
+        return job.lifecycle().currentPreview().stream()
+                .flatMap(preview -> preview.participants().stream())
+                .flatMap(participant -> participant.tables().stream()
+                        .map(table -> new ApprovedRows(participant.name(), table.table(), table.rowsDeleted())))
+                .toList();
     }
 
     static DeletionJobStatus status(DeletionJob job) {
@@ -88,6 +149,45 @@ final class AvroJobMapper {
                 .setUpdatedAt(job.updatedAt())
                 .setFinishedAt(job.finishedAt())
                 .setDeadlineAt(job.deadlineAt())
+                .setMode(JobMode.valueOf(job.lifecycle().mode().name()))
+                .setPhase(DeletionPhase.valueOf(job.lifecycle().phase().name()))
+                .setOnBehalfOf(job.onBehalfOf())
+                .setImmediate(job.lifecycle().immediate())
+                .setRetentionMs(job.lifecycle().retention().toMillis())
+                .setRetentionUntil(job.lifecycle().retentionUntil())
+                .setApprovalsRequired(job.lifecycle().approvalsRequired())
+                .setApprovals(job.lifecycle().approvals().stream()
+                        .map(AvroJobMapper::approval)
+                        .toList())
+                .setPreviewRound(job.lifecycle().previewRound())
+                .setPhases(job.lifecycle().phases().stream()
+                        .map(AvroJobMapper::phaseResult)
+                        .toList())
+                .build();
+    }
+
+    private static Approval approval(io.lethe.coordinator.job.Approval approval) {
+        return Approval.newBuilder()
+                .setRound(approval.round())
+                .setApprover(approval.approver())
+                .setDecision(ApprovalDecision.valueOf(approval.decision().name()))
+                .setComment(approval.comment())
+                .setAutomatic(approval.automatic())
+                .setPreviewRows(approval.previewRows())
+                .setAt(approval.at())
+                .build();
+    }
+
+    private static PhaseResult phaseResult(io.lethe.coordinator.job.PhaseResult result) {
+        return PhaseResult.newBuilder()
+                .setPhase(DeletionPhase.valueOf(result.phase().name()))
+                .setRound(result.round())
+                .setStartedAt(result.startedAt())
+                .setFinishedAt(result.finishedAt())
+                .setRows(result.rows())
+                .setParticipants(result.participants().stream()
+                        .map(p -> new ParticipantRows(p.name(), tableDeletions(p.tables())))
+                        .toList())
                 .build();
     }
 

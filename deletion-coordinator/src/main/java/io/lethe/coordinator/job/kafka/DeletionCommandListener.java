@@ -21,10 +21,15 @@ public class DeletionCommandListener {
 
     private final DeletionJobService jobs;
     private final LetheCodec codec;
+    private final String commandsPrincipal;
 
-    public DeletionCommandListener(DeletionJobService jobs, LetheCodec codec) {
+    /**
+     * @param commandsPrincipal the requester of every job from the commands topic (whoever may write to it)
+     */
+    public DeletionCommandListener(DeletionJobService jobs, LetheCodec codec, String commandsPrincipal) {
         this.jobs = jobs;
         this.codec = codec;
+        this.commandsPrincipal = commandsPrincipal;
     }
 
     // One consumer group per topic, named after spring.kafka.consumer.group-id: a rebalance or a back-off on one
@@ -35,9 +40,9 @@ public class DeletionCommandListener {
             topics = LetheTopics.DELETION_COMMANDS)
     public void onCommand(ConsumerRecord<String, byte[]> record) {
         var command = (RequestTenantDeletion) codec.decode(record.value(), RequestTenantDeletion.class);
-        Submission submission = jobs.submit(AvroJobMapper.request(command));
+        Submission submission = jobs.submit(AvroJobMapper.request(command, commandsPrincipal));
         log.info(
-                "command {} from {} (partition {} offset {}): {} job {}",
+                "command {} on behalf of {} (partition {} offset {}): {} job {}",
                 command.getRequestId(),
                 command.getRequestedBy(),
                 record.partition(),

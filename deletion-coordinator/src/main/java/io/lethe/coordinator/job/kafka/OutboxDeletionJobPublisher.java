@@ -1,5 +1,6 @@
 package io.lethe.coordinator.job.kafka;
 
+import io.lethe.coordinator.job.ApprovalPolicy;
 import io.lethe.coordinator.job.DeletionJob;
 import io.lethe.coordinator.job.DeletionJobPublisher;
 import io.lethe.kafka.outbox.JdbcOutbox;
@@ -24,12 +25,18 @@ public class OutboxDeletionJobPublisher implements DeletionJobPublisher {
     private final JdbcOperations jdbc;
     private final JdbcOutbox outbox;
     private final LetheCodec codec;
+    private final ApprovalPolicy approval;
     private final TransactionSynchronization wakeRelay;
 
-    public OutboxDeletionJobPublisher(JdbcOperations jdbc, JdbcOutbox outbox, OutboxRelay relay, LetheCodec codec) {
+    /**
+     * @param approval gives the requests of soft and hard deletes the drift participants tolerate
+     */
+    public OutboxDeletionJobPublisher(
+            JdbcOperations jdbc, JdbcOutbox outbox, OutboxRelay relay, LetheCodec codec, ApprovalPolicy approval) {
         this.jdbc = jdbc;
         this.outbox = outbox;
         this.codec = codec;
+        this.approval = approval;
         this.wakeRelay = new TransactionSynchronization() {
             @Override
             public void afterCommit() {
@@ -40,7 +47,7 @@ public class OutboxDeletionJobPublisher implements DeletionJobPublisher {
 
     @Override
     public void publishRequested(DeletionJob job) {
-        append(LetheTopics.DELETION_REQUESTS, job.tenantId(), AvroJobMapper.requested(job));
+        append(LetheTopics.DELETION_REQUESTS, job.tenantId(), AvroJobMapper.requested(job, approval));
     }
 
     @Override

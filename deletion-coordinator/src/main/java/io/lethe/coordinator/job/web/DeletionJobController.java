@@ -1,5 +1,6 @@
 package io.lethe.coordinator.job.web;
 
+import io.lethe.coordinator.job.DeletionJob;
 import io.lethe.coordinator.job.DeletionJobId;
 import io.lethe.coordinator.job.DeletionJobService;
 import io.lethe.coordinator.job.InvalidDeletionRequestException;
@@ -7,6 +8,7 @@ import io.lethe.coordinator.job.JobQuery;
 import io.lethe.coordinator.job.JobState;
 import io.lethe.coordinator.job.Submission;
 import java.net.URI;
+import java.security.Principal;
 import java.util.Arrays;
 import java.util.List;
 import org.springframework.http.HttpStatus;
@@ -19,7 +21,10 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
-/** Deletion jobs over REST. Errors are {@code application/problem+json}, see {@code ApiProblemHandler}. */
+/**
+ * Deletion jobs over REST. Who asks, approves or restores is the authenticated principal. Errors are {@code
+ * application/problem+json}, see {@code ApiProblemHandler}; the roles each call needs are in {@code ApiAccess}.
+ */
 @RestController
 @RequestMapping("/api/v1/deletion-jobs")
 class DeletionJobController {
@@ -32,32 +37,46 @@ class DeletionJobController {
 
     /** 202 with a new job; 200 with the existing one for a known requestId or a tenant with an active job. */
     @PostMapping
-    ResponseEntity<DeletionJobView> create(@RequestBody CreateDeletionJobRequest body) {
+    ResponseEntity<DeletionJobView> create(@RequestBody CreateDeletionJobRequest body, Principal caller) {
         if (body == null) {
             throw new InvalidDeletionRequestException("body", "must be a JSON object");
         }
-        Submission submission = jobs.submit(body.toDeletionRequest());
-        DeletionJobView view = DeletionJobView.of(submission.job());
-        return ResponseEntity.status(submission.created() ? HttpStatus.ACCEPTED : HttpStatus.OK)
-                .location(URI.create("/api/v1/deletion-jobs/" + view.jobId()))
-                .body(view);
+        Submission submission = jobs.submit(body.toDeletionRequest(caller.getName()));
+        return respond(submission.created() ? HttpStatus.ACCEPTED : HttpStatus.OK, submission.job());
+    }
+
+    /** 200 with the job: approved, and its soft delete started once it has enough approvals. */
+    @PostMapping("/{jobId}/approve")
+    ResponseEntity<DeletionJobView> approve(
+            @PathVariable String jobId, @RequestBody DecisionRequest body, Principal caller) {
+        return respond(HttpStatus.OK, jobs.approve(DeletionJobId.parse(jobId), caller.getName(), comment(body)));
+    }
+
+    /** 200 with the job, REJECTED. */
+    @PostMapping("/{jobId}/reject")
+    ResponseEntity<DeletionJobView> reject(
+            @PathVariable String jobId, @RequestBody DecisionRequest body, Principal caller) {
+        return respond(HttpStatus.OK, jobs.reject(DeletionJobId.parse(jobId), caller.getName(), comment(body)));
+    }
+
+    /** 202 with the job, restoring; 409 unless it is soft-deleted. */
+    @PostMapping("/{jobId}/restore")
+    ResponseEntity<DeletionJobView> restore(@PathVariable String jobId, Principal caller) {
+        return respond(HttpStatus.ACCEPTED, jobs.restore(DeletionJobId.parse(jobId), caller.getName()));
     }
 
     /**
      * 202 with the job after asking its failed and timed-out participants again (a new attempt); 404 for an unknown
-     * job; 409 when the job has nothing to retry or its tenant has another running job.
+     * job; 409 when the job has nothing to retry or its tenant has another active job.
      */
     @PostMapping("/{jobId}/retry")
     ResponseEntity<DeletionJobView> retry(@PathVariable String jobId) {
-        DeletionJobView view = DeletionJobView.of(jobs.retry(DeletionJobId.parse(jobId)));
-        return ResponseEntity.status(HttpStatus.ACCEPTED)
-                .location(URI.create("/api/v1/deletion-jobs/" + view.jobId()))
-                .body(view);
+        return respond(HttpStatus.ACCEPTED, jobs.retry(DeletionJobId.parse(jobId)));
     }
 
     @GetMapping("/{jobId}")
     DeletionJobView get(@PathVariable String jobId) {
-        return DeletionJobView.of(jobs.get(DeletionJobId.parse(jobId)));
+        return view(jobs.get(DeletionJobId.parse(jobId)));
     }
 
     @GetMapping
@@ -66,7 +85,22 @@ class DeletionJobController {
             @RequestParam(required = false) String state,
             @RequestParam(defaultValue = "100") int limit) {
         JobQuery query = new JobQuery(blankToNull(tenantId), parseState(state), limit);
-        return jobs.search(query).stream().map(DeletionJobView::of).toList();
+        return jobs.search(query).stream().map(this::view).toList();
+    }
+
+    private ResponseEntity<DeletionJobView> respond(HttpStatus status, DeletionJob job) {
+        DeletionJobView view = view(job);
+        return ResponseEntity.status(status)
+                .location(URI.create("/api/v1/deletion-jobs/" + view.jobId()))
+                .body(view);
+    }
+
+    private DeletionJobView view(DeletionJob job) {
+        return DeletionJobView.of(job, jobs.legalHoldOf(job.tenantId()).orElse(null));
+    }
+
+    private static String comment(DecisionRequest body) {
+        return body == null ? null : body.comment();
     }
 
     private static String blankToNull(String value) {

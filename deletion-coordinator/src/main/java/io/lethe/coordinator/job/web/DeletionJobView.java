@@ -1,41 +1,73 @@
 package io.lethe.coordinator.job.web;
 
+import io.lethe.coordinator.job.Approval;
 import io.lethe.coordinator.job.DeletionJob;
+import io.lethe.coordinator.job.JobMode;
 import io.lethe.coordinator.job.JobState;
+import io.lethe.coordinator.job.Lifecycle;
 import io.lethe.coordinator.job.ParticipantError;
 import io.lethe.coordinator.job.ParticipantProgress;
 import io.lethe.coordinator.job.ParticipantState;
+import io.lethe.coordinator.job.Phase;
+import io.lethe.coordinator.job.PhaseResult;
 import io.lethe.coordinator.job.TableCount;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 
-/** A job as JSON: the same content as its {@code DeletionJobStatus} on the status topic. */
+/**
+ * A job as JSON: the same content as its {@code DeletionJobStatus} on the status topic, plus its tenant's active legal
+ * hold (described), if any.
+ */
 record DeletionJobView(
         String jobId,
         String tenantId,
         JobState state,
+        JobMode mode,
+        Phase phase,
         String requestId,
         String requestedBy,
+        String onBehalfOf,
         String reason,
         int attempt,
         List<ParticipantView> participants,
         long totalRowsDeleted,
+        int previewRound,
+        int approvalsRequired,
+        List<Approval> approvals,
+        boolean immediate,
+        Duration retention,
+        Instant retentionUntil,
+        String legalHold,
+        List<PhaseResult> phases,
         Instant createdAt,
         Instant updatedAt,
         Instant finishedAt,
         Instant deadlineAt) {
 
-    static DeletionJobView of(DeletionJob job) {
+    static DeletionJobView of(DeletionJob job, String legalHold) {
+        Lifecycle lifecycle = job.lifecycle();
         return new DeletionJobView(
                 job.id().toString(),
                 job.tenantId(),
                 job.state(),
+                lifecycle.mode(),
+                lifecycle.phase(),
                 job.requestId(),
                 job.requestedBy(),
+                job.onBehalfOf(),
                 job.reason(),
                 job.attempt(),
                 job.participants().stream().map(ParticipantView::of).toList(),
                 job.totalRowsDeleted(),
+                lifecycle.previewRound(),
+                lifecycle.approvalsRequired(),
+                lifecycle.approvals(),
+                lifecycle.immediate(),
+                lifecycle.retention(),
+                lifecycle.retentionUntil(),
+                legalHold,
+                lifecycle.phases(),
                 job.createdAt(),
                 job.updatedAt(),
                 job.finishedAt(),

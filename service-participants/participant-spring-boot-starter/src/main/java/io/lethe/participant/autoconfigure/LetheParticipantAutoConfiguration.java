@@ -6,12 +6,16 @@ import io.lethe.kafka.outbox.OutboxRelaySettings;
 import io.lethe.kafka.retry.BackOffSettings;
 import io.lethe.kafka.retry.DeadLetterPolicy;
 import io.lethe.participant.delete.DeletionSettings;
+import io.lethe.participant.delete.SoftDeleteSettings;
 import io.lethe.participant.delete.TenantDeleter;
+import io.lethe.participant.delete.TenantFence;
+import io.lethe.participant.delete.TenantSoftDeleter;
 import io.lethe.participant.kafka.DeletionFailureReporter;
+import io.lethe.participant.kafka.DeletionPhases;
 import io.lethe.participant.kafka.DeletionRequestListener;
-import io.lethe.participant.kafka.FailureOutbox;
 import io.lethe.participant.kafka.MdcRecordInterceptor;
 import io.lethe.participant.kafka.OutboxOutcomeRecorder;
+import io.lethe.participant.kafka.OutcomeOutbox;
 import io.lethe.participant.kafka.ParticipantEventPublisher;
 import io.lethe.participant.kafka.ParticipantRegistration;
 import io.lethe.participant.plan.DeletionPlan;
@@ -20,6 +24,8 @@ import io.lethe.participant.plan.JdbcSchemaReader;
 import io.lethe.participant.plan.PlannerSettings;
 import io.lethe.participant.plan.SchemaModel;
 import io.lethe.participant.web.DeletionPlanController;
+import io.lethe.participant.web.TenantFenceFilter;
+import io.lethe.schemas.DeletionPhase;
 import io.lethe.schemas.LetheCodec;
 import io.lethe.schemas.LetheHeaders;
 import io.lethe.schemas.LetheTopics;
@@ -48,6 +54,7 @@ import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
 import org.springframework.boot.kafka.autoconfigure.KafkaAutoConfiguration;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.boot.sql.init.dependency.DependsOnDatabaseInitialization;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.kafka.core.DefaultKafkaConsumerFactory;
@@ -132,7 +139,11 @@ public final class LetheParticipantAutoConfiguration {
         var settings = new DeletionSettings(
                 properties.deletion().chunkSize(), properties.deletion().maxPasses());
         var deleter = new TenantDeleter(
-                dataSource, plan, clock, settings, new OutboxOutcomeRecorder(outbox, codec, properties.name()));
+                dataSource,
+                plan,
+                clock,
+                settings,
+                new OutboxOutcomeRecorder(outbox, codec, properties.name(), DeletionPhase.HARD));
         deleter.createLedgerIfMissing();
         try (Connection connection = dataSource.getConnection()) {
             outbox.createIfMissing(connection);
@@ -143,6 +154,50 @@ public final class LetheParticipantAutoConfiguration {
                     e);
         }
         return deleter;
+    }
+
+    /** Creates the soft-deletion ledger and the fence table if they are missing; needs the deleter's ledger first. */
+    @Bean
+    @ConditionalOnMissingBean
+    TenantSoftDeleter letheTenantSoftDeleter(
+            DataSource dataSource,
+            DeletionPlan plan,
+            Clock clock,
+            TenantDeleter deleter,
+            @Qualifier("letheOutbox") JdbcOutbox outbox,
+            LetheCodec codec,
+            LetheParticipantProperties properties) {
+        var softDeleter = new TenantSoftDeleter(
+                dataSource,
+                plan,
+                clock,
+                new DeletionSettings(
+                        properties.deletion().chunkSize(), properties.deletion().maxPasses()),
+                new SoftDeleteSettings(properties.softDelete().column()),
+                new OutboxOutcomeRecorder(outbox, codec, properties.name(), DeletionPhase.SOFT),
+                new OutboxOutcomeRecorder(outbox, codec, properties.name(), DeletionPhase.RESTORE));
+        softDeleter.createTablesIfMissing();
+        log.info(
+                "participant {}: a soft delete hides rows of {} (column {}); the other planned tables rely on the"
+                        + " tenant fence",
+                properties.name(),
+                softDeleter.softDeletableTables(),
+                properties.softDelete().column());
+        return softDeleter;
+    }
+
+    /** Whether a tenant is being deleted, for the service to check wherever it serves a tenant. */
+    @Bean
+    @ConditionalOnMissingBean
+    TenantFence letheTenantFence(DataSource dataSource, TenantSoftDeleter softDeleter) {
+        return new TenantFence(dataSource);
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    DeletionPhases letheDeletionPhases(
+            LetheParticipantProperties properties, TenantDeleter deleter, TenantSoftDeleter softDeleter, Clock clock) {
+        return new DeletionPhases(properties.name(), deleter, softDeleter, clock);
     }
 
     @Bean
@@ -194,13 +249,13 @@ public final class LetheParticipantAutoConfiguration {
     @ConditionalOnMissingBean
     DeletionRequestListener letheDeletionRequestListener(
             LetheParticipantProperties properties,
-            TenantDeleter deleter,
+            DeletionPhases phases,
             DataSource dataSource,
             @Qualifier("letheOutbox") JdbcOutbox outbox,
             @Qualifier("letheOutboxRelay") OutboxRelay relay,
             LetheCodec codec) {
-        var failures = new FailureOutbox(dataSource, outbox, codec, properties.name());
-        return new DeletionRequestListener(properties.name(), deleter, failures, relay, codec);
+        var outcomes = new OutcomeOutbox(dataSource, outbox, codec, properties.name());
+        return new DeletionRequestListener(properties.name(), phases, outcomes, relay, codec);
     }
 
     /**
@@ -251,6 +306,17 @@ public final class LetheParticipantAutoConfiguration {
     @Configuration(proxyBeanMethods = false)
     @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
     static class PlanEndpointConfiguration {
+
+        @Bean
+        @ConditionalOnMissingBean
+        @ConditionalOnProperty(prefix = "lethe.participant.fence.http-filter", name = "enabled", havingValue = "true")
+        FilterRegistrationBean<TenantFenceFilter> letheTenantFenceFilter(
+                TenantFence fence, LetheParticipantProperties properties) {
+            var registration = new FilterRegistrationBean<>(
+                    new TenantFenceFilter(fence, properties.fence().httpFilter().tenantHeader()));
+            registration.setName("letheTenantFenceFilter");
+            return registration;
+        }
 
         @Bean
         @ConditionalOnMissingBean

@@ -24,6 +24,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param retry retries of a request whose handling failed for a reason that may pass
  * @param deletion how the tenant's rows are deleted
  * @param outbox how completed outcomes are relayed from the outbox table to Kafka
+ * @param softDelete how the tenant's rows are hidden before they are deleted for good
+ * @param fence how the service keeps a tenant that is being deleted out
  */
 @ConfigurationProperties("lethe.participant")
 public record LetheParticipantProperties(
@@ -38,7 +40,9 @@ public record LetheParticipantProperties(
         @DefaultValue("10s") Duration publishTimeout,
         @DefaultValue Retry retry,
         @DefaultValue Deletion deletion,
-        @DefaultValue Outbox outbox) {
+        @DefaultValue Outbox outbox,
+        @DefaultValue SoftDelete softDelete,
+        @DefaultValue Fence fence) {
 
     public LetheParticipantProperties {
         if (name == null || name.isBlank()) {
@@ -118,4 +122,33 @@ public record LetheParticipantProperties(
             @DefaultValue("lethe_outbox") String table,
             @DefaultValue("1s") Duration pollInterval,
             @DefaultValue("100") int batchSize) {}
+
+    /**
+     * The soft delete, the reversible first step of every deletion.
+     *
+     * @param column the soft-delete column: each planned table that has it ({@code timestamp} or {@code timestamptz})
+     *     and a primary key gets it set to the job's timestamp; the service must treat rows with it set as deleted
+     */
+    public record SoftDelete(@DefaultValue("deleted_at") String column) {
+
+        public SoftDelete {
+            if (column == null || column.isBlank()) {
+                throw new IllegalArgumentException("lethe.participant.soft-delete.column must not be blank");
+            }
+        }
+    }
+
+    /**
+     * The tenant fence: a soft delete fences the tenant before it hides a row; a restore lifts the fence.
+     *
+     * @param httpFilter an optional servlet filter that answers {@code 410 Gone} for a fenced tenant
+     */
+    public record Fence(@DefaultValue HttpFilter httpFilter) {}
+
+    /**
+     * @param enabled whether to answer requests for a fenced tenant with {@code 410 Gone}
+     * @param tenantHeader the request header that names the tenant
+     */
+    public record HttpFilter(
+            @DefaultValue("false") boolean enabled, @DefaultValue("X-Tenant-Id") String tenantHeader) {}
 }

@@ -38,7 +38,7 @@ public final class DeletionFailureReporter implements DeadLetterListener {
                 true,
                 last.at());
         try {
-            publisher.publishFailure(report);
+            publisher.publishFailure(report, retryable.phase());
         } catch (RuntimeException e) {
             log.error(
                     "job {} tenant {}: could not report the failure to the coordinator; the job's deadline will show it",

@@ -2,8 +2,7 @@ package io.lethe.participant.kafka;
 
 import io.lethe.kafka.outbox.OutboxRelay;
 import io.lethe.participant.delete.DeletionResult;
-import io.lethe.participant.delete.DeletionTask;
-import io.lethe.participant.delete.TenantDeleter;
+import io.lethe.schemas.DeletionPhase;
 import io.lethe.schemas.LetheCodec;
 import io.lethe.schemas.TenantDeletionRequested;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -13,12 +12,13 @@ import org.slf4j.MDC;
 import org.springframework.kafka.listener.MessageListener;
 
 /**
- * Handles one {@code TenantDeletionRequested}: deletes the tenant's rows when this participant is expected.
+ * Handles one {@code TenantDeletionRequested}: runs the phase it asks for when this participant is expected.
  *
  * <ul>
- *   <li>Completed: the outcome is in the outbox, committed with the transaction that verifies nothing is left and
- *       completes the job in the ledger; the relay is woken to send it. A redelivered request of a finished job writes the recorded outcome again and deletes nothing.
- *   <li>Failed, retryable: throws {@link RetryableDeletionException}; the container's back-off tries again (the deleter
+ *   <li>Completed: the outcome is in the outbox (committed with the transaction that completes a soft delete, a hard
+ *       delete or a restore; written after a preview); the relay is woken to send it. A redelivered request of a
+ *       finished phase writes the recorded outcome again and changes nothing.
+ *   <li>Failed, retryable: throws {@link RetryableDeletionException}; the container's back-off tries again (the SDK
  *       resumes where it stopped), then dead-letters the request and reports the failure.
  *   <li>Failed, permanent: writes the failure report to the outbox and is done; trying again would fail the same
  *       way.
@@ -31,16 +31,16 @@ public class DeletionRequestListener implements MessageListener<String, byte[]> 
     private static final Logger log = LoggerFactory.getLogger(DeletionRequestListener.class);
 
     private final String participant;
-    private final TenantDeleter deleter;
-    private final FailureOutbox failures;
+    private final DeletionPhases phases;
+    private final OutcomeOutbox outcomes;
     private final OutboxRelay relay;
     private final LetheCodec codec;
 
     public DeletionRequestListener(
-            String participant, TenantDeleter deleter, FailureOutbox failures, OutboxRelay relay, LetheCodec codec) {
+            String participant, DeletionPhases phases, OutcomeOutbox outcomes, OutboxRelay relay, LetheCodec codec) {
         this.participant = participant;
-        this.deleter = deleter;
-        this.failures = failures;
+        this.phases = phases;
+        this.outcomes = outcomes;
         this.relay = relay;
         this.codec = codec;
     }
@@ -60,15 +60,18 @@ public class DeletionRequestListener implements MessageListener<String, byte[]> 
                     request.getExpectedParticipants());
             return;
         }
-        DeletionResult result =
-                deleter.delete(new DeletionTask(request.getJobId(), request.getTenantId(), request.getAttempt()));
-        if (result instanceof DeletionResult.Completed) {
+        DeletionPhase phase = request.getPhase();
+        DeletionResult result = phases.run(request);
+        if (result instanceof DeletionResult.Completed completed) {
+            if (phase == DeletionPhase.PREVIEW) {
+                outcomes.recordPreview(completed);
+            }
             relay.wakeUp();
         } else if (result instanceof DeletionResult.Failed failed) {
             if (failed.retryable()) {
-                throw new RetryableDeletionException(failed);
+                throw new RetryableDeletionException(failed, phase);
             }
-            failures.record(failed);
+            outcomes.recordFailure(failed, phase);
             relay.wakeUp();
         } else {
             throw new IllegalStateException("unknown deletion result " + result.getClass());

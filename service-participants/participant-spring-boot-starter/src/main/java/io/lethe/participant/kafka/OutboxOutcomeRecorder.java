@@ -4,6 +4,7 @@ import io.lethe.kafka.outbox.JdbcOutbox;
 import io.lethe.kafka.outbox.OutboxMessage;
 import io.lethe.participant.delete.DeletionResult;
 import io.lethe.participant.delete.OutcomeRecorder;
+import io.lethe.schemas.DeletionPhase;
 import io.lethe.schemas.LetheCodec;
 import io.lethe.schemas.LetheTopics;
 import java.sql.Connection;
@@ -19,16 +20,19 @@ public final class OutboxOutcomeRecorder implements OutcomeRecorder {
     private final JdbcOutbox outbox;
     private final LetheCodec codec;
     private final String participant;
+    private final DeletionPhase phase;
 
-    public OutboxOutcomeRecorder(JdbcOutbox outbox, LetheCodec codec, String participant) {
+    /** @param phase the phase whose completions it records (one recorder per phase) */
+    public OutboxOutcomeRecorder(JdbcOutbox outbox, LetheCodec codec, String participant, DeletionPhase phase) {
         this.outbox = outbox;
         this.codec = codec;
         this.participant = participant;
+        this.phase = phase;
     }
 
     @Override
     public void record(Connection connection, DeletionResult.Completed result) throws SQLException {
-        byte[] event = codec.encode(ParticipantEvents.completed(participant, result));
+        byte[] event = codec.encode(ParticipantEvents.completed(participant, phase, result));
         outbox.append(connection, new OutboxMessage(LetheTopics.DELETION_OUTCOMES, result.jobId(), event));
     }
 }

@@ -2,6 +2,7 @@ package io.lethe.participant.kafka;
 
 import io.lethe.kafka.retry.TransientFailure;
 import io.lethe.participant.delete.DeletionResult;
+import io.lethe.schemas.DeletionPhase;
 import io.lethe.schemas.LetheCodec;
 import io.lethe.schemas.LetheTopics;
 import java.time.Duration;
@@ -33,8 +34,8 @@ public class ParticipantEventPublisher {
     }
 
     /** Reports a failed deletion to the coordinator directly. */
-    public void publishFailure(DeletionResult.Failed failed) {
-        send(LetheTopics.DELETION_OUTCOMES, failed.jobId(), ParticipantEvents.failed(participant, failed));
+    public void publishFailure(DeletionResult.Failed failed, DeletionPhase phase) {
+        send(LetheTopics.DELETION_OUTCOMES, failed.jobId(), ParticipantEvents.failed(participant, phase, failed));
     }
 
     void send(String topic, String key, SpecificRecord message) {

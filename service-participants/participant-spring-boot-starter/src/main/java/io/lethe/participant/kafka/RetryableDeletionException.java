@@ -2,6 +2,7 @@ package io.lethe.participant.kafka;
 
 import io.lethe.kafka.retry.TransientFailure;
 import io.lethe.participant.delete.DeletionResult;
+import io.lethe.schemas.DeletionPhase;
 
 /**
  * A deletion failed for a reason that may pass (a lost connection, a lock timeout, rows inserted meanwhile): thrown so
@@ -13,10 +14,17 @@ public final class RetryableDeletionException extends RuntimeException implement
     private static final long serialVersionUID = 1L;
 
     private final transient DeletionResult.Failed failure;
+    private final DeletionPhase phase;
 
-    RetryableDeletionException(DeletionResult.Failed failure) {
+    RetryableDeletionException(DeletionResult.Failed failure, DeletionPhase phase) {
         super(failure.message());
         this.failure = failure;
+        this.phase = phase;
+    }
+
+    /** {@return the phase of the request that failed} */
+    public DeletionPhase phase() {
+        return phase;
     }
 
     /** {@return the failed result of the last attempt} */

@@ -4,7 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.lethe.kafka.outbox.JdbcOutbox;
 import io.lethe.kafka.outbox.OutboxRelay;
+import io.lethe.participant.delete.DeletionSettings;
+import io.lethe.participant.delete.OutcomeRecorder;
+import io.lethe.participant.delete.SoftDeleteSettings;
 import io.lethe.participant.delete.TenantDeleter;
+import io.lethe.participant.delete.TenantFence;
+import io.lethe.participant.delete.TenantSoftDeleter;
 import io.lethe.participant.kafka.DeletionRequestListener;
 import io.lethe.participant.kafka.ParticipantEventPublisher;
 import io.lethe.participant.kafka.ParticipantRegistration;
@@ -187,6 +192,31 @@ class LetheParticipantAutoConfigurationTest {
                 });
     }
 
+    @Test
+    void registersTheTenantFenceFilterOnlyWhenEnabled() {
+        var web = new WebApplicationContextRunner()
+                .withConfiguration(
+                        AutoConfigurations.of(KafkaAutoConfiguration.class, LetheParticipantAutoConfiguration.class))
+                .withPropertyValues("spring.kafka.listener.auto-startup=false", "lethe.participant.name=orders-service")
+                .withUserConfiguration(PlanWithoutDatabase.class);
+
+        web.run(context -> {
+            assertThat(context).hasSingleBean(TenantFence.class);
+            assertThat(context).doesNotHaveBean("letheTenantFenceFilter");
+        });
+        web.withPropertyValues(
+                        "lethe.participant.fence.http-filter.enabled=true",
+                        "lethe.participant.fence.http-filter.tenant-header=X-Customer")
+                .run(context -> {
+                    assertThat(context).hasBean("letheTenantFenceFilter");
+                    assertThat(context.getBean(LetheParticipantProperties.class)
+                                    .fence()
+                                    .httpFilter()
+                                    .tenantHeader())
+                            .isEqualTo("X-Customer");
+                });
+    }
+
     /** A plan and deleter of the service's own, so that no database is needed. */
     @Configuration(proxyBeanMethods = false)
     static class PlanWithoutDatabase {
@@ -222,6 +252,18 @@ class LetheParticipantAutoConfigurationTest {
         @Bean
         TenantDeleter tenantDeleter(DataSource dataSource) {
             return new TenantDeleter(dataSource, PLAN, Clock.systemUTC());
+        }
+
+        @Bean
+        TenantSoftDeleter tenantSoftDeleter(DataSource dataSource) {
+            return new TenantSoftDeleter(
+                    dataSource,
+                    PLAN,
+                    Clock.systemUTC(),
+                    DeletionSettings.defaults(),
+                    SoftDeleteSettings.defaults(),
+                    OutcomeRecorder.NONE,
+                    OutcomeRecorder.NONE);
         }
     }
 

@@ -1,0 +1,2 @@
+/** Legal holds in PostgreSQL ({@code legal_hold}). */
+package io.lethe.coordinator.hold.jdbc;

@@ -1,0 +1,104 @@
+package io.lethe.coordinator.job;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Where a job is in its lifecycle: preview, approval, soft delete and retention, then the hard delete, or a restore.
+ *
+ * @param mode what the request asked for
+ * @param phase the phase under way, or the last one
+ * @param phaseStartedAt when the coordinator asked for it
+ * @param phaseAttempt the job's attempt number when the phase started: an answer to an earlier attempt belongs to an
+ *     earlier phase or preview round
+ * @param immediate whether the hard delete follows the soft delete at once (two approvers needed)
+ * @param retention how long the soft-deleted data stays restorable
+ * @param retentionUntil when the hard delete starts; set when the soft delete first completed, {@code null} before
+ * @param previewRound 1 for the first preview, one more for each preview after a drift
+ * @param approvals every decision, in order, of every round
+ * @param phases every completed phase, in order
+ */
+public record Lifecycle(
+        JobMode mode,
+        Phase phase,
+        Instant phaseStartedAt,
+        int phaseAttempt,
+        boolean immediate,
+        Duration retention,
+        Instant retentionUntil,
+        int previewRound,
+        List<Approval> approvals,
+        List<PhaseResult> phases) {
+
+    public Lifecycle {
+        Objects.requireNonNull(mode, "mode");
+        Objects.requireNonNull(phase, "phase");
+        Objects.requireNonNull(phaseStartedAt, "phaseStartedAt");
+        Objects.requireNonNull(retention, "retention");
+        approvals = List.copyOf(approvals);
+        phases = List.copyOf(phases);
+    }
+
+    static Lifecycle start(JobMode mode, boolean immediate, Duration retention, Instant now) {
+        return new Lifecycle(mode, Phase.PREVIEW, now, 1, immediate, retention, null, 1, List.of(), List.of());
+    }
+
+    /** {@return how many approvers other than the requester a deletion needs: two to skip the retention window} */
+    public int approvalsRequired() {
+        return immediate ? 2 : 1;
+    }
+
+    /** {@return the approvals of the current preview round} */
+    public List<Approval> currentApprovals() {
+        return approvals.stream()
+                .filter(a -> a.round() == previewRound && a.decision() == Approval.Decision.APPROVED)
+                .toList();
+    }
+
+    /** {@return the current round's completed preview, if it has completed} */
+    public Optional<PhaseResult> currentPreview() {
+        return phases.stream()
+                .filter(p -> p.phase() == Phase.PREVIEW && p.round() == previewRound)
+                .reduce((first, second) -> second);
+    }
+
+    /** {@return the last completed phase of this kind, if any} */
+    public Optional<PhaseResult> last(Phase kind) {
+        return phases.stream().filter(p -> p.phase() == kind).reduce((first, second) -> second);
+    }
+
+    Lifecycle startPhase(Phase next, int round, int attempt, Instant now) {
+        return new Lifecycle(mode, next, now, attempt, immediate, retention, retentionUntil, round, approvals, phases);
+    }
+
+    Lifecycle withApproval(Approval approval) {
+        List<Approval> all = new ArrayList<>(approvals);
+        all.add(approval);
+        return new Lifecycle(
+                mode,
+                phase,
+                phaseStartedAt,
+                phaseAttempt,
+                immediate,
+                retention,
+                retentionUntil,
+                previewRound,
+                all,
+                phases);
+    }
+
+    Lifecycle completed(PhaseResult result, Instant now) {
+        List<PhaseResult> all = new ArrayList<>(phases);
+        all.add(result);
+        Instant until = retentionUntil;
+        if (result.phase() == Phase.SOFT && until == null) {
+            until = immediate ? now : now.plus(retention);
+        }
+        return new Lifecycle(
+                mode, phase, phaseStartedAt, phaseAttempt, immediate, retention, until, previewRound, approvals, all);
+    }
+}

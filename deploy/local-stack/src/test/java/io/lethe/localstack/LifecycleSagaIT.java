@@ -1,0 +1,253 @@
+package io.lethe.localstack;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.lethe.schemas.DeletionPhase;
+import io.lethe.schemas.LetheCodec;
+import io.lethe.schemas.LetheTopics;
+import io.lethe.schemas.ParticipantDeletionFailed;
+import io.lethe.schemas.TenantDeletionRequested;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The deletion lifecycle with the three example participants on a real broker and PostgreSQL: a preview changes
+ * nothing and counts what the deletion later removes; a soft delete is restored exactly, earlier soft deletions
+ * included; a drift beyond the approved preview stops the job before anything is hidden; a hard delete that was never
+ * soft-deleted is refused by every participant.
+ */
+class LifecycleSagaIT {
+
+    private static final Duration TIMEOUT = Duration.ofSeconds(60);
+    private static final int SCALE = 30;
+    private static final LetheCodec codec = new LetheCodec();
+
+    private static LocalStack stack;
+
+    @BeforeAll
+    static void startStack() {
+        stack = LocalStack.start(List.of("--logging.level.root=WARN"));
+        await().atMost(TIMEOUT)
+                .until(() -> client(LocalUser.ALICE).participants().size() == 3);
+    }
+
+    @AfterAll
+    static void stopStack() {
+        if (stack != null) {
+            stack.close();
+        }
+    }
+
+    @Test
+    void aPreviewChangesNothingAndCountsWhatTheDeletionLaterRemoves() {
+        String tenant = "preview-tenant";
+        seed(tenant);
+        Map<ParticipantService, Map<String, TableChecksums.Checksum>> before = checksums();
+
+        JsonNode previewed = awaitState(request(LocalUser.ALICE, tenant, Map.of("mode", "PREVIEW")), "PREVIEWED");
+
+        assertThat(checksums()).as("nothing changed").isEqualTo(before);
+        Map<String, Long> preview = rowsPerTable(previewed.path("phases").path(0));
+        assertThat(preview.values().stream().mapToLong(Long::longValue).sum()).isPositive();
+        JsonNode deleted = awaitState(request(LocalUser.PIPELINE, tenant, Map.of("retention", "PT0S")), "COMPLETED");
+        JsonNode hard = deleted.path("phases").path(deleted.path("phases").size() - 1);
+        assertThat(hard.path("phase").asString()).isEqualTo("HARD");
+        assertThat(rowsPerTable(hard))
+                .as("the hard delete removed what the preview counted")
+                .isEqualTo(preview);
+    }
+
+    @Test
+    void aSoftDeleteIsRestoredExactlyAndEarlierSoftDeletionsStayDeleted() {
+        String tenant = "restore-tenant";
+        seed(tenant);
+        execute(
+                ParticipantService.ORDERS,
+                "update orders set deleted_at = '2020-02-02T00:00:00Z' where id in (select id"
+                        + " from orders where tenant_id = '" + tenant + "' order by id limit 5)");
+        Map<ParticipantService, Map<String, TableChecksums.Checksum>> before = checksums();
+        String jobId = request(LocalUser.ALICE, tenant, Map.of());
+        await().atMost(TIMEOUT)
+                .until(() -> client(LocalUser.BOB).approve(jobId, "checked").status() == 200);
+        awaitState(jobId, "SOFT_DELETED");
+        assertThat(count(
+                        ParticipantService.ORDERS,
+                        "select count(*) from orders where tenant_id = '" + tenant + "' and deleted_at is null"))
+                .as("every order of the tenant hidden")
+                .isZero();
+        assertThat(count(
+                        ParticipantService.ORDERS,
+                        "select count(*) from lethe_tenant_fence where tenant_id = '" + tenant + "'"))
+                .isEqualTo(1);
+
+        assertThat(client(LocalUser.ALICE).restore(jobId).status())
+                .as("alice is no operator")
+                .isEqualTo(403);
+        assertThat(client(LocalUser.OLGA).restore(jobId).status()).isEqualTo(202);
+        awaitState(jobId, "RESTORED");
+
+        assertThat(checksums())
+                .as("every row back, the 5 orders soft-deleted before the job still deleted at their own time")
+                .isEqualTo(before);
+        assertThat(count(
+                        ParticipantService.ORDERS,
+                        "select count(*) from lethe_tenant_fence where tenant_id = '" + tenant + "'"))
+                .isZero();
+    }
+
+    @Test
+    void moreRowsThanTheApprovedPreviewStopTheJobBeforeAnythingIsHidden() {
+        String tenant = "drift-tenant";
+        seed(tenant);
+        String jobId = request(LocalUser.ALICE, tenant, Map.of());
+        await().atMost(TIMEOUT)
+                .until(() -> client(LocalUser.ALICE).job(jobId).path("phases").size() == 1);
+        execute(
+                ParticipantService.ORDERS,
+                "insert into customers (tenant_id, name, email) select '" + tenant
+                        + "', 'late ' || g, 'late' || g || '@example.com' from generate_series(1, 200) g");
+
+        assertThat(client(LocalUser.BOB).approve(jobId, "checked").status()).isEqualTo(200);
+
+        JsonNode again = await().atMost(TIMEOUT)
+                .until(
+                        () -> client(LocalUser.ALICE).job(jobId),
+                        job -> job.path("previewRound").asInt() == 2
+                                && job.path("phases").size() == 2);
+        assertThat(again.path("state").asString()).isEqualTo("AWAITING_APPROVAL");
+        assertThat(rowsPerTable(again.path("phases").path(1)).get("orders-service/public.customers"))
+                .isEqualTo(rowsPerTable(again.path("phases").path(0)).get("orders-service/public.customers") + 200);
+        assertThat(count(
+                        ParticipantService.ORDERS,
+                        "select count(*) from customers where tenant_id = '" + tenant + "' and deleted_at is not null"))
+                .as("orders-service hid nothing")
+                .isZero();
+    }
+
+    @Test
+    void everyParticipantRefusesAHardDeleteOfAJobItNeverSoftDeleted() {
+        String tenant = "unsoftened-tenant";
+        seed(tenant);
+        Map<ParticipantService, Map<String, TableChecksums.Checksum>> before = checksums();
+        String jobId = UUID.randomUUID().toString();
+        var request = TenantDeletionRequested.newBuilder()
+                .setJobId(jobId)
+                .setTenantId(tenant)
+                .setExpectedParticipants(List.of("orders-service", "billing-service", "identity-service"))
+                .setRequestedAt(Instant.now())
+                .setAttempt(1)
+                .setPhase(DeletionPhase.HARD)
+                .build();
+
+        produce(LetheTopics.DELETION_REQUESTS, tenant, codec.encode(request));
+
+        List<ParticipantDeletionFailed> refusals = await().atMost(TIMEOUT)
+                .until(
+                        () ->
+                                TopicRecords.withKey(stack.bootstrapServers(), LetheTopics.DELETION_OUTCOMES, jobId)
+                                        .stream()
+                                        .map(r -> (ParticipantDeletionFailed)
+                                                codec.decode(r.value(), ParticipantDeletionFailed.class))
+                                        .toList(),
+                        found -> found.size() == 3);
+        assertThat(refusals).allSatisfy(refusal -> {
+            assertThat(refusal.getErrorCode()).isEqualTo("NOT_SOFT_DELETED");
+            assertThat(refusal.getRetryable()).isFalse();
+            assertThat(refusal.getPhase()).isEqualTo(DeletionPhase.HARD);
+            assertThat(refusal.getMessage()).contains("hard deletion refused", "nothing deleted");
+        });
+        assertThat(checksums()).as("nothing deleted").isEqualTo(before);
+    }
+
+    private static CoordinatorClient client(LocalUser user) {
+        return stack.coordinatorClient(user);
+    }
+
+    private static String request(LocalUser user, String tenant, Map<String, Object> options) {
+        CoordinatorClient.Response response = client(user).requestDeletion(tenant, "lifecycle-saga-it", options);
+        assertThat(response.status()).as("%s", response.body()).isEqualTo(202);
+        return response.body().path("jobId").asString();
+    }
+
+    private static JsonNode awaitState(String jobId, String state) {
+        return await().atMost(TIMEOUT).until(() -> client(LocalUser.ALICE).job(jobId), job -> job.path("state")
+                .asString()
+                .equals(state));
+    }
+
+    /** {@code participant/table} to rows of a phase of a job. */
+    private static Map<String, Long> rowsPerTable(JsonNode phase) {
+        Map<String, Long> rows = new HashMap<>();
+        for (JsonNode participant : phase.path("participants")) {
+            for (JsonNode table : participant.path("tables")) {
+                rows.put(
+                        participant.path("name").asString() + "/"
+                                + table.path("table").asString(),
+                        table.path("rowsDeleted").asLong());
+            }
+        }
+        return rows;
+    }
+
+    private static void seed(String tenant) {
+        for (ParticipantService service : ParticipantService.values()) {
+            service.seed(stack.dataSource(service), tenant, SCALE);
+        }
+    }
+
+    private static Map<ParticipantService, Map<String, TableChecksums.Checksum>> checksums() {
+        Map<ParticipantService, Map<String, TableChecksums.Checksum>> all = new EnumMap<>(ParticipantService.class);
+        for (ParticipantService service : ParticipantService.values()) {
+            all.put(service, TableChecksums.of(stack.dataSource(service)));
+        }
+        return all;
+    }
+
+    private static long count(ParticipantService service, String sql) {
+        try (Connection connection = stack.dataSource(service).getConnection();
+                Statement statement = connection.createStatement();
+                var rows = statement.executeQuery(sql)) {
+            rows.next();
+            return rows.getLong(1);
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void execute(ParticipantService service, String sql) {
+        try (Connection connection = stack.dataSource(service).getConnection();
+                Statement statement = connection.createStatement()) {
+            statement.execute(sql);
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void produce(String topic, String key, byte[] value) {
+        try (var producer = new KafkaProducer<>(
+                Map.<String, Object>of("bootstrap.servers", stack.bootstrapServers()),
+                new StringSerializer(),
+                new ByteArraySerializer())) {
+            producer.send(new ProducerRecord<>(topic, key, value)).get();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

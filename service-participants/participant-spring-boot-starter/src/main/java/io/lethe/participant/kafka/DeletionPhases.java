@@ -1,0 +1,87 @@
+package io.lethe.participant.kafka;
+
+import io.lethe.participant.delete.DeletionResult;
+import io.lethe.participant.delete.DeletionTask;
+import io.lethe.participant.delete.PreviewBound;
+import io.lethe.participant.delete.TenantDeleter;
+import io.lethe.participant.delete.TenantSoftDeleter;
+import io.lethe.schemas.ApprovedRows;
+import io.lethe.schemas.TenantDeletionRequested;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Runs the phase a request asks for with the SDK: PREVIEW counts, SOFT hides and fences, HARD deletes for good (refused
+ * unless the job's soft delete completed here), RESTORE undoes the soft delete. A phase this participant does not
+ * know is refused, never guessed: a newer coordinator may have added one.
+ */
+public final class DeletionPhases {
+
+    /** The error code of a request whose phase this participant does not know; nothing was changed. */
+    public static final String UNKNOWN_PHASE = "UNKNOWN_PHASE";
+
+    private final String participant;
+    private final TenantDeleter deleter;
+    private final TenantSoftDeleter softDeleter;
+    private final Clock clock;
+
+    public DeletionPhases(String participant, TenantDeleter deleter, TenantSoftDeleter softDeleter, Clock clock) {
+        this.participant = participant;
+        this.deleter = deleter;
+        this.softDeleter = softDeleter;
+        this.clock = clock;
+    }
+
+    DeletionResult run(TenantDeletionRequested request) {
+        var task = new DeletionTask(request.getJobId(), request.getTenantId(), request.getAttempt());
+        return switch (request.getPhase()) {
+            case PREVIEW -> deleter.preview(task);
+            case SOFT -> softDeleter.softDelete(task, bound(request));
+            case HARD -> hardDelete(task, bound(request));
+            case RESTORE -> softDeleter.restore(task);
+            case UNKNOWN -> unknownPhase(task);
+        };
+    }
+
+    private DeletionResult hardDelete(DeletionTask task, PreviewBound bound) {
+        Optional<DeletionResult.Failed> refused = softDeleter.refuseHardDelete(task, bound);
+        if (refused.isPresent()) {
+            return refused.get();
+        }
+        DeletionResult result = deleter.delete(task);
+        if (result instanceof DeletionResult.Completed completed && !completed.replayed()) {
+            softDeleter.forgetHiddenRows(task.jobId());
+        }
+        return result;
+    }
+
+    /** This participant's rows of the approved preview, and the drift the coordinator allows. */
+    private PreviewBound bound(TenantDeletionRequested request) {
+        if (request.getApprovedPreview().isEmpty()) {
+            return PreviewBound.unchecked();
+        }
+        Map<String, Long> approved = new HashMap<>();
+        for (ApprovedRows rows : request.getApprovedPreview()) {
+            if (rows.getParticipant().equals(participant)) {
+                approved.merge(rows.getTable(), rows.getRows(), Long::sum);
+            }
+        }
+        return PreviewBound.of(approved, request.getDriftRatio(), request.getDriftMinRows());
+    }
+
+    private DeletionResult.Failed unknownPhase(DeletionTask task) {
+        return new DeletionResult.Failed(
+                task.jobId(),
+                task.tenantId(),
+                task.attempt(),
+                UNKNOWN_PHASE,
+                "job %s tenant %s: participant %s does not know the phase asked for; nothing changed, upgrade it"
+                        .formatted(task.jobId(), task.tenantId(), participant),
+                null,
+                false,
+                Instant.now(clock));
+    }
+}

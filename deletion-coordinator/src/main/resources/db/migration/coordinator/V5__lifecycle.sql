@@ -9,7 +9,8 @@ alter table deletion_job
     add column retention_ms     bigint      not null default 0,
     add column retention_until  timestamptz,
     add column preview_round    int         not null default 0,
-    add column on_behalf_of     text;
+    add column on_behalf_of     text,
+    add column restored_by      text;
 -- Jobs from before the lifecycle were hard deletes asked for when they were created.
 update deletion_job set phase_started_at = created_at;
 alter table deletion_job alter column phase_attempt drop default;

@@ -10,6 +10,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
 import org.springframework.security.authentication.AuthenticationManager;
 import org.springframework.security.authentication.AuthenticationProvider;
 import org.springframework.security.authentication.ProviderManager;
@@ -45,7 +46,8 @@ class SecurityConfiguration {
             HttpSecurity http,
             StaticTokenAuthenticationProvider staticTokens,
             ObjectProvider<JwtDecoder> jwtDecoder,
-            ObjectProvider<JwtAuthenticationConverter> jwtConverter) {
+            ObjectProvider<JwtAuthenticationConverter> jwtConverter,
+            Environment environment) {
         List<AuthenticationProvider> providers = new ArrayList<>();
         providers.add(staticTokens);
         JwtDecoder decoder = jwtDecoder.getIfAvailable();
@@ -53,6 +55,11 @@ class SecurityConfiguration {
             var jwt = new JwtAuthenticationProvider(decoder);
             jwtConverter.ifAvailable(jwt::setJwtAuthenticationConverter);
             providers.add(jwt);
+            if (!environment.containsProperty("spring.security.oauth2.resourceserver.jwt.audiences")) {
+                log.warn("JWTs are accepted without an audience check: set"
+                        + " spring.security.oauth2.resourceserver.jwt.audiences to the audience your identity provider"
+                        + " gives tokens for Lethe, or a token minted for another application is accepted too");
+            }
         }
         if (staticTokens.isEmpty() && decoder == null) {
             log.warn("Neither lethe.coordinator.security.static-tokens nor a JWT issuer"

@@ -103,7 +103,12 @@ public record DeletionJob(
                 request.mode() == JobMode.PREVIEW ? JobState.RUNNING : JobState.AWAITING_APPROVAL,
                 1,
                 participantDeadline,
-                Lifecycle.start(request.mode(), request.immediate(), retention, now),
+                // No retention window is an immediate deletion: two approvers, never a rule.
+                Lifecycle.start(
+                        request.mode(),
+                        request.immediate() || (request.mode() == JobMode.DELETE && retention.isZero()),
+                        retention,
+                        now),
                 expected,
                 now,
                 now,
@@ -146,8 +151,12 @@ public record DeletionJob(
         if (failure != null && !current.state().awaitsOutcome()) {
             return new Transition(this, Transition.Effect.DUPLICATE);
         }
-        if (outcome instanceof ParticipantOutcome.Failed failed && failed.isDrift()) {
-            // Nobody approved deleting the extra rows: count again and ask for approval again.
+        if (outcome instanceof ParticipantOutcome.Failed failed
+                && failed.isDrift()
+                && lifecycle.phase() == Phase.SOFT) {
+            // Nobody approved hiding the extra rows: count again and ask for approval again. Only the soft delete is
+            // checked against the preview: once it completed, the hard delete removes what it hid, and a hard delete
+            // that went back to approval could leave a tenant half destroyed and restorable.
             return new Transition(newPreviewRound(now), Transition.Effect.APPLIED, true);
         }
         List<ParticipantProgress> next = new ArrayList<>(participants);
@@ -197,10 +206,17 @@ public record DeletionJob(
      * @throws JobStateConflictException if the job does not await approval, or its preview is still running
      * @throws FourEyesViolationException if the approver requested the job or approved this preview already
      */
-    public Transition approve(String approver, String comment, Instant now) {
+    public Transition approve(String approver, String comment, Integer previewRound, Instant now) {
         requireAwaitingApproval("only a job AWAITING_APPROVAL can be approved");
         requirePreviewDone();
-        if (approver.equals(requestedBy)) {
+        if (previewRound != null && previewRound != lifecycle.previewRound()) {
+            throw new JobStateConflictException(
+                    this,
+                    ("the approval is of preview round %d, but the job's preview is round %d (counted again after a"
+                                    + " drift): look at the new counts")
+                            .formatted(previewRound, lifecycle.previewRound()));
+        }
+        if (approver.equals(requestedBy) || approver.equals(onBehalfOf)) {
             throw new FourEyesViolationException(
                     "%s requested job %s and cannot approve it; another APPROVER must".formatted(approver, id));
         }
@@ -237,7 +253,9 @@ public record DeletionJob(
     }
 
     /**
-     * Rejects the deletion: the job ends REJECTED and nothing is changed.
+     * Rejects the deletion: the job ends REJECTED and nothing is changed. If a soft delete was approved before (a drift
+     * brought the job back for approval), participants may have hidden rows already: the rejection then restores
+     * them, and the job ends RESTORED.
      *
      * @throws JobStateConflictException if the job does not await approval
      */
@@ -245,6 +263,10 @@ public record DeletionJob(
         requireAwaitingApproval("only a job AWAITING_APPROVAL can be rejected");
         Lifecycle decided = lifecycle.withApproval(new Approval(
                 lifecycle.previewRound(), approver, Approval.Decision.REJECTED, comment, false, previewRows(), now));
+        if (lifecycle.softDeleteStarted()) {
+            return withLifecycle(decided.restoredBy(approver), now)
+                    .startPhase(Phase.RESTORE, lifecycle.previewRound(), now);
+        }
         return new Transition(with(JobState.REJECTED, attempt, decided, participants, now), Transition.Effect.APPLIED);
     }
 
@@ -254,14 +276,15 @@ public record DeletionJob(
      * @throws JobStateConflictException if the job is not soft-deleted (or failed in its soft delete or restore), in
      *     particular once its hard delete started
      */
-    public Transition restore(Instant now) {
+    public Transition restore(String operator, Instant now) {
         Phase phase = lifecycle.phase();
         boolean restorable = state == JobState.SOFT_DELETED
                 || (state == JobState.FAILED && (phase == Phase.SOFT || phase == Phase.RESTORE));
         if (!restorable) {
             throw new JobStateConflictException(this, whyNotRestorable());
         }
-        return startPhase(Phase.RESTORE, lifecycle.previewRound(), now);
+        return withLifecycle(lifecycle.restoredBy(operator), now)
+                .startPhase(Phase.RESTORE, lifecycle.previewRound(), now);
     }
 
     /**
@@ -341,22 +364,7 @@ public record DeletionJob(
         if (decided.currentApprovals().size() < decided.approvalsRequired()) {
             return new Transition(with(state, attempt, decided, participants, now), Transition.Effect.APPLIED);
         }
-        return new DeletionJob(
-                        id,
-                        requestId,
-                        tenantId,
-                        requestedBy,
-                        onBehalfOf,
-                        reason,
-                        state,
-                        attempt,
-                        participantDeadline,
-                        decided,
-                        participants,
-                        createdAt,
-                        now,
-                        finishedAt)
-                .startPhase(Phase.SOFT, decided.previewRound(), now);
+        return withLifecycle(decided, now).startPhase(Phase.SOFT, decided.previewRound(), now);
     }
 
     private String whyNotRestorable() {
@@ -407,7 +415,8 @@ public record DeletionJob(
     /** Why the outcome is a failure, or {@code null} for a completion that left no rows. */
     private static ParticipantError failureOf(ParticipantOutcome outcome) {
         if (outcome instanceof ParticipantOutcome.Completed completed) {
-            if (completed.rowsRemaining() > 0) {
+            // A restore's remaining rows are hidden rows the service changed since; they keep their state.
+            if (completed.rowsRemaining() > 0 && completed.phase() != Phase.RESTORE) {
                 // A participant must not report completion while tenant rows remain; take it at its word that rows do.
                 return new ParticipantError(
                         "ROWS_REMAINING",
@@ -464,6 +473,24 @@ public record DeletionJob(
             case HARD -> JobState.COMPLETED;
             case RESTORE -> JobState.RESTORED;
         };
+    }
+
+    private DeletionJob withLifecycle(Lifecycle next, Instant now) {
+        return new DeletionJob(
+                id,
+                requestId,
+                tenantId,
+                requestedBy,
+                onBehalfOf,
+                reason,
+                state,
+                attempt,
+                participantDeadline,
+                next,
+                participants,
+                createdAt,
+                now,
+                finishedAt);
     }
 
     private DeletionJob with(

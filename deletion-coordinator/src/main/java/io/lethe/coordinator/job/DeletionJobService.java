@@ -122,16 +122,17 @@ public class DeletionJobService {
      * Approves the job's preview for the approver; with enough approvals its soft delete starts.
      *
      * @throws JobStateConflictException if the job does not await approval or its preview still runs
+     * @param previewRound the preview round the approver looked at, or {@code null}; another round is refused
      * @throws FourEyesViolationException if the approver requested the job or approved this preview already
      * @throws TenantOnLegalHoldException if the job's tenant is on legal hold
      */
     @Transactional
-    public DeletionJob approve(DeletionJobId id, String approver, String comment) {
+    public DeletionJob approve(DeletionJobId id, String approver, String comment, Integer previewRound) {
         DeletionJob job = lock(id);
         holds.activeHold(job.tenantId()).ifPresent(hold -> {
             throw new TenantOnLegalHoldException(job.tenantId(), "approving job " + id, hold);
         });
-        Transition transition = job.approve(approver, requireComment(comment), now());
+        Transition transition = job.approve(approver, requireComment(comment), previewRound, now());
         log.info(
                 "job {} tenant {}: approved by {} on a preview of {} rows, job {}",
                 id,
@@ -168,7 +169,7 @@ public class DeletionJobService {
     @Transactional
     public DeletionJob restore(DeletionJobId id, String operator) {
         DeletionJob job = lock(id);
-        Transition transition = job.restore(now());
+        Transition transition = job.restore(operator, now());
         log.info("job {} tenant {}: restore requested by {}", id, job.tenantId(), operator);
         return store(transition);
     }
@@ -205,6 +206,10 @@ public class DeletionJobService {
         Instant now = now();
         List<DeletionJob> due = jobs.lockRetentionEnded(now, limit);
         for (DeletionJob job : due) {
+            // The query skipped held tenants as of its snapshot; a hold placed since (it waited for this lock) counts.
+            if (holds.activeHold(job.tenantId()).isPresent()) {
+                continue;
+            }
             store(job.startHardDelete(now));
             log.info(
                     "job {} tenant {}: retention ended at {}, hard delete asked of {}",
@@ -223,10 +228,16 @@ public class DeletionJobService {
      * @throws DeletionJobNotFoundException if no job has the id
      * @throws JobNotRetryableException if the job's phase ended well, or none of its participants failed or timed out
      * @throws TenantHasRunningJobException if the job's tenant has another active job
+     * @throws TenantOnLegalHoldException if the job's hard delete is to be retried while its tenant is on legal hold
      */
     @Transactional
     public DeletionJob retry(DeletionJobId id) {
         DeletionJob job = lock(id);
+        if (job.lifecycle().phase() == Phase.HARD) {
+            holds.activeHold(job.tenantId()).ifPresent(hold -> {
+                throw new TenantOnLegalHoldException(job.tenantId(), "retrying the hard delete of job " + id, hold);
+            });
+        }
         Transition transition = job.retry(now());
         Optional<DeletionJob> running = jobs.findActiveByTenant(job.tenantId());
         if (running.isPresent() && !running.get().id().equals(id)) {

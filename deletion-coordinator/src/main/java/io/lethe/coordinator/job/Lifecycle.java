@@ -21,6 +21,8 @@ import java.util.Optional;
  * @param previewRound 1 for the first preview, one more for each preview after a drift
  * @param approvals every decision, in order, of every round
  * @param phases every completed phase, in order
+ * @param restoredBy who asked for the restore (an operator, or the approver whose rejection undid a soft delete), or
+ *     {@code null}
  */
 public record Lifecycle(
         JobMode mode,
@@ -32,7 +34,8 @@ public record Lifecycle(
         Instant retentionUntil,
         int previewRound,
         List<Approval> approvals,
-        List<PhaseResult> phases) {
+        List<PhaseResult> phases,
+        String restoredBy) {
 
     public Lifecycle {
         Objects.requireNonNull(mode, "mode");
@@ -44,7 +47,7 @@ public record Lifecycle(
     }
 
     static Lifecycle start(JobMode mode, boolean immediate, Duration retention, Instant now) {
-        return new Lifecycle(mode, Phase.PREVIEW, now, 1, immediate, retention, null, 1, List.of(), List.of());
+        return new Lifecycle(mode, Phase.PREVIEW, now, 1, immediate, retention, null, 1, List.of(), List.of(), null);
     }
 
     /** {@return how many approvers other than the requester a deletion needs: two to skip the retention window} */
@@ -57,6 +60,20 @@ public record Lifecycle(
         return approvals.stream()
                 .filter(a -> a.round() == previewRound && a.decision() == Approval.Decision.APPROVED)
                 .toList();
+    }
+
+    /**
+     * {@return whether a soft delete was ever asked for: some round gathered its approvals, so participants may have
+     * hidden rows, even if a drift sent the job back for approval since}
+     */
+    public boolean softDeleteStarted() {
+        return approvals.stream()
+                .filter(a -> a.decision() == Approval.Decision.APPROVED)
+                .collect(
+                        java.util.stream.Collectors.groupingBy(Approval::round, java.util.stream.Collectors.counting()))
+                .values()
+                .stream()
+                .anyMatch(count -> count >= approvalsRequired());
     }
 
     /** {@return the current round's completed preview, if it has completed} */
@@ -72,7 +89,8 @@ public record Lifecycle(
     }
 
     Lifecycle startPhase(Phase next, int round, int attempt, Instant now) {
-        return new Lifecycle(mode, next, now, attempt, immediate, retention, retentionUntil, round, approvals, phases);
+        return new Lifecycle(
+                mode, next, now, attempt, immediate, retention, retentionUntil, round, approvals, phases, restoredBy);
     }
 
     Lifecycle withApproval(Approval approval) {
@@ -88,7 +106,23 @@ public record Lifecycle(
                 retentionUntil,
                 previewRound,
                 all,
-                phases);
+                phases,
+                restoredBy);
+    }
+
+    Lifecycle restoredBy(String who) {
+        return new Lifecycle(
+                mode,
+                phase,
+                phaseStartedAt,
+                phaseAttempt,
+                immediate,
+                retention,
+                retentionUntil,
+                previewRound,
+                approvals,
+                phases,
+                who);
     }
 
     Lifecycle completed(PhaseResult result, Instant now) {
@@ -99,6 +133,16 @@ public record Lifecycle(
             until = immediate ? now : now.plus(retention);
         }
         return new Lifecycle(
-                mode, phase, phaseStartedAt, phaseAttempt, immediate, retention, until, previewRound, approvals, all);
+                mode,
+                phase,
+                phaseStartedAt,
+                phaseAttempt,
+                immediate,
+                retention,
+                until,
+                previewRound,
+                approvals,
+                all,
+                restoredBy);
     }
 }

@@ -26,7 +26,7 @@ class DeletionLifecycleTest {
         assertThat(job.lifecycle().approvalsRequired()).isEqualTo(1);
         assertThat(job.previewDone()).isFalse();
         assertThat(job.finishedAt()).isNull();
-        assertThatThrownBy(() -> job.approve("bob", "ok", at(1)))
+        assertThatThrownBy(() -> job.approve("bob", "ok", null, at(1)))
                 .isInstanceOf(JobStateConflictException.class)
                 .hasMessageContaining("preview (round 1) is still running")
                 .hasMessageContaining("billing");
@@ -49,14 +49,14 @@ class DeletionLifecycleTest {
 
     @Test
     void theRequesterCannotApproveTheirOwnJob() {
-        assertThatThrownBy(() -> previewed(job).approve("alice", "looks right", at(3)))
+        assertThatThrownBy(() -> previewed(job).approve("alice", "looks right", null, at(3)))
                 .isInstanceOf(FourEyesViolationException.class)
                 .hasMessageContaining("alice requested job " + job.id());
     }
 
     @Test
     void anApprovalStartsTheSoftDeleteWithANewAttemptOfEveryParticipant() {
-        Transition approved = previewed(job).approve("bob", "checked with legal", at(3));
+        Transition approved = previewed(job).approve("bob", "checked with legal", null, at(3));
 
         DeletionJob soft = approved.job();
         assertThat(approved.asksParticipants()).isTrue();
@@ -87,7 +87,7 @@ class DeletionLifecycleTest {
 
     @Test
     void answersOfAnEarlierPhaseChangeNothing() {
-        DeletionJob soft = previewed(job).approve("bob", "ok", at(3)).job();
+        DeletionJob soft = previewed(job).approve("bob", "ok", null, at(3)).job();
 
         Transition latePreview = soft.apply(completed("orders", 1, Phase.PREVIEW, 10), at(4));
 
@@ -120,7 +120,7 @@ class DeletionLifecycleTest {
         DeletionJob soft = softDeleted(job);
         Instant end = soft.lifecycle().retentionUntil();
         DeletionJob hard = soft.startHardDelete(end).job();
-        assertThatThrownBy(() -> hard.restore(end.plusSeconds(1)))
+        assertThatThrownBy(() -> hard.restore("olga", end.plusSeconds(1)))
                 .isInstanceOf(JobStateConflictException.class)
                 .hasMessageContaining("hard delete started")
                 .hasMessageContaining("cannot be restored");
@@ -133,7 +133,7 @@ class DeletionLifecycleTest {
         assertThat(done.state()).isEqualTo(JobState.COMPLETED);
         assertThat(done.finishedAt()).isEqualTo(end.plusSeconds(3));
         assertThat(done.totalRowsDeleted()).isEqualTo(15);
-        assertThatThrownBy(() -> done.restore(end.plusSeconds(4)))
+        assertThatThrownBy(() -> done.restore("olga", end.plusSeconds(4)))
                 .isInstanceOf(JobStateConflictException.class)
                 .hasMessageContaining("hard-deleted at " + end.plusSeconds(3))
                 .hasMessageContaining("cannot be restored");
@@ -143,7 +143,7 @@ class DeletionLifecycleTest {
     void aRestoreDuringTheRetentionWindowEndsRestored() {
         DeletionJob soft = softDeleted(job);
 
-        Transition restoring = soft.restore(at(6));
+        Transition restoring = soft.restore("olga", at(6));
         DeletionJob restored = restoring
                 .job()
                 .apply(completed("billing", 3, Phase.RESTORE, 5), at(7))
@@ -158,7 +158,7 @@ class DeletionLifecycleTest {
         assertThat(restored.finishedAt()).isEqualTo(at(8));
         assertThatThrownBy(() -> restored.startHardDelete(at(9).plus(RETENTION)))
                 .isInstanceOf(JobStateConflictException.class);
-        assertThatThrownBy(() -> restored.restore(at(9)))
+        assertThatThrownBy(() -> restored.restore("olga", at(9)))
                 .isInstanceOf(JobStateConflictException.class)
                 .hasMessageContaining("restored at " + at(8) + " already");
     }
@@ -168,14 +168,15 @@ class DeletionLifecycleTest {
         DeletionJob immediate = previewed(start(true));
         assertThat(immediate.lifecycle().approvalsRequired()).isEqualTo(2);
 
-        DeletionJob once = immediate.approve("bob", "ok", at(3)).job();
+        DeletionJob once = immediate.approve("bob", "ok", null, at(3)).job();
         assertThat(once.state()).isEqualTo(JobState.AWAITING_APPROVAL);
-        assertThatThrownBy(() -> once.approve("bob", "again", at(3)))
+        assertThatThrownBy(() -> once.approve("bob", "again", null, at(3)))
                 .isInstanceOf(FourEyesViolationException.class)
                 .hasMessageContaining("2 different approvers");
-        assertThatThrownBy(() -> once.approve("alice", "mine", at(3))).isInstanceOf(FourEyesViolationException.class);
+        assertThatThrownBy(() -> once.approve("alice", "mine", null, at(3)))
+                .isInstanceOf(FourEyesViolationException.class);
 
-        DeletionJob soft = once.approve("carol", "ok too", at(4)).job();
+        DeletionJob soft = once.approve("carol", "ok too", null, at(4)).job();
         assertThat(soft.lifecycle().phase()).isEqualTo(Phase.SOFT);
         DeletionJob hidden = soft.apply(completed("billing", 2, Phase.SOFT, 5), at(5))
                 .job()
@@ -187,7 +188,7 @@ class DeletionLifecycleTest {
 
     @Test
     void aDriftSendsTheJobBackToANewPreviewAndAnotherApproval() {
-        DeletionJob soft = previewed(job).approve("bob", "ok", at(3)).job();
+        DeletionJob soft = previewed(job).approve("bob", "ok", null, at(3)).job();
         var drift = new ParticipantOutcome.Failed(
                 job.id(),
                 "acme",
@@ -216,11 +217,99 @@ class DeletionLifecycleTest {
         assertThat(previewedAgain.lifecycle().currentPreview())
                 .hasValueSatisfying(p -> assertThat(p.rows()).isEqualTo(55));
         assertThat(previewedAgain
-                        .approve("bob", "the new count", at(6))
+                        .approve("bob", "the new count", null, at(6))
                         .job()
                         .lifecycle()
                         .phase())
                 .isEqualTo(Phase.SOFT);
+    }
+
+    @Test
+    void aDriftDuringTheHardDeleteIsAFailureNotANewRound() {
+        DeletionJob soft = softDeleted(job);
+        DeletionJob hard =
+                soft.startHardDelete(soft.lifecycle().retentionUntil()).job();
+        var drift = new ParticipantOutcome.Failed(
+                job.id(),
+                "acme",
+                "orders",
+                3,
+                Phase.HARD,
+                new ParticipantError("PREVIEW_DRIFT", "public.orders: 50 rows, 10 approved", null, false),
+                at(9));
+
+        DeletionJob failed = hard.apply(drift, soft.lifecycle().retentionUntil().plusSeconds(1))
+                .job();
+
+        assertThat(failed.state()).isEqualTo(JobState.FAILED);
+        assertThat(failed.lifecycle().phase()).isEqualTo(Phase.HARD);
+        assertThatThrownBy(() -> failed.restore("olga", at(10)))
+                .isInstanceOf(JobStateConflictException.class)
+                .hasMessageContaining("cannot be restored");
+    }
+
+    @Test
+    void rejectingAfterADriftRestoresWhatTheFirstSoftDeleteMayHaveHidden() {
+        DeletionJob soft = previewed(job).approve("bob", "ok", null, at(3)).job();
+        var drift = new ParticipantOutcome.Failed(
+                job.id(),
+                "acme",
+                "orders",
+                2,
+                Phase.SOFT,
+                new ParticipantError("PREVIEW_DRIFT", "public.orders: 50 rows, 10 approved", null, false),
+                at(4));
+        DeletionJob again = soft.apply(drift, at(4)).job();
+        assertThat(again.lifecycle().softDeleteStarted()).isTrue();
+
+        Transition rejected = again.reject("carol", "too many rows now", at(5));
+
+        assertThat(rejected.asksParticipants()).isTrue();
+        assertThat(rejected.job().state()).isEqualTo(JobState.RUNNING);
+        assertThat(rejected.job().lifecycle().phase()).isEqualTo(Phase.RESTORE);
+        assertThat(rejected.job().lifecycle().restoredBy()).isEqualTo("carol");
+        assertThat(job.reject("carol", "no", at(1)).job().state())
+                .as("a rejection before any soft delete changes nothing")
+                .isEqualTo(JobState.REJECTED);
+    }
+
+    @Test
+    void anApprovalOfAnotherPreviewRoundOrByThePersonACommandSpeaksForIsRefused() {
+        DeletionJob previewed = previewed(job);
+        assertThatThrownBy(() -> previewed.approve("bob", "ok", 2, at(3)))
+                .isInstanceOf(JobStateConflictException.class)
+                .hasMessageContaining("preview round 2")
+                .hasMessageContaining("round 1");
+        assertThat(previewed.approve("bob", "ok", 1, at(3)).job().lifecycle().phase())
+                .isEqualTo(Phase.SOFT);
+
+        var command = new DeletionRequest(
+                "req-2",
+                "acme",
+                "deletion-commands-topic",
+                "dora",
+                "contract ended",
+                null,
+                JobMode.DELETE,
+                null,
+                false);
+        DeletionJob fromCommand = previewed(DeletionJob.start(
+                DeletionJobId.random(), command, List.of("orders", "billing"), DEADLINE, RETENTION, T0));
+        assertThatThrownBy(() -> fromCommand.approve("dora", "mine", null, at(3)))
+                .isInstanceOf(FourEyesViolationException.class);
+    }
+
+    @Test
+    void aDeletionWithoutRetentionWindowIsImmediateAndNeedsTwoApprovers() {
+        var request = new DeletionRequest(
+                "req-3", "acme", "alice", null, "contract ended", null, JobMode.DELETE, null, false);
+        DeletionJob noWindow = DeletionJob.start(
+                DeletionJobId.random(), request, List.of("orders", "billing"), DEADLINE, Duration.ZERO, T0);
+
+        assertThat(noWindow.lifecycle().immediate()).isTrue();
+        assertThat(noWindow.lifecycle().approvalsRequired()).isEqualTo(2);
+        assertThat(new ApprovalPolicy(Set.of("alice"), 1000, 0.1, 10).automaticApproval(previewed(noWindow)))
+                .isEmpty();
     }
 
     @Test
@@ -232,7 +321,7 @@ class DeletionLifecycleTest {
         assertThat(rejected.lifecycle().approvals())
                 .singleElement()
                 .satisfies(decision -> assertThat(decision.decision()).isEqualTo(Approval.Decision.REJECTED));
-        assertThatThrownBy(() -> rejected.approve("carol", "ok", at(2)))
+        assertThatThrownBy(() -> rejected.approve("carol", "ok", null, at(2)))
                 .isInstanceOf(JobStateConflictException.class)
                 .hasMessageContaining("REJECTED");
     }
@@ -291,7 +380,7 @@ class DeletionLifecycleTest {
 
     private DeletionJob softDeleted(DeletionJob started) {
         return previewed(started)
-                .approve("bob", "ok", at(3))
+                .approve("bob", "ok", null, at(3))
                 .job()
                 .apply(completed("billing", 2, Phase.SOFT, 5), at(4))
                 .job()

@@ -17,11 +17,11 @@ final class Jobs {
     private Jobs() {}
 
     /**
-     * Requests the tenant's deletion as the pipeline (approved automatically), with no retention window: the job
+     * Requests the tenant's deletion as the pipeline (approved automatically), with a retention window of 1 s: the job
      * previews, soft-deletes and hard-deletes on its own. Returns the new job's id.
      */
     static String requestDeletion(CoordinatorClient coordinator, String tenantId) {
-        return request(coordinator, tenantId, Map.of("retention", "PT0S"));
+        return request(coordinator, tenantId, Map.of("retention", "PT1S"));
     }
 
     /** Requests a preview of the tenant: one phase, no approval. Returns the new job's id. */

@@ -7,6 +7,7 @@ import java.io.UncheckedIOException;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
@@ -28,6 +29,7 @@ public final class LocalStack implements AutoCloseable {
     private final EmbeddedKafkaKraftBroker broker;
     private final EmbeddedPostgres postgres;
     private final List<String> extraArguments;
+    private Clock coordinatorClock;
     private final Map<ParticipantService, ConfigurableApplicationContext> participants =
             new EnumMap<>(ParticipantService.class);
     private ConfigurableApplicationContext coordinator;
@@ -44,6 +46,16 @@ public final class LocalStack implements AutoCloseable {
      * @param extraArguments Spring properties for every application, e.g. {@code --logging.level.root=WARN}
      */
     public static LocalStack start(List<String> extraArguments) {
+        return start(extraArguments, null);
+    }
+
+    /**
+     * Starts the stack with the coordinator on the given clock: a test moves it forward to end retention windows
+     * without waiting for them.
+     *
+     * @param coordinatorClock the coordinator's time, or {@code null} for the system's
+     */
+    public static LocalStack start(List<String> extraArguments, Clock coordinatorClock) {
         EmbeddedKafkaKraftBroker broker = new EmbeddedKafkaKraftBroker(1, 1);
         broker.brokerProperty("group.initial.rebalance.delay.ms", "0");
         startQuietly(broker);
@@ -51,6 +63,7 @@ public final class LocalStack implements AutoCloseable {
         try {
             EmbeddedPostgres postgres = EmbeddedPostgres.builder().start();
             stack = new LocalStack(broker, postgres, extraArguments);
+            stack.coordinatorClock = coordinatorClock;
             stack.createDatabases();
             stack.startCoordinator();
             for (ParticipantService service : ParticipantService.values()) {
@@ -98,7 +111,13 @@ public final class LocalStack implements AutoCloseable {
         if (coordinator != null) {
             throw new IllegalStateException("the coordinator is already running");
         }
-        coordinator = run(CoordinatorApplication.builder(), COORDINATOR_DATABASE, LocalUser.coordinatorArguments());
+        SpringApplicationBuilder application = CoordinatorApplication.builder();
+        if (coordinatorClock != null) {
+            Clock clock = coordinatorClock;
+            // Before the configuration is read: the coordinator's own Clock bean backs off for it.
+            application.initializers(context -> context.getBeanFactory().registerSingleton("clock", clock));
+        }
+        coordinator = run(application, COORDINATOR_DATABASE, LocalUser.coordinatorArguments());
     }
 
     /** Stops the coordinator as a shutdown would. */

@@ -31,7 +31,7 @@ import tools.jackson.databind.JsonNode;
 /**
  * The whole saga on a real broker and real PostgreSQL: the coordinator and the three example participants, as the
  * local stack runs them. Deletions are asked for by the local stack's pipeline, which a rule approves automatically,
- * with no retention window, so that each runs preview, soft delete and hard delete on its own; {@code LifecycleSagaIT}
+ * with a retention window of 1 s, so that each runs preview, soft delete and hard delete on its own; {@code LifecycleSagaIT}
  * covers approvals, retention and restore.
  */
 class FullSagaIT {
@@ -232,7 +232,7 @@ class FullSagaIT {
     private static String requestDeletion(String tenant) {
         await().atMost(TIMEOUT).until(() -> coordinator.participants().size() == 3);
         CoordinatorClient.Response response =
-                coordinator.requestDeletion(tenant, "full-saga-it", Map.of("retention", "PT0S"));
+                coordinator.requestDeletion(tenant, "full-saga-it", Map.of("retention", "PT1S"));
         assertThat(response.status()).as("%s", response.body()).isEqualTo(202);
         return response.body().path("jobId").asString();
     }

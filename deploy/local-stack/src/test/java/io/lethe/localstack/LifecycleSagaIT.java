@@ -39,11 +39,12 @@ class LifecycleSagaIT {
     private static final int SCALE = 30;
     private static final LetheCodec codec = new LetheCodec();
 
+    private static final MovableClock coordinatorClock = new MovableClock();
     private static LocalStack stack;
 
     @BeforeAll
     static void startStack() {
-        stack = LocalStack.start(List.of("--logging.level.root=WARN"));
+        stack = LocalStack.start(List.of("--logging.level.root=WARN"), coordinatorClock);
         await().atMost(TIMEOUT)
                 .until(() -> client(LocalUser.ALICE).participants().size() == 3);
     }
@@ -66,12 +67,47 @@ class LifecycleSagaIT {
         assertThat(checksums()).as("nothing changed").isEqualTo(before);
         Map<String, Long> preview = rowsPerTable(previewed.path("phases").path(0));
         assertThat(preview.values().stream().mapToLong(Long::longValue).sum()).isPositive();
-        JsonNode deleted = awaitState(request(LocalUser.PIPELINE, tenant, Map.of("retention", "PT0S")), "COMPLETED");
+        JsonNode deleted = awaitState(request(LocalUser.PIPELINE, tenant, Map.of("retention", "PT1S")), "COMPLETED");
         JsonNode hard = deleted.path("phases").path(deleted.path("phases").size() - 1);
         assertThat(hard.path("phase").asString()).isEqualTo("HARD");
         assertThat(rowsPerTable(hard))
                 .as("the hard delete removed what the preview counted")
                 .isEqualTo(preview);
+    }
+
+    @Test
+    void whenTheRetentionWindowEndsOnTheCoordinatorsClockTheHardDeleteLeavesNoRowOfTheTenant() {
+        Map<ParticipantService, Map<String, TableChecksums.Checksum>> before = checksums();
+        String tenant = "retention-tenant";
+        seed(tenant);
+        String jobId = request(LocalUser.ALICE, tenant, Map.of());
+        await().atMost(TIMEOUT)
+                .until(() -> client(LocalUser.BOB).approve(jobId, "checked").status() == 200);
+        JsonNode softDeleted = awaitState(jobId, "SOFT_DELETED");
+        assertThat(Instant.parse(softDeleted.path("retentionUntil").asString()))
+                .as("the default retention of 30 days")
+                .isAfter(Instant.now().plus(Duration.ofDays(29)));
+        await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(5)).until(() -> client(LocalUser.ALICE)
+                .job(jobId)
+                .path("state")
+                .asString()
+                .equals("SOFT_DELETED"));
+
+        coordinatorClock.advance(Duration.ofDays(31));
+
+        awaitState(jobId, "COMPLETED");
+        for (ParticipantService service : ParticipantService.values()) {
+            for (String table : TableChecksums.of(stack.dataSource(service)).keySet()) {
+                if (hasTenantColumn(service, table)) {
+                    assertThat(count(service, "select count(*) from " + table + " where tenant_id = '" + tenant + "'"))
+                            .as("%s %s", service, table)
+                            .isZero();
+                }
+            }
+        }
+        assertThat(checksums())
+                .as("every table as before the tenant was seeded")
+                .isEqualTo(before);
     }
 
     @Test
@@ -113,7 +149,7 @@ class LifecycleSagaIT {
     }
 
     @Test
-    void moreRowsThanTheApprovedPreviewStopTheJobBeforeAnythingIsHidden() {
+    void moreRowsThanTheApprovedPreviewStopTheJobAndARejectionRestoresWhatOthersHid() {
         String tenant = "drift-tenant";
         seed(tenant);
         String jobId = request(LocalUser.ALICE, tenant, Map.of());
@@ -123,6 +159,7 @@ class LifecycleSagaIT {
                 ParticipantService.ORDERS,
                 "insert into customers (tenant_id, name, email) select '" + tenant
                         + "', 'late ' || g, 'late' || g || '@example.com' from generate_series(1, 200) g");
+        Map<ParticipantService, Map<String, TableChecksums.Checksum>> beforeApproval = checksums();
 
         assertThat(client(LocalUser.BOB).approve(jobId, "checked").status()).isEqualTo(200);
 
@@ -139,6 +176,20 @@ class LifecycleSagaIT {
                         "select count(*) from customers where tenant_id = '" + tenant + "' and deleted_at is not null"))
                 .as("orders-service hid nothing")
                 .isZero();
+
+        // billing-service and identity-service passed their check and hid their rows; rejecting the new preview
+        // restores them, and every table is as before the approval.
+        assertThat(client(LocalUser.CAROL)
+                        .post("/api/v1/deletion-jobs/" + jobId + "/reject", Map.of("comment", "too many rows now"))
+                        .status())
+                .isEqualTo(200);
+        awaitState(jobId, "RESTORED");
+        assertThat(checksums()).as("every row visible again").isEqualTo(beforeApproval);
+        for (ParticipantService service : ParticipantService.values()) {
+            assertThat(count(service, "select count(*) from lethe_tenant_fence where tenant_id = '" + tenant + "'"))
+                    .as("%s lifted its fence", service)
+                    .isZero();
+        }
     }
 
     @Test
@@ -218,6 +269,14 @@ class LifecycleSagaIT {
             all.put(service, TableChecksums.of(stack.dataSource(service)));
         }
         return all;
+    }
+
+    private static boolean hasTenantColumn(ParticipantService service, String table) {
+        return count(
+                        service,
+                        "select count(*) from information_schema.columns where table_schema = 'public' and"
+                                + " table_name = '" + table + "' and column_name = 'tenant_id'")
+                > 0;
     }
 
     private static long count(ParticipantService service, String sql) {

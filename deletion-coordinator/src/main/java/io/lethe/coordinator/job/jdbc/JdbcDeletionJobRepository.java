@@ -32,7 +32,7 @@ public class JdbcDeletionJobRepository implements DeletionJobRepository {
 
     private static final String SELECT_JOB = "select id, request_id, tenant_id, requested_by, on_behalf_of, reason,"
             + " state, attempt, participant_deadline_ms, mode, phase, phase_started_at, phase_attempt, immediate,"
-            + " retention_ms,"
+            + " retention_ms, restored_by,"
             + " retention_until, preview_round, created_at, updated_at, finished_at from deletion_job ";
 
     private static final String ACTIVE_STATES = "('RUNNING', 'AWAITING_APPROVAL', 'SOFT_DELETED')";
@@ -169,7 +169,7 @@ public class JdbcDeletionJobRepository implements DeletionJobRepository {
         try {
             jdbc.sql("update deletion_job set state = ?, attempt = ?, updated_at = ?, finished_at = ?, deadline_at = ?,"
                             + " phase = ?, phase_started_at = ?, phase_attempt = ?, retention_until = ?,"
-                            + " preview_round = ? where id = ?")
+                            + " preview_round = ?, restored_by = ? where id = ?")
                     .params(
                             job.state().name(),
                             job.attempt(),
@@ -181,6 +181,7 @@ public class JdbcDeletionJobRepository implements DeletionJobRepository {
                             lifecycle.phaseAttempt(),
                             Timestamps.of(lifecycle.retentionUntil()),
                             lifecycle.previewRound(),
+                            lifecycle.restoredBy(),
                             job.id().value())
                     .update();
         } catch (DuplicateKeyException e) {
@@ -267,7 +268,8 @@ public class JdbcDeletionJobRepository implements DeletionJobRepository {
                 row.retentionUntil(),
                 row.previewRound(),
                 lifecycleRows.approvals(row.id()),
-                lifecycleRows.phases(row.id()));
+                lifecycleRows.phases(row.id()),
+                row.restoredBy());
         return new DeletionJob(
                 new DeletionJobId(row.id()),
                 row.requestId(),
@@ -325,6 +327,7 @@ public class JdbcDeletionJobRepository implements DeletionJobRepository {
                 Duration.ofMillis(rs.getLong("retention_ms")),
                 Timestamps.read(rs, "retention_until"),
                 rs.getInt("preview_round"),
+                rs.getString("restored_by"),
                 Timestamps.read(rs, "created_at"),
                 Timestamps.read(rs, "updated_at"),
                 Timestamps.read(rs, "finished_at"));
@@ -348,6 +351,7 @@ public class JdbcDeletionJobRepository implements DeletionJobRepository {
             Duration retention,
             Instant retentionUntil,
             int previewRound,
+            String restoredBy,
             Instant createdAt,
             Instant updatedAt,
             Instant finishedAt) {}

@@ -109,7 +109,7 @@ final class AvroJobMapper {
      */
     static TenantDeletionRequested requested(DeletionJob job, ApprovalPolicy approval) {
         Phase phase = job.lifecycle().phase();
-        boolean bound = phase == Phase.SOFT || phase == Phase.HARD;
+        boolean bound = phase == Phase.SOFT;
         return TenantDeletionRequested.newBuilder()
                 .setJobId(job.id().toString())
                 .setTenantId(job.tenantId())

@@ -49,7 +49,13 @@ class DeletionJobController {
     @PostMapping("/{jobId}/approve")
     ResponseEntity<DeletionJobView> approve(
             @PathVariable String jobId, @RequestBody DecisionRequest body, Principal caller) {
-        return respond(HttpStatus.OK, jobs.approve(DeletionJobId.parse(jobId), caller.getName(), comment(body)));
+        return respond(
+                HttpStatus.OK,
+                jobs.approve(
+                        DeletionJobId.parse(jobId),
+                        caller.getName(),
+                        comment(body),
+                        body == null ? null : body.previewRound()));
     }
 
     /** 200 with the job, REJECTED. */

@@ -94,31 +94,34 @@ final class DeletionStatements {
 
     /**
      * Hides one chunk of rows by primary key: sets the soft-delete column of those still visible (and still the
-     * tenant's, as {@link #deleteChunk} checks) to the job's timestamp, and lists each hidden row's key in {@value
-     * LetheTables#SOFT_DELETED_ROW}, in one statement. Parameters, in order: the timestamp; the key arrays as for
+     * tenant's, as {@link #deleteChunk} checks) to the job's timestamp, and lists each hidden row's key and the value
+     * the column now holds in {@value LetheTables#SOFT_DELETED_ROW}, in one statement. Parameters, in order: the timestamp; the key arrays as for
      * {@link #deleteChunk}; the fragment's own; the job id and the table's qualified name. The update count is the rows
      * hidden. A row already hidden (by this job before a crash, or soft-deleted by the service earlier) is left alone
      * and not listed, so a restore never brings it back.
      */
     SqlFragment hideChunk(PlannedTable table, List<String> key, List<String> types, String column) {
-        String keyText =
-                key.stream().map(k -> ROW + "." + quote(k) + "::text").toList().toString();
+        String keyText = String.join(
+                ", ", key.stream().map(k -> ROW + "." + quote(k) + "::text").toList());
         return chunkRows(table, key, types)
                 .prepend("WITH hidden AS (UPDATE " + table.table().quoted(quote) + " " + ROW + " SET " + quote(column)
                         + " = ? WHERE ")
-                .append(" AND " + ROW + "." + quote(column) + " IS NULL RETURNING json_build_array("
-                        + keyText.substring(1, keyText.length() - 1) + ")::text AS row_key) INSERT INTO "
-                        + LetheTables.SOFT_DELETED_ROW + " (job_id, table_name, row_key) SELECT ?, ?, row_key FROM"
-                        + " hidden");
+                .append(" AND " + ROW + "." + quote(column) + " IS NULL RETURNING json_build_array(" + keyText
+                        + ")::text AS row_key, " + ROW + "." + quote(column) + "::text AS hidden_value) INSERT INTO "
+                        + LetheTables.SOFT_DELETED_ROW + " (job_id, table_name, row_key, hidden_value) SELECT ?, ?,"
+                        + " row_key, hidden_value FROM hidden");
     }
 
     /**
-     * Shows again the rows listed for a job and table in {@value LetheTables#SOFT_DELETED_ROW}: parameters, in order,
-     * a {@code bigint[]} of the listing's ids and the job's soft-delete timestamp. Only rows whose soft-delete column
-     * still holds the job's timestamp are restored: a row the service deleted again, or soft-deleted itself since,
-     * keeps its state. No tenant parameter: the listing holds only rows this job hid.
+     * Shows again the rows listed for a job and table in {@value LetheTables#SOFT_DELETED_ROW}: the one parameter is a
+     * {@code bigint[]} of the listing's ids. Only rows whose soft-delete column still holds the value the job wrote
+     * (as stored, so in the column's own precision and time zone) are restored: a row the service deleted again, or
+     * soft-deleted itself since, keeps its state. No tenant parameter: the listing holds only rows this job hid.
+     *
+     * @param columnType the soft-delete column's type, as {@code format_type} spells it with its precision
      */
-    SqlFragment restoreChunk(PlannedTable table, List<String> key, List<String> types, String column) {
+    SqlFragment restoreChunk(
+            PlannedTable table, List<String> key, List<String> types, String column, String columnType) {
         requireKey(table, key);
         List<String> matches = new ArrayList<>();
         for (int i = 0; i < key.size(); i++) {
@@ -126,8 +129,9 @@ final class DeletionStatements {
         }
         return new SqlFragment(
                 "UPDATE " + table.table().quoted(quote) + " " + ROW + " SET " + quote(column) + " = NULL FROM (SELECT"
-                        + " row_key::json AS k FROM " + LetheTables.SOFT_DELETED_ROW + " WHERE id = ANY(?)) lethe_key"
-                        + " WHERE " + String.join(" AND ", matches) + " AND " + ROW + "." + quote(column) + " = ?",
+                        + " row_key::json AS k, hidden_value FROM " + LetheTables.SOFT_DELETED_ROW
+                        + " WHERE id = ANY(?)) lethe_key WHERE " + String.join(" AND ", matches) + " AND " + ROW + "."
+                        + quote(column) + " = CAST(lethe_key.hidden_value AS " + columnType + ")",
                 List.of());
     }
 

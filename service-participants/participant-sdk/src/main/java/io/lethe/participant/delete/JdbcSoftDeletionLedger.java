@@ -62,13 +62,14 @@ final class JdbcSoftDeletionLedger {
             "CREATE TABLE IF NOT EXISTS " + SOFT_DELETION_TABLE + " (job_id text NOT NULL REFERENCES " + SOFT_DELETION
                     + " ON DELETE CASCADE, phase text NOT NULL CHECK (phase IN ('SOFT', 'RESTORE')),"
                     + " table_name text NOT NULL, position int NOT NULL, row_count bigint NOT NULL,"
-                    + " updated_at timestamptz NOT NULL, PRIMARY KEY (job_id, phase, table_name))",
+                    + " rows_left bigint NOT NULL DEFAULT 0, updated_at timestamptz NOT NULL,"
+                    + " PRIMARY KEY (job_id, phase, table_name))",
             "CREATE TABLE IF NOT EXISTS " + SOFT_DELETED_ROW + " (id bigserial PRIMARY KEY, job_id text NOT NULL,"
-                    + " table_name text NOT NULL, row_key text NOT NULL)",
+                    + " table_name text NOT NULL, row_key text NOT NULL, hidden_value text NOT NULL)",
             "CREATE INDEX IF NOT EXISTS " + SOFT_DELETED_ROW + "_by_job ON " + SOFT_DELETED_ROW
                     + " (job_id, table_name, id)",
-            "CREATE TABLE IF NOT EXISTS " + TENANT_FENCE + " (tenant_id text PRIMARY KEY, job_id text NOT NULL,"
-                    + " fenced_at timestamptz NOT NULL)");
+            "CREATE TABLE IF NOT EXISTS " + TENANT_FENCE + " (tenant_id text NOT NULL, job_id text NOT NULL,"
+                    + " fenced_at timestamptz NOT NULL, PRIMARY KEY (tenant_id, job_id))");
 
     void createIfMissing(Connection connection) throws SQLException {
         try (Statement statement = connection.createStatement()) {
@@ -142,16 +143,22 @@ final class JdbcSoftDeletionLedger {
         }
     }
 
-    /** Adds a chunk's rows to the table's count of the phase, in the chunk's transaction. */
-    void addCount(Connection connection, String jobId, Phase phase, String table, long rows, Instant at)
+    /**
+     * Adds a chunk's rows to the table's count of the phase, in the chunk's transaction.
+     *
+     * @param left rows the chunk found but left alone: a restore's hidden rows that the service changed since
+     */
+    void addCount(Connection connection, String jobId, Phase phase, String table, long rows, long left, Instant at)
             throws SQLException {
         try (PreparedStatement statement = connection.prepareStatement("UPDATE " + SOFT_DELETION_TABLE
-                + " SET row_count = row_count + ?, updated_at = ? WHERE job_id = ? AND phase = ? AND table_name = ?")) {
+                + " SET row_count = row_count + ?, rows_left = rows_left + ?, updated_at = ? WHERE job_id = ?"
+                + " AND phase = ? AND table_name = ?")) {
             statement.setLong(1, rows);
-            statement.setObject(2, timestamp(at));
-            statement.setString(3, jobId);
-            statement.setString(4, phase.name());
-            statement.setString(5, table);
+            statement.setLong(2, left);
+            statement.setObject(3, timestamp(at));
+            statement.setString(4, jobId);
+            statement.setString(5, phase.name());
+            statement.setString(6, table);
             if (statement.executeUpdate() != 1) {
                 throw new SQLException("job " + jobId + ": no " + phase + " count row for table " + table);
             }
@@ -161,13 +168,13 @@ final class JdbcSoftDeletionLedger {
     /** {@return the phase's counts, one per table in plan order} */
     List<TableResult> counts(Connection connection, String jobId, Phase phase) throws SQLException {
         List<TableResult> tables = new ArrayList<>();
-        try (PreparedStatement statement = connection.prepareStatement("SELECT table_name, row_count FROM "
+        try (PreparedStatement statement = connection.prepareStatement("SELECT table_name, row_count, rows_left FROM "
                 + SOFT_DELETION_TABLE + " WHERE job_id = ? AND phase = ? ORDER BY position, table_name")) {
             statement.setString(1, jobId);
             statement.setString(2, phase.name());
             try (ResultSet rows = statement.executeQuery()) {
                 while (rows.next()) {
-                    tables.add(new TableResult(rows.getString(1), rows.getLong(2), 0));
+                    tables.add(new TableResult(rows.getString(1), rows.getLong(2), rows.getLong(3)));
                 }
             }
         }
@@ -208,11 +215,10 @@ final class JdbcSoftDeletionLedger {
         }
     }
 
-    /** Fences the tenant for the job (a later job of the tenant takes the fence over). */
+    /** Fences the tenant for the job; the tenant stays fenced while any of its jobs holds a fence. */
     void fence(Connection connection, String tenantId, String jobId, Instant at) throws SQLException {
         try (PreparedStatement statement = connection.prepareStatement("INSERT INTO " + TENANT_FENCE
-                + " (tenant_id, job_id, fenced_at) VALUES (?, ?, ?) ON CONFLICT (tenant_id) DO UPDATE"
-                + " SET job_id = EXCLUDED.job_id, fenced_at = EXCLUDED.fenced_at")) {
+                + " (tenant_id, job_id, fenced_at) VALUES (?, ?, ?) ON CONFLICT (tenant_id, job_id) DO NOTHING")) {
             statement.setString(1, tenantId);
             statement.setString(2, jobId);
             statement.setObject(3, timestamp(at));
@@ -220,7 +226,7 @@ final class JdbcSoftDeletionLedger {
         }
     }
 
-    /** Lifts the tenant's fence if this job holds it. */
+    /** Lifts this job's fence of the tenant; another job's fence of the tenant stays. */
     void unfence(Connection connection, String tenantId, String jobId) throws SQLException {
         try (PreparedStatement statement =
                 connection.prepareStatement("DELETE FROM " + TENANT_FENCE + " WHERE tenant_id = ? AND job_id = ?")) {

@@ -75,7 +75,14 @@ final class SoftDeletionRun {
         job.ledger().fence(job.connection(), task.tenantId(), task.jobId(), job.now());
         job.commit();
         for (PlannedTable table : softDeletable) {
-            hide(table, entry.hiddenAt());
+            if (!hide(table, entry.hiddenAt())) {
+                job.connection().rollback();
+                return failed(
+                        DeletionResult.Failed.ALREADY_RESTORED,
+                        "the job was restored while it was hidden; nothing more hidden",
+                        null,
+                        false);
+            }
         }
         job.lock();
         for (PlannedTable table : softDeletable) {
@@ -128,7 +135,7 @@ final class SoftDeletionRun {
                         job.connection(), task.jobId(), JdbcSoftDeletionLedger.Phase.RESTORE, plan.tables(), job.now());
         job.commit();
         for (PlannedTable table : softDeletable) {
-            show(table, entry.hiddenAt());
+            show(table);
         }
         job.lock();
         job.ledger().setState(job.connection(), task.jobId(), JdbcSoftDeletionLedger.State.RESTORED, job.now());
@@ -136,15 +143,23 @@ final class SoftDeletionRun {
         return recordAndCommit(restoreRecorder, completed(entry, JdbcSoftDeletionLedger.Phase.RESTORE, false));
     }
 
-    /** A pass per cursor over the rows not hidden yet, up to {@code maxPasses} while the last pass hid rows. */
-    private void hide(PlannedTable table, Instant hiddenAt) throws SQLException {
+    /**
+     * A pass per cursor over the rows not hidden yet, up to {@code maxPasses} while the last pass hid rows.
+     *
+     * @return {@code false} if a restore of the job began meanwhile (another delivery): then it stops hiding
+     */
+    private boolean hide(PlannedTable table, Instant hiddenAt) throws SQLException {
         List<String> key = plan.primaryKey(table.table());
         for (int pass = 0; pass < settings.maxPasses(); pass++) {
             long hidden = 0;
             try (KeyCursor cursor = rows.openVisibleKeys(table, key, column)) {
                 job.commit();
                 while (true) {
-                    job.lock();
+                    JdbcSoftDeletionLedger.State state = job.lock().state();
+                    if (state == JdbcSoftDeletionLedger.State.RESTORING
+                            || state == JdbcSoftDeletionLedger.State.RESTORED) {
+                        return false;
+                    }
                     KeyCursor.Chunk chunk = cursor.fetch(settings.chunkSize());
                     if (chunk.isEmpty()) {
                         break;
@@ -158,6 +173,7 @@ final class SoftDeletionRun {
                                     JdbcSoftDeletionLedger.Phase.SOFT,
                                     table.table().qualified(),
                                     count,
+                                    0,
                                     job.now());
                     job.commit();
                     hidden += count;
@@ -167,13 +183,17 @@ final class SoftDeletionRun {
                 }
             }
             if (hidden == 0) {
-                return;
+                return true;
             }
         }
+        return true;
     }
 
-    /** Chunks of the listed keys, lowest id first, until none is left. */
-    private void show(PlannedTable table, Instant hiddenAt) throws SQLException {
+    /**
+     * Chunks of the listed keys, lowest id first, until none is left. A listed row that no longer holds the value the
+     * job wrote (the service changed it since) is struck from the list and counted as left.
+     */
+    private void show(PlannedTable table) throws SQLException {
         List<String> key = plan.primaryKey(table.table());
         String name = table.table().qualified();
         while (true) {
@@ -185,7 +205,7 @@ final class SoftDeletionRun {
                 return;
             }
             Array listed = job.connection().createArrayOf("bigint", ids.toArray());
-            long shown = rows.restoreChunk(table, key, listed, column, hiddenAt);
+            long shown = rows.restoreChunk(table, key, listed, column);
             job.ledger().unlist(job.connection(), listed);
             job.ledger()
                     .addCount(
@@ -194,6 +214,7 @@ final class SoftDeletionRun {
                             JdbcSoftDeletionLedger.Phase.RESTORE,
                             name,
                             shown,
+                            ids.size() - shown,
                             job.now());
             job.commit();
         }
@@ -226,12 +247,13 @@ final class SoftDeletionRun {
             JdbcSoftDeletionLedger.Entry entry, JdbcSoftDeletionLedger.Phase phase, boolean replayed)
             throws SQLException {
         DeletionTask task = job.task();
+        List<TableResult> tables = job.ledger().counts(job.connection(), task.jobId(), phase);
         return new DeletionResult.Completed(
                 task.jobId(),
                 task.tenantId(),
                 task.attempt(),
-                job.ledger().counts(job.connection(), task.jobId(), phase),
-                0,
+                tables,
+                tables.stream().mapToLong(TableResult::rowsRemaining).sum(),
                 entry.startedAt(),
                 job.now(),
                 replayed);

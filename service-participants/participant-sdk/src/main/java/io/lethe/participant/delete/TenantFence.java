@@ -34,13 +34,13 @@ public final class TenantFence {
 
     /**
      * @param tenantId the tenant id, exactly as deletion requests name it
-     * @return the id of the deletion job that fenced the tenant, if one did
+     * @return the id of the deletion job that fenced the tenant last, if one did
      * @throws DeletionLedgerException if the database cannot be read
      */
     public Optional<String> fencingJob(String tenantId) {
         try (Connection connection = dataSource.getConnection();
-                PreparedStatement statement = connection.prepareStatement(
-                        "SELECT job_id FROM " + LetheTables.TENANT_FENCE + " WHERE tenant_id = ?")) {
+                PreparedStatement statement = connection.prepareStatement("SELECT job_id FROM "
+                        + LetheTables.TENANT_FENCE + " WHERE tenant_id = ? ORDER BY fenced_at DESC, job_id LIMIT 1")) {
             statement.setString(1, tenantId);
             try (ResultSet rows = statement.executeQuery()) {
                 return rows.next() ? Optional.of(rows.getString(1)) : Optional.empty();

@@ -105,26 +105,31 @@ final class TenantRows {
      */
     private List<String> keyTypes(TableName table, List<String> key) throws SQLException {
         List<String> types = keyTypes.get(table);
-        if (types != null) {
-            return types;
+        if (types == null) {
+            types = types(table, key, "format_type(atttypid, NULL)");
+            keyTypes.put(table, types);
         }
+        return types;
+    }
+
+    /** The columns' types as the catalog spells them ({@code format}: with or without their modifiers). */
+    private List<String> types(TableName table, List<String> columns, String format) throws SQLException {
         List<String> found = new ArrayList<>();
-        try (PreparedStatement statement = connection.prepareStatement("SELECT format_type(atttypid, NULL) FROM"
+        try (PreparedStatement statement = connection.prepareStatement("SELECT " + format + " FROM"
                 + " pg_catalog.pg_attribute WHERE attrelid = CAST(? AS regclass) AND attname = ?"
                 + " AND NOT attisdropped")) {
-            for (String column : key) {
+            for (String column : columns) {
                 statement.setString(1, table.quoted("\""));
                 statement.setString(2, column);
                 try (ResultSet rows = statement.executeQuery()) {
                     if (!rows.next()) {
-                        throw new SQLException("table " + table.qualified() + " has no key column " + column);
+                        throw new SQLException("table " + table.qualified() + " has no column " + column);
                     }
                     found.add(rows.getString(1));
                 }
             }
         }
-        keyTypes.put(table, List.copyOf(found));
-        return keyTypes.get(table);
+        return List.copyOf(found);
     }
 
     /** {@return the table's rows of the tenant} */
@@ -167,13 +172,13 @@ final class TenantRows {
         }
     }
 
-    /** Shows again the listed rows that still carry the job's timestamp; {@return the rows shown} */
-    long restoreChunk(PlannedTable table, List<String> key, Array listedIds, String column, Instant hiddenAt)
-            throws SQLException {
+    /** Shows again the listed rows that still hold the value the job wrote; {@return the rows shown} */
+    long restoreChunk(PlannedTable table, List<String> key, Array listedIds, String column) throws SQLException {
         current = table.table();
-        SqlFragment sql = statements.restoreChunk(table, key, keyTypes(table.table(), key), column);
-        try (PreparedStatement statement =
-                prepare(sql, List.of(listedIds, JdbcSoftDeletionLedger.timestamp(hiddenAt)), List.of())) {
+        String columnType = types(table.table(), List.of(column), "format_type(atttypid, atttypmod)")
+                .get(0);
+        SqlFragment sql = statements.restoreChunk(table, key, keyTypes(table.table(), key), column, columnType);
+        try (PreparedStatement statement = prepare(sql, List.of(listedIds), List.of())) {
             return statement.executeLargeUpdate();
         }
     }

@@ -126,21 +126,20 @@ public final class TenantSoftDeleter {
     }
 
     /**
-     * Checks, before a hard delete, that the job's soft delete completed here and that the tenant has not materially
-     * more rows than the approved preview.
+     * Checks, before a hard delete, that the job's soft delete completed here. The drift was checked before the soft
+     * delete; the hard delete removes what it hid and anything of the tenant that appeared since.
      *
-     * @return the failure that refuses the hard delete ({@code NOT_SOFT_DELETED}, {@code PREVIEW_DRIFT}, or a
-     *     database failure), or empty if it may go ahead
+     * @return the failure that refuses the hard delete ({@code NOT_SOFT_DELETED}, or a database failure), or empty if
+     *     it may go ahead
      */
-    public Optional<DeletionResult.Failed> refuseHardDelete(DeletionTask task, PreviewBound bound) {
+    public Optional<DeletionResult.Failed> refuseHardDelete(DeletionTask task) {
         DeletionResult result = withRows(task, (rows, connection, values) -> {
             JdbcSoftDeletionLedger.Entry entry = ledger.lock(connection, task.jobId());
             connection.rollback();
             if (entry == null || entry.state() != JdbcSoftDeletionLedger.State.HIDDEN) {
                 return SoftDeletionRun.notSoftDeleted(task, entry == null ? null : entry.state(), now());
             }
-            List<String> exceeded = bound.exceededBy(TenantDeleter.countInSnapshot(connection, plan, values));
-            return exceeded.isEmpty() ? null : SoftDeletionRun.drift(task, exceeded, now());
+            return null;
         });
         return result instanceof DeletionResult.Failed failed ? Optional.of(failed) : Optional.empty();
     }

@@ -97,13 +97,15 @@ class SoftDeletionIT {
         assertThat(shop.checksumsOutside(TENANT_A))
                 .as("other tenants unchanged")
                 .isEqualTo(othersBefore);
-        assertThat(deleter.refuseHardDelete(task("job-1"), PreviewBound.unchecked()))
-                .isEmpty();
+        assertThat(deleter.refuseHardDelete(task("job-1"))).isEmpty();
 
         DeletionResult restored = deleter.restore(task("job-1"));
 
         Map<String, Long> expectedRestored = new LinkedHashMap<>(TENANT_A_HIDDEN);
         assertThat(counts(restored)).isEqualTo(expectedRestored);
+        assertThat(((DeletionResult.Completed) restored).rowsRemaining())
+                .as("no hidden row left hidden")
+                .isZero();
         assertThat(checksumsOfAllTables())
                 .as("every row as before, the 5 orders soft-deleted before the job still deleted at their own time")
                 .isEqualTo(before);
@@ -127,8 +129,41 @@ class SoftDeletionIT {
         DeletionResult restored = deleter.restore(task("job-1"));
 
         assertThat(counts(restored)).containsEntry("public.customers", 29L);
+        assertThat(((DeletionResult.Completed) restored).rowsRemaining())
+                .as("the row the service changed is reported, not restored")
+                .isEqualTo(1);
         assertThat(shop.count("select count(*) from customers where deleted_at = '2030-01-01T00:00:00Z'"))
                 .isEqualTo(1);
+    }
+
+    @Test
+    void restoresExactlyWhenTheSoftDeleteColumnRoundsTheTimestamp() throws SQLException {
+        shop.execute("alter table orders alter column deleted_at type timestamp(0) without time zone");
+        shop.execute("alter table customers alter column deleted_at type timestamptz(2)");
+        plan = shop.plan();
+        Map<String, String> before = checksumsOfAllTables();
+        TenantSoftDeleter deleter = softDeleter(shop.dataSource(), SEVEN_ROWS);
+        deleter.softDelete(task("job-1"), PreviewBound.unchecked());
+
+        DeletionResult restored = deleter.restore(task("job-1"));
+
+        assertThat(((DeletionResult.Completed) restored).rowsRemaining()).isZero();
+        assertThat(counts(restored)).isEqualTo(TENANT_A_HIDDEN);
+        assertThat(checksumsOfAllTables()).isEqualTo(before);
+    }
+
+    @Test
+    void aTenantStaysFencedWhileAnyOfItsJobsHoldsAFence() throws SQLException {
+        TenantSoftDeleter deleter = softDeleter(shop.dataSource(), SEVEN_ROWS);
+        TenantFence fence = new TenantFence(shop.dataSource());
+        deleter.softDelete(task("job-1"), PreviewBound.unchecked());
+        deleter.softDelete(task("job-2"), PreviewBound.unchecked());
+
+        deleter.restore(task("job-2"));
+
+        assertThat(fence.fencingJob(TENANT_A)).contains("job-1");
+        deleter.restore(task("job-1"));
+        assertThat(fence.isFenced(TENANT_A)).isFalse();
     }
 
     @ParameterizedTest
@@ -159,16 +194,14 @@ class SoftDeletionIT {
     void refusesAHardDeleteOfAJobThatWasNotSoftDeletedAndARestoreAfterTheHardDelete() throws SQLException {
         TenantSoftDeleter deleter = softDeleter(shop.dataSource(), SEVEN_ROWS);
 
-        assertThat(deleter.refuseHardDelete(task("job-1"), PreviewBound.unchecked()))
-                .hasValueSatisfying(failed -> {
-                    assertThat(failed.errorCode()).isEqualTo(DeletionResult.Failed.NOT_SOFT_DELETED);
-                    assertThat(failed.retryable()).isFalse();
-                    assertThat(failed.message()).contains("job-1", "never soft-deleted");
-                });
+        assertThat(deleter.refuseHardDelete(task("job-1"))).hasValueSatisfying(failed -> {
+            assertThat(failed.errorCode()).isEqualTo(DeletionResult.Failed.NOT_SOFT_DELETED);
+            assertThat(failed.retryable()).isFalse();
+            assertThat(failed.message()).contains("job-1", "never soft-deleted");
+        });
 
         deleter.softDelete(task("job-1"), PreviewBound.unchecked());
-        assertThat(deleter.refuseHardDelete(task("job-1"), PreviewBound.unchecked()))
-                .isEmpty();
+        assertThat(deleter.refuseHardDelete(task("job-1"))).isEmpty();
         assertThat(shop.deleter(plan).delete(task("job-1"))).isInstanceOf(DeletionResult.Completed.class);
         Map<String, String> afterHard = checksumsOfAllTables();
 

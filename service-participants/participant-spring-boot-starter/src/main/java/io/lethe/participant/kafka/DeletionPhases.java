@@ -40,14 +40,14 @@ public final class DeletionPhases {
         return switch (request.getPhase()) {
             case PREVIEW -> deleter.preview(task);
             case SOFT -> softDeleter.softDelete(task, bound(request));
-            case HARD -> hardDelete(task, bound(request));
+            case HARD -> hardDelete(task);
             case RESTORE -> softDeleter.restore(task);
             case UNKNOWN -> unknownPhase(task);
         };
     }
 
-    private DeletionResult hardDelete(DeletionTask task, PreviewBound bound) {
-        Optional<DeletionResult.Failed> refused = softDeleter.refuseHardDelete(task, bound);
+    private DeletionResult hardDelete(DeletionTask task) {
+        Optional<DeletionResult.Failed> refused = softDeleter.refuseHardDelete(task);
         if (refused.isPresent()) {
             return refused.get();
         }

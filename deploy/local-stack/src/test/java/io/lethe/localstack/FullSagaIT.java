@@ -11,18 +11,12 @@ import io.lethe.schemas.TenantDeletionRequested;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -94,7 +88,8 @@ class FullSagaIT {
     void aFailingParticipantFailsTheJobNamingItAndTheTable() throws SQLException {
         String tenant = "failing-tenant";
         seed(tenant);
-        execute(
+        StackData.execute(
+                stack,
                 ParticipantService.BILLING,
                 """
                 create function refuse_delete() returns trigger language plpgsql as $$
@@ -117,7 +112,7 @@ class FullSagaIT {
             assertThat(rowsOf(ParticipantService.BILLING, "payments", tenant)).isPositive();
             assertThat(rowsOf(ParticipantService.BILLING, "invoices", tenant)).isPositive();
         } finally {
-            execute(ParticipantService.BILLING, "drop trigger refuse_payment_delete on payments");
+            StackData.execute(stack, ParticipantService.BILLING, "drop trigger refuse_payment_delete on payments");
         }
     }
 
@@ -143,7 +138,8 @@ class FullSagaIT {
         JsonNode first = awaitFinished(jobId);
         assertThat(first.path("state").asString()).isEqualTo("COMPLETED");
         // The tenant gets a new row after the deletion; a redelivery must not touch it.
-        execute(
+        StackData.execute(
+                stack,
                 ParticipantService.BILLING,
                 "insert into invoices (tenant_id, number, issued_at, total)" + " values ('" + tenant
                         + "', 'LATE-1', now(), 1)");
@@ -157,7 +153,7 @@ class FullSagaIT {
                 .map(Map.Entry::getKey)
                 .findFirst()
                 .orElseThrow();
-        produce(LetheTopics.DELETION_REQUESTS, tenant, request.value());
+        StackData.produce(stack, LetheTopics.DELETION_REQUESTS, tenant, request.value());
 
         await().atMost(TIMEOUT)
                 .until(() ->
@@ -173,7 +169,8 @@ class FullSagaIT {
 
     @Test
     void garbageOnTheRequestsTopicGoesToItsDeadLetterTopicAndParticipantsGoOn() {
-        produce(LetheTopics.DELETION_REQUESTS, "garbage-key", "not avro".getBytes(StandardCharsets.UTF_8));
+        StackData.produce(
+                stack, LetheTopics.DELETION_REQUESTS, "garbage-key", "not avro".getBytes(StandardCharsets.UTF_8));
 
         await().atMost(TIMEOUT).untilAsserted(() -> assertThat(
                         recordsWithKey(LetheTopics.deadLetterTopicOf(LetheTopics.DELETION_REQUESTS), "garbage-key"))
@@ -262,36 +259,7 @@ class FullSagaIT {
     }
 
     private static long rowsOf(ParticipantService service, String table, String tenant) {
-        try (Connection connection = stack.dataSource(service).getConnection();
-                var statement = connection.prepareStatement("select count(*) from " + table + " where tenant_id = ?")) {
-            statement.setString(1, tenant);
-            try (var rs = statement.executeQuery()) {
-                rs.next();
-                return rs.getLong(1);
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static void execute(ParticipantService service, String sql) {
-        try (Connection connection = stack.dataSource(service).getConnection();
-                Statement statement = connection.createStatement()) {
-            statement.execute(sql);
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static void produce(String topic, String key, byte[] value) {
-        try (var producer = new KafkaProducer<>(
-                Map.<String, Object>of("bootstrap.servers", stack.bootstrapServers()),
-                new StringSerializer(),
-                new ByteArraySerializer())) {
-            producer.send(new ProducerRecord<>(topic, key, value)).get();
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
+        return StackData.count(stack, service, "select count(*) from " + table + " where tenant_id = '" + tenant + "'");
     }
 
     private static List<ConsumerRecord<String, byte[]>> recordsWithKey(String topic, String key) {

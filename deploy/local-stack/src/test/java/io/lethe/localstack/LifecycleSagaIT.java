@@ -8,9 +8,6 @@ import io.lethe.schemas.LetheCodec;
 import io.lethe.schemas.LetheTopics;
 import io.lethe.schemas.ParticipantDeletionFailed;
 import io.lethe.schemas.TenantDeletionRequested;
-import java.sql.Connection;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumMap;
@@ -18,10 +15,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -99,7 +92,10 @@ class LifecycleSagaIT {
         for (ParticipantService service : ParticipantService.values()) {
             for (String table : TableChecksums.of(stack.dataSource(service)).keySet()) {
                 if (hasTenantColumn(service, table)) {
-                    assertThat(count(service, "select count(*) from " + table + " where tenant_id = '" + tenant + "'"))
+                    assertThat(StackData.count(
+                                    stack,
+                                    service,
+                                    "select count(*) from " + table + " where tenant_id = '" + tenant + "'"))
                             .as("%s %s", service, table)
                             .isZero();
                 }
@@ -114,7 +110,8 @@ class LifecycleSagaIT {
     void aSoftDeleteIsRestoredExactlyAndEarlierSoftDeletionsStayDeleted() {
         String tenant = "restore-tenant";
         seed(tenant);
-        execute(
+        StackData.execute(
+                stack,
                 ParticipantService.ORDERS,
                 "update orders set deleted_at = '2020-02-02T00:00:00Z' where id in (select id"
                         + " from orders where tenant_id = '" + tenant + "' order by id limit 5)");
@@ -123,12 +120,14 @@ class LifecycleSagaIT {
         await().atMost(TIMEOUT)
                 .until(() -> client(LocalUser.BOB).approve(jobId, "checked").status() == 200);
         awaitState(jobId, "SOFT_DELETED");
-        assertThat(count(
+        assertThat(StackData.count(
+                        stack,
                         ParticipantService.ORDERS,
                         "select count(*) from orders where tenant_id = '" + tenant + "' and deleted_at is null"))
                 .as("every order of the tenant hidden")
                 .isZero();
-        assertThat(count(
+        assertThat(StackData.count(
+                        stack,
                         ParticipantService.ORDERS,
                         "select count(*) from lethe_tenant_fence where tenant_id = '" + tenant + "'"))
                 .isEqualTo(1);
@@ -142,7 +141,8 @@ class LifecycleSagaIT {
         assertThat(checksums())
                 .as("every row back, the 5 orders soft-deleted before the job still deleted at their own time")
                 .isEqualTo(before);
-        assertThat(count(
+        assertThat(StackData.count(
+                        stack,
                         ParticipantService.ORDERS,
                         "select count(*) from lethe_tenant_fence where tenant_id = '" + tenant + "'"))
                 .isZero();
@@ -155,7 +155,8 @@ class LifecycleSagaIT {
         String jobId = request(LocalUser.ALICE, tenant, Map.of());
         await().atMost(TIMEOUT)
                 .until(() -> client(LocalUser.ALICE).job(jobId).path("phases").size() == 1);
-        execute(
+        StackData.execute(
+                stack,
                 ParticipantService.ORDERS,
                 "insert into customers (tenant_id, name, email) select '" + tenant
                         + "', 'late ' || g, 'late' || g || '@example.com' from generate_series(1, 200) g");
@@ -171,7 +172,8 @@ class LifecycleSagaIT {
         assertThat(again.path("state").asString()).isEqualTo("AWAITING_APPROVAL");
         assertThat(rowsPerTable(again.path("phases").path(1)).get("orders-service/public.customers"))
                 .isEqualTo(rowsPerTable(again.path("phases").path(0)).get("orders-service/public.customers") + 200);
-        assertThat(count(
+        assertThat(StackData.count(
+                        stack,
                         ParticipantService.ORDERS,
                         "select count(*) from customers where tenant_id = '" + tenant + "' and deleted_at is not null"))
                 .as("orders-service hid nothing")
@@ -186,7 +188,10 @@ class LifecycleSagaIT {
         awaitState(jobId, "RESTORED");
         assertThat(checksums()).as("every row visible again").isEqualTo(beforeApproval);
         for (ParticipantService service : ParticipantService.values()) {
-            assertThat(count(service, "select count(*) from lethe_tenant_fence where tenant_id = '" + tenant + "'"))
+            assertThat(StackData.count(
+                            stack,
+                            service,
+                            "select count(*) from lethe_tenant_fence where tenant_id = '" + tenant + "'"))
                     .as("%s lifted its fence", service)
                     .isZero();
         }
@@ -207,7 +212,7 @@ class LifecycleSagaIT {
                 .setPhase(DeletionPhase.HARD)
                 .build();
 
-        produce(LetheTopics.DELETION_REQUESTS, tenant, codec.encode(request));
+        StackData.produce(stack, LetheTopics.DELETION_REQUESTS, tenant, codec.encode(request));
 
         List<ParticipantDeletionFailed> refusals = await().atMost(TIMEOUT)
                 .until(
@@ -272,41 +277,11 @@ class LifecycleSagaIT {
     }
 
     private static boolean hasTenantColumn(ParticipantService service, String table) {
-        return count(
+        return StackData.count(
+                        stack,
                         service,
                         "select count(*) from information_schema.columns where table_schema = 'public' and"
                                 + " table_name = '" + table + "' and column_name = 'tenant_id'")
                 > 0;
-    }
-
-    private static long count(ParticipantService service, String sql) {
-        try (Connection connection = stack.dataSource(service).getConnection();
-                Statement statement = connection.createStatement();
-                var rows = statement.executeQuery(sql)) {
-            rows.next();
-            return rows.getLong(1);
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static void execute(ParticipantService service, String sql) {
-        try (Connection connection = stack.dataSource(service).getConnection();
-                Statement statement = connection.createStatement()) {
-            statement.execute(sql);
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static void produce(String topic, String key, byte[] value) {
-        try (var producer = new KafkaProducer<>(
-                Map.<String, Object>of("bootstrap.servers", stack.bootstrapServers()),
-                new StringSerializer(),
-                new ByteArraySerializer())) {
-            producer.send(new ProducerRecord<>(topic, key, value)).get();
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

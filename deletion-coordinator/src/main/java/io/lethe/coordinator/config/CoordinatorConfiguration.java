@@ -1,5 +1,9 @@
 package io.lethe.coordinator.config;
 
+import io.lethe.coordinator.audit.AuditLog;
+import io.lethe.coordinator.audit.AuditRecorder;
+import io.lethe.coordinator.audit.DeletionCertificates;
+import io.lethe.coordinator.audit.jdbc.JdbcAuditLog;
 import io.lethe.coordinator.hold.LegalHoldService;
 import io.lethe.coordinator.hold.jdbc.JdbcLegalHoldRepository;
 import io.lethe.coordinator.job.ApprovalPolicy;
@@ -106,8 +110,23 @@ class CoordinatorConfiguration {
     }
 
     @Bean
-    LegalHoldService legalHoldService(JdbcClient jdbc, Clock clock) {
-        return new LegalHoldService(new JdbcLegalHoldRepository(jdbc), clock);
+    AuditLog auditLog(JdbcClient jdbc) {
+        return new JdbcAuditLog(jdbc);
+    }
+
+    @Bean
+    AuditRecorder auditRecorder(AuditLog auditLog, Clock clock) {
+        return new AuditRecorder(auditLog, clock);
+    }
+
+    @Bean
+    LegalHoldService legalHoldService(JdbcClient jdbc, AuditRecorder audit, Clock clock) {
+        return new LegalHoldService(new JdbcLegalHoldRepository(jdbc), audit, clock);
+    }
+
+    @Bean
+    DeletionCertificates deletionCertificates(DeletionJobService jobs, AuditLog auditLog, Clock clock) {
+        return new DeletionCertificates(jobs, auditLog, clock);
     }
 
     @Bean
@@ -117,8 +136,9 @@ class CoordinatorConfiguration {
             ParticipantRegistry registry,
             LegalHoldService holds,
             JobPolicies policies,
+            AuditRecorder audit,
             Clock clock) {
-        return new DeletionJobService(jobs, publisher, registry::activeParticipantNames, holds, policies, clock);
+        return new DeletionJobService(jobs, publisher, registry::activeParticipantNames, holds, policies, audit, clock);
     }
 
     /** Fires participant deadlines and ends retention windows; both timers live in the database only. */

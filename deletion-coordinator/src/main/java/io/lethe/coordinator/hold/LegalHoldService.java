@@ -23,10 +23,12 @@ public class LegalHoldService implements TenantHolds {
     public static final int MAX_TENANT_ID_LENGTH = 200;
 
     private final LegalHoldRepository holds;
+    private final HoldAudit audit;
     private final Clock clock;
 
-    public LegalHoldService(LegalHoldRepository holds, Clock clock) {
+    public LegalHoldService(LegalHoldRepository holds, HoldAudit audit, Clock clock) {
         this.holds = holds;
+        this.audit = audit;
         this.clock = clock;
     }
 
@@ -44,6 +46,7 @@ public class LegalHoldService implements TenantHolds {
         require("reason", reason, MAX_REASON_LENGTH);
         Optional<LegalHold> placed = holds.placeIfAbsent(tenantId, reason, operator, now());
         if (placed.isPresent()) {
+            audit.record(operator, "LEGAL_HOLD_PLACED", placed.get());
             log.info(
                     "tenant {}: legal hold {} placed by {}",
                     tenantId,
@@ -67,6 +70,7 @@ public class LegalHoldService implements TenantHolds {
     public LegalHold lift(String tenantId, String operator) {
         LegalHold lifted =
                 holds.lift(tenantId, operator, now()).orElseThrow(() -> new LegalHoldNotFoundException(tenantId));
+        audit.record(operator, "LEGAL_HOLD_LIFTED", lifted);
         log.info("tenant {}: legal hold {} lifted by {}", tenantId, lifted.id(), operator);
         return lifted;
     }

@@ -31,20 +31,27 @@ public class DeletionJobService {
     private final ParticipantDirectory participants;
     private final TenantHolds holds;
     private final JobPolicies policies;
+    private final JobAudit audit;
     private final Clock clock;
 
+    /**
+     * @param audit records every change in its transaction; more collaborators than usual, because a transition
+     *     touches each of them and they must commit together
+     */
     public DeletionJobService(
             DeletionJobRepository jobs,
             DeletionJobPublisher publisher,
             ParticipantDirectory participants,
             TenantHolds holds,
             JobPolicies policies,
+            JobAudit audit,
             Clock clock) {
         this.jobs = jobs;
         this.publisher = publisher;
         this.participants = participants;
         this.holds = holds;
         this.policies = policies;
+        this.audit = audit;
         this.clock = clock;
     }
 
@@ -88,6 +95,7 @@ public class DeletionJobService {
         }
         publisher.publishRequested(job);
         publisher.publishStatus(job);
+        audit.record(job.requestedBy(), "REQUESTED", job);
         log.info(
                 "job {} tenant {}: {} requested by {}, previewing with participants {} until {}",
                 job.id(),
@@ -113,7 +121,16 @@ public class DeletionJobService {
         Transition transition = job.apply(outcome, now());
         JobLog.outcome(outcome, job, transition);
         if (transition.changed()) {
-            store(approveAutomaticallyIfAllowed(transition));
+            audit.record(
+                    outcome.participant(),
+                    "OUTCOME_" + outcome.phase() + "_"
+                            + (outcome instanceof ParticipantOutcome.Completed ? "COMPLETED" : "FAILED"),
+                    transition.job());
+            Transition approved = approveAutomaticallyIfAllowed(transition);
+            if (approved != transition) {
+                audit.record(Approval.AUTOMATIC_APPROVER, "APPROVED", approved.job());
+            }
+            store(approved);
         }
         return transition;
     }
@@ -145,6 +162,7 @@ public class DeletionJobService {
                         .map(PhaseResult::rows)
                         .orElse(0L),
                 transition.job().state());
+        audit.record(approver, "APPROVED", transition.job());
         return store(transition);
     }
 
@@ -158,6 +176,7 @@ public class DeletionJobService {
         DeletionJob job = lock(id);
         Transition transition = job.reject(approver, requireComment(comment), now());
         log.info("job {} tenant {}: rejected by {}", id, job.tenantId(), approver);
+        audit.record(approver, "REJECTED", transition.job());
         return store(transition);
     }
 
@@ -171,6 +190,7 @@ public class DeletionJobService {
         DeletionJob job = lock(id);
         Transition transition = job.restore(operator, now());
         log.info("job {} tenant {}: restore requested by {}", id, job.tenantId(), operator);
+        audit.record(operator, "RESTORE_REQUESTED", transition.job());
         return store(transition);
     }
 
@@ -189,6 +209,7 @@ public class DeletionJobService {
             Transition transition = job.timeOut(now);
             if (transition.changed()) {
                 store(transition);
+                audit.record(JobAudit.COORDINATOR, "TIMED_OUT", transition.job());
                 JobLog.timeouts(job, transition.job());
             }
         }
@@ -210,7 +231,8 @@ public class DeletionJobService {
             if (holds.activeHold(job.tenantId()).isPresent()) {
                 continue;
             }
-            store(job.startHardDelete(now));
+            DeletionJob hard = store(job.startHardDelete(now));
+            audit.record(JobAudit.COORDINATOR, "RETENTION_ENDED", hard);
             log.info(
                     "job {} tenant {}: retention ended at {}, hard delete asked of {}",
                     job.id(),
@@ -231,7 +253,7 @@ public class DeletionJobService {
      * @throws TenantOnLegalHoldException if the job's hard delete is to be retried while its tenant is on legal hold
      */
     @Transactional
-    public DeletionJob retry(DeletionJobId id) {
+    public DeletionJob retry(DeletionJobId id, String operator) {
         DeletionJob job = lock(id);
         if (job.lifecycle().phase() == Phase.HARD) {
             holds.activeHold(job.tenantId()).ifPresent(hold -> {
@@ -244,6 +266,7 @@ public class DeletionJobService {
             throw new TenantHasRunningJobException(job, running.get().id());
         }
         DeletionJob next = store(transition);
+        audit.record(operator, "RETRIED", next);
         log.info(
                 "job {} tenant {}: attempt {} asks participants {} again for {}, waiting until {}",
                 next.id(),

@@ -73,6 +73,7 @@ class LifecycleSagaIT {
         Map<ParticipantService, Map<String, TableChecksums.Checksum>> before = checksums();
         String tenant = "retention-tenant";
         seed(tenant);
+        Map<String, Long> seeded = rowsAdded(before, checksums());
         String jobId = request(LocalUser.ALICE, tenant, Map.of());
         await().atMost(TIMEOUT)
                 .until(() -> client(LocalUser.BOB).approve(jobId, "checked").status() == 200);
@@ -104,6 +105,30 @@ class LifecycleSagaIT {
         assertThat(checksums())
                 .as("every table as before the tenant was seeded")
                 .isEqualTo(before);
+
+        JsonNode certificate = client(LocalUser.ALICE)
+                .get("/api/v1/deletion-jobs/" + jobId + "/certificate")
+                .body();
+        assertThat(certificate.path("result").path("hardDeleted").asBoolean()).isTrue();
+        Map<String, Long> certified = new HashMap<>();
+        certificate.path("result").path("participants").forEach(participant -> participant
+                .path("tables")
+                .forEach(table -> certified.put(
+                        participant.path("name").asString() + "/"
+                                + table.path("table").asString(),
+                        table.path("rowsDeleted").asLong())));
+        seeded.values().removeIf(rows -> rows == 0); // the global products table, never planned
+        assertThat(certified).as("the certificate's counts are the rows seeded").isEqualTo(seeded);
+        JsonNode entries =
+                client(LocalUser.ALICE).get("/api/v1/audit?jobId=" + jobId).body();
+        assertThat(certificate.path("audit").path("lastHash").asString())
+                .isEqualTo(entries.get(entries.size() - 1).path("hash").asString());
+        assertThat(client(LocalUser.ALICE)
+                        .get("/api/v1/audit/verification")
+                        .body()
+                        .path("valid")
+                        .asBoolean())
+                .isTrue();
     }
 
     @Test
@@ -246,6 +271,17 @@ class LifecycleSagaIT {
         return await().atMost(TIMEOUT).until(() -> client(LocalUser.ALICE).job(jobId), job -> job.path("state")
                 .asString()
                 .equals(state));
+    }
+
+    /** Rows added per {@code participant/public.table} between two checksums: what a tenant seeded there. */
+    private static Map<String, Long> rowsAdded(
+            Map<ParticipantService, Map<String, TableChecksums.Checksum>> before,
+            Map<ParticipantService, Map<String, TableChecksums.Checksum>> after) {
+        Map<String, Long> added = new HashMap<>();
+        before.forEach((service, tables) -> tables.forEach((table, checksum) -> added.put(
+                service.participantName() + "/public." + table,
+                after.get(service).get(table).rows() - checksum.rows())));
+        return added;
     }
 
     /** {@code participant/table} to rows of a phase of a job. */

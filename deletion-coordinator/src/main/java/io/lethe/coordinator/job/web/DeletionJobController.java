@@ -76,8 +76,8 @@ class DeletionJobController {
      * job; 409 when the job has nothing to retry or its tenant has another active job.
      */
     @PostMapping("/{jobId}/retry")
-    ResponseEntity<DeletionJobView> retry(@PathVariable String jobId) {
-        return respond(HttpStatus.ACCEPTED, jobs.retry(DeletionJobId.parse(jobId)));
+    ResponseEntity<DeletionJobView> retry(@PathVariable String jobId, Principal caller) {
+        return respond(HttpStatus.ACCEPTED, jobs.retry(DeletionJobId.parse(jobId), caller.getName()));
     }
 
     @GetMapping("/{jobId}")

@@ -1,0 +1,2 @@
+/** The audit log and deletion certificates over REST. */
+package io.lethe.coordinator.audit.web;

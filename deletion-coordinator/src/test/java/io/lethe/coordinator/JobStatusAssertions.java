@@ -26,6 +26,9 @@ final class JobStatusAssertions {
         assertThat(instant(view.path("updatedAt"))).isEqualTo(status.getUpdatedAt());
         assertThat(instant(view.path("finishedAt"))).isEqualTo(status.getFinishedAt());
         assertThat(instant(view.path("deadlineAt"))).isEqualTo(status.getDeadlineAt());
+        JsonNode stage = view.path("stage");
+        assertThat(stage.isNull() || stage.isMissingNode() ? null : stage.asInt())
+                .isEqualTo(status.getStage());
         assertThat(view.path("participants").size())
                 .isEqualTo(status.getParticipants().size());
         for (int i = 0; i < status.getParticipants().size(); i++) {
@@ -36,6 +39,7 @@ final class JobStatusAssertions {
 
     private static void assertParticipantEquals(JsonNode view, ParticipantStatus status) {
         assertThat(view.path("name").asString()).isEqualTo(status.getName());
+        assertThat(view.path("stage").asInt()).isEqualTo(status.getStage());
         assertThat(view.path("state").asString()).isEqualTo(status.getState().name());
         assertThat(view.path("rowsDeleted").asLong()).isEqualTo(status.getRowsDeleted());
         assertThat(instant(view.path("finishedAt"))).isEqualTo(status.getFinishedAt());

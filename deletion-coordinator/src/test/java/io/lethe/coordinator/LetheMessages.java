@@ -17,10 +17,15 @@ final class LetheMessages {
     private LetheMessages() {}
 
     static ParticipantRegistered registered(String name, String version, String... tables) {
+        return registered(name, version, 0, tables);
+    }
+
+    static ParticipantRegistered registered(String name, String version, int stage, String... tables) {
         return ParticipantRegistered.newBuilder()
                 .setName(name)
                 .setTables(List.of(tables))
                 .setVersion(version)
+                .setStage(stage)
                 .setRegisteredAt(now())
                 .build();
     }

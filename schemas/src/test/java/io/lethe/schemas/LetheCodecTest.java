@@ -46,7 +46,7 @@ class LetheCodecTest {
                         true,
                         NOW,
                         DeletionPhase.HARD),
-                new ParticipantRegistered("orders-service", List.of("public.orders"), "1.0.0", NOW),
+                new ParticipantRegistered("orders-service", List.of("public.orders"), "1.0.0", NOW, 0),
                 DeletionJobStatus.newBuilder()
                         .setJobId("job-1")
                         .setTenantId("acme")

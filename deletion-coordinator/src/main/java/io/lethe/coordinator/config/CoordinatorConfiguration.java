@@ -11,8 +11,10 @@ import io.lethe.coordinator.job.DeadlineSweeper;
 import io.lethe.coordinator.job.DeletionJobPublisher;
 import io.lethe.coordinator.job.DeletionJobRepository;
 import io.lethe.coordinator.job.DeletionJobService;
+import io.lethe.coordinator.job.ExpectedParticipant;
 import io.lethe.coordinator.job.JobPolicies;
 import io.lethe.coordinator.job.ParticipantDeadlines;
+import io.lethe.coordinator.job.ParticipantDirectory;
 import io.lethe.coordinator.job.RetentionPolicy;
 import io.lethe.coordinator.job.jdbc.JdbcDeletionJobRepository;
 import io.lethe.coordinator.job.kafka.DeletionCommandListener;
@@ -138,7 +140,10 @@ class CoordinatorConfiguration {
             JobPolicies policies,
             AuditRecorder audit,
             Clock clock) {
-        return new DeletionJobService(jobs, publisher, registry::activeParticipantNames, holds, policies, audit, clock);
+        ParticipantDirectory directory = () -> registry.active().stream()
+                .map(p -> new ExpectedParticipant(p.name(), p.stage()))
+                .toList();
+        return new DeletionJobService(jobs, publisher, directory, holds, policies, audit, clock);
     }
 
     /** Fires participant deadlines and ends retention windows; both timers live in the database only. */

@@ -5,8 +5,11 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.OptionalInt;
 
 /**
  * A tenant deletion job: a pure state machine. Every decision returns a {@link Transition} (the job afterwards, what
@@ -18,6 +21,11 @@ import java.util.Objects;
  * attempt, outcomes of another phase or of participants the job does not expect change nothing, so replaying the
  * outcome topic gives the same job. A participant that finds materially more rows than the approved preview ({@code
  * PREVIEW_DRIFT}) sends the job back to a new preview and approval.
+ *
+ * <p>Each phase asks the participants stage by stage: the lowest stage first, and the next one only once every
+ * participant of the stages before it completed the phase (a service that signs users in last, say, so that they sign
+ * in to nothing while their data goes). A later stage WAITS meanwhile, without a deadline; a failure stops the phase
+ * at its stage until a retry.
  *
  * <p>Within a phase the job's state follows from its participants: the phase's end state when all completed, FAILED
  * when any failed or timed out, otherwise as it was. An outcome never sets an ended job running again; only a retry
@@ -33,7 +41,8 @@ import java.util.Objects;
  * @param attempt the number of the job's latest request: 1 at the start, one more for each phase and each retry
  * @param participantDeadline how long a participant has to answer each request
  * @param lifecycle phase, approvals, retention and completed phases
- * @param participants every expected participant, fixed when the job started, sorted by name, in the current phase
+ * @param participants every expected participant, with its stage fixed when the job started, sorted by stage and name,
+ *     in the current phase
  * @param createdAt when the job was created
  * @param updatedAt when it last changed
  * @param finishedAt when it reached an ended state, or {@code null} while it is active
@@ -53,6 +62,9 @@ public record DeletionJob(
         Instant createdAt,
         Instant updatedAt,
         Instant finishedAt) {
+
+    private static final Comparator<ExpectedParticipant> BY_STAGE_AND_NAME =
+            Comparator.comparingInt(ExpectedParticipant::stage).thenComparing(ExpectedParticipant::name);
 
     public DeletionJob {
         Objects.requireNonNull(id, "id");
@@ -80,19 +92,27 @@ public record DeletionJob(
     public static DeletionJob start(
             DeletionJobId id,
             DeletionRequest request,
-            Collection<String> participants,
+            Collection<ExpectedParticipant> participants,
             Duration participantDeadline,
             Duration retention,
             Instant now) {
         if (participants.isEmpty()) {
             throw new NoParticipantsRegisteredException(request.tenantId());
         }
-        Instant deadline = now.plus(participantDeadline);
-        List<ParticipantProgress> expected = participants.stream()
-                .distinct()
-                .sorted()
-                .map(name -> ParticipantProgress.pending(name, 1, deadline))
-                .toList();
+        Map<String, ExpectedParticipant> byName = new HashMap<>();
+        participants.forEach(p -> {
+            if (byName.putIfAbsent(p.name(), p) != null) {
+                throw new IllegalArgumentException("participant " + p.name() + " is expected twice");
+            }
+        });
+        List<ParticipantProgress> expected = askFirstStage(
+                participants.stream()
+                        .sorted(BY_STAGE_AND_NAME)
+                        .map(p -> new ParticipantProgress(
+                                p.name(), p.stage(), ParticipantState.WAITING, 1, null, List.of(), null, null))
+                        .toList(),
+                1,
+                now.plus(participantDeadline));
         return new DeletionJob(
                 id,
                 request.requestId(),
@@ -144,6 +164,10 @@ public record DeletionJob(
         if (current.state() == ParticipantState.COMPLETED) {
             return new Transition(this, Transition.Effect.DUPLICATE);
         }
+        if (current.state() == ParticipantState.WAITING) {
+            // Its stage has not been asked in this phase: whatever it answers, it answers something else.
+            return new Transition(this, Transition.Effect.NOT_ASKED);
+        }
         ParticipantError failure = failureOf(outcome);
         if (failure != null && outcome.attempt() != current.attempt()) {
             return new Transition(this, Transition.Effect.STALE_ATTEMPT);
@@ -161,7 +185,7 @@ public record DeletionJob(
         }
         List<ParticipantProgress> next = new ArrayList<>(participants);
         next.set(index, progressAfter(current, outcome, failure));
-        return new Transition(withParticipants(next, now), Transition.Effect.APPLIED);
+        return withParticipants(next, now);
     }
 
     /**
@@ -175,12 +199,13 @@ public record DeletionJob(
         List<ParticipantProgress> next = participants.stream()
                 .map(p -> p.isOverdue(now) ? p.timedOut() : p)
                 .toList();
-        return new Transition(withParticipants(next, now), Transition.Effect.TIMED_OUT);
+        return new Transition(withParticipants(next, now).job(), Transition.Effect.TIMED_OUT);
     }
 
     /**
      * Asks the failed and timed-out participants again, for the job's phase, with a new attempt number and a new
-     * deadline; completed participants are not asked again, and pending ones keep waiting for their own attempt.
+     * deadline; completed participants are not asked again, pending ones keep waiting for their own attempt, and later
+     * stages keep waiting for this one.
      *
      * @throws JobNotRetryableException if the job's phase ended well, or no participant failed or timed out
      */
@@ -188,14 +213,18 @@ public record DeletionJob(
         if (state != JobState.FAILED && state != JobState.RUNNING && state != JobState.AWAITING_APPROVAL) {
             throw JobNotRetryableException.ended(this);
         }
-        if (participants.stream().noneMatch(p -> p.state().isRetryable())) {
+        boolean failed = participants.stream().anyMatch(p -> p.state().isRetryable());
+        if (!failed && !nextStageDue(participants)) {
             throw JobNotRetryableException.nothingFailed(this);
         }
         int next = attempt + 1;
         Instant deadline = now.plus(participantDeadline);
-        List<ParticipantProgress> asked = participants.stream()
-                .map(p -> p.state().isRetryable() ? ParticipantProgress.pending(p.name(), next, deadline) : p)
-                .toList();
+        // A FAILED job whose failed participant completed late has its next stage waiting: the retry asks it.
+        List<ParticipantProgress> asked = failed
+                ? participants.stream()
+                        .map(p -> p.state().isRetryable() ? p.pending(next, deadline) : p)
+                        .toList()
+                : askFirstStage(participants, next, deadline);
         return new Transition(
                 with(runningState(lifecycle.phase()), next, lifecycle, asked, now), Transition.Effect.APPLIED, true);
     }
@@ -318,10 +347,13 @@ public record DeletionJob(
                 .orElse(null);
     }
 
-    /** The participants asked in the job's latest request: all of them in a new phase, the re-asked ones after a retry. */
+    /**
+     * The participants asked in the job's latest request: the first stage in a new phase, the next stage once the one
+     * before it completed, the re-asked ones after a retry.
+     */
     public List<String> requestedParticipants() {
         return participants.stream()
-                .filter(p -> p.attempt() == attempt)
+                .filter(p -> p.state() != ParticipantState.WAITING && p.attempt() == attempt)
                 .map(ParticipantProgress::name)
                 .toList();
     }
@@ -384,13 +416,11 @@ public record DeletionJob(
         return startPhase(Phase.PREVIEW, lifecycle.previewRound() + 1, now).job();
     }
 
-    /** Asks every participant for the phase, with the job's next attempt and a new deadline. */
+    /** Asks the first stage of participants for the phase, with the job's next attempt and a new deadline. */
     private Transition startPhase(Phase phase, int round, Instant now) {
         int next = attempt + 1;
-        Instant deadline = now.plus(participantDeadline);
-        List<ParticipantProgress> asked = participants.stream()
-                .map(p -> ParticipantProgress.pending(p.name(), next, deadline))
-                .toList();
+        List<ParticipantProgress> asked = askFirstStage(
+                participants.stream().map(p -> p.waiting(next)).toList(), next, now.plus(participantDeadline));
         return new Transition(
                 with(runningState(phase), next, lifecycle.startPhase(phase, round, next, now), asked, now),
                 Transition.Effect.APPLIED,
@@ -401,6 +431,14 @@ public record DeletionJob(
         return phase == Phase.PREVIEW && lifecycle.mode() == JobMode.DELETE
                 ? JobState.AWAITING_APPROVAL
                 : JobState.RUNNING;
+    }
+
+    /** The stage the phase has reached: the lowest stage with a participant that has not completed, if any. */
+    public OptionalInt currentStage() {
+        return participants.stream()
+                .filter(p -> p.state() != ParticipantState.COMPLETED)
+                .mapToInt(ParticipantProgress::stage)
+                .min();
     }
 
     private int indexOf(String participant) {
@@ -445,8 +483,47 @@ public record DeletionJob(
         return current.failed(failure, List.of(), failed.at());
     }
 
-    /** The job with the participants' new progress: the phase's end state once every participant completed. */
-    private DeletionJob withParticipants(List<ParticipantProgress> next, Instant now) {
+    /**
+     * The participants with the lowest stage among those WAITING asked for the given attempt; the others as they
+     * were.
+     */
+    private static List<ParticipantProgress> askFirstStage(
+            List<ParticipantProgress> participants, int nextAttempt, Instant deadline) {
+        int stage = participants.stream()
+                .filter(p -> p.state() == ParticipantState.WAITING)
+                .mapToInt(ParticipantProgress::stage)
+                .min()
+                .orElseThrow(() -> new IllegalStateException("no participant waits to be asked"));
+        return participants.stream()
+                .map(p -> p.state() == ParticipantState.WAITING && p.stage() == stage
+                        ? p.pending(nextAttempt, deadline)
+                        : p)
+                .toList();
+    }
+
+    /**
+     * The job with the participants' new progress: the phase's end state once every participant completed, the next
+     * stage asked once every participant of the stages before it completed.
+     */
+    private Transition withParticipants(List<ParticipantProgress> next, Instant now) {
+        // An ended (FAILED) job asks nobody until a retry, which checks the tenant's one-active-job rule.
+        if (state.isActive() && nextStageDue(next)) {
+            int nextAttempt = attempt + 1;
+            List<ParticipantProgress> asked = askFirstStage(next, nextAttempt, now.plus(participantDeadline));
+            return new Transition(with(state, nextAttempt, lifecycle, asked, now), Transition.Effect.APPLIED, true);
+        }
+        return new Transition(progressed(next, now), Transition.Effect.APPLIED);
+    }
+
+    /** Whether every asked participant completed and a later stage waits. */
+    private static boolean nextStageDue(List<ParticipantProgress> participants) {
+        return participants.stream().anyMatch(p -> p.state() == ParticipantState.WAITING)
+                && participants.stream()
+                        .noneMatch(p -> p.state() == ParticipantState.PENDING
+                                || p.state().isRetryable());
+    }
+
+    private DeletionJob progressed(List<ParticipantProgress> next, Instant now) {
         if (next.stream().allMatch(p -> p.state() == ParticipantState.COMPLETED)) {
             PhaseResult result = new PhaseResult(
                     lifecycle.phase(),

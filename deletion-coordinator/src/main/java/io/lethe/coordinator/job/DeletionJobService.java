@@ -81,7 +81,7 @@ public class DeletionJobService {
         DeletionJob job = DeletionJob.start(
                 DeletionJobId.random(),
                 request,
-                participants.activeParticipantNames(),
+                participants.activeParticipants(),
                 participantDeadline,
                 retention,
                 now());
@@ -120,6 +120,7 @@ public class DeletionJobService {
                 jobs.lockById(outcome.jobId()).orElseThrow(() -> new DeletionJobNotFoundException(outcome.jobId()));
         Transition transition = job.apply(outcome, now());
         JobLog.outcome(outcome, job, transition);
+        JobLog.nextStage(job, transition);
         if (transition.changed()) {
             audit.record(
                     outcome.participant(),

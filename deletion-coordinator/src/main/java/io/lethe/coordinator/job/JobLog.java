@@ -23,6 +23,12 @@ final class JobLog {
                         outcome.phase(),
                         after.state(),
                         after.totalRowsDeleted());
+            case NOT_ASKED ->
+                log.warn(
+                        "job {}: outcome of participant {} ignored, its stage was not asked in phase {} yet",
+                        before.id(),
+                        outcome.participant(),
+                        before.lifecycle().phase());
             case DUPLICATE ->
                 log.info("job {}: duplicate outcome of participant {} ignored", before.id(), outcome.participant());
             case STALE_ATTEMPT ->
@@ -57,6 +63,25 @@ final class JobLog {
                         outcome.participant(),
                         before.participantNames());
             case TIMED_OUT, NOT_DUE -> throw new IllegalStateException("an outcome cannot " + transition.effect());
+        }
+    }
+
+    /** Says so when the transition asked the next stage of participants. */
+    static void nextStage(DeletionJob before, Transition transition) {
+        DeletionJob after = transition.job();
+        if (transition.asksParticipants()
+                && after.lifecycle().phase() == before.lifecycle().phase()
+                && after.lifecycle().phaseAttempt() == before.lifecycle().phaseAttempt()
+                && before.state() == after.state()) {
+            log.info(
+                    "job {} tenant {}: stage {} of {} asked (attempt {}): {}, waiting until {}",
+                    after.id(),
+                    after.tenantId(),
+                    after.currentStage().orElse(-1),
+                    after.lifecycle().phase(),
+                    after.attempt(),
+                    after.requestedParticipants(),
+                    after.deadlineAt());
         }
     }
 

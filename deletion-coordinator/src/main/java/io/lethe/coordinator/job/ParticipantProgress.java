@@ -8,16 +8,20 @@ import java.util.Objects;
  * One expected participant of a job.
  *
  * @param name the participant's name
+ * @param stage its stage, as it registered when the job started: a phase asks stage n+1 only after every participant
+ *     of the lower stages completed it
  * @param state where it stands
  * @param attempt the attempt it was last asked for: 1 when the job started, the job's attempt of the retry that last
  *     asked it again
- * @param deadlineAt when that attempt times out if the participant has not answered by then
+ * @param deadlineAt when that attempt times out if the participant has not answered by then; {@code null} while it
+ *     is WAITING
  * @param tables rows per table it reported, in its deletion order (empty until it completes)
  * @param error why it failed, or {@code null}
  * @param finishedAt when it reported, or {@code null}
  */
 public record ParticipantProgress(
         String name,
+        int stage,
         ParticipantState state,
         int attempt,
         Instant deadlineAt,
@@ -28,7 +32,15 @@ public record ParticipantProgress(
     public ParticipantProgress {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(state, "state");
-        Objects.requireNonNull(deadlineAt, "deadlineAt");
+        if ((deadlineAt == null) != (state == ParticipantState.WAITING)) {
+            throw new IllegalArgumentException(
+                    "participant %s: a deadline is set exactly when it is asked, not %s with deadline %s"
+                            .formatted(name, state, deadlineAt));
+        }
+        if (stage < 0) {
+            throw new IllegalArgumentException(
+                    "participant %s: stage must be at least 0, not %d".formatted(name, stage));
+        }
         if (attempt < 1) {
             throw new IllegalArgumentException(
                     "participant %s: attempt must be at least 1, not %d".formatted(name, attempt));
@@ -37,8 +49,15 @@ public record ParticipantProgress(
     }
 
     /** Asked (again) to delete, for the given attempt, with an answer due by the deadline. */
-    static ParticipantProgress pending(String name, int attempt, Instant deadlineAt) {
-        return new ParticipantProgress(name, ParticipantState.PENDING, attempt, deadlineAt, List.of(), null, null);
+    ParticipantProgress pending(int nextAttempt, Instant nextDeadline) {
+        return new ParticipantProgress(
+                name, stage, ParticipantState.PENDING, nextAttempt, nextDeadline, List.of(), null, null);
+    }
+
+    /** Not asked yet in the phase that starts with the given attempt: a lower stage goes first. */
+    ParticipantProgress waiting(int phaseAttempt) {
+        return new ParticipantProgress(
+                name, stage, ParticipantState.WAITING, phaseAttempt, null, List.of(), null, null);
     }
 
     public long rowsDeleted() {
@@ -51,14 +70,16 @@ public record ParticipantProgress(
     }
 
     ParticipantProgress completed(List<TableCount> reported, Instant at) {
-        return new ParticipantProgress(name, ParticipantState.COMPLETED, attempt, deadlineAt, reported, null, at);
+        return new ParticipantProgress(
+                name, stage, ParticipantState.COMPLETED, attempt, deadlineAt, reported, null, at);
     }
 
     ParticipantProgress failed(ParticipantError reason, List<TableCount> reported, Instant at) {
-        return new ParticipantProgress(name, ParticipantState.FAILED, attempt, deadlineAt, reported, reason, at);
+        return new ParticipantProgress(name, stage, ParticipantState.FAILED, attempt, deadlineAt, reported, reason, at);
     }
 
     ParticipantProgress timedOut() {
-        return new ParticipantProgress(name, ParticipantState.TIMED_OUT, attempt, deadlineAt, List.of(), null, null);
+        return new ParticipantProgress(
+                name, stage, ParticipantState.TIMED_OUT, attempt, deadlineAt, List.of(), null, null);
     }
 }

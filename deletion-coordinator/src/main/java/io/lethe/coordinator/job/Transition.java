@@ -35,6 +35,8 @@ public record Transition(DeletionJob job, Effect effect, boolean asksParticipant
         STALE_ATTEMPT,
         /** An outcome of another phase than the job's (a late answer of an earlier phase): nothing changes. */
         STALE_PHASE,
+        /** The outcome is of a participant whose stage was not asked in this phase yet: logged, not counted. */
+        NOT_ASKED,
         /** The outcome names an attempt the participant was never asked for: logged, not counted. */
         UNKNOWN_ATTEMPT,
         /** The job does not expect this participant: logged, not counted. */

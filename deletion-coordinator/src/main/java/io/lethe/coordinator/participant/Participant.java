@@ -9,17 +9,23 @@ import java.util.Objects;
  *
  * @param name its unique name
  * @param tables the tables its deletion plan covers, in deletion order
+ * @param stage its stage: every phase of a job asks stage n+1 only after each participant of stage n completed it
  * @param version its version
  * @param registeredAt when it last registered
  * @param retiredAt when an operator retired it, or {@code null}
  */
-public record Participant(String name, List<String> tables, String version, Instant registeredAt, Instant retiredAt) {
+public record Participant(
+        String name, List<String> tables, int stage, String version, Instant registeredAt, Instant retiredAt) {
 
     public Participant {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(version, "version");
         Objects.requireNonNull(registeredAt, "registeredAt");
         tables = List.copyOf(tables);
+        if (stage < 0) {
+            throw new IllegalArgumentException(
+                    "participant %s: stage must be at least 0, not %d".formatted(name, stage));
+        }
     }
 
     public boolean isRetired() {

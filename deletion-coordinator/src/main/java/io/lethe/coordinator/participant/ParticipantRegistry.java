@@ -24,9 +24,10 @@ public class ParticipantRegistry {
     public void register(Participant registration) {
         participants.register(registration);
         log.info(
-                "participant {} registered (version {}, {} tables)",
+                "participant {} registered (version {}, stage {}, {} tables)",
                 registration.name(),
                 registration.version(),
+                registration.stage(),
                 registration.tables().size());
     }
 
@@ -51,11 +52,7 @@ public class ParticipantRegistry {
 
     /** Every participant ever registered and not retired, by name. */
     @Transactional(readOnly = true)
-    public List<String> activeParticipantNames() {
-        return participants.findAll().stream()
-                .filter(p -> !p.isRetired())
-                .map(Participant::name)
-                .sorted()
-                .toList();
+    public List<Participant> active() {
+        return participants.findAll().stream().filter(p -> !p.isRetired()).toList();
     }
 }

@@ -28,7 +28,12 @@ class DeletionJobTest {
             new DeletionRequest("req-1", "acme", "alice", null, "contract ended", null, JobMode.PREVIEW, null, false);
 
     private final DeletionJob job = DeletionJob.start(
-            DeletionJobId.random(), REQUEST, List.of("orders", "billing", "identity"), DEADLINE, Duration.ZERO, T0);
+            DeletionJobId.random(),
+            REQUEST,
+            TestParticipants.stageZero("orders", "billing", "identity"),
+            DEADLINE,
+            Duration.ZERO,
+            T0);
 
     @Test
     void startsRunningWithEveryParticipantPendingInNameOrder() {

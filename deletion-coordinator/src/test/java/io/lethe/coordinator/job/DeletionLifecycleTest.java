@@ -294,7 +294,12 @@ class DeletionLifecycleTest {
                 null,
                 false);
         DeletionJob fromCommand = previewed(DeletionJob.start(
-                DeletionJobId.random(), command, List.of("orders", "billing"), DEADLINE, RETENTION, T0));
+                DeletionJobId.random(),
+                command,
+                TestParticipants.stageZero("orders", "billing"),
+                DEADLINE,
+                RETENTION,
+                T0));
         assertThatThrownBy(() -> fromCommand.approve("dora", "mine", null, at(3)))
                 .isInstanceOf(FourEyesViolationException.class);
     }
@@ -304,7 +309,12 @@ class DeletionLifecycleTest {
         var request = new DeletionRequest(
                 "req-3", "acme", "alice", null, "contract ended", null, JobMode.DELETE, null, false);
         DeletionJob noWindow = DeletionJob.start(
-                DeletionJobId.random(), request, List.of("orders", "billing"), DEADLINE, Duration.ZERO, T0);
+                DeletionJobId.random(),
+                request,
+                TestParticipants.stageZero("orders", "billing"),
+                DEADLINE,
+                Duration.ZERO,
+                T0);
 
         assertThat(noWindow.lifecycle().immediate()).isTrue();
         assertThat(noWindow.lifecycle().approvalsRequired()).isEqualTo(2);
@@ -368,7 +378,12 @@ class DeletionLifecycleTest {
         var request = new DeletionRequest(
                 "req-1", "acme", "alice", null, "contract ended", null, JobMode.DELETE, null, immediate);
         return DeletionJob.start(
-                DeletionJobId.random(), request, List.of("orders", "billing"), DEADLINE, RETENTION, T0);
+                DeletionJobId.random(),
+                request,
+                TestParticipants.stageZero("orders", "billing"),
+                DEADLINE,
+                RETENTION,
+                T0);
     }
 
     private DeletionJob previewed(DeletionJob started) {

@@ -161,9 +161,16 @@ class InfrastructureFaultsIT {
         JsonNode job = Jobs.awaitEnded(stack.coordinatorClient(), jobId, JOB_TIMEOUT);
         tenant.assertDeletedExactly(job, stack);
         assertThat(TopicRecords.withKey(stack.bootstrapServers(), LetheTopics.DELETION_REQUESTS, tenant.id()))
-                .as("each phase's request was published once, the committed preview request among them")
+                .as("each phase's requests (one per stage: identity-service last) were published once, the committed"
+                        + " preview request among them")
                 .extracting(r -> Messages.phaseOf(r.value()))
-                .containsExactly(DeletionPhase.PREVIEW, DeletionPhase.SOFT, DeletionPhase.HARD);
+                .containsExactly(
+                        DeletionPhase.PREVIEW,
+                        DeletionPhase.PREVIEW,
+                        DeletionPhase.SOFT,
+                        DeletionPhase.SOFT,
+                        DeletionPhase.HARD,
+                        DeletionPhase.HARD);
         await("the relay to remove the sent request from the outbox")
                 .atMost(Duration.ofSeconds(30))
                 .until(() -> outboxRows(LetheTopics.DELETION_REQUESTS, tenant.id()) == 0);
@@ -183,12 +190,15 @@ class InfrastructureFaultsIT {
         Map<ExampleService, ParticipantLedger> ledgers = ledgers();
         long started = System.nanoTime();
         String jobId = Jobs.requestDeletion(stack.coordinatorClient(), tenant.id());
-        await("the hard delete of job " + jobId + " to be asked for")
+        // identity-service is stage 1: its request comes last, once the others completed the hard delete.
+        await("the hard delete of job " + jobId + " to be asked of its last stage")
                 .atMost(JOB_TIMEOUT)
                 .until(() ->
                         TopicRecords.withKey(stack.bootstrapServers(), LetheTopics.DELETION_REQUESTS, tenant.id())
                                 .stream()
-                                .anyMatch(r -> Messages.phaseOf(r.value()) == DeletionPhase.HARD));
+                                .anyMatch(r -> Messages.phaseOf(r.value()) == DeletionPhase.HARD
+                                        && Messages.askedIn(r.value())
+                                                .contains(ExampleService.IDENTITY.participantName())));
         // The coordinator is away while the participants answer its hard delete, so that everything below reaches it
         // in one go after its restart: the real outcomes, then the same outcomes again in reverse order (a relay that
         // sent its batch twice, a replay by an operator), a late retryable failure of every participant's attempt (a

@@ -28,6 +28,12 @@ final class Messages {
         }
     }
 
+    /** The participants a deletion request asks. */
+    static List<String> askedIn(byte[] request) {
+        return List.copyOf(((TenantDeletionRequested) CODEC.decode(request, TenantDeletionRequested.class))
+                .getExpectedParticipants());
+    }
+
     /** The attempt of a deletion request. */
     static int attemptOf(byte[] request) {
         return ((TenantDeletionRequested) CODEC.decode(request, TenantDeletionRequested.class)).getAttempt();

@@ -146,14 +146,15 @@ class FullSagaIT {
         int outcomesBefore =
                 recordsWithKey(LetheTopics.DELETION_OUTCOMES, jobId).size();
 
-        ConsumerRecord<String, byte[]> request = recordsWithKey(LetheTopics.DELETION_REQUESTS, tenant).stream()
+        // The hard delete's requests: one per stage (identity-service is asked after the others).
+        List<ConsumerRecord<String, byte[]>> requests = recordsWithKey(LetheTopics.DELETION_REQUESTS, tenant).stream()
                 .map(r -> Map.entry(r, (TenantDeletionRequested) codec.decode(r.value())))
                 .filter(r ->
                         r.getValue().getJobId().equals(jobId) && r.getValue().getPhase() == DeletionPhase.HARD)
                 .map(Map.Entry::getKey)
-                .findFirst()
-                .orElseThrow();
-        StackData.produce(stack, LetheTopics.DELETION_REQUESTS, tenant, request.value());
+                .toList();
+        assertThat(requests).hasSize(2);
+        requests.forEach(request -> StackData.produce(stack, LetheTopics.DELETION_REQUESTS, tenant, request.value()));
 
         await().atMost(TIMEOUT)
                 .until(() ->

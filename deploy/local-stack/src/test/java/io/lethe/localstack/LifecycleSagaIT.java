@@ -6,10 +6,12 @@ import static org.awaitility.Awaitility.await;
 import io.lethe.schemas.DeletionPhase;
 import io.lethe.schemas.LetheCodec;
 import io.lethe.schemas.LetheTopics;
+import io.lethe.schemas.ParticipantDeletionCompleted;
 import io.lethe.schemas.ParticipantDeletionFailed;
 import io.lethe.schemas.TenantDeletionRequested;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
@@ -105,6 +107,7 @@ class LifecycleSagaIT {
         assertThat(checksums())
                 .as("every table as before the tenant was seeded")
                 .isEqualTo(before);
+        assertIdentityWentLastInEveryPhase(tenant, jobId);
 
         JsonNode certificate = client(LocalUser.ALICE)
                 .get("/api/v1/deletion-jobs/" + jobId + "/certificate")
@@ -255,6 +258,37 @@ class LifecycleSagaIT {
             assertThat(refusal.getMessage()).contains("hard deletion refused", "nothing deleted");
         });
         assertThat(checksums()).as("nothing deleted").isEqualTo(before);
+    }
+
+    /**
+     * identity-service is stage 1: in every phase the coordinator asked it in a request of its own, after orders and
+     * billing completed, and its completion came after theirs.
+     */
+    private static void assertIdentityWentLastInEveryPhase(String tenant, String jobId) {
+        Map<DeletionPhase, List<List<String>>> asked = new EnumMap<>(DeletionPhase.class);
+        TopicRecords.withKey(stack.bootstrapServers(), LetheTopics.DELETION_REQUESTS, tenant).stream()
+                .map(r -> (TenantDeletionRequested) codec.decode(r.value(), TenantDeletionRequested.class))
+                .filter(r -> r.getJobId().equals(jobId))
+                .forEach(r -> asked.computeIfAbsent(r.getPhase(), p -> new ArrayList<>())
+                        .add(List.copyOf(r.getExpectedParticipants())));
+        Map<DeletionPhase, List<String>> completed = new EnumMap<>(DeletionPhase.class);
+        TopicRecords.withKey(stack.bootstrapServers(), LetheTopics.DELETION_OUTCOMES, jobId).stream()
+                .map(r -> (ParticipantDeletionCompleted) codec.decode(r.value(), ParticipantDeletionCompleted.class))
+                .forEach(c -> completed
+                        .computeIfAbsent(c.getPhase(), p -> new ArrayList<>())
+                        .add(c.getParticipant()));
+
+        assertThat(asked.keySet())
+                .containsExactlyInAnyOrder(DeletionPhase.PREVIEW, DeletionPhase.SOFT, DeletionPhase.HARD);
+        asked.forEach((phase, requests) -> {
+            assertThat(requests)
+                    .as("the requests of %s", phase)
+                    .containsExactly(List.of("billing-service", "orders-service"), List.of("identity-service"));
+            assertThat(completed.get(phase))
+                    .as("the completions of %s, in the order they were sent", phase)
+                    .hasSize(3)
+                    .endsWith("identity-service");
+        });
     }
 
     private static CoordinatorClient client(LocalUser user) {

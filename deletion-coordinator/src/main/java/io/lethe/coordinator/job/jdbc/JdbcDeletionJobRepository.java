@@ -201,12 +201,13 @@ public class JdbcDeletionJobRepository implements DeletionJobRepository {
 
     private void insertParticipant(DeletionJobId jobId, ParticipantProgress progress) {
         ParticipantError error = progress.error();
-        jdbc.sql("insert into job_participant (job_id, participant, state, attempt, deadline_at, error_code,"
-                        + " error_message, error_table, error_retryable, finished_at)"
-                        + " values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+        jdbc.sql("insert into job_participant (job_id, participant, stage, state, attempt, deadline_at,"
+                        + " error_code, error_message, error_table, error_retryable, finished_at)"
+                        + " values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
                 .params(
                         jobId.value(),
                         progress.name(),
+                        progress.stage(),
                         progress.state().name(),
                         progress.attempt(),
                         Timestamps.of(progress.deadlineAt()),
@@ -252,9 +253,9 @@ public class JdbcDeletionJobRepository implements DeletionJobRepository {
                                     rs.getLong("rows_remaining")));
                 });
         List<ParticipantProgress> participants = jdbc.sql(
-                        "select participant, state, attempt, deadline_at, error_code, error_message, error_table,"
-                                + " error_retryable, finished_at from job_participant where job_id = ?"
-                                + " order by participant")
+                        "select participant, stage, state, attempt, deadline_at, error_code, error_message,"
+                                + " error_table, error_retryable, finished_at from job_participant where job_id = ?"
+                                + " order by stage, participant")
                 .param(row.id())
                 .query((rs, n) -> participant(rs, tables))
                 .list();
@@ -300,6 +301,7 @@ public class JdbcDeletionJobRepository implements DeletionJobRepository {
                         rs.getBoolean("error_retryable"));
         return new ParticipantProgress(
                 name,
+                rs.getInt("stage"),
                 ParticipantState.valueOf(rs.getString("state")),
                 rs.getInt("attempt"),
                 Timestamps.read(rs, "deadline_at"),

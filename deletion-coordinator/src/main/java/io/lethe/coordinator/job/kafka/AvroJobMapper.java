@@ -163,6 +163,7 @@ final class AvroJobMapper {
                 .setPhases(job.lifecycle().phases().stream()
                         .map(AvroJobMapper::phaseResult)
                         .toList())
+                .setStage(job.currentStage().isPresent() ? job.currentStage().getAsInt() : null)
                 .build();
     }
 
@@ -195,6 +196,7 @@ final class AvroJobMapper {
         ParticipantError error = progress.error();
         return ParticipantStatus.newBuilder()
                 .setName(progress.name())
+                .setStage(progress.stage())
                 .setState(ParticipantState.valueOf(progress.state().name()))
                 .setTables(tableDeletions(progress.tables()))
                 .setRowsDeleted(progress.rowsDeleted())

@@ -17,7 +17,8 @@ import java.util.List;
 
 /**
  * A job as JSON: the same content as its {@code DeletionJobStatus} on the status topic, plus its tenant's active legal
- * hold (described), if any.
+ * hold (described), if any. {@code stage} is the stage the phase has reached, {@code null} once every participant
+ * completed it.
  */
 record DeletionJobView(
         String jobId,
@@ -30,6 +31,7 @@ record DeletionJobView(
         String onBehalfOf,
         String reason,
         int attempt,
+        Integer stage,
         List<ParticipantView> participants,
         long totalRowsDeleted,
         int previewRound,
@@ -58,6 +60,7 @@ record DeletionJobView(
                 job.onBehalfOf(),
                 job.reason(),
                 job.attempt(),
+                job.currentStage().isPresent() ? job.currentStage().getAsInt() : null,
                 job.participants().stream().map(ParticipantView::of).toList(),
                 job.totalRowsDeleted(),
                 lifecycle.previewRound(),
@@ -76,6 +79,7 @@ record DeletionJobView(
 
     record ParticipantView(
             String name,
+            int stage,
             ParticipantState state,
             List<TableCount> tables,
             long rowsDeleted,
@@ -87,6 +91,7 @@ record DeletionJobView(
         static ParticipantView of(ParticipantProgress progress) {
             return new ParticipantView(
                     progress.name(),
+                    progress.stage(),
                     progress.state(),
                     progress.tables(),
                     progress.rowsDeleted(),

@@ -22,14 +22,16 @@ public class JdbcParticipantRepository implements ParticipantRepository {
 
     @Override
     public void register(Participant registration) {
-        jdbc.sql("insert into participant (name, tables, version, registered_at) values (?, ?, ?, ?)"
-                        + " on conflict (name) do update set tables = excluded.tables, version = excluded.version,"
+        jdbc.sql("insert into participant (name, tables, stage, version, registered_at) values (?, ?, ?, ?, ?)"
+                        + " on conflict (name) do update set tables = excluded.tables, stage = excluded.stage,"
+                        + " version = excluded.version,"
                         + " registered_at = greatest(participant.registered_at, excluded.registered_at),"
                         + " retired_at = case when participant.retired_at < excluded.registered_at then null"
                         + " else participant.retired_at end")
                 .params(
                         registration.name(),
                         registration.tables().toArray(String[]::new),
+                        registration.stage(),
                         registration.version(),
                         Timestamps.of(registration.registeredAt()))
                 .update();
@@ -45,7 +47,7 @@ public class JdbcParticipantRepository implements ParticipantRepository {
 
     @Override
     public List<Participant> findAll() {
-        return jdbc.sql("select name, tables, version, registered_at, retired_at from participant order by name")
+        return jdbc.sql("select name, tables, stage, version, registered_at, retired_at from participant order by name")
                 .query(JdbcParticipantRepository::participant)
                 .list();
     }
@@ -55,6 +57,7 @@ public class JdbcParticipantRepository implements ParticipantRepository {
         return new Participant(
                 rs.getString("name"),
                 Arrays.asList((String[]) tables.getArray()),
+                rs.getInt("stage"),
                 rs.getString("version"),
                 Timestamps.read(rs, "registered_at"),
                 Timestamps.read(rs, "retired_at"));

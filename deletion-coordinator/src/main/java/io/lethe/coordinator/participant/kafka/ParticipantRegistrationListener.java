@@ -33,6 +33,7 @@ public class ParticipantRegistrationListener {
         registry.register(new Participant(
                 registered.getName(),
                 registered.getTables(),
+                registered.getStage(),
                 registered.getVersion(),
                 registered.getRegisteredAt(),
                 null));

@@ -242,7 +242,8 @@ public final class LetheParticipantAutoConfiguration {
             LetheParticipantProperties properties,
             DeletionPlan plan,
             Clock clock) {
-        return new ParticipantRegistration(publisher, properties.name(), properties.version(), plan, clock);
+        return new ParticipantRegistration(
+                publisher, properties.name(), properties.version(), properties.stage(), plan, clock);
     }
 
     @Bean

@@ -18,6 +18,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param includeTables if not empty, only these tables are considered
  * @param excludeTables tables never considered
  * @param version the version the participant registers with
+ * @param stage when the participant is asked within each phase of a job: the coordinator asks stage n+1 only after
+ *     every participant of stage n completed the phase (0 by default; a service that signs users in goes last, say)
  * @param groupId the consumer group reading deletion requests; by default {@code lethe-participant.<name>}
  * @param publishTimeout how long a failure report, the registration or a batch of the outbox may wait for the
  *     broker's acknowledgement
@@ -36,6 +38,7 @@ public record LetheParticipantProperties(
         Set<String> includeTables,
         Set<String> excludeTables,
         @DefaultValue("unknown") String version,
+        @DefaultValue("0") int stage,
         String groupId,
         @DefaultValue("10s") Duration publishTimeout,
         @DefaultValue Retry retry,
@@ -51,6 +54,9 @@ public record LetheParticipantProperties(
         if (!name.matches("[A-Za-z0-9._-]{1,100}")) {
             throw new IllegalArgumentException("lethe.participant.name '" + name
                     + "' may only contain letters, digits, '.', '_' and '-' (at most 100 characters)");
+        }
+        if (stage < 0) {
+            throw new IllegalArgumentException("lethe.participant.stage must be 0 or more, not " + stage);
         }
         tenantColumns = tenantColumns == null ? Map.of() : Map.copyOf(tenantColumns);
         schemas = schemas == null ? List.of() : List.copyOf(schemas);

@@ -22,14 +22,21 @@ public class ParticipantRegistration implements ApplicationListener<ApplicationR
     private final ParticipantEventPublisher publisher;
     private final String participant;
     private final String version;
+    private final int stage;
     private final DeletionPlan plan;
     private final Clock clock;
 
     public ParticipantRegistration(
-            ParticipantEventPublisher publisher, String participant, String version, DeletionPlan plan, Clock clock) {
+            ParticipantEventPublisher publisher,
+            String participant,
+            String version,
+            int stage,
+            DeletionPlan plan,
+            Clock clock) {
         this.publisher = publisher;
         this.participant = participant;
         this.version = version;
+        this.stage = stage;
         this.plan = plan;
         this.clock = clock;
     }
@@ -41,11 +48,12 @@ public class ParticipantRegistration implements ApplicationListener<ApplicationR
 
     public void register() {
         var registered = new ParticipantRegistered(
-                participant, plan.tableNames(), version, clock.instant().truncatedTo(ChronoUnit.MILLIS));
+                participant, plan.tableNames(), version, clock.instant().truncatedTo(ChronoUnit.MILLIS), stage);
         publisher.send(LetheTopics.PARTICIPANTS, participant, registered);
         log.info(
-                "participant {} registered with {} planned tables",
+                "participant {} registered in stage {} with {} planned tables",
                 participant,
+                stage,
                 plan.tableNames().size());
     }
 }

@@ -117,6 +117,37 @@ class LifecycleIT {
         assertThat(last.getApprovals()).singleElement().satisfies(a -> assertThat(a.getApprover())
                 .isEqualTo("bob"));
         assertThat(last.getPhases()).hasSize(3);
+
+        // A re-verification later: every participant counts what is left, and the certificate lists it.
+        assertThat(stack.post(Caller.BOB, JOBS + "/" + jobId + "/verifications", "")
+                        .status())
+                .as("an approver alone may not ask for a verification")
+                .isEqualTo(403);
+        var verification = stack.post(Caller.VIEWER, JOBS + "/" + jobId + "/verifications", "{\"requestId\": \"v-1\"}");
+        assertThat(verification.status()).as("%s", verification.body()).isEqualTo(202);
+        String verificationId = verification.body().path("jobId").asString();
+        assertThat(stack.post(Caller.VIEWER, JOBS + "/" + jobId + "/verifications", "{\"requestId\": \"v-1\"}")
+                        .body()
+                        .path("jobId")
+                        .asString())
+                .as("the same requestId names the same verification")
+                .isEqualTo(verificationId);
+        assertThat(lastRequest(tenant).getPhase()).isEqualTo(DeletionPhase.VERIFY);
+        answer(tenant, verificationId, DeletionPhase.VERIFY, 0, 0);
+        JsonNode verified = stack.awaitJobState(verificationId, "VERIFIED");
+        assertThat(verified.path("verifiesJobId").asString()).isEqualTo(jobId);
+        assertThat(stack.get(JOBS + "/" + jobId + "/verifications").body())
+                .singleElement()
+                .satisfies(v -> assertThat(v.path("jobId").asString()).isEqualTo(verificationId));
+        JsonNode listed = stack.get(JOBS + "/" + jobId + "/certificate").body().path("verifications");
+        assertThat(listed).singleElement().satisfies(v -> {
+            assertThat(v.path("passed").asBoolean()).isTrue();
+            assertThat(v.path("requestedBy").asString()).isEqualTo("viewer");
+        });
+        assertThat(stack.post(Caller.ALICE, JOBS + "/" + verificationId + "/verifications", "")
+                        .status())
+                .as("only a hard-deleted deletion can be verified")
+                .isEqualTo(409);
     }
 
     @Test

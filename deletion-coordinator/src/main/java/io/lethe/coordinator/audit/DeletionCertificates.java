@@ -4,7 +4,9 @@ import io.lethe.coordinator.job.Approval;
 import io.lethe.coordinator.job.DeletionJob;
 import io.lethe.coordinator.job.DeletionJobId;
 import io.lethe.coordinator.job.DeletionJobService;
+import io.lethe.coordinator.job.JobState;
 import io.lethe.coordinator.job.Lifecycle;
+import io.lethe.coordinator.job.ParticipantProgress;
 import io.lethe.coordinator.job.Phase;
 import io.lethe.coordinator.job.PhaseResult;
 import io.lethe.coordinator.job.TableCount;
@@ -70,6 +72,11 @@ public class DeletionCertificates {
                 "phases",
                 lifecycle.phases().stream().map(DeletionCertificates::phase).toList());
         certificate.put("result", result(job));
+        certificate.put(
+                "verifications",
+                jobs.verificationsOf(id).stream()
+                        .map(DeletionCertificates::verification)
+                        .toList());
         certificate.put("audit", auditLink(entries));
         certificate.put(
                 "digest", "sha256:" + AuditChain.sha256(AuditRecorder.CANONICAL.writeValueAsString(certificate)));
@@ -104,6 +111,41 @@ public class DeletionCertificates {
                                 + " hard delete and found 0 rows of the tenant"
                         : "no hard delete has completed");
         return result;
+    }
+
+    /**
+     * A later re-verification (mode VERIFY): who asked, when, and what every participant counted. {@code passed} once
+     * every participant counted 0 rows; a participant that found rows failed it with ROWS_REMAINING.
+     */
+    private static Map<String, Object> verification(DeletionJob verification) {
+        Map<String, Object> v = new LinkedHashMap<>();
+        v.put("jobId", verification.id().toString());
+        v.put("requestedBy", verification.requestedBy());
+        v.put("reason", verification.reason());
+        v.put("requestedAt", text(verification.createdAt()));
+        v.put("state", verification.state().name());
+        v.put("finishedAt", verification.finishedAt() == null ? null : text(verification.finishedAt()));
+        v.put("passed", verification.state() == JobState.VERIFIED);
+        List<Map<String, Object>> participants = new ArrayList<>();
+        for (ParticipantProgress participant : verification.participants()) {
+            Map<String, Object> p = new LinkedHashMap<>();
+            p.put("name", participant.name());
+            p.put("state", participant.state().name());
+            p.put(
+                    "rowsRemaining",
+                    participant.tables().stream()
+                            .mapToLong(TableCount::rowsRemaining)
+                            .sum());
+            Map<String, Long> tables = new LinkedHashMap<>();
+            participant.tables().forEach(t -> tables.put(t.table(), t.rowsRemaining()));
+            p.put("tables", tables);
+            p.put(
+                    "error",
+                    participant.error() == null ? null : participant.error().code());
+            participants.add(p);
+        }
+        v.put("participants", participants);
+        return v;
     }
 
     private static Map<String, Object> approval(Approval approval) {

@@ -99,20 +99,7 @@ public record DeletionJob(
         if (participants.isEmpty()) {
             throw new NoParticipantsRegisteredException(request.tenantId());
         }
-        Map<String, ExpectedParticipant> byName = new HashMap<>();
-        participants.forEach(p -> {
-            if (byName.putIfAbsent(p.name(), p) != null) {
-                throw new IllegalArgumentException("participant " + p.name() + " is expected twice");
-            }
-        });
-        List<ParticipantProgress> expected = askFirstStage(
-                participants.stream()
-                        .sorted(BY_STAGE_AND_NAME)
-                        .map(p -> new ParticipantProgress(
-                                p.name(), p.stage(), ParticipantState.WAITING, 1, null, List.of(), null, null))
-                        .toList(),
-                1,
-                now.plus(participantDeadline));
+        List<ParticipantProgress> expected = expected(participants, now.plus(participantDeadline));
         return new DeletionJob(
                 id,
                 request.requestId(),
@@ -130,6 +117,46 @@ public record DeletionJob(
                         retention,
                         now),
                 expected,
+                now,
+                now,
+                null);
+    }
+
+    /**
+     * A re-verification of a hard-deleted job: every given participant counts what is left of its tenant, and nothing
+     * changes. It ends VERIFIED when none found a row, FAILED (ROWS_REMAINING) when one did.
+     *
+     * @throws JobStateConflictException if the verified job is not COMPLETED (hard-deleted)
+     */
+    public static DeletionJob verification(
+            DeletionJobId id,
+            DeletionJob verified,
+            String requestId,
+            String requestedBy,
+            String reason,
+            Collection<ExpectedParticipant> participants,
+            Duration participantDeadline,
+            Instant now) {
+        if (verified.state() != JobState.COMPLETED || verified.lifecycle().mode() != JobMode.DELETE) {
+            throw new JobStateConflictException(
+                    verified,
+                    "only a hard-deleted (COMPLETED) deletion can be re-verified; nothing was asked of participants");
+        }
+        if (participants.isEmpty()) {
+            throw new NoParticipantsRegisteredException(verified.tenantId());
+        }
+        return new DeletionJob(
+                id,
+                DeletionRequest.require("requestId", requestId, DeletionRequest.MAX_ID_LENGTH),
+                verified.tenantId(),
+                requestedBy,
+                null,
+                DeletionRequest.require("reason", reason, DeletionRequest.MAX_REASON_LENGTH),
+                JobState.RUNNING,
+                1,
+                participantDeadline,
+                Lifecycle.verification(verified.id(), now),
+                expected(participants, now.plus(participantDeadline)),
                 now,
                 now,
                 null);
@@ -483,6 +510,24 @@ public record DeletionJob(
         return current.failed(failure, List.of(), failed.at());
     }
 
+    /** The participants of a new job, the first stage asked for attempt 1. */
+    private static List<ParticipantProgress> expected(Collection<ExpectedParticipant> participants, Instant deadline) {
+        Map<String, ExpectedParticipant> byName = new HashMap<>();
+        participants.forEach(p -> {
+            if (byName.putIfAbsent(p.name(), p) != null) {
+                throw new IllegalArgumentException("participant " + p.name() + " is expected twice");
+            }
+        });
+        return askFirstStage(
+                participants.stream()
+                        .sorted(BY_STAGE_AND_NAME)
+                        .map(p -> new ParticipantProgress(
+                                p.name(), p.stage(), ParticipantState.WAITING, 1, null, List.of(), null, null))
+                        .toList(),
+                1,
+                deadline);
+    }
+
     /**
      * The participants with the lowest stage among those WAITING asked for the given attempt; the others as they
      * were.
@@ -549,6 +594,7 @@ public record DeletionJob(
             case SOFT -> JobState.SOFT_DELETED;
             case HARD -> JobState.COMPLETED;
             case RESTORE -> JobState.RESTORED;
+            case VERIFY -> JobState.VERIFIED;
         };
     }
 

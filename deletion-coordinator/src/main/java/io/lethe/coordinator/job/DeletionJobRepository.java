@@ -30,6 +30,9 @@ public interface DeletionJobRepository {
     /** Jobs matching the query, newest first. */
     List<DeletionJob> search(JobQuery query);
 
+    /** {@return the re-verifications of the job, oldest first} */
+    List<DeletionJob> findVerificationsOf(DeletionJobId verified);
+
     /**
      * Reads up to {@code limit} jobs that have a pending participant whose deadline is at or before {@code now},
      * earliest deadline first, and holds them until the surrounding transaction ends. Jobs that another transaction

@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Optional;
+import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.transaction.annotation.Isolation;
@@ -105,6 +106,70 @@ public class DeletionJobService {
                 job.participantNames(),
                 job.deadlineAt());
         return new Submission(job, true);
+    }
+
+    /**
+     * Starts a re-verification of a hard-deleted job: every active participant counts what is left of the tenant and
+     * changes nothing. The same requestId names the same verification.
+     *
+     * @param requestId the idempotency key, or {@code null} for a new verification
+     * @param reason why, or {@code null}
+     * @throws DeletionJobNotFoundException if no job has the id
+     * @throws JobStateConflictException if the job is not a COMPLETED deletion
+     * @throws TenantHasRunningJobException if the tenant has an active job
+     * @throws InvalidDeletionRequestException if the requestId names a job that is not a verification of this one
+     */
+    @Transactional
+    public Submission verify(DeletionJobId verifiedId, String requestedBy, String requestId, String reason) {
+        if (requestId != null) {
+            Optional<DeletionJob> same = jobs.findByRequestId(requestId);
+            if (same.isPresent()) {
+                if (!verifiedId.equals(same.get().lifecycle().verifies())) {
+                    throw new InvalidDeletionRequestException(
+                            "requestId",
+                            "names job %s, which is not a re-verification of job %s"
+                                    .formatted(same.get().id(), verifiedId));
+                }
+                return new Submission(same.get(), false);
+            }
+        }
+        DeletionJob verified = get(verifiedId);
+        Optional<DeletionJob> active = jobs.findActiveByTenant(verified.tenantId());
+        if (active.isPresent()) {
+            throw TenantHasRunningJobException.verifying(verified, active.get().id());
+        }
+        DeletionJob job = DeletionJob.verification(
+                DeletionJobId.random(),
+                verified,
+                requestId == null ? "verify-" + UUID.randomUUID() : requestId,
+                requestedBy,
+                reason == null ? "re-verification of job " + verifiedId : reason,
+                participants.activeParticipants(),
+                policies.deadlines().resolve(null),
+                now());
+        if (!jobs.insertIfAbsent(job)) {
+            // Another request for the tenant (or with the same requestId) committed between the look-ups and the
+            // insert.
+            throw TenantHasRunningJobException.verifying(verified, null);
+        }
+        publisher.publishRequested(job);
+        publisher.publishStatus(job);
+        audit.record(requestedBy, "VERIFICATION_REQUESTED", job);
+        log.info(
+                "job {} tenant {}: re-verification of job {} requested by {}, asking participants {} until {}",
+                job.id(),
+                job.tenantId(),
+                verifiedId,
+                requestedBy,
+                job.requestedParticipants(),
+                job.deadlineAt());
+        return new Submission(job, true);
+    }
+
+    /** {@return the re-verifications of a job, oldest first} */
+    @Transactional(readOnly = true, isolation = Isolation.REPEATABLE_READ)
+    public List<DeletionJob> verificationsOf(DeletionJobId verified) {
+        return jobs.findVerificationsOf(verified);
     }
 
     /**

@@ -42,6 +42,12 @@ public record DeletionRequest(
         onBehalfOf = onBehalfOf == null ? null : require("onBehalfOf", onBehalfOf, MAX_ID_LENGTH);
         reason = require("reason", reason, MAX_REASON_LENGTH);
         Objects.requireNonNull(mode, "mode");
+        if (mode == JobMode.VERIFY) {
+            throw new InvalidDeletionRequestException(
+                    "mode",
+                    "VERIFY re-verifies a hard-deleted job: ask for it with POST"
+                            + " /api/v1/deletion-jobs/{jobId}/verifications");
+        }
         if (mode == JobMode.PREVIEW && (immediate || retention != null)) {
             throw new InvalidDeletionRequestException(
                     immediate ? "immediate" : "retention", "applies to mode DELETE only, not to a PREVIEW");

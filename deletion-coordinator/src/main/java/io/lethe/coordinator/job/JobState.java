@@ -16,6 +16,8 @@ public enum JobState {
     RESTORED,
     /** An approver rejected the deletion; nothing was changed. */
     REJECTED,
+    /** A re-verification ended: every participant counted 0 rows of the tenant left. */
+    VERIFIED,
     /**
      * A participant failed or timed out in the job's phase; a retry asks the failed ones again. An ended job stays
      * FAILED when its last failed participant completes late while another is still pending: only a retry sets it

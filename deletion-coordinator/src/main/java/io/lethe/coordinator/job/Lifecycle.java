@@ -23,6 +23,7 @@ import java.util.Optional;
  * @param phases every completed phase, in order
  * @param restoredBy who asked for the restore (an operator, or the approver whose rejection undid a soft delete), or
  *     {@code null}
+ * @param verifies the hard-deleted job a VERIFY job checks again, {@code null} for other modes
  */
 public record Lifecycle(
         JobMode mode,
@@ -35,7 +36,8 @@ public record Lifecycle(
         int previewRound,
         List<Approval> approvals,
         List<PhaseResult> phases,
-        String restoredBy) {
+        String restoredBy,
+        DeletionJobId verifies) {
 
     public Lifecycle {
         Objects.requireNonNull(mode, "mode");
@@ -44,10 +46,31 @@ public record Lifecycle(
         Objects.requireNonNull(retention, "retention");
         approvals = List.copyOf(approvals);
         phases = List.copyOf(phases);
+        if ((mode == JobMode.VERIFY) != (verifies != null)) {
+            throw new IllegalArgumentException("a VERIFY job, and only one, names the job it verifies");
+        }
     }
 
     static Lifecycle start(JobMode mode, boolean immediate, Duration retention, Instant now) {
-        return new Lifecycle(mode, Phase.PREVIEW, now, 1, immediate, retention, null, 1, List.of(), List.of(), null);
+        return new Lifecycle(
+                mode, Phase.PREVIEW, now, 1, immediate, retention, null, 1, List.of(), List.of(), null, null);
+    }
+
+    /** A re-verification of the given job: one VERIFY phase, no approval. */
+    static Lifecycle verification(DeletionJobId verified, Instant now) {
+        return new Lifecycle(
+                JobMode.VERIFY,
+                Phase.VERIFY,
+                now,
+                1,
+                false,
+                Duration.ZERO,
+                null,
+                0,
+                List.of(),
+                List.of(),
+                null,
+                verified);
     }
 
     /** {@return how many approvers other than the requester a deletion needs: two to skip the retention window} */
@@ -90,7 +113,18 @@ public record Lifecycle(
 
     Lifecycle startPhase(Phase next, int round, int attempt, Instant now) {
         return new Lifecycle(
-                mode, next, now, attempt, immediate, retention, retentionUntil, round, approvals, phases, restoredBy);
+                mode,
+                next,
+                now,
+                attempt,
+                immediate,
+                retention,
+                retentionUntil,
+                round,
+                approvals,
+                phases,
+                restoredBy,
+                verifies);
     }
 
     Lifecycle withApproval(Approval approval) {
@@ -107,7 +141,8 @@ public record Lifecycle(
                 previewRound,
                 all,
                 phases,
-                restoredBy);
+                restoredBy,
+                verifies);
     }
 
     Lifecycle restoredBy(String who) {
@@ -122,7 +157,8 @@ public record Lifecycle(
                 previewRound,
                 approvals,
                 phases,
-                who);
+                who,
+                verifies);
     }
 
     Lifecycle completed(PhaseResult result, Instant now) {
@@ -143,6 +179,7 @@ public record Lifecycle(
                 previewRound,
                 approvals,
                 all,
-                restoredBy);
+                restoredBy,
+                verifies);
     }
 }

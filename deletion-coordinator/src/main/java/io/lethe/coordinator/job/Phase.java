@@ -9,5 +9,7 @@ public enum Phase {
     /** Delete for good; refused by participants unless the job's soft delete completed there. */
     HARD,
     /** Undo exactly what the job's soft delete did and lift the fence. */
-    RESTORE
+    RESTORE,
+    /** Count what is left of the tenant after a hard delete; change nothing. */
+    VERIFY
 }

@@ -16,4 +16,15 @@ public final class TenantHasRunningJobException extends RuntimeException {
         super("cannot retry job %s: tenant %s already has a running job%s; retry once it has ended"
                 .formatted(retried.id(), retried.tenantId(), running == null ? "" : " " + running));
     }
+
+    private TenantHasRunningJobException(String message) {
+        super(message);
+    }
+
+    /** A re-verification of a job whose tenant has an active job: it would count rows that job is changing. */
+    static TenantHasRunningJobException verifying(DeletionJob verified, DeletionJobId running) {
+        return new TenantHasRunningJobException(
+                "cannot re-verify job %s: tenant %s has an active job%s; verify once it has ended"
+                        .formatted(verified.id(), verified.tenantId(), running == null ? "" : " " + running));
+    }
 }

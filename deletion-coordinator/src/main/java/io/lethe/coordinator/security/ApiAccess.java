@@ -42,6 +42,7 @@ public final class ApiAccess {
             new Rule(HttpMethod.POST, "/api/v1/deletion-jobs/*/reject", List.of(Role.APPROVER)),
             new Rule(HttpMethod.POST, "/api/v1/deletion-jobs/*/retry", List.of(Role.OPERATOR)),
             new Rule(HttpMethod.POST, "/api/v1/deletion-jobs/*/restore", List.of(Role.OPERATOR)),
+            new Rule(HttpMethod.POST, "/api/v1/deletion-jobs/*/verifications", List.of(Role.REQUESTER, Role.OPERATOR)),
             new Rule(HttpMethod.PUT, "/api/v1/legal-holds/*", List.of(Role.OPERATOR)),
             new Rule(HttpMethod.DELETE, "/api/v1/legal-holds/*", List.of(Role.OPERATOR)),
             new Rule(HttpMethod.DELETE, "/api/v1/participants/*", List.of(Role.OPERATOR)),

@@ -58,6 +58,11 @@ public final class CoordinatorClient {
         return post("/api/v1/deletion-jobs/" + jobId + "/restore", Map.of());
     }
 
+    /** Asks every participant to count what is left of a hard-deleted job's tenant (a VERIFY job). */
+    public Response verify(String jobId, String reason) {
+        return post("/api/v1/deletion-jobs/" + jobId + "/verifications", Map.of("reason", reason));
+    }
+
     public Response post(String path, Object body) {
         return send(request(path)
                 .header("Content-Type", "application/json")

@@ -135,6 +135,68 @@ class LifecycleSagaIT {
     }
 
     @Test
+    void aReVerificationCountsWhatIsLeftChangesNothingAndIsAddedToTheCertificate() {
+        String tenant = "verified-tenant";
+        seed(tenant);
+        String jobId = request(LocalUser.PIPELINE, tenant, Map.of("retention", "PT1S"));
+        awaitState(jobId, "COMPLETED");
+        Map<ParticipantService, Map<String, TableChecksums.Checksum>> before = checksums();
+
+        CoordinatorClient.Response asked = client(LocalUser.OLGA).verify(jobId, "yearly audit");
+
+        assertThat(asked.status()).as("%s", asked.body()).isEqualTo(202);
+        assertThat(asked.body().path("mode").asString()).isEqualTo("VERIFY");
+        assertThat(asked.body().path("verifiesJobId").asString()).isEqualTo(jobId);
+        JsonNode passed = awaitState(asked.body().path("jobId").asString(), "VERIFIED");
+        assertThat(passed.path("participants"))
+                .hasSize(3)
+                .allSatisfy(p -> assertThat(p.path("state").asString()).isEqualTo("COMPLETED"));
+        assertThat(checksums()).as("a verification changes nothing").isEqualTo(before);
+
+        // The tenant's data comes back in one service (an import from an old backup, say).
+        StackData.execute(
+                stack,
+                ParticipantService.BILLING,
+                "insert into invoices (tenant_id, number, issued_at, total) values ('" + tenant
+                        + "', 'BACKUP-1', now(), 1)");
+        String second = client(LocalUser.ALICE)
+                .verify(jobId, "after the backup import")
+                .body()
+                .path("jobId")
+                .asString();
+        JsonNode found = await().atMost(TIMEOUT)
+                .until(
+                        () -> client(LocalUser.ALICE).job(second),
+                        job -> job.path("state").asString().equals("FAILED")
+                                && participant(job, "orders-service")
+                                        .path("state")
+                                        .asString()
+                                        .equals("COMPLETED"));
+
+        JsonNode billing = participant(found, "billing-service");
+        assertThat(billing.path("error").path("code").asString()).isEqualTo("ROWS_REMAINING");
+        assertThat(rowsRemaining(billing)).containsEntry("public.invoices", 1L);
+        assertThat(participant(found, "identity-service").path("state").asString())
+                .as("stage 1 is not asked while stage 0 failed")
+                .isEqualTo("WAITING");
+        JsonNode verifications = client(LocalUser.ALICE)
+                .get("/api/v1/deletion-jobs/" + jobId + "/certificate")
+                .body()
+                .path("verifications");
+        assertThat(verifications).hasSize(2);
+        assertThat(verifications.path(0).path("passed").asBoolean()).isTrue();
+        assertThat(verifications.path(0).path("requestedBy").asString()).isEqualTo("olga");
+        assertThat(verifications.path(1).path("passed").asBoolean()).isFalse();
+        assertThat(verifications.path(1).toString()).contains("\"public.invoices\":1");
+        assertThat(StackData.count(
+                        stack,
+                        ParticipantService.BILLING,
+                        "select count(*) from invoices where tenant_id = '" + tenant + "'"))
+                .as("the verification deleted nothing")
+                .isEqualTo(1);
+    }
+
+    @Test
     void aSoftDeleteIsRestoredExactlyAndEarlierSoftDeletionsStayDeleted() {
         String tenant = "restore-tenant";
         seed(tenant);
@@ -289,6 +351,25 @@ class LifecycleSagaIT {
                     .hasSize(3)
                     .endsWith("identity-service");
         });
+    }
+
+    private static JsonNode participant(JsonNode job, String name) {
+        for (JsonNode participant : job.path("participants")) {
+            if (participant.path("name").asString().equals(name)) {
+                return participant;
+            }
+        }
+        throw new AssertionError("job " + job.path("jobId").asString() + " has no participant " + name);
+    }
+
+    private static Map<String, Long> rowsRemaining(JsonNode participant) {
+        Map<String, Long> rows = new HashMap<>();
+        participant
+                .path("tables")
+                .forEach(table -> rows.put(
+                        table.path("table").asString(),
+                        table.path("rowsRemaining").asLong()));
+        return rows;
     }
 
     private static CoordinatorClient client(LocalUser user) {

@@ -32,7 +32,7 @@ public class JdbcDeletionJobRepository implements DeletionJobRepository {
 
     private static final String SELECT_JOB = "select id, request_id, tenant_id, requested_by, on_behalf_of, reason,"
             + " state, attempt, participant_deadline_ms, mode, phase, phase_started_at, phase_attempt, immediate,"
-            + " retention_ms, restored_by,"
+            + " retention_ms, restored_by, verifies,"
             + " retention_until, preview_round, created_at, updated_at, finished_at from deletion_job ";
 
     private static final String ACTIVE_STATES = "('RUNNING', 'AWAITING_APPROVAL', 'SOFT_DELETED')";
@@ -54,8 +54,8 @@ public class JdbcDeletionJobRepository implements DeletionJobRepository {
         int inserted = jdbc.sql("insert into deletion_job (id, request_id, tenant_id, requested_by, on_behalf_of,"
                         + " reason, state, attempt, participant_deadline_ms, mode, phase, phase_started_at,"
                         + " phase_attempt, immediate, retention_ms, retention_until, preview_round, created_at,"
-                        + " updated_at, finished_at, deadline_at)"
-                        + " values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                        + " updated_at, finished_at, deadline_at, verifies)"
+                        + " values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
                         + " on conflict do nothing")
                 .params(
                         job.id().value(),
@@ -78,7 +78,10 @@ public class JdbcDeletionJobRepository implements DeletionJobRepository {
                         Timestamps.of(job.createdAt()),
                         Timestamps.of(job.updatedAt()),
                         Timestamps.of(job.finishedAt()),
-                        Timestamps.of(job.deadlineAt()))
+                        Timestamps.of(job.deadlineAt()),
+                        lifecycle.verifies() == null
+                                ? null
+                                : lifecycle.verifies().value())
                 .update();
         if (inserted == 0) {
             return false;
@@ -133,6 +136,18 @@ public class JdbcDeletionJobRepository implements DeletionJobRepository {
                 .query(JdbcDeletionJobRepository::jobRow)
                 .list();
         return rows.stream().map(this::assemble).toList();
+    }
+
+    @Override
+    public List<DeletionJob> findVerificationsOf(DeletionJobId verified) {
+        return jdbc
+                .sql(SELECT_JOB + "where verifies = ? order by created_at, id")
+                .param(verified.value())
+                .query(JdbcDeletionJobRepository::jobRow)
+                .list()
+                .stream()
+                .map(this::assemble)
+                .toList();
     }
 
     @Override
@@ -270,7 +285,8 @@ public class JdbcDeletionJobRepository implements DeletionJobRepository {
                 row.previewRound(),
                 lifecycleRows.approvals(row.id()),
                 lifecycleRows.phases(row.id()),
-                row.restoredBy());
+                row.restoredBy(),
+                row.verifies() == null ? null : new DeletionJobId(row.verifies()));
         return new DeletionJob(
                 new DeletionJobId(row.id()),
                 row.requestId(),
@@ -330,6 +346,7 @@ public class JdbcDeletionJobRepository implements DeletionJobRepository {
                 Timestamps.read(rs, "retention_until"),
                 rs.getInt("preview_round"),
                 rs.getString("restored_by"),
+                rs.getObject("verifies", UUID.class),
                 Timestamps.read(rs, "created_at"),
                 Timestamps.read(rs, "updated_at"),
                 Timestamps.read(rs, "finished_at"));
@@ -354,6 +371,7 @@ public class JdbcDeletionJobRepository implements DeletionJobRepository {
             Instant retentionUntil,
             int previewRound,
             String restoredBy,
+            UUID verifies,
             Instant createdAt,
             Instant updatedAt,
             Instant finishedAt) {}

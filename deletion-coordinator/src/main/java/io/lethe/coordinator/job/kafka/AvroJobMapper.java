@@ -58,6 +58,11 @@ final class AvroJobMapper {
         return switch (mode) {
             case DELETE -> io.lethe.coordinator.job.JobMode.DELETE;
             case PREVIEW -> io.lethe.coordinator.job.JobMode.PREVIEW;
+            case VERIFY ->
+                throw new InvalidDeletionRequestException(
+                        "mode",
+                        "VERIFY is asked over REST (POST /api/v1/deletion-jobs/{jobId}/verifications), not by a"
+                                + " command");
             case UNKNOWN ->
                 throw new InvalidDeletionRequestException(
                         "mode", "must be DELETE or PREVIEW; this coordinator does not know the sender's mode");
@@ -70,6 +75,7 @@ final class AvroJobMapper {
             case SOFT -> Phase.SOFT;
             case HARD -> Phase.HARD;
             case RESTORE -> Phase.RESTORE;
+            case VERIFY -> Phase.VERIFY;
             case UNKNOWN -> throw new IllegalArgumentException("an outcome of a phase this coordinator does not know");
         };
     }
@@ -164,6 +170,10 @@ final class AvroJobMapper {
                         .map(AvroJobMapper::phaseResult)
                         .toList())
                 .setStage(job.currentStage().isPresent() ? job.currentStage().getAsInt() : null)
+                .setVerifiesJobId(
+                        job.lifecycle().verifies() == null
+                                ? null
+                                : job.lifecycle().verifies().toString())
                 .build();
     }
 

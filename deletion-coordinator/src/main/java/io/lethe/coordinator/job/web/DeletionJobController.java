@@ -80,6 +80,30 @@ class DeletionJobController {
         return respond(HttpStatus.ACCEPTED, jobs.retry(DeletionJobId.parse(jobId), caller.getName()));
     }
 
+    /**
+     * 202 with a new VERIFY job that asks every participant to count what is left of the hard-deleted job's tenant,
+     * changing nothing; 200 with the existing one for a known requestId; 409 unless the job is a COMPLETED deletion
+     * and its tenant has no active job. Its result appears in the verified job's certificate.
+     */
+    @PostMapping("/{jobId}/verifications")
+    ResponseEntity<DeletionJobView> verify(
+            @PathVariable String jobId, @RequestBody(required = false) VerificationRequest body, Principal caller) {
+        Submission submission = jobs.verify(
+                DeletionJobId.parse(jobId),
+                caller.getName(),
+                body == null ? null : blankToNull(body.requestId()),
+                body == null ? null : blankToNull(body.reason()));
+        return respond(submission.created() ? HttpStatus.ACCEPTED : HttpStatus.OK, submission.job());
+    }
+
+    /** The job's re-verifications, oldest first. */
+    @GetMapping("/{jobId}/verifications")
+    List<DeletionJobView> verifications(@PathVariable String jobId) {
+        return jobs.verificationsOf(DeletionJobId.parse(jobId)).stream()
+                .map(this::view)
+                .toList();
+    }
+
     @GetMapping("/{jobId}")
     DeletionJobView get(@PathVariable String jobId) {
         return view(jobs.get(DeletionJobId.parse(jobId)));

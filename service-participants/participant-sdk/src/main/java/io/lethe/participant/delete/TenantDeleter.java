@@ -166,6 +166,52 @@ public final class TenantDeleter {
     }
 
     /**
+     * Counts, per planned table in deletion order, what is left of the tenant, hidden rows included, in one read-only
+     * snapshot; changes nothing. A re-verification after a hard delete: the result's {@code rowsRemaining} are the
+     * counts (0 everywhere when the deletion held), its {@code rowsDeleted} are 0.
+     *
+     * @param task the job (the VERIFY job, not the deletion it verifies) and tenant
+     * @return {@link DeletionResult.Completed} with the counts, or {@link DeletionResult.Failed}
+     */
+    public DeletionResult verify(DeletionTask task) {
+        Instant startedAt = JobLedger.now(clock);
+        Optional<Map<TenantIdType, Object>> values = tenantIds.convert(task.tenantId());
+        if (values.isEmpty()) {
+            return tenantIds.invalid(task, startedAt);
+        }
+        try (Connection connection = dataSource.getConnection()) {
+            List<TableResult> left = countInSnapshot(connection, plan, values.get()).stream()
+                    .map(counted -> new TableResult(counted.table(), 0, counted.rowsDeleted()))
+                    .toList();
+            long remaining = left.stream().mapToLong(TableResult::rowsRemaining).sum();
+            if (remaining == 0) {
+                log.info("Job {}: verified tenant {}: 0 rows in {} tables", task.jobId(), task.tenantId(), left.size());
+            } else {
+                log.warn(
+                        "Job {}: verified tenant {}: {} rows left ({})",
+                        task.jobId(),
+                        task.tenantId(),
+                        remaining,
+                        left.stream()
+                                .filter(table -> table.rowsRemaining() > 0)
+                                .map(table -> table.table() + "=" + table.rowsRemaining())
+                                .collect(Collectors.joining(", ")));
+            }
+            return new DeletionResult.Completed(
+                    task.jobId(),
+                    task.tenantId(),
+                    task.attempt(),
+                    left,
+                    remaining,
+                    startedAt,
+                    JobLedger.now(clock),
+                    false);
+        } catch (SQLException e) {
+            return SqlFailures.failed(task, null, e, JobLedger.now(clock));
+        }
+    }
+
+    /**
      * Counts every planned table's rows of the tenant in one repeatable-read transaction on the connection, then
      * restores the connection's settings.
      */

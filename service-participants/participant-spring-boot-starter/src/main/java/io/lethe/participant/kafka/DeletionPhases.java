@@ -15,7 +15,7 @@ import java.util.Optional;
 
 /**
  * Runs the phase a request asks for with the SDK: PREVIEW counts, SOFT hides and fences, HARD deletes for good (refused
- * unless the job's soft delete completed here), RESTORE undoes the soft delete. A phase this participant does not
+ * unless the job's soft delete completed here), RESTORE undoes the soft delete, VERIFY counts what is left. A phase this participant does not
  * know is refused, never guessed: a newer coordinator may have added one.
  */
 public final class DeletionPhases {
@@ -42,6 +42,7 @@ public final class DeletionPhases {
             case SOFT -> softDeleter.softDelete(task, bound(request));
             case HARD -> hardDelete(task);
             case RESTORE -> softDeleter.restore(task);
+            case VERIFY -> deleter.verify(task);
             case UNKNOWN -> unknownPhase(task);
         };
     }

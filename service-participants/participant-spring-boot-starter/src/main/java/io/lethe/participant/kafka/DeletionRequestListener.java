@@ -63,8 +63,9 @@ public class DeletionRequestListener implements MessageListener<String, byte[]> 
         DeletionPhase phase = request.getPhase();
         DeletionResult result = phases.run(request);
         if (result instanceof DeletionResult.Completed completed) {
-            if (phase == DeletionPhase.PREVIEW) {
-                outcomes.recordPreview(completed);
+            if (phase == DeletionPhase.PREVIEW || phase == DeletionPhase.VERIFY) {
+                // Counts only: no transaction of the SDK's recorded them.
+                outcomes.recordCounts(completed, phase);
             }
             relay.wakeUp();
         } else if (result instanceof DeletionResult.Failed failed) {

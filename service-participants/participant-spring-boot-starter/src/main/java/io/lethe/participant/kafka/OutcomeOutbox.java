@@ -14,8 +14,8 @@ import org.apache.avro.specific.SpecificRecord;
 
 /**
  * Writes an outcome that no deletion transaction records to the participant's outbox, in a transaction of its own: a
- * permanent failure (nothing to retry) and a preview (it changes nothing, so there is no transaction of its own to
- * record it in). The relay sends it like every other outcome, so a broker that is away delays the report instead of
+ * permanent failure (nothing to retry), a preview and a verification (they change nothing, so there is no
+ * transaction of their own to record them in). The relay sends it like every other outcome, so a broker that is away delays the report instead of
  * running the request again. The outcomes of soft, hard and restore phases are recorded by the SDK in the transaction
  * that completes them.
  */
@@ -43,8 +43,8 @@ public final class OutcomeOutbox {
     /**
      * @throws OutcomeNotRecordedException if the database refused the write: transient, the request is tried again
      */
-    public void recordPreview(DeletionResult.Completed previewed) {
-        write(previewed.jobId(), ParticipantEvents.completed(participant, DeletionPhase.PREVIEW, previewed), "PREVIEW");
+    public void recordCounts(DeletionResult.Completed counted, DeletionPhase phase) {
+        write(counted.jobId(), ParticipantEvents.completed(participant, phase, counted), phase.name());
     }
 
     private void write(String jobId, SpecificRecord event, String what) {

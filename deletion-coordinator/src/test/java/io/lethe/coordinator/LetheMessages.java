@@ -42,7 +42,7 @@ final class LetheMessages {
     }
 
     static TableDeletion table(String name, long rowsDeleted) {
-        return new TableDeletion(name, rowsDeleted, 0L);
+        return new TableDeletion(name, rowsDeleted, 0L, name.startsWith("step:"));
     }
 
     static ParticipantDeletionCompleted completed(

@@ -19,7 +19,7 @@ class LetheCodecTest {
     private final LetheCodec codec = new LetheCodec();
 
     static List<SpecificRecord> oneOfEach() {
-        TableDeletion orders = new TableDeletion("public.orders", 12L, 0L);
+        TableDeletion orders = new TableDeletion("public.orders", 12L, 0L, false);
         return List.of(
                 new RequestTenantDeletion(
                         "req-1", "acme", "alice", "contract ended", NOW, 30_000L, JobMode.PREVIEW, 86_400_000L, false),

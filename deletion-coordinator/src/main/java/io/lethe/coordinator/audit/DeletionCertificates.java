@@ -96,6 +96,7 @@ public class DeletionCertificates {
             for (TableCount table : participant.tables()) {
                 Map<String, Object> t = new LinkedHashMap<>();
                 t.put("table", table.table());
+                t.put("kind", table.isStep() ? "STEP" : "TABLE");
                 t.put("policy", "DELETE");
                 t.put("rowsDeleted", table.rowsDeleted());
                 t.put("rowsRemaining", table.rowsRemaining());

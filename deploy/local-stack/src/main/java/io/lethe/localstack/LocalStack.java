@@ -1,17 +1,25 @@
 package io.lethe.localstack;
 
 import io.lethe.coordinator.CoordinatorApplication;
+import io.lethe.examples.billing.BillingDemoData;
+import io.lethe.examples.billing.InvoiceDocuments;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
 import javax.sql.DataSource;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -33,11 +41,17 @@ public final class LocalStack implements AutoCloseable {
     private final Map<ParticipantService, ConfigurableApplicationContext> participants =
             new EnumMap<>(ParticipantService.class);
     private ConfigurableApplicationContext coordinator;
+    private final InvoiceDocuments billingDocuments;
 
-    private LocalStack(EmbeddedKafkaKraftBroker broker, EmbeddedPostgres postgres, List<String> extraArguments) {
+    private LocalStack(
+            EmbeddedKafkaKraftBroker broker,
+            EmbeddedPostgres postgres,
+            List<String> extraArguments,
+            InvoiceDocuments billingDocuments) {
         this.broker = broker;
         this.postgres = postgres;
         this.extraArguments = List.copyOf(extraArguments);
+        this.billingDocuments = billingDocuments;
     }
 
     /**
@@ -61,8 +75,9 @@ public final class LocalStack implements AutoCloseable {
         startQuietly(broker);
         LocalStack stack = null;
         try {
+            InvoiceDocuments documents = new InvoiceDocuments(Files.createTempDirectory("lethe-billing-documents-"));
             EmbeddedPostgres postgres = EmbeddedPostgres.builder().start();
-            stack = new LocalStack(broker, postgres, extraArguments);
+            stack = new LocalStack(broker, postgres, extraArguments, documents);
             stack.coordinatorClock = coordinatorClock;
             stack.createDatabases();
             stack.startCoordinator();
@@ -72,7 +87,7 @@ public final class LocalStack implements AutoCloseable {
             return stack;
         } catch (IOException e) {
             broker.destroy();
-            throw new UncheckedIOException("cannot start embedded PostgreSQL", e);
+            throw new UncheckedIOException("cannot start embedded PostgreSQL (or create a temporary directory)", e);
         } catch (RuntimeException e) {
             if (stack != null) {
                 stack.close();
@@ -133,7 +148,10 @@ public final class LocalStack implements AutoCloseable {
         if (participants.containsKey(service)) {
             throw new IllegalStateException(service.participantName() + " is already running");
         }
-        participants.put(service, run(service.application(), service.database(), List.of()));
+        List<String> own = service == ParticipantService.BILLING
+                ? List.of("--billing.documents.dir=" + billingDocuments.dir())
+                : List.of();
+        participants.put(service, run(service.application(), service.database(), own));
     }
 
     /** Stops one participant service as a shutdown would. */
@@ -190,6 +208,56 @@ public final class LocalStack implements AutoCloseable {
         return jdbcUrl(COORDINATOR_DATABASE);
     }
 
+    /** The directory of billing-service's invoice documents, a temporary one removed when the stack closes. */
+    public InvoiceDocuments billingDocuments() {
+        return billingDocuments;
+    }
+
+    /**
+     * Seeds demo data for one tenant in one service: its rows, and for billing-service a document per invoice.
+     *
+     * @param scale about the number of top-level entities
+     */
+    public void seed(ParticipantService service, String tenantId, int scale) {
+        service.seed(dataSource(service), tenantId, scale);
+        if (service == ParticipantService.BILLING) {
+            BillingDemoData.writeDocuments(dataSource(service), billingDocuments, tenantId);
+        }
+    }
+
+    /** The name under which billing-service reports its invoice documents, as a deletion step. */
+    public static final String DOCUMENTS_STEP = "step:invoice-documents";
+
+    /**
+     * Every service's table checksums; billing-service's include its invoice documents under {@link #DOCUMENTS_STEP},
+     * as one checksum over the files.
+     */
+    public Map<ParticipantService, Map<String, TableChecksums.Checksum>> checksums() {
+        Map<ParticipantService, Map<String, TableChecksums.Checksum>> all = new EnumMap<>(ParticipantService.class);
+        for (ParticipantService service : ParticipantService.values()) {
+            Map<String, TableChecksums.Checksum> tables = new TreeMap<>(TableChecksums.of(dataSource(service)));
+            if (service == ParticipantService.BILLING) {
+                tables.put(DOCUMENTS_STEP, TableChecksums.ofFiles(billingDocuments.dir()));
+            }
+            all.put(service, tables);
+        }
+        return all;
+    }
+
+    /**
+     * What was added per {@code participant/public.table} (or {@code participant/step:name}) between two {@link
+     * #checksums()}: rows, or files for a step.
+     */
+    public static Map<String, Long> added(
+            Map<ParticipantService, Map<String, TableChecksums.Checksum>> before,
+            Map<ParticipantService, Map<String, TableChecksums.Checksum>> after) {
+        Map<String, Long> added = new HashMap<>();
+        before.forEach((service, tables) -> tables.forEach((table, checksum) -> added.put(
+                service.participantName() + "/" + (table.startsWith("step:") ? table : "public." + table),
+                after.get(service).get(table).rows() - checksum.rows())));
+        return added;
+    }
+
     public DataSource dataSource(ParticipantService service) {
         return postgres.getDatabase("postgres", service.database());
     }
@@ -211,6 +279,20 @@ public final class LocalStack implements AutoCloseable {
             throw new UncheckedIOException("cannot stop embedded PostgreSQL", e);
         } finally {
             broker.destroy();
+            deleteRecursively(billingDocuments.dir());
+        }
+    }
+
+    private static void deleteRecursively(Path directory) {
+        if (!Files.exists(directory)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(directory)) {
+            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(path);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot remove " + directory, e);
         }
     }
 }

@@ -77,10 +77,10 @@ public final class LocalStackDemo {
         TenantDeletionDemo.Result result = demo(stack, tenant, scale);
         if (result.succeeded()) {
             System.out.printf(
-                    "%nVERIFIED: tenant %s has 0 rows in every service after preview, approval, soft delete,"
-                            + " retention and hard delete; tenants %s and %s (soft-deleted, then restored) are"
-                            + " byte-for-byte unchanged (per-table checksums); reported counts match the seeded"
-                            + " rows.%n",
+                    "%nVERIFIED: tenant %s has 0 rows in every service and no invoice document after preview,"
+                            + " approval, soft delete, retention and hard delete; tenants %s and %s (soft-deleted,"
+                            + " then restored) are byte-for-byte unchanged (per-table and per-file checksums);"
+                            + " reported counts match the seeded rows and files.%n",
                     tenant, TenantDeletionDemo.OTHER_TENANTS, TenantDeletionDemo.RESTORED_TENANT);
         } else {
             System.out.printf("%nFAILED:%n");

@@ -1,13 +1,22 @@
 package io.lethe.localstack;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.stream.Stream;
 import javax.sql.DataSource;
 
 /**
@@ -36,6 +45,31 @@ public final class TableChecksums {
             return checksums;
         } catch (SQLException e) {
             throw new IllegalStateException("cannot checksum tables: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The files under a directory as one checksum: how many, and the MD5 of every file's relative path and content, in
+     * path order. Equal checksums mean the same files with the same bytes in the same places.
+     */
+    public static Checksum ofFiles(Path directory) {
+        try {
+            MessageDigest md5 = MessageDigest.getInstance("MD5");
+            List<Path> files;
+            try (Stream<Path> paths = Files.walk(directory)) {
+                files = paths.filter(Files::isRegularFile).sorted().toList();
+            }
+            for (Path file : files) {
+                md5.update(directory.relativize(file).toString().getBytes(StandardCharsets.UTF_8));
+                md5.update((byte) 0);
+                md5.update(Files.readAllBytes(file));
+                md5.update((byte) 0);
+            }
+            return new Checksum(files.size(), HexFormat.of().formatHex(md5.digest()));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot checksum the files under " + directory, e);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("the JDK has no MD5", e);
         }
     }
 

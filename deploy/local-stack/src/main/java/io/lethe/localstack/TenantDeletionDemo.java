@@ -8,7 +8,6 @@ import io.lethe.schemas.TableDeletion;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -68,12 +67,18 @@ public final class TenantDeletionDemo {
 
         Map<ParticipantService, Map<String, Checksum>> before = checksums();
         seed(tenant, scale);
-        Map<String, Long> seeded = rowsAdded(before, checksums());
+        Map<String, Long> seeded = LocalStack.added(before, checksums());
         out.printf(
-                "%nSeeded %s: %,d rows in %d tables%n",
+                "%nSeeded %s: %,d rows in %d tables, %,d invoice documents%n",
                 tenant,
-                seeded.values().stream().mapToLong(Long::longValue).sum(),
-                seeded.values().stream().filter(rows -> rows > 0).count());
+                seeded.entrySet().stream()
+                        .filter(e -> !e.getKey().contains("/step:"))
+                        .mapToLong(Map.Entry::getValue)
+                        .sum(),
+                seeded.entrySet().stream()
+                        .filter(e -> !e.getKey().contains("/step:") && e.getValue() > 0)
+                        .count(),
+                seeded.getOrDefault("billing-service/" + LocalStack.DOCUMENTS_STEP, 0L));
         CoordinatorClient.Response response =
                 alice.requestDeletion(tenant, "demo of Lethe", Map.of("retention", RETENTION.toString()));
         if (response.status() != 202) {
@@ -124,27 +129,12 @@ public final class TenantDeletionDemo {
 
     private void seed(String tenant, int scale) {
         for (ParticipantService service : ParticipantService.values()) {
-            service.seed(stack.dataSource(service), tenant, scale);
+            stack.seed(service, tenant, scale);
         }
     }
 
     private Map<ParticipantService, Map<String, Checksum>> checksums() {
-        Map<ParticipantService, Map<String, Checksum>> all = new EnumMap<>(ParticipantService.class);
-        for (ParticipantService service : ParticipantService.values()) {
-            all.put(service, TableChecksums.of(stack.dataSource(service)));
-        }
-        return all;
-    }
-
-    /** Rows added per qualified table between two checksums: what the tenant seeded there. */
-    private static Map<String, Long> rowsAdded(
-            Map<ParticipantService, Map<String, Checksum>> before,
-            Map<ParticipantService, Map<String, Checksum>> after) {
-        Map<String, Long> added = new HashMap<>();
-        before.forEach((service, tables) -> tables.forEach((table, checksum) -> added.put(
-                service.participantName() + "/public." + table,
-                after.get(service).get(table).rows() - checksum.rows())));
-        return added;
+        return stack.checksums();
     }
 
     private static Predicate<DeletionJobStatus> state(JobState... states) {

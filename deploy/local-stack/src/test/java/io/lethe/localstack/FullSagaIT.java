@@ -223,7 +223,7 @@ class FullSagaIT {
 
     private static void seed(String tenant) {
         for (ParticipantService service : ParticipantService.values()) {
-            service.seed(stack.dataSource(service), tenant, SCALE);
+            stack.seed(service, tenant, SCALE);
         }
     }
 

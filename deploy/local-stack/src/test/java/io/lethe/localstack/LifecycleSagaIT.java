@@ -75,7 +75,7 @@ class LifecycleSagaIT {
         Map<ParticipantService, Map<String, TableChecksums.Checksum>> before = checksums();
         String tenant = "retention-tenant";
         seed(tenant);
-        Map<String, Long> seeded = rowsAdded(before, checksums());
+        Map<String, Long> seeded = LocalStack.added(before, checksums());
         String jobId = request(LocalUser.ALICE, tenant, Map.of());
         await().atMost(TIMEOUT)
                 .until(() -> client(LocalUser.BOB).approve(jobId, "checked").status() == 200);
@@ -105,8 +105,12 @@ class LifecycleSagaIT {
             }
         }
         assertThat(checksums())
-                .as("every table as before the tenant was seeded")
+                .as("every table and document as before the tenant was seeded")
                 .isEqualTo(before);
+        assertThat(seeded.get("billing-service/" + LocalStack.DOCUMENTS_STEP))
+                .as("invoice documents were seeded")
+                .isEqualTo(SCALE);
+        assertThat(stack.billingDocuments().tenantDir(tenant)).doesNotExist();
         assertIdentityWentLastInEveryPhase(tenant, jobId);
 
         JsonNode certificate = client(LocalUser.ALICE)
@@ -221,6 +225,9 @@ class LifecycleSagaIT {
                         ParticipantService.ORDERS,
                         "select count(*) from lethe_tenant_fence where tenant_id = '" + tenant + "'"))
                 .isEqualTo(1);
+        assertThat(stack.billingDocuments().tenantDir(tenant))
+                .as("the invoice documents moved out of sight by the deletion step")
+                .doesNotExist();
 
         assertThat(client(LocalUser.ALICE).restore(jobId).status())
                 .as("alice is no operator")
@@ -229,7 +236,8 @@ class LifecycleSagaIT {
         awaitState(jobId, "RESTORED");
 
         assertThat(checksums())
-                .as("every row back, the 5 orders soft-deleted before the job still deleted at their own time")
+                .as("every row and invoice document back, the 5 orders soft-deleted before the job still deleted at"
+                        + " their own time")
                 .isEqualTo(before);
         assertThat(StackData.count(
                         stack,
@@ -388,17 +396,6 @@ class LifecycleSagaIT {
                 .equals(state));
     }
 
-    /** Rows added per {@code participant/public.table} between two checksums: what a tenant seeded there. */
-    private static Map<String, Long> rowsAdded(
-            Map<ParticipantService, Map<String, TableChecksums.Checksum>> before,
-            Map<ParticipantService, Map<String, TableChecksums.Checksum>> after) {
-        Map<String, Long> added = new HashMap<>();
-        before.forEach((service, tables) -> tables.forEach((table, checksum) -> added.put(
-                service.participantName() + "/public." + table,
-                after.get(service).get(table).rows() - checksum.rows())));
-        return added;
-    }
-
     /** {@code participant/table} to rows of a phase of a job. */
     private static Map<String, Long> rowsPerTable(JsonNode phase) {
         Map<String, Long> rows = new HashMap<>();
@@ -415,16 +412,12 @@ class LifecycleSagaIT {
 
     private static void seed(String tenant) {
         for (ParticipantService service : ParticipantService.values()) {
-            service.seed(stack.dataSource(service), tenant, SCALE);
+            stack.seed(service, tenant, SCALE);
         }
     }
 
     private static Map<ParticipantService, Map<String, TableChecksums.Checksum>> checksums() {
-        Map<ParticipantService, Map<String, TableChecksums.Checksum>> all = new EnumMap<>(ParticipantService.class);
-        for (ParticipantService service : ParticipantService.values()) {
-            all.put(service, TableChecksums.of(stack.dataSource(service)));
-        }
-        return all;
+        return stack.checksums();
     }
 
     private static boolean hasTenantColumn(ParticipantService service, String table) {

@@ -37,7 +37,7 @@ final class Messages {
                 .setJobId(jobId)
                 .setTenantId(tenantId)
                 .setParticipant(participant)
-                .setTables(List.of(new TableDeletion("public." + PAYLOAD_ONLY, 3L, 0L)))
+                .setTables(List.of(new TableDeletion("public." + PAYLOAD_ONLY, 3L, 0L, false)))
                 .setRowsRemaining(0)
                 .setStartedAt(CREATED)
                 .setFinishedAt(CREATED)

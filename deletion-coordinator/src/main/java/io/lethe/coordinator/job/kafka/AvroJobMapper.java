@@ -223,7 +223,7 @@ final class AvroJobMapper {
 
     private static List<TableDeletion> tableDeletions(List<TableCount> tables) {
         return tables.stream()
-                .map(t -> new TableDeletion(t.table(), t.rowsDeleted(), t.rowsRemaining()))
+                .map(t -> new TableDeletion(t.table(), t.rowsDeleted(), t.rowsRemaining(), t.isStep()))
                 .toList();
     }
 

@@ -119,6 +119,18 @@ public sealed interface DeletionResult permits DeletionResult.Completed, Deletio
         /** A soft delete of a job that was restored; nothing was changed. */
         public static final String ALREADY_RESTORED = "ALREADY_RESTORED";
 
+        /**
+         * A {@link DeletionStep} threw (or returned a negative count); retryable: what it and the tables before it did
+         * stays done, and the next delivery resumes. {@code table} is the step's reported name, {@code step:<name>}.
+         */
+        public static final String STEP_FAILED = "STEP_FAILED";
+
+        /**
+         * The scope names a table this participant does not plan, or one whose entities it cannot list (no one-column
+         * primary key); permanent, nothing was changed.
+         */
+        public static final String INVALID_SCOPE = "INVALID_SCOPE";
+
         public Failed {
             Objects.requireNonNull(jobId, "jobId");
             Objects.requireNonNull(tenantId, "tenantId");

@@ -22,14 +22,21 @@ final class DeletionRun {
     private final DeletionPlan plan;
     private final DeletionSettings settings;
     private final OutcomeRecorder recorder;
+    private final DeletionSteps steps;
 
     DeletionRun(
-            JobLedger job, TenantRows rows, DeletionPlan plan, DeletionSettings settings, OutcomeRecorder recorder) {
+            JobLedger job,
+            TenantRows rows,
+            DeletionPlan plan,
+            DeletionSettings settings,
+            OutcomeRecorder recorder,
+            DeletionSteps steps) {
         this.job = job;
         this.rows = rows;
         this.plan = plan;
         this.settings = settings;
         this.recorder = recorder;
+        this.steps = steps;
     }
 
     DeletionResult run(Instant startedAt) throws SQLException {
@@ -41,10 +48,14 @@ final class DeletionRun {
         if (entry.state() == JdbcDeletionLedger.State.COMPLETED) {
             return replay();
         }
-        job.startProgress(plan.tables());
+        job.startProgress(steps.names(plan.tables()));
         rows.requireNoCrossTenantReferences();
         rows.nullOut();
         job.commit();
+        DeletionResult stopped = runSteps(steps.before());
+        if (stopped != null) {
+            return stopped;
+        }
         TableDeletion tables = new TableDeletion(job, rows, settings);
         for (PlannedTable table : plan.tables()) {
             if (tables.delete(table, plan.chunkKey(table.table())) == TableDeletion.Outcome.JOB_COMPLETED) {
@@ -60,7 +71,41 @@ final class DeletionRun {
                 }
             }
         }
-        return complete();
+        stopped = runSteps(steps.after());
+        return stopped != null ? stopped : complete();
+    }
+
+    /**
+     * Deletes each step's items, each call under the job's lock with its count committed after it.
+     *
+     * @return {@code null} to go on, or the result that ends the run: a replay if another delivery completed the job,
+     *     a failure if a step threw
+     */
+    private DeletionResult runSteps(List<DeletionStep> toRun) throws SQLException {
+        for (DeletionStep step : toRun) {
+            if (job.lock().state() == JdbcDeletionLedger.State.COMPLETED) {
+                job.rollback();
+                return replay();
+            }
+            long deleted;
+            try {
+                deleted = DeletionSteps.call(step, "delete", () -> step.delete(job.task()));
+            } catch (DeletionSteps.StepException e) {
+                job.rollback();
+                return e.failed(job.task(), job.now());
+            }
+            long total = job.addProgress(DeletionSteps.reportedName(step), deleted);
+            job.commit();
+            log.info(
+                    "Job {} (attempt {}): tenant {}: step {} done, {} items deleted by this delivery ({} by the job)",
+                    job.task().jobId(),
+                    job.task().attempt(),
+                    job.task().tenantId(),
+                    step.name(),
+                    deleted,
+                    total);
+        }
+        return null;
     }
 
     /**
@@ -78,6 +123,19 @@ final class DeletionRun {
             if (remaining > 0) {
                 job.rollback();
                 return verificationFailed(new TableResult(table.table().qualified(), 0, remaining));
+            }
+        }
+        for (DeletionStep step : steps.all()) {
+            long remaining;
+            try {
+                remaining = DeletionSteps.call(step, "count", () -> step.count(job.task()));
+            } catch (DeletionSteps.StepException e) {
+                job.rollback();
+                return e.failed(job.task(), job.now());
+            }
+            if (remaining > 0) {
+                job.rollback();
+                return verificationFailed(new TableResult(DeletionSteps.reportedName(step), 0, remaining));
             }
         }
         List<TableResult> tables = job.progress();
@@ -131,8 +189,13 @@ final class DeletionRun {
     private DeletionResult.Failed verificationFailed(TableResult left) {
         DeletionTask task = job.task();
         String message = String.format(
-                "job %s tenant %s: table %s still has %d rows",
-                task.jobId(), task.tenantId(), left.table(), left.rowsRemaining());
+                left.table().startsWith(DeletionSteps.PREFIX)
+                        ? "job %s tenant %s: %s still has %d items"
+                        : "job %s tenant %s: table %s still has %d rows",
+                task.jobId(),
+                task.tenantId(),
+                left.table(),
+                left.rowsRemaining());
         return new DeletionResult.Failed(
                 task.jobId(),
                 task.tenantId(),

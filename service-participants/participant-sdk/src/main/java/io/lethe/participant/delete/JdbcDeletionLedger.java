@@ -1,8 +1,6 @@
 package io.lethe.participant.delete;
 
 import io.lethe.participant.plan.LetheTables;
-import io.lethe.participant.plan.PlannedTable;
-import io.lethe.participant.plan.TableName;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -117,16 +115,18 @@ final class JdbcDeletionLedger {
     }
 
     /**
-     * Adds a progress row with 0 rows for each table that has none yet: a resumed job keeps its counts, and a table
-     * that a changed plan added gets one.
+     * Adds a progress row with 0 rows for each table (or step) that has none yet: a resumed job keeps its counts, and
+     * a table that a changed plan added gets one.
+     *
+     * @param names the reported names of the steps and tables, in the order they run
      */
-    void startProgress(Connection connection, String jobId, List<PlannedTable> tables, Instant at) throws SQLException {
+    void startProgress(Connection connection, String jobId, List<String> names, Instant at) throws SQLException {
         String sql = "INSERT INTO " + PROGRESS + " (job_id, table_name, position, rows_deleted, updated_at)"
                 + " VALUES (?, ?, ?, 0, ?) ON CONFLICT (job_id, table_name) DO NOTHING";
         try (PreparedStatement statement = connection.prepareStatement(sql)) {
-            for (int position = 0; position < tables.size(); position++) {
+            for (int position = 0; position < names.size(); position++) {
                 statement.setString(1, jobId);
-                statement.setString(2, tables.get(position).table().qualified());
+                statement.setString(2, names.get(position));
                 statement.setInt(3, position);
                 statement.setObject(4, timestamp(at));
                 statement.addBatch();
@@ -142,17 +142,17 @@ final class JdbcDeletionLedger {
      *
      * @return the table's rows deleted by the job so far
      */
-    long addProgress(Connection connection, String jobId, TableName table, long rows, Instant at) throws SQLException {
+    long addProgress(Connection connection, String jobId, String table, long rows, Instant at) throws SQLException {
         String sql = "UPDATE " + PROGRESS + " SET rows_deleted = rows_deleted + ?, updated_at = ?"
                 + " WHERE job_id = ? AND table_name = ? RETURNING rows_deleted";
         try (PreparedStatement statement = connection.prepareStatement(sql)) {
             statement.setLong(1, rows);
             statement.setObject(2, timestamp(at));
             statement.setString(3, jobId);
-            statement.setString(4, table.qualified());
+            statement.setString(4, table);
             try (ResultSet result = statement.executeQuery()) {
                 if (!result.next()) {
-                    throw new SQLException("job " + jobId + ": no progress row for table " + table.qualified());
+                    throw new SQLException("job " + jobId + ": no progress row for " + table);
                 }
                 return result.getLong(1);
             }

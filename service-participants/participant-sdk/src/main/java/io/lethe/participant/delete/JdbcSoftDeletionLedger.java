@@ -1,7 +1,6 @@
 package io.lethe.participant.delete;
 
 import io.lethe.participant.plan.LetheTables;
-import io.lethe.participant.plan.PlannedTable;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -126,15 +125,15 @@ final class JdbcSoftDeletionLedger {
     }
 
     /** Adds a count row with 0 for each table of the phase that has none yet (a resumed phase keeps its counts). */
-    void startCounts(Connection connection, String jobId, Phase phase, List<PlannedTable> tables, Instant at)
+    void startCounts(Connection connection, String jobId, Phase phase, List<String> names, Instant at)
             throws SQLException {
         try (PreparedStatement statement = connection.prepareStatement("INSERT INTO " + SOFT_DELETION_TABLE
                 + " (job_id, phase, table_name, position, row_count, updated_at) VALUES (?, ?, ?, ?, 0, ?)"
                 + " ON CONFLICT (job_id, phase, table_name) DO NOTHING")) {
-            for (int position = 0; position < tables.size(); position++) {
+            for (int position = 0; position < names.size(); position++) {
                 statement.setString(1, jobId);
                 statement.setString(2, phase.name());
-                statement.setString(3, tables.get(position).table().qualified());
+                statement.setString(3, names.get(position));
                 statement.setInt(4, position);
                 statement.setObject(5, timestamp(at));
                 statement.addBatch();

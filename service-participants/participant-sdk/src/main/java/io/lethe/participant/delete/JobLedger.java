@@ -1,6 +1,5 @@
 package io.lethe.participant.delete;
 
-import io.lethe.participant.plan.PlannedTable;
 import io.lethe.participant.plan.TableName;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -43,13 +42,19 @@ final class JobLedger {
         return ledger.lock(connection, task.jobId());
     }
 
-    void startProgress(List<PlannedTable> tables) throws SQLException {
-        ledger.startProgress(connection, task.jobId(), tables, now());
+    /** @param names the reported names of the steps and tables, in the order they run */
+    void startProgress(List<String> names) throws SQLException {
+        ledger.startProgress(connection, task.jobId(), names, now());
     }
 
     /** {@return the table's rows deleted by the job so far, {@code rows} included} */
     long addProgress(TableName table, long rows) throws SQLException {
-        return ledger.addProgress(connection, task.jobId(), table, rows, now());
+        return addProgress(table.qualified(), rows);
+    }
+
+    /** {@return the table's (or step's) items deleted by the job so far, {@code items} included} */
+    long addProgress(String reportedName, long items) throws SQLException {
+        return ledger.addProgress(connection, task.jobId(), reportedName, items, now());
     }
 
     List<TableResult> progress() throws SQLException {

@@ -40,6 +40,7 @@ final class SoftDeletionRun {
     private final DeletionSettings settings;
     private final OutcomeRecorder softRecorder;
     private final OutcomeRecorder restoreRecorder;
+    private final DeletionSteps steps;
 
     SoftDeletionRun(
             Job job,
@@ -49,7 +50,8 @@ final class SoftDeletionRun {
             String column,
             DeletionSettings settings,
             OutcomeRecorder softRecorder,
-            OutcomeRecorder restoreRecorder) {
+            OutcomeRecorder restoreRecorder,
+            DeletionSteps steps) {
         this.job = job;
         this.rows = rows;
         this.plan = plan;
@@ -58,6 +60,7 @@ final class SoftDeletionRun {
         this.settings = settings;
         this.softRecorder = softRecorder;
         this.restoreRecorder = restoreRecorder;
+        this.steps = steps;
     }
 
     DeletionResult softDelete() throws SQLException {
@@ -70,19 +73,27 @@ final class SoftDeletionRun {
         }
         job.ledger()
                 .startCounts(
-                        job.connection(), task.jobId(), JdbcSoftDeletionLedger.Phase.SOFT, plan.tables(), job.now());
+                        job.connection(),
+                        task.jobId(),
+                        JdbcSoftDeletionLedger.Phase.SOFT,
+                        steps.names(plan.tables()),
+                        job.now());
         // Fenced before the first row is hidden: from now on the service serves the tenant no more.
         job.ledger().fence(job.connection(), task.tenantId(), task.jobId(), job.now());
         job.commit();
+        DeletionResult stopped = runSteps(steps.before(), JdbcSoftDeletionLedger.Phase.SOFT);
+        if (stopped != null) {
+            return stopped;
+        }
         for (PlannedTable table : softDeletable) {
             if (!hide(table, entry.hiddenAt())) {
                 job.connection().rollback();
-                return failed(
-                        DeletionResult.Failed.ALREADY_RESTORED,
-                        "the job was restored while it was hidden; nothing more hidden",
-                        null,
-                        false);
+                return restoredMeanwhile();
             }
+        }
+        stopped = runSteps(steps.after(), JdbcSoftDeletionLedger.Phase.SOFT);
+        if (stopped != null) {
+            return stopped;
         }
         job.lock();
         for (PlannedTable table : softDeletable) {
@@ -132,15 +143,73 @@ final class SoftDeletionRun {
         job.ledger().setState(job.connection(), task.jobId(), JdbcSoftDeletionLedger.State.RESTORING, null);
         job.ledger()
                 .startCounts(
-                        job.connection(), task.jobId(), JdbcSoftDeletionLedger.Phase.RESTORE, plan.tables(), job.now());
+                        job.connection(),
+                        task.jobId(),
+                        JdbcSoftDeletionLedger.Phase.RESTORE,
+                        steps.names(plan.tables()),
+                        job.now());
         job.commit();
+        DeletionResult stopped = runSteps(steps.before(), JdbcSoftDeletionLedger.Phase.RESTORE);
+        if (stopped != null) {
+            return stopped;
+        }
         for (PlannedTable table : softDeletable) {
             show(table);
+        }
+        stopped = runSteps(steps.after(), JdbcSoftDeletionLedger.Phase.RESTORE);
+        if (stopped != null) {
+            return stopped;
         }
         job.lock();
         job.ledger().setState(job.connection(), task.jobId(), JdbcSoftDeletionLedger.State.RESTORED, job.now());
         job.ledger().unfence(job.connection(), task.tenantId(), task.jobId());
         return recordAndCommit(restoreRecorder, completed(entry, JdbcSoftDeletionLedger.Phase.RESTORE, false));
+    }
+
+    /**
+     * Hides (SOFT) or shows again (RESTORE) each step's items, each call under the job's lock with its count committed
+     * after it.
+     *
+     * @return {@code null} to go on, or the failure that ends the run: a step threw, or a restore began meanwhile
+     */
+    private DeletionResult runSteps(List<DeletionStep> toRun, JdbcSoftDeletionLedger.Phase phase) throws SQLException {
+        for (DeletionStep step : toRun) {
+            JdbcSoftDeletionLedger.State state = job.lock().state();
+            if (phase == JdbcSoftDeletionLedger.Phase.SOFT
+                    && (state == JdbcSoftDeletionLedger.State.RESTORING
+                            || state == JdbcSoftDeletionLedger.State.RESTORED)) {
+                job.connection().rollback();
+                return restoredMeanwhile();
+            }
+            long count;
+            try {
+                count = phase == JdbcSoftDeletionLedger.Phase.SOFT
+                        ? DeletionSteps.call(step, "hide", () -> step.hide(job.task()))
+                        : DeletionSteps.call(step, "restore", () -> step.restore(job.task()));
+            } catch (DeletionSteps.StepException e) {
+                job.connection().rollback();
+                return e.failed(job.task(), job.now());
+            }
+            job.ledger()
+                    .addCount(
+                            job.connection(),
+                            job.task().jobId(),
+                            phase,
+                            DeletionSteps.reportedName(step),
+                            count,
+                            0,
+                            job.now());
+            job.commit();
+        }
+        return null;
+    }
+
+    private DeletionResult.Failed restoredMeanwhile() {
+        return failed(
+                DeletionResult.Failed.ALREADY_RESTORED,
+                "the job was restored while it was hidden; nothing more hidden",
+                null,
+                false);
     }
 
     /**

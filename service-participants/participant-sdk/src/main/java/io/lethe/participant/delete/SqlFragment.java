@@ -5,13 +5,13 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * SQL text with one tenant-id parameter per {@code ?}, in order; each parameter knows the type the tenant id is
- * bound as (the type of the tenant column at the root of its predicate).
+ * SQL text with one parameter per {@code ?}, in order: the tenant id, as the type it is bound as (the type of the tenant
+ * column at the root of its predicate), or a scope's ids.
  *
  * @param sql the SQL text; identifiers quoted, values only as {@code ?}
  * @param parameters the type of each {@code ?}, in order
  */
-record SqlFragment(String sql, List<TenantIdType> parameters) {
+record SqlFragment(String sql, List<SqlParameter> parameters) {
 
     SqlFragment {
         Objects.requireNonNull(sql, "sql");
@@ -19,7 +19,7 @@ record SqlFragment(String sql, List<TenantIdType> parameters) {
     }
 
     static SqlFragment join(String delimiter, List<SqlFragment> fragments) {
-        List<TenantIdType> parameters = new ArrayList<>();
+        List<SqlParameter> parameters = new ArrayList<>();
         fragments.forEach(fragment -> parameters.addAll(fragment.parameters()));
         return new SqlFragment(
                 String.join(delimiter, fragments.stream().map(SqlFragment::sql).toList()), parameters);

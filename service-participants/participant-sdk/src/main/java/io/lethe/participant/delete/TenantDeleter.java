@@ -60,6 +60,7 @@ public final class TenantDeleter {
     private final DeletionSettings settings;
     private final OutcomeRecorder recorder;
     private final TenantIds tenantIds;
+    private final DeletionSteps steps;
     private final JdbcDeletionLedger ledger = new JdbcDeletionLedger();
 
     /**
@@ -86,6 +87,26 @@ public final class TenantDeleter {
             Clock clock,
             DeletionSettings settings,
             OutcomeRecorder recorder) {
+        this(dataSource, plan, clock, settings, recorder, List.of());
+    }
+
+    /**
+     * @param dataSource the participant's own database
+     * @param plan the plan, usually built once at start-up
+     * @param clock the source of the ledger's and results' timestamps
+     * @param settings the chunk size and passes
+     * @param recorder writes each completed outcome in the transaction that completes the job
+     * @param steps the deletion steps outside the database, each run before or after the tables
+     * @throws IllegalArgumentException if two steps have the same name, or a name is malformed
+     */
+    public TenantDeleter(
+            DataSource dataSource,
+            DeletionPlan plan,
+            Clock clock,
+            DeletionSettings settings,
+            OutcomeRecorder recorder,
+            List<DeletionStep> steps) {
+        this.steps = DeletionSteps.of(steps);
         this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
         this.plan = Objects.requireNonNull(plan, "plan");
         this.clock = Objects.requireNonNull(clock, "clock");
@@ -151,7 +172,7 @@ public final class TenantDeleter {
             return tenantIds.invalid(task, startedAt);
         }
         try (Connection connection = dataSource.getConnection()) {
-            List<TableResult> counts = countInSnapshot(connection, plan, values.get());
+            List<TableResult> counts = steps.around(countInSnapshot(connection, plan, values.get()), task, false);
             log.info(
                     "Job {}: previewed tenant {}: {} rows in {} tables would be deleted",
                     task.jobId(),
@@ -162,6 +183,8 @@ public final class TenantDeleter {
                     task.jobId(), task.tenantId(), task.attempt(), counts, 0, startedAt, JobLedger.now(clock), false);
         } catch (SQLException e) {
             return SqlFailures.failed(task, null, e, JobLedger.now(clock));
+        } catch (DeletionSteps.StepException e) {
+            return e.failed(task, JobLedger.now(clock));
         }
     }
 
@@ -180,9 +203,12 @@ public final class TenantDeleter {
             return tenantIds.invalid(task, startedAt);
         }
         try (Connection connection = dataSource.getConnection()) {
-            List<TableResult> left = countInSnapshot(connection, plan, values.get()).stream()
-                    .map(counted -> new TableResult(counted.table(), 0, counted.rowsDeleted()))
-                    .toList();
+            List<TableResult> left = steps.around(
+                    countInSnapshot(connection, plan, values.get()).stream()
+                            .map(counted -> new TableResult(counted.table(), 0, counted.rowsDeleted()))
+                            .toList(),
+                    task,
+                    true);
             long remaining = left.stream().mapToLong(TableResult::rowsRemaining).sum();
             if (remaining == 0) {
                 log.info("Job {}: verified tenant {}: 0 rows in {} tables", task.jobId(), task.tenantId(), left.size());
@@ -208,7 +234,14 @@ public final class TenantDeleter {
                     false);
         } catch (SQLException e) {
             return SqlFailures.failed(task, null, e, JobLedger.now(clock));
+        } catch (DeletionSteps.StepException e) {
+            return e.failed(task, JobLedger.now(clock));
         }
+    }
+
+    /** {@return the reported names of the deletion steps, {@code step:<name>}, in the order they run} */
+    public List<String> stepNames() {
+        return steps.all().stream().map(DeletionSteps::reportedName).toList();
     }
 
     /**
@@ -249,7 +282,7 @@ public final class TenantDeleter {
             connection.setAutoCommit(false);
             rows = new TenantRows(connection, plan, values);
             JobLedger job = new JobLedger(connection, task, ledger, clock);
-            return new DeletionRun(job, rows, plan, settings, recorder).run(startedAt);
+            return new DeletionRun(job, rows, plan, settings, recorder, steps).run(startedAt);
         } catch (SQLException e) {
             rollback(connection, e);
             return SqlFailures.failed(task, rows == null ? null : rows.currentTable(), e, JobLedger.now(clock));

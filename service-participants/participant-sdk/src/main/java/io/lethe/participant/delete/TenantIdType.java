@@ -12,7 +12,7 @@ import java.util.regex.Pattern;
  * The Java type a tenant id is bound as, from its tenant column's type. Binding the right type lets the database use
  * the column's index and makes a malformed tenant id fail before any statement runs.
  */
-enum TenantIdType {
+enum TenantIdType implements SqlParameter {
     /** {@code uuid}: bound as {@link UUID}. */
     UUID,
     /** Integer types: bound as {@link Long}. */

@@ -213,8 +213,12 @@ final class TenantRows {
             for (Object value : leading) {
                 bind(statement, index++, value);
             }
-            for (TenantIdType type : sql.parameters()) {
-                type.bind(statement, index++, tenantIds.get(type));
+            for (SqlParameter parameter : sql.parameters()) {
+                if (parameter instanceof TenantIdType type) {
+                    type.bind(statement, index++, tenantIds.get(type));
+                } else {
+                    statement.setArray(index++, scopeIds());
+                }
             }
             for (Object value : trailing) {
                 bind(statement, index++, value);
@@ -224,6 +228,11 @@ final class TenantRows {
             statement.close();
             throw e;
         }
+    }
+
+    /** The scope's ids as a {@code text[]}; only a scoped statement has that parameter. */
+    private Array scopeIds() throws SQLException {
+        throw new IllegalStateException("a statement asks for scope ids, but the task has no scope");
     }
 
     private static void bind(PreparedStatement statement, int index, Object value) throws SQLException {

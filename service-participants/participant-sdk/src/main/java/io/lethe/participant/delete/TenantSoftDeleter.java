@@ -47,6 +47,7 @@ public final class TenantSoftDeleter {
     private final OutcomeRecorder softRecorder;
     private final OutcomeRecorder restoreRecorder;
     private final TenantIds tenantIds;
+    private final DeletionSteps steps;
     private final JdbcSoftDeletionLedger ledger = new JdbcSoftDeletionLedger();
     private volatile List<PlannedTable> softDeletable;
 
@@ -67,6 +68,30 @@ public final class TenantSoftDeleter {
             SoftDeleteSettings softDelete,
             OutcomeRecorder softRecorder,
             OutcomeRecorder restoreRecorder) {
+        this(dataSource, plan, clock, settings, softDelete, softRecorder, restoreRecorder, List.of());
+    }
+
+    /**
+     * @param dataSource the participant's own database
+     * @param plan the deletion plan
+     * @param clock the source of timestamps
+     * @param settings the chunk size and passes
+     * @param softDelete the soft-delete column
+     * @param softRecorder writes a completed soft delete's outcome in the transaction that completes it
+     * @param restoreRecorder writes a completed restore's outcome in the transaction that completes it
+     * @param steps the deletion steps outside the database: a soft delete {@linkplain DeletionStep#hide hides} their
+     *     items and a restore {@linkplain DeletionStep#restore shows} them again, before or after the tables
+     */
+    public TenantSoftDeleter(
+            DataSource dataSource,
+            DeletionPlan plan,
+            Clock clock,
+            DeletionSettings settings,
+            SoftDeleteSettings softDelete,
+            OutcomeRecorder softRecorder,
+            OutcomeRecorder restoreRecorder,
+            List<DeletionStep> steps) {
+        this.steps = DeletionSteps.of(steps);
         this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
         this.plan = Objects.requireNonNull(plan, "plan");
         this.clock = Objects.requireNonNull(clock, "clock");
@@ -168,7 +193,8 @@ public final class TenantSoftDeleter {
                 softDelete.column(),
                 settings,
                 softRecorder,
-                restoreRecorder);
+                restoreRecorder,
+                steps);
     }
 
     private List<PlannedTable> softDeletable() {

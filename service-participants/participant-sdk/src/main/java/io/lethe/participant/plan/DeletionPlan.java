@@ -22,10 +22,12 @@ public final class DeletionPlan {
     private final Map<TableName, List<String>> closureKeys;
     private final Map<TableName, List<String>> primaryKeys;
     private final Set<TableName> selfReferencing;
+    private final List<ForeignKey> references;
 
     /**
      * @param primaryKeys every planned table's primary key columns, in key order; empty if it has none
      * @param selfReferencing the planned tables with a foreign key to themselves
+     * @param references every foreign key between two planned tables, self-references included
      */
     DeletionPlan(
             List<PlannedTable> tables,
@@ -34,7 +36,9 @@ public final class DeletionPlan {
             Map<TableName, Column> tenantColumns,
             Map<TableName, List<String>> closureKeys,
             Map<TableName, List<String>> primaryKeys,
-            Set<TableName> selfReferencing) {
+            Set<TableName> selfReferencing,
+            List<ForeignKey> references) {
+        this.references = List.copyOf(references);
         this.tables = List.copyOf(tables);
         this.nullOuts = List.copyOf(nullOuts);
         this.skippedTables = List.copyOf(skippedTables);
@@ -60,6 +64,14 @@ public final class DeletionPlan {
     /** {@return the tables to delete from, in deletion order: children before parents} */
     public List<PlannedTable> tables() {
         return tables;
+    }
+
+    /**
+     * {@return every foreign key between two planned tables, self-references included: what a scoped deletion follows
+     * from the listed entities to the rows that depend on them}
+     */
+    public List<ForeignKey> references() {
+        return references;
     }
 
     /** {@return the foreign keys to set to {@code NULL} in the tenant's rows before any delete} */

@@ -73,11 +73,13 @@ public final class DeletionPlanner {
                 .forEach(table -> skipped.add(globalTable(model, table, planned.keySet(), settings)));
 
         List<ForeignKey> edges = new ArrayList<>();
+        List<ForeignKey> references = new ArrayList<>();
         List<NullOut> nullOuts = new ArrayList<>();
         for (ForeignKey key : model.foreignKeys()) {
             if (!planned.containsKey(key.child()) || !planned.containsKey(key.parent())) {
                 continue;
             }
+            references.add(key);
             if (!key.isSelfReference()) {
                 edges.add(key);
             } else {
@@ -103,7 +105,8 @@ public final class DeletionPlanner {
                 tenantColumns,
                 closureKeys,
                 primaryKeys(model, planned.keySet()),
-                selfReferencing(model, planned.keySet()));
+                selfReferencing(model, planned.keySet()),
+                references);
     }
 
     private static Map<TableName, Column> ownedTables(List<Table> considered, PlannerSettings settings) {

@@ -6,6 +6,7 @@ import io.lethe.kafka.outbox.OutboxRelaySettings;
 import io.lethe.kafka.retry.BackOffSettings;
 import io.lethe.kafka.retry.DeadLetterPolicy;
 import io.lethe.participant.delete.DeletionSettings;
+import io.lethe.participant.delete.DeletionStep;
 import io.lethe.participant.delete.SoftDeleteSettings;
 import io.lethe.participant.delete.TenantDeleter;
 import io.lethe.participant.delete.TenantFence;
@@ -44,6 +45,7 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
@@ -135,7 +137,8 @@ public final class LetheParticipantAutoConfiguration {
             Clock clock,
             @Qualifier("letheOutbox") JdbcOutbox outbox,
             LetheCodec codec,
-            LetheParticipantProperties properties) {
+            LetheParticipantProperties properties,
+            ObjectProvider<DeletionStep> steps) {
         var settings = new DeletionSettings(
                 properties.deletion().chunkSize(), properties.deletion().maxPasses());
         var deleter = new TenantDeleter(
@@ -143,7 +146,14 @@ public final class LetheParticipantAutoConfiguration {
                 plan,
                 clock,
                 settings,
-                new OutboxOutcomeRecorder(outbox, codec, properties.name(), DeletionPhase.HARD));
+                new OutboxOutcomeRecorder(outbox, codec, properties.name(), DeletionPhase.HARD),
+                steps.orderedStream().toList());
+        if (!deleter.stepNames().isEmpty()) {
+            log.info(
+                    "participant {}: deletion steps outside the database, in the order they run around the tables: {}",
+                    properties.name(),
+                    deleter.stepNames());
+        }
         deleter.createLedgerIfMissing();
         try (Connection connection = dataSource.getConnection()) {
             outbox.createIfMissing(connection);
@@ -166,7 +176,8 @@ public final class LetheParticipantAutoConfiguration {
             TenantDeleter deleter,
             @Qualifier("letheOutbox") JdbcOutbox outbox,
             LetheCodec codec,
-            LetheParticipantProperties properties) {
+            LetheParticipantProperties properties,
+            ObjectProvider<DeletionStep> steps) {
         var softDeleter = new TenantSoftDeleter(
                 dataSource,
                 plan,
@@ -175,7 +186,8 @@ public final class LetheParticipantAutoConfiguration {
                         properties.deletion().chunkSize(), properties.deletion().maxPasses()),
                 new SoftDeleteSettings(properties.softDelete().column()),
                 new OutboxOutcomeRecorder(outbox, codec, properties.name(), DeletionPhase.SOFT),
-                new OutboxOutcomeRecorder(outbox, codec, properties.name(), DeletionPhase.RESTORE));
+                new OutboxOutcomeRecorder(outbox, codec, properties.name(), DeletionPhase.RESTORE),
+                steps.orderedStream().toList());
         softDeleter.createTablesIfMissing();
         log.info(
                 "participant {}: a soft delete hides rows of {} (column {}); the other planned tables rely on the"

@@ -45,6 +45,11 @@ final class ParticipantEvents {
     }
 
     private static TableDeletion tableDeletion(TableResult table) {
-        return new TableDeletion(table.table(), table.rowsDeleted(), table.rowsRemaining());
+        return TableDeletion.newBuilder()
+                .setTable(table.table())
+                .setRowsDeleted(table.rowsDeleted())
+                .setRowsRemaining(table.rowsRemaining())
+                .setStep(table.table().startsWith("step:"))
+                .build();
     }
 }

@@ -1,6 +1,8 @@
 package io.lethe.examples.billing;
 
+import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Map;
 import javax.sql.DataSource;
 import org.springframework.dao.DataAccessException;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -109,6 +111,28 @@ public final class BillingDemoData {
             throw new IllegalStateException(
                     "billing demo data for tenant %s scale %d could not be seeded".formatted(tenantId, scale), e);
         }
+    }
+
+    /**
+     * Writes a demo PDF document for each of the tenant's invoices, as the service renders them.
+     *
+     * @return the documents written
+     */
+    public static int writeDocuments(DataSource dataSource, InvoiceDocuments documents, String tenantId) {
+        List<Map<String, Object>> invoices = JdbcClient.create(dataSource)
+                .sql("select id, number from invoices where tenant_id = ? order by id")
+                .param(tenantId)
+                .query()
+                .listOfRows();
+        for (Map<String, Object> invoice : invoices) {
+            long id = ((Number) invoice.get("id")).longValue();
+            documents.write(
+                    tenantId,
+                    id,
+                    ("%PDF-1.4\n% demo invoice " + invoice.get("number") + "\n%%EOF\n")
+                            .getBytes(StandardCharsets.UTF_8));
+        }
+        return invoices.size();
     }
 
     /** Every table of the billing schema in creation order. */

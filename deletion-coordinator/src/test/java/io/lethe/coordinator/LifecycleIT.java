@@ -2,6 +2,7 @@ package io.lethe.coordinator;
 
 import static io.lethe.coordinator.CoordinatorTestStack.HOLDS;
 import static io.lethe.coordinator.CoordinatorTestStack.JOBS;
+import static io.lethe.coordinator.CoordinatorTestStack.PARTICIPANTS;
 import static io.lethe.coordinator.LetheMessages.table;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -10,6 +11,7 @@ import io.lethe.coordinator.CoordinatorTestStack.Caller;
 import io.lethe.schemas.ApprovedRows;
 import io.lethe.schemas.DeletionJobStatus;
 import io.lethe.schemas.DeletionPhase;
+import io.lethe.schemas.LetheTopics;
 import io.lethe.schemas.ParticipantDeletionFailed;
 import io.lethe.schemas.TableDeletion;
 import io.lethe.schemas.TenantDeletionRequested;
@@ -285,6 +287,80 @@ class LifecycleIT {
         assertThat(stack.send("DELETE", HOLDS + "/" + tenant, Caller.ALICE.token(), null)
                         .status())
                 .isEqualTo(404);
+    }
+
+    @Test
+    void aScopedDeletionIsCheckedAgainstTheRegistrationsAndAsksOnlyTheScopesParticipant() {
+        stack.publish(
+                LetheTopics.PARTICIPANTS,
+                "billing",
+                io.lethe.schemas.ParticipantRegistered.newBuilder(
+                                LetheMessages.registered("billing", "1.5.0", 0, "billing.invoice"))
+                        .setScopeSupported(true)
+                        .build());
+        await().until(() -> stack.get(PARTICIPANTS).body().findValues("scopeSupported").stream()
+                .anyMatch(JsonNode::asBoolean));
+        String tenant = "lifecycle-scoped";
+
+        var noSupport = scoped(tenant, "orders", "orders.orders", List.of("1"));
+        var noParticipant = scoped(tenant, "search", "search.docs", List.of("1"));
+        var noTable = scoped(tenant, "billing", "billing.refunds", List.of("1"));
+        var noIds = scoped(tenant, "billing", "billing.invoice", List.of());
+
+        assertThat(noSupport.status()).isEqualTo(400);
+        assertThat(noSupport.body().path("detail").asString()).contains("does not honour scopes");
+        assertThat(noParticipant.body().path("detail").asString()).contains("search is no active participant");
+        assertThat(noTable.body().path("field").asString()).isEqualTo("scope.table");
+        assertThat(noTable.body().path("detail").asString()).contains("billing.invoice");
+        assertThat(noIds.body().path("field").asString()).isEqualTo("scope.ids");
+
+        var created = scoped(tenant, "billing", "billing.invoice", List.of("17", "18", "17"));
+
+        assertThat(created.status()).as("%s", created.body()).isEqualTo(202);
+        String jobId = created.body().path("jobId").asString();
+        assertThat(created.body().path("scope").path("ids"))
+                .extracting(JsonNode::asString)
+                .containsExactly("17", "18");
+        assertThat(created.body().path("participants"))
+                .singleElement()
+                .satisfies(p -> assertThat(p.path("name").asString()).isEqualTo("billing"));
+        TenantDeletionRequested request = lastRequest(tenant);
+        assertThat(request.getExpectedParticipants()).containsExactly("billing");
+        assertThat(request.getScope().getTable()).isEqualTo("billing.invoice");
+        assertThat(request.getScope().getIds()).containsExactly("17", "18");
+        var wholeTenant = stack.post(Caller.ALICE, JOBS, stack.lifecycleRequest(tenant, "req-whole", Map.of()));
+        assertThat(wholeTenant.status())
+                .as("a request for the whole tenant does not join the scoped job")
+                .isEqualTo(409);
+
+        stack.report(io.lethe.schemas.ParticipantDeletionCompleted.newBuilder(
+                        completed(jobId, tenant, "billing", DeletionPhase.PREVIEW, 1, table("billing.invoice", 1)))
+                .setNotFound(List.of("18"))
+                .build());
+
+        JsonNode previewed =
+                await().until(() -> stack.job(jobId), job -> job.path("phases").size() == 1);
+        assertThat(previewed.path("participants").path(0).path("notFound"))
+                .extracting(JsonNode::asString)
+                .containsExactly("18");
+        DeletionJobStatus status =
+                stack.statuses(jobId).get(stack.statuses(jobId).size() - 1);
+        assertThat(status.getScope().getParticipant()).isEqualTo("billing");
+        assertThat(status.getParticipants().get(0).getNotFound()).containsExactly("18");
+        JsonNode scope = stack.get(JOBS + "/" + jobId + "/certificate").body().path("scope");
+        assertThat(scope.path("kind").asString()).isEqualTo("ENTITIES");
+        assertThat(scope.path("notFound")).extracting(JsonNode::asString).containsExactly("18");
+    }
+
+    private static CoordinatorTestStack.Response scoped(
+            String tenant, String participant, String table, List<String> ids) {
+        return stack.post(
+                Caller.ALICE,
+                JOBS,
+                stack.lifecycleRequest(
+                        tenant,
+                        "req-" + tenant + "-" + participant + "-" + table + "-" + ids.size(),
+                        Map.of("scope", Map.of("participant", participant, "table", table, "ids", ids))));
     }
 
     private static String submit(String tenant, Map<String, Object> extra) {

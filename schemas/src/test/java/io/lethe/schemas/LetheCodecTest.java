@@ -22,7 +22,16 @@ class LetheCodecTest {
         TableDeletion orders = new TableDeletion("public.orders", 12L, 0L, false);
         return List.of(
                 new RequestTenantDeletion(
-                        "req-1", "acme", "alice", "contract ended", NOW, 30_000L, JobMode.PREVIEW, 86_400_000L, false),
+                        "req-1",
+                        "acme",
+                        "alice",
+                        "contract ended",
+                        NOW,
+                        30_000L,
+                        JobMode.PREVIEW,
+                        86_400_000L,
+                        false,
+                        new DeletionScope("billing-service", "public.invoices", List.of("17", "18"))),
                 new TenantDeletionRequested(
                         "job-1",
                         "acme",
@@ -32,9 +41,20 @@ class LetheCodecTest {
                         DeletionPhase.SOFT,
                         List.of(new ApprovedRows("orders-service", "public.orders", 12L)),
                         0.1,
-                        10L),
+                        10L,
+                        null),
                 new ParticipantDeletionCompleted(
-                        "job-1", "acme", "orders-service", 1, List.of(orders), 0L, NOW, NOW, DeletionPhase.SOFT),
+                        "job-1",
+                        "acme",
+                        "orders-service",
+                        1,
+                        List.of(orders),
+                        0L,
+                        NOW,
+                        NOW,
+                        DeletionPhase.SOFT,
+                        List.of("19"),
+                        List.of()),
                 new ParticipantDeletionFailed(
                         "job-1",
                         "acme",
@@ -46,7 +66,7 @@ class LetheCodecTest {
                         true,
                         NOW,
                         DeletionPhase.HARD),
-                new ParticipantRegistered("orders-service", List.of("public.orders"), "1.0.0", NOW, 0),
+                new ParticipantRegistered("orders-service", List.of("public.orders"), "1.0.0", NOW, 0, true),
                 DeletionJobStatus.newBuilder()
                         .setJobId("job-1")
                         .setTenantId("acme")

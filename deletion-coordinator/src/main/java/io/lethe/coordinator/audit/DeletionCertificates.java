@@ -54,7 +54,7 @@ public class DeletionCertificates {
         certificate.put("issuedAt", text(clock.instant().truncatedTo(ChronoUnit.MILLIS)));
         certificate.put("jobId", job.id().toString());
         certificate.put("tenantId", job.tenantId());
-        certificate.put("scope", Map.of("kind", "TENANT"));
+        certificate.put("scope", scope(job));
         certificate.put("state", job.state().name());
         certificate.put("mode", lifecycle.mode().name());
         certificate.put("requestedBy", job.requestedBy());
@@ -81,6 +81,28 @@ public class DeletionCertificates {
         certificate.put(
                 "digest", "sha256:" + AuditChain.sha256(AuditRecorder.CANONICAL.writeValueAsString(certificate)));
         return certificate;
+    }
+
+    /** The whole tenant, or the listed entities with the ids that named no row or another tenant's. */
+    private static Map<String, Object> scope(DeletionJob job) {
+        Map<String, Object> scope = new LinkedHashMap<>();
+        if (job.scope() == null) {
+            scope.put("kind", "TENANT");
+            return scope;
+        }
+        scope.put("kind", "ENTITIES");
+        scope.put("participant", job.scope().participant());
+        scope.put("table", job.scope().table());
+        scope.put("ids", job.scope().ids());
+        List<String> notFound = new ArrayList<>();
+        List<String> otherTenant = new ArrayList<>();
+        job.participants().forEach(p -> {
+            notFound.addAll(p.notFound());
+            otherTenant.addAll(p.otherTenant());
+        });
+        scope.put("notFound", notFound);
+        scope.put("otherTenant", otherTenant);
+        return scope;
     }
 
     /** What the job's hard delete did per participant and table, and what its verification found. */

@@ -141,7 +141,7 @@ class CoordinatorConfiguration {
             AuditRecorder audit,
             Clock clock) {
         ParticipantDirectory directory = () -> registry.active().stream()
-                .map(p -> new ExpectedParticipant(p.name(), p.stage()))
+                .map(p -> new ExpectedParticipant(p.name(), p.stage(), p.tables(), p.scopeSupported()))
                 .toList();
         return new DeletionJobService(jobs, publisher, directory, holds, policies, audit, clock);
     }

@@ -34,6 +34,7 @@ import java.util.OptionalInt;
  * @param id the job's id
  * @param requestId the idempotency key of the request that created it
  * @param tenantId the tenant being deleted
+ * @param scope the listed entities the job deletes instead of the whole tenant, or {@code null}
  * @param requestedBy the authenticated principal that asked
  * @param onBehalfOf who a command's sender says it asks for (not authenticated), or {@code null}
  * @param reason why
@@ -51,6 +52,7 @@ public record DeletionJob(
         DeletionJobId id,
         String requestId,
         String tenantId,
+        JobScope scope,
         String requestedBy,
         String onBehalfOf,
         String reason,
@@ -99,11 +101,13 @@ public record DeletionJob(
         if (participants.isEmpty()) {
             throw new NoParticipantsRegisteredException(request.tenantId());
         }
-        List<ParticipantProgress> expected = expected(participants, now.plus(participantDeadline));
+        List<ParticipantProgress> expected =
+                expected(scoped(request.scope(), participants), now.plus(participantDeadline));
         return new DeletionJob(
                 id,
                 request.requestId(),
                 request.tenantId(),
+                request.scope(),
                 request.requestedBy(),
                 request.onBehalfOf(),
                 request.reason(),
@@ -149,6 +153,7 @@ public record DeletionJob(
                 id,
                 DeletionRequest.require("requestId", requestId, DeletionRequest.MAX_ID_LENGTH),
                 verified.tenantId(),
+                verified.scope(),
                 requestedBy,
                 null,
                 DeletionRequest.require("reason", reason, DeletionRequest.MAX_REASON_LENGTH),
@@ -156,7 +161,7 @@ public record DeletionJob(
                 1,
                 participantDeadline,
                 Lifecycle.verification(verified.id(), now),
-                expected(participants, now.plus(participantDeadline)),
+                expected(scoped(verified.scope(), participants), now.plus(participantDeadline)),
                 now,
                 now,
                 null);
@@ -503,11 +508,25 @@ public record DeletionJob(
             ParticipantProgress current, ParticipantOutcome outcome, ParticipantError failure) {
         if (outcome instanceof ParticipantOutcome.Completed completed) {
             return failure == null
-                    ? current.completed(completed.tables(), completed.finishedAt())
+                    ? current.completed(
+                            completed.tables(), completed.finishedAt(), completed.notFound(), completed.otherTenant())
                     : current.failed(failure, completed.tables(), completed.finishedAt());
         }
         var failed = (ParticipantOutcome.Failed) outcome;
         return current.failed(failure, List.of(), failed.at());
+    }
+
+    /**
+     * The participants a job asks: all of them, or for a scoped job only the scope's participant (foreign keys do not
+     * cross services), after checking that it fits.
+     */
+    private static List<ExpectedParticipant> scoped(JobScope scope, Collection<ExpectedParticipant> participants) {
+        if (scope == null) {
+            return List.copyOf(participants);
+        }
+        List<ExpectedParticipant> active = List.copyOf(participants);
+        scope.requireFits(active);
+        return active.stream().filter(p -> p.name().equals(scope.participant())).toList();
     }
 
     /** The participants of a new job, the first stage asked for attempt 1. */
@@ -603,6 +622,7 @@ public record DeletionJob(
                 id,
                 requestId,
                 tenantId,
+                scope,
                 requestedBy,
                 onBehalfOf,
                 reason,
@@ -628,6 +648,7 @@ public record DeletionJob(
                 id,
                 requestId,
                 tenantId,
+                scope,
                 requestedBy,
                 onBehalfOf,
                 reason,

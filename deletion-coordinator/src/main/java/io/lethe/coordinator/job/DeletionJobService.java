@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 import org.slf4j.Logger;
@@ -98,10 +99,11 @@ public class DeletionJobService {
         publisher.publishStatus(job);
         audit.record(job.requestedBy(), "REQUESTED", job);
         log.info(
-                "job {} tenant {}: {} requested by {}, previewing with participants {} until {}",
+                "job {} tenant {}: {} of {} requested by {}, previewing with participants {} until {}",
                 job.id(),
                 job.tenantId(),
                 job.lifecycle().mode(),
+                job.scope() == null ? "the whole tenant" : job.scope().describe(),
                 job.requestedBy(),
                 job.participantNames(),
                 job.deadlineAt());
@@ -406,6 +408,10 @@ public class DeletionJobService {
             return sameRequest;
         }
         Optional<DeletionJob> active = jobs.findActiveByTenant(request.tenantId());
+        if (active.isPresent() && !Objects.equals(active.get().scope(), request.scope())) {
+            // Joining it would answer this request with a job that deletes other rows than the ones asked for.
+            throw TenantHasRunningJobException.otherScope(request, active.get());
+        }
         active.ifPresent(job -> jobs.addRequestAlias(request.requestId(), job.id()));
         return active;
     }

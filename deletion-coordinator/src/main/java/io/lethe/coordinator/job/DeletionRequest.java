@@ -17,6 +17,7 @@ import java.util.Objects;
  * @param retention how long the soft-deleted data stays restorable, or {@code null} for the default; checked by
  *     {@link RetentionPolicy}
  * @param immediate whether to hard-delete as soon as the soft delete completed; needs two approvers
+ * @param scope listed entities of one participant to delete instead of the whole tenant, or {@code null}
  */
 public record DeletionRequest(
         String requestId,
@@ -27,7 +28,8 @@ public record DeletionRequest(
         Duration participantDeadline,
         JobMode mode,
         Duration retention,
-        boolean immediate) {
+        boolean immediate,
+        JobScope scope) {
 
     /** Longest accepted tenant id, requestId and requestedBy. */
     public static final int MAX_ID_LENGTH = 200;
@@ -52,6 +54,30 @@ public record DeletionRequest(
             throw new InvalidDeletionRequestException(
                     immediate ? "immediate" : "retention", "applies to mode DELETE only, not to a PREVIEW");
         }
+    }
+
+    /** A request for the whole tenant. */
+    public DeletionRequest(
+            String requestId,
+            String tenantId,
+            String requestedBy,
+            String onBehalfOf,
+            String reason,
+            Duration participantDeadline,
+            JobMode mode,
+            Duration retention,
+            boolean immediate) {
+        this(
+                requestId,
+                tenantId,
+                requestedBy,
+                onBehalfOf,
+                reason,
+                participantDeadline,
+                mode,
+                retention,
+                immediate,
+                null);
     }
 
     /** A deletion with the coordinator's default deadline and retention. */

@@ -28,7 +28,9 @@ public sealed interface ParticipantOutcome permits ParticipantOutcome.Completed,
             Phase phase,
             List<TableCount> tables,
             long rowsRemaining,
-            Instant finishedAt)
+            Instant finishedAt,
+            List<String> notFound,
+            List<String> otherTenant)
             implements ParticipantOutcome {
 
         public Completed {
@@ -38,6 +40,21 @@ public sealed interface ParticipantOutcome permits ParticipantOutcome.Completed,
             Objects.requireNonNull(phase, "phase");
             Objects.requireNonNull(finishedAt, "finishedAt");
             tables = List.copyOf(tables);
+            notFound = List.copyOf(notFound);
+            otherTenant = List.copyOf(otherTenant);
+        }
+
+        /** A completion for the whole tenant. */
+        public Completed(
+                DeletionJobId jobId,
+                String tenantId,
+                String participant,
+                int attempt,
+                Phase phase,
+                List<TableCount> tables,
+                long rowsRemaining,
+                Instant finishedAt) {
+            this(jobId, tenantId, participant, attempt, phase, tables, rowsRemaining, finishedAt, List.of(), List.of());
         }
     }
 

@@ -18,6 +18,8 @@ import java.util.Objects;
  * @param tables rows per table it reported, in its deletion order (empty until it completes)
  * @param error why it failed, or {@code null}
  * @param finishedAt when it reported, or {@code null}
+ * @param notFound a scoped job's listed ids that name no row, as it last reported
+ * @param otherTenant a scoped job's listed ids that name another tenant's rows, as it last reported
  */
 public record ParticipantProgress(
         String name,
@@ -27,7 +29,9 @@ public record ParticipantProgress(
         Instant deadlineAt,
         List<TableCount> tables,
         ParticipantError error,
-        Instant finishedAt) {
+        Instant finishedAt,
+        List<String> notFound,
+        List<String> otherTenant) {
 
     public ParticipantProgress {
         Objects.requireNonNull(name, "name");
@@ -46,6 +50,21 @@ public record ParticipantProgress(
                     "participant %s: attempt must be at least 1, not %d".formatted(name, attempt));
         }
         tables = List.copyOf(tables);
+        notFound = List.copyOf(notFound);
+        otherTenant = List.copyOf(otherTenant);
+    }
+
+    /** Before any report: nothing found missing. */
+    ParticipantProgress(
+            String name,
+            int stage,
+            ParticipantState state,
+            int attempt,
+            Instant deadlineAt,
+            List<TableCount> tables,
+            ParticipantError error,
+            Instant finishedAt) {
+        this(name, stage, state, attempt, deadlineAt, tables, error, finishedAt, List.of(), List.of());
     }
 
     /** Asked (again) to delete, for the given attempt, with an answer due by the deadline. */
@@ -69,9 +88,9 @@ public record ParticipantProgress(
         return state == ParticipantState.PENDING && !deadlineAt.isAfter(now);
     }
 
-    ParticipantProgress completed(List<TableCount> reported, Instant at) {
+    ParticipantProgress completed(List<TableCount> reported, Instant at, List<String> missing, List<String> foreign) {
         return new ParticipantProgress(
-                name, stage, ParticipantState.COMPLETED, attempt, deadlineAt, reported, null, at);
+                name, stage, ParticipantState.COMPLETED, attempt, deadlineAt, reported, null, at, missing, foreign);
     }
 
     ParticipantProgress failed(ParticipantError reason, List<TableCount> reported, Instant at) {

@@ -21,6 +21,24 @@ public final class TenantHasRunningJobException extends RuntimeException {
         super(message);
     }
 
+    /**
+     * A request for the tenant while it has an active job of another scope (the whole tenant, or other entities):
+     * joining that job would answer the request with other rows than it asked for.
+     */
+    static TenantHasRunningJobException otherScope(DeletionRequest request, DeletionJob active) {
+        return new TenantHasRunningJobException(
+                "tenant %s has an active job %s for %s; a request for %s waits until it has ended"
+                        .formatted(
+                                request.tenantId(),
+                                active.id(),
+                                active.scope() == null
+                                        ? "the whole tenant"
+                                        : active.scope().describe(),
+                                request.scope() == null
+                                        ? "the whole tenant"
+                                        : request.scope().describe()));
+    }
+
     /** A re-verification of a job whose tenant has an active job: it would count rows that job is changing. */
     static TenantHasRunningJobException verifying(DeletionJob verified, DeletionJobId running) {
         return new TenantHasRunningJobException(

@@ -12,10 +12,17 @@ import java.util.Objects;
  * @param stage its stage: every phase of a job asks stage n+1 only after each participant of stage n completed it
  * @param version its version
  * @param registeredAt when it last registered
+ * @param scopeSupported whether it honours a scoped request (an older participant would delete the whole tenant)
  * @param retiredAt when an operator retired it, or {@code null}
  */
 public record Participant(
-        String name, List<String> tables, int stage, String version, Instant registeredAt, Instant retiredAt) {
+        String name,
+        List<String> tables,
+        int stage,
+        String version,
+        Instant registeredAt,
+        Instant retiredAt,
+        boolean scopeSupported) {
 
     public Participant {
         Objects.requireNonNull(name, "name");

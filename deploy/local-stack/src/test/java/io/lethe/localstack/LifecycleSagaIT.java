@@ -201,6 +201,83 @@ class LifecycleSagaIT {
     }
 
     @Test
+    void aScopedDeletionRemovesTheListedInvoicesWithWhatDependsOnThemAndReportsTheIdsItLeft() {
+        String tenant = "scoped-tenant";
+        seed(tenant);
+        seed("scoped-neighbour");
+        List<String> invoices =
+                texts("select id::text from invoices where tenant_id = '" + tenant + "' order by id limit 2");
+        String foreign = texts("select id::text from invoices where tenant_id = 'scoped-neighbour' limit 1")
+                .get(0);
+        String these = String.join(", ", invoices);
+        Map<String, Long> expected = new HashMap<>(Map.of(
+                "public.invoices",
+                2L,
+                "public.invoice_lines",
+                billingCount("invoice_lines where invoice_id in (" + these + ")"),
+                "public.payments",
+                billingCount("payments where invoice_id in (" + these + ")"),
+                "public.credit_notes",
+                billingCount("credit_notes where invoice_id in (" + these + ")"),
+                LocalStack.DOCUMENTS_STEP,
+                2L));
+        expected.values().removeIf(rows -> rows == 0);
+        Map<ParticipantService, Map<String, TableChecksums.Checksum>> before = checksums();
+        Map<String, String> outsideBefore = billingRowsOutside(these);
+        List<String> listed = new ArrayList<>(invoices);
+        listed.addAll(List.of(foreign, "99999999"));
+
+        String jobId = request(
+                LocalUser.PIPELINE,
+                tenant,
+                Map.of(
+                        "retention",
+                        "PT1S",
+                        "scope",
+                        Map.of("participant", "billing-service", "table", "public.invoices", "ids", listed)));
+        JsonNode done = awaitState(jobId, "COMPLETED");
+
+        JsonNode billing = participant(done, "billing-service");
+        assertThat(done.path("participants"))
+                .as("only the scope's participant is asked")
+                .hasSize(1);
+        Map<String, Long> deleted = new HashMap<>();
+        billing.path("tables").forEach(t -> {
+            if (t.path("rowsDeleted").asLong() > 0) {
+                deleted.put(t.path("table").asString(), t.path("rowsDeleted").asLong());
+            }
+        });
+        assertThat(deleted).isEqualTo(expected);
+        assertThat(billing.path("notFound")).extracting(JsonNode::asString).containsExactly("99999999");
+        assertThat(billing.path("otherTenant")).extracting(JsonNode::asString).containsExactly(foreign);
+        assertThat(billingCount("invoices where id in (" + these + ")")).isZero();
+        assertThat(billingCount("invoices where tenant_id = '" + tenant + "'")).isEqualTo(SCALE - 2);
+        Map<ParticipantService, Map<String, TableChecksums.Checksum>> after = checksums();
+        assertThat(after.get(ParticipantService.ORDERS)).isEqualTo(before.get(ParticipantService.ORDERS));
+        assertThat(after.get(ParticipantService.IDENTITY)).isEqualTo(before.get(ParticipantService.IDENTITY));
+        assertThat(billingRowsOutside(these))
+                .as("every other billing row, of this tenant and others, byte for byte")
+                .isEqualTo(outsideBefore);
+        Map<String, Long> removed = LocalStack.added(after, before);
+        removed.values().removeIf(rows -> rows == 0);
+        assertThat(removed)
+                .as("rows and documents removed: exactly the scope's")
+                .isEqualTo(expected.entrySet().stream()
+                        .collect(java.util.stream.Collectors.toMap(
+                                e -> "billing-service/" + e.getKey(), Map.Entry::getValue)));
+        for (String invoice : invoices) {
+            assertThat(stack.billingDocuments().tenantDir(tenant).resolve("invoice-" + invoice + ".pdf"))
+                    .doesNotExist();
+        }
+        JsonNode scope = client(LocalUser.ALICE)
+                .get("/api/v1/deletion-jobs/" + jobId + "/certificate")
+                .body()
+                .path("scope");
+        assertThat(scope.path("kind").asString()).isEqualTo("ENTITIES");
+        assertThat(scope.path("otherTenant")).extracting(JsonNode::asString).containsExactly(foreign);
+    }
+
+    @Test
     void aSoftDeleteIsRestoredExactlyAndEarlierSoftDeletionsStayDeleted() {
         String tenant = "restore-tenant";
         seed(tenant);
@@ -359,6 +436,30 @@ class LifecycleSagaIT {
                     .hasSize(3)
                     .endsWith("identity-service");
         });
+    }
+
+    /** An MD5 per billing table of its rows outside the listed invoices, in a stable order. */
+    private static Map<String, String> billingRowsOutside(String invoices) {
+        Map<String, String> checksums = new HashMap<>();
+        Map<String, String> outside = Map.of(
+                "invoices", "id not in (" + invoices + ")",
+                "invoice_lines", "invoice_id not in (" + invoices + ")",
+                "payments", "invoice_id not in (" + invoices + ")",
+                "credit_notes", "invoice_id not in (" + invoices + ")");
+        outside.forEach((table, where) -> checksums.put(
+                table,
+                texts("select md5(coalesce(string_agg(t::text, '|' order by t::text), '')) from " + table + " t where "
+                                + where)
+                        .get(0)));
+        return checksums;
+    }
+
+    private static long billingCount(String fromWhere) {
+        return StackData.count(stack, ParticipantService.BILLING, "select count(*) from " + fromWhere);
+    }
+
+    private static List<String> texts(String sql) {
+        return StackData.texts(stack, ParticipantService.BILLING, sql);
     }
 
     private static JsonNode participant(JsonNode job, String name) {

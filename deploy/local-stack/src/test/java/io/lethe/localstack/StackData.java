@@ -4,6 +4,8 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -22,6 +24,21 @@ final class StackData {
                 ResultSet rows = statement.executeQuery(sql)) {
             rows.next();
             return rows.getLong(1);
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot run " + sql + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Runs a query and returns its first column as text, row by row. */
+    static List<String> texts(LocalStack stack, ParticipantService service, String sql) {
+        try (Connection connection = stack.dataSource(service).getConnection();
+                Statement statement = connection.createStatement();
+                ResultSet rows = statement.executeQuery(sql)) {
+            List<String> texts = new ArrayList<>();
+            while (rows.next()) {
+                texts.add(rows.getString(1));
+            }
+            return texts;
         } catch (SQLException e) {
             throw new IllegalStateException("cannot run " + sql + ": " + e.getMessage(), e);
         }

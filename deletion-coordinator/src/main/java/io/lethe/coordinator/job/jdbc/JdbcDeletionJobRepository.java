@@ -6,6 +6,7 @@ import io.lethe.coordinator.job.DeletionJobId;
 import io.lethe.coordinator.job.DeletionJobRepository;
 import io.lethe.coordinator.job.JobMode;
 import io.lethe.coordinator.job.JobQuery;
+import io.lethe.coordinator.job.JobScope;
 import io.lethe.coordinator.job.JobState;
 import io.lethe.coordinator.job.Lifecycle;
 import io.lethe.coordinator.job.ParticipantError;
@@ -32,7 +33,7 @@ public class JdbcDeletionJobRepository implements DeletionJobRepository {
 
     private static final String SELECT_JOB = "select id, request_id, tenant_id, requested_by, on_behalf_of, reason,"
             + " state, attempt, participant_deadline_ms, mode, phase, phase_started_at, phase_attempt, immediate,"
-            + " retention_ms, restored_by, verifies,"
+            + " retention_ms, restored_by, verifies, scope_participant, scope_table, scope_ids,"
             + " retention_until, preview_round, created_at, updated_at, finished_at from deletion_job ";
 
     private static final String ACTIVE_STATES = "('RUNNING', 'AWAITING_APPROVAL', 'SOFT_DELETED')";
@@ -54,8 +55,8 @@ public class JdbcDeletionJobRepository implements DeletionJobRepository {
         int inserted = jdbc.sql("insert into deletion_job (id, request_id, tenant_id, requested_by, on_behalf_of,"
                         + " reason, state, attempt, participant_deadline_ms, mode, phase, phase_started_at,"
                         + " phase_attempt, immediate, retention_ms, retention_until, preview_round, created_at,"
-                        + " updated_at, finished_at, deadline_at, verifies)"
-                        + " values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                        + " updated_at, finished_at, deadline_at, verifies, scope_participant, scope_table, scope_ids)"
+                        + " values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
                         + " on conflict do nothing")
                 .params(
                         job.id().value(),
@@ -81,7 +82,10 @@ public class JdbcDeletionJobRepository implements DeletionJobRepository {
                         Timestamps.of(job.deadlineAt()),
                         lifecycle.verifies() == null
                                 ? null
-                                : lifecycle.verifies().value())
+                                : lifecycle.verifies().value(),
+                        job.scope() == null ? null : job.scope().participant(),
+                        job.scope() == null ? null : job.scope().table(),
+                        job.scope() == null ? null : job.scope().ids().toArray(String[]::new))
                 .update();
         if (inserted == 0) {
             return false;
@@ -217,8 +221,8 @@ public class JdbcDeletionJobRepository implements DeletionJobRepository {
     private void insertParticipant(DeletionJobId jobId, ParticipantProgress progress) {
         ParticipantError error = progress.error();
         jdbc.sql("insert into job_participant (job_id, participant, stage, state, attempt, deadline_at,"
-                        + " error_code, error_message, error_table, error_retryable, finished_at)"
-                        + " values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+                        + " error_code, error_message, error_table, error_retryable, finished_at, not_found,"
+                        + " other_tenant) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
                 .params(
                         jobId.value(),
                         progress.name(),
@@ -230,7 +234,9 @@ public class JdbcDeletionJobRepository implements DeletionJobRepository {
                         error == null ? null : error.message(),
                         error == null ? null : error.table(),
                         error == null ? null : error.retryable(),
-                        Timestamps.of(progress.finishedAt()))
+                        Timestamps.of(progress.finishedAt()),
+                        progress.notFound().toArray(String[]::new),
+                        progress.otherTenant().toArray(String[]::new))
                 .update();
         int position = 0;
         for (TableCount table : progress.tables()) {
@@ -269,7 +275,8 @@ public class JdbcDeletionJobRepository implements DeletionJobRepository {
                 });
         List<ParticipantProgress> participants = jdbc.sql(
                         "select participant, stage, state, attempt, deadline_at, error_code, error_message,"
-                                + " error_table, error_retryable, finished_at from job_participant where job_id = ?"
+                                + " error_table, error_retryable, finished_at, not_found, other_tenant"
+                                + " from job_participant where job_id = ?"
                                 + " order by stage, participant")
                 .param(row.id())
                 .query((rs, n) -> participant(rs, tables))
@@ -291,6 +298,7 @@ public class JdbcDeletionJobRepository implements DeletionJobRepository {
                 new DeletionJobId(row.id()),
                 row.requestId(),
                 row.tenantId(),
+                row.scope(),
                 row.requestedBy(),
                 row.onBehalfOf(),
                 row.reason(),
@@ -323,7 +331,14 @@ public class JdbcDeletionJobRepository implements DeletionJobRepository {
                 Timestamps.read(rs, "deadline_at"),
                 tables.getOrDefault(name, List.of()),
                 error,
-                Timestamps.read(rs, "finished_at"));
+                Timestamps.read(rs, "finished_at"),
+                texts(rs, "not_found"),
+                texts(rs, "other_tenant"));
+    }
+
+    private static List<String> texts(ResultSet rs, String column) throws SQLException {
+        java.sql.Array array = rs.getArray(column);
+        return array == null ? List.of() : List.of((String[]) array.getArray());
     }
 
     private static JobRow jobRow(ResultSet rs, int rowNum) throws SQLException {
@@ -347,6 +362,7 @@ public class JdbcDeletionJobRepository implements DeletionJobRepository {
                 rs.getInt("preview_round"),
                 rs.getString("restored_by"),
                 rs.getObject("verifies", UUID.class),
+                scope(rs),
                 Timestamps.read(rs, "created_at"),
                 Timestamps.read(rs, "updated_at"),
                 Timestamps.read(rs, "finished_at"));
@@ -372,9 +388,17 @@ public class JdbcDeletionJobRepository implements DeletionJobRepository {
             int previewRound,
             String restoredBy,
             UUID verifies,
+            JobScope scope,
             Instant createdAt,
             Instant updatedAt,
             Instant finishedAt) {}
+
+    private static JobScope scope(ResultSet rs) throws SQLException {
+        String participant = rs.getString("scope_participant");
+        return participant == null
+                ? null
+                : new JobScope(participant, rs.getString("scope_table"), texts(rs, "scope_ids"));
+    }
 
     private static String stateName(JobState state) {
         return state == null ? null : state.name();

@@ -5,6 +5,7 @@ import io.lethe.coordinator.job.DeletionJob;
 import io.lethe.coordinator.job.DeletionJobId;
 import io.lethe.coordinator.job.DeletionRequest;
 import io.lethe.coordinator.job.InvalidDeletionRequestException;
+import io.lethe.coordinator.job.JobScope;
 import io.lethe.coordinator.job.ParticipantError;
 import io.lethe.coordinator.job.ParticipantOutcome;
 import io.lethe.coordinator.job.ParticipantProgress;
@@ -15,6 +16,7 @@ import io.lethe.schemas.ApprovalDecision;
 import io.lethe.schemas.ApprovedRows;
 import io.lethe.schemas.DeletionJobStatus;
 import io.lethe.schemas.DeletionPhase;
+import io.lethe.schemas.DeletionScope;
 import io.lethe.schemas.JobMode;
 import io.lethe.schemas.JobState;
 import io.lethe.schemas.ParticipantDeletionCompleted;
@@ -51,7 +53,16 @@ final class AvroJobMapper {
                 deadlineMs == null ? null : Duration.ofMillis(deadlineMs),
                 mode(command.getMode()),
                 retentionMs == null ? null : Duration.ofMillis(retentionMs),
-                command.getImmediate());
+                command.getImmediate(),
+                scope(command.getScope()));
+    }
+
+    private static JobScope scope(DeletionScope scope) {
+        return scope == null ? null : new JobScope(scope.getParticipant(), scope.getTable(), scope.getIds());
+    }
+
+    private static DeletionScope scope(JobScope scope) {
+        return scope == null ? null : new DeletionScope(scope.participant(), scope.table(), scope.ids());
     }
 
     private static io.lethe.coordinator.job.JobMode mode(JobMode mode) {
@@ -92,7 +103,9 @@ final class AvroJobMapper {
                             .map(AvroJobMapper::tableCount)
                             .toList(),
                     completed.getRowsRemaining(),
-                    completed.getFinishedAt());
+                    completed.getFinishedAt(),
+                    completed.getNotFound(),
+                    completed.getOtherTenant());
         }
         if (message instanceof ParticipantDeletionFailed failed) {
             return new ParticipantOutcome.Failed(
@@ -124,6 +137,7 @@ final class AvroJobMapper {
                 .setAttempt(job.attempt())
                 .setPhase(DeletionPhase.valueOf(phase.name()))
                 .setApprovedPreview(bound ? approvedPreview(job) : List.of())
+                .setScope(scope(job.scope()))
                 .setDriftRatio(approval.driftRatio())
                 .setDriftMinRows(approval.driftMinRows())
                 .build();
@@ -170,6 +184,7 @@ final class AvroJobMapper {
                         .map(AvroJobMapper::phaseResult)
                         .toList())
                 .setStage(job.currentStage().isPresent() ? job.currentStage().getAsInt() : null)
+                .setScope(scope(job.scope()))
                 .setVerifiesJobId(
                         job.lifecycle().verifies() == null
                                 ? null
@@ -218,6 +233,8 @@ final class AvroJobMapper {
                 .setFinishedAt(progress.finishedAt())
                 .setAttempt(progress.attempt())
                 .setDeadlineAt(progress.deadlineAt())
+                .setNotFound(progress.notFound())
+                .setOtherTenant(progress.otherTenant())
                 .build();
     }
 

@@ -3,9 +3,11 @@ package io.lethe.coordinator.job.web;
 import io.lethe.coordinator.job.DeletionRequest;
 import io.lethe.coordinator.job.InvalidDeletionRequestException;
 import io.lethe.coordinator.job.JobMode;
+import io.lethe.coordinator.job.JobScope;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.Arrays;
+import java.util.List;
 import java.util.UUID;
 
 /**
@@ -21,6 +23,8 @@ import java.util.UUID;
  * @param retention how long the soft-deleted data stays restorable, as an ISO-8601 duration such as {@code P30D};
  *     {@code lethe.coordinator.retention.default} when absent
  * @param immediate {@code true} to hard-delete as soon as the soft delete completed (two approvers needed)
+ * @param scope listed entities of one participant to delete instead of the whole tenant: {@code {"participant":
+ *     "billing-service", "table": "public.invoices", "ids": ["17", "18"]}}; absent for the whole tenant
  */
 record CreateDeletionJobRequest(
         String tenantId,
@@ -29,7 +33,11 @@ record CreateDeletionJobRequest(
         String participantDeadline,
         String mode,
         String retention,
-        Boolean immediate) {
+        Boolean immediate,
+        Scope scope) {
+
+    /** The {@code scope} of the body. */
+    record Scope(String participant, String table, List<String> ids) {}
 
     DeletionRequest toDeletionRequest(String requester) {
         String id = requestId == null ? UUID.randomUUID().toString() : requestId;
@@ -42,7 +50,8 @@ record CreateDeletionJobRequest(
                 duration("participantDeadline", participantDeadline),
                 jobMode(),
                 duration("retention", retention),
-                Boolean.TRUE.equals(immediate));
+                Boolean.TRUE.equals(immediate),
+                scope == null ? null : new JobScope(scope.participant(), scope.table(), scope.ids()));
     }
 
     private JobMode jobMode() {

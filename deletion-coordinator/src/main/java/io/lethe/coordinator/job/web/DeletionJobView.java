@@ -3,6 +3,7 @@ package io.lethe.coordinator.job.web;
 import io.lethe.coordinator.job.Approval;
 import io.lethe.coordinator.job.DeletionJob;
 import io.lethe.coordinator.job.JobMode;
+import io.lethe.coordinator.job.JobScope;
 import io.lethe.coordinator.job.JobState;
 import io.lethe.coordinator.job.Lifecycle;
 import io.lethe.coordinator.job.ParticipantError;
@@ -23,6 +24,7 @@ import java.util.List;
 record DeletionJobView(
         String jobId,
         String tenantId,
+        JobScope scope,
         JobState state,
         JobMode mode,
         Phase phase,
@@ -53,6 +55,7 @@ record DeletionJobView(
         return new DeletionJobView(
                 job.id().toString(),
                 job.tenantId(),
+                job.scope(),
                 job.state(),
                 lifecycle.mode(),
                 lifecycle.phase(),
@@ -88,7 +91,9 @@ record DeletionJobView(
             ParticipantError error,
             Instant finishedAt,
             int attempt,
-            Instant deadlineAt) {
+            Instant deadlineAt,
+            List<String> notFound,
+            List<String> otherTenant) {
 
         static ParticipantView of(ParticipantProgress progress) {
             return new ParticipantView(
@@ -100,7 +105,9 @@ record DeletionJobView(
                     progress.error(),
                     progress.finishedAt(),
                     progress.attempt(),
-                    progress.deadlineAt());
+                    progress.deadlineAt(),
+                    progress.notFound(),
+                    progress.otherTenant());
         }
     }
 }

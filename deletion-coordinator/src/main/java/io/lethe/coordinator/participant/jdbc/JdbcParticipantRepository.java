@@ -22,8 +22,10 @@ public class JdbcParticipantRepository implements ParticipantRepository {
 
     @Override
     public void register(Participant registration) {
-        jdbc.sql("insert into participant (name, tables, stage, version, registered_at) values (?, ?, ?, ?, ?)"
+        jdbc.sql("insert into participant (name, tables, stage, version, registered_at, scope_supported)"
+                        + " values (?, ?, ?, ?, ?, ?)"
                         + " on conflict (name) do update set tables = excluded.tables, stage = excluded.stage,"
+                        + " scope_supported = excluded.scope_supported,"
                         + " version = excluded.version,"
                         + " registered_at = greatest(participant.registered_at, excluded.registered_at),"
                         + " retired_at = case when participant.retired_at < excluded.registered_at then null"
@@ -33,7 +35,8 @@ public class JdbcParticipantRepository implements ParticipantRepository {
                         registration.tables().toArray(String[]::new),
                         registration.stage(),
                         registration.version(),
-                        Timestamps.of(registration.registeredAt()))
+                        Timestamps.of(registration.registeredAt()),
+                        registration.scopeSupported())
                 .update();
     }
 
@@ -47,7 +50,8 @@ public class JdbcParticipantRepository implements ParticipantRepository {
 
     @Override
     public List<Participant> findAll() {
-        return jdbc.sql("select name, tables, stage, version, registered_at, retired_at from participant order by name")
+        return jdbc.sql(
+                        "select name, tables, stage, version, registered_at, scope_supported, retired_at from participant order by name")
                 .query(JdbcParticipantRepository::participant)
                 .list();
     }
@@ -60,6 +64,7 @@ public class JdbcParticipantRepository implements ParticipantRepository {
                 rs.getInt("stage"),
                 rs.getString("version"),
                 Timestamps.read(rs, "registered_at"),
-                Timestamps.read(rs, "retired_at"));
+                Timestamps.read(rs, "retired_at"),
+                rs.getBoolean("scope_supported"));
     }
 }

@@ -36,6 +36,7 @@ public class ParticipantRegistrationListener {
                 registered.getStage(),
                 registered.getVersion(),
                 registered.getRegisteredAt(),
-                null));
+                null,
+                registered.getScopeSupported()));
     }
 }

@@ -30,6 +30,8 @@ public sealed interface DeletionResult permits DeletionResult.Completed, Deletio
      * @param startedAt when the job's first delivery started deleting
      * @param finishedAt when the job completed
      * @param replayed {@code true} if this delivery found the job already completed and deleted nothing
+     * @param notFound a scoped task's ids that name no row of its table; left alone
+     * @param otherTenant a scoped task's ids that name another tenant's rows; left alone
      */
     record Completed(
             String jobId,
@@ -39,7 +41,9 @@ public sealed interface DeletionResult permits DeletionResult.Completed, Deletio
             long rowsRemaining,
             Instant startedAt,
             Instant finishedAt,
-            boolean replayed)
+            boolean replayed,
+            List<String> notFound,
+            List<String> otherTenant)
             implements DeletionResult {
 
         public Completed {
@@ -48,6 +52,46 @@ public sealed interface DeletionResult permits DeletionResult.Completed, Deletio
             tables = List.copyOf(tables);
             Objects.requireNonNull(startedAt, "startedAt");
             Objects.requireNonNull(finishedAt, "finishedAt");
+            notFound = List.copyOf(notFound);
+            otherTenant = List.copyOf(otherTenant);
+        }
+
+        /** A result of a task for the whole tenant (or a scope whose every id named one of the tenant's rows). */
+        public Completed(
+                String jobId,
+                String tenantId,
+                int attempt,
+                List<TableResult> tables,
+                long rowsRemaining,
+                Instant startedAt,
+                Instant finishedAt,
+                boolean replayed) {
+            this(
+                    jobId,
+                    tenantId,
+                    attempt,
+                    tables,
+                    rowsRemaining,
+                    startedAt,
+                    finishedAt,
+                    replayed,
+                    List.of(),
+                    List.of());
+        }
+
+        /** {@return this result with what the scope check found} */
+        Completed with(ScopeCheck check) {
+            return new Completed(
+                    jobId,
+                    tenantId,
+                    attempt,
+                    tables,
+                    rowsRemaining,
+                    startedAt,
+                    finishedAt,
+                    replayed,
+                    check.notFound(),
+                    check.otherTenant());
         }
 
         /** {@return the rows deleted over all tables} */

@@ -48,7 +48,9 @@ final class DeletionRun {
         if (entry.state() == JdbcDeletionLedger.State.COMPLETED) {
             return replay();
         }
-        job.startProgress(steps.names(plan.tables()));
+        job.startProgress(steps.names(rows.tables()));
+        // Before anything is deleted: a resumed job keeps what its first delivery found.
+        ScopeCheck check = job.recordScopeCheck(rows.checkScope());
         rows.requireNoCrossTenantReferences();
         rows.nullOut();
         job.commit();
@@ -57,7 +59,7 @@ final class DeletionRun {
             return stopped;
         }
         TableDeletion tables = new TableDeletion(job, rows, settings);
-        for (PlannedTable table : plan.tables()) {
+        for (PlannedTable table : rows.tables()) {
             if (tables.delete(table, plan.chunkKey(table.table())) == TableDeletion.Outcome.JOB_COMPLETED) {
                 return replay();
             }
@@ -72,7 +74,7 @@ final class DeletionRun {
             }
         }
         stopped = runSteps(steps.after());
-        return stopped != null ? stopped : complete();
+        return stopped != null ? stopped : complete(check);
     }
 
     /**
@@ -112,13 +114,13 @@ final class DeletionRun {
      * The final transaction: counts every planned table, then marks the job completed with the progress rows' counts
      * and records the outcome, all in one commit.
      */
-    private DeletionResult complete() throws SQLException {
+    private DeletionResult complete(ScopeCheck check) throws SQLException {
         JdbcDeletionLedger.Entry entry = job.lock();
         if (entry.state() == JdbcDeletionLedger.State.COMPLETED) {
             job.rollback();
             return replay();
         }
-        for (PlannedTable table : plan.tables()) {
+        for (PlannedTable table : rows.tables()) {
             long remaining = rows.count(table);
             if (remaining > 0) {
                 job.rollback();
@@ -143,7 +145,8 @@ final class DeletionRun {
         job.complete(tables, finishedAt);
         DeletionTask task = job.task();
         return recordAndCommit(new DeletionResult.Completed(
-                task.jobId(), task.tenantId(), task.attempt(), tables, 0, entry.startedAt(), finishedAt, false));
+                        task.jobId(), task.tenantId(), task.attempt(), tables, 0, entry.startedAt(), finishedAt, false)
+                .with(check));
     }
 
     /** The job was completed (by an earlier delivery, or a concurrent one): its recorded result, recorded again. */

@@ -32,6 +32,12 @@ import java.util.stream.Stream;
  * #keys}, for a cursor; each chunk is then deleted by {@link #deleteChunk}, by primary key alone, so no chunk
  * evaluates the predicate (or walks deleted rows) again.
  *
+ * <p>A scoped deletion ({@link ScopedTables}) selects, in each table the scope reaches, the rows of the tenant predicate
+ * that also belong to the scope ({@link #selection}): in the scope's table, the listed primary keys ({@code "id" =
+ * ANY(?::text[]::bigint[])}, bound to the ids); in the others, the rows that reference the scope's rows of a parent
+ * through one of the scope's keys, composed recursively like the tenant predicate, with a closure over the table's
+ * self-references. Rows are found by the scope and checked against the tenant at every step.
+ *
  * <p>Columns in subqueries are unqualified: each subquery only names columns of its own {@code FROM} table, and SQL
  * resolves unqualified names innermost first. Only the closure's recursive term, which joins the table to itself,
  * and the cross-tenant check, which correlates a row with its parents, qualify them. A closure nested in another
@@ -46,15 +52,96 @@ final class DeletionStatements {
 
     private final DeletionPlan plan;
     private final String quote;
+    private final ScopedTables scope;
+    private final String rootKeyType;
     private final Map<TableName, SqlFragment> predicates = new HashMap<>();
+    private final Map<TableName, SqlFragment> selections = new HashMap<>();
 
     DeletionStatements(DeletionPlan plan, String quote) {
+        this(plan, quote, null, null);
+    }
+
+    /**
+     * @param scope the tables a scoped deletion reaches, or {@code null} for the whole tenant
+     * @param rootKeyType the SQL type of the scope's key column, as {@code format_type} spells it
+     */
+    DeletionStatements(DeletionPlan plan, String quote, ScopedTables scope, String rootKeyType) {
         this.plan = plan;
         this.quote = quote;
+        this.scope = scope;
+        this.rootKeyType = rootKeyType;
     }
 
     SqlFragment delete(PlannedTable table) {
-        return predicate(table.table()).prepend("DELETE FROM " + table.table().quoted(quote) + " WHERE ");
+        return selection(table.table()).prepend("DELETE FROM " + table.table().quoted(quote) + " WHERE ");
+    }
+
+    /**
+     * The rows a deletion selects in the table: the tenant predicate, and for a scoped deletion the rows of the scope
+     * among them.
+     */
+    SqlFragment selection(TableName table) {
+        if (scope == null) {
+            return predicate(table);
+        }
+        SqlFragment selection = selections.get(table);
+        if (selection == null) {
+            selection = SqlFragment.join(") AND (", List.of(predicate(table), scoped(table)))
+                    .prepend("(")
+                    .append(")");
+            selections.put(table, selection);
+        }
+        return selection;
+    }
+
+    /**
+     * The scope's rows of a table, before the tenant check: the listed keys in the scope's table, the rows that
+     * reference a parent's scoped rows elsewhere; then the rows below them through the table's self-references.
+     */
+    private SqlFragment scoped(TableName table) {
+        SqlFragment base;
+        if (table.equals(scope.root().table())) {
+            base = new SqlFragment(
+                    quote(scope.rootKey()) + " = ANY(?::text[]::" + rootKeyType + "[])",
+                    List.of(SqlParameter.ScopeIds.IDS));
+        } else {
+            List<SqlFragment> disjuncts = scope.via(table).stream()
+                    .map(key -> selection(key.parent())
+                            .prepend(columns(key.childColumns(), "") + " IN (SELECT "
+                                    + String.join(
+                                            ", ",
+                                            key.parentColumns().stream()
+                                                    .map(this::quote)
+                                                    .toList())
+                                    + " FROM " + key.parent().quoted(quote) + " WHERE ")
+                            .append(")"))
+                    .toList();
+            if (disjuncts.isEmpty()) {
+                throw new IllegalArgumentException("table " + table + " is not reached by the scope");
+            }
+            base = SqlFragment.join(" OR ", disjuncts);
+            if (disjuncts.size() > 1) {
+                base = base.prepend("(").append(")");
+            }
+        }
+        List<ForeignKey> selfReferences = scope.selfReferences(table);
+        return selfReferences.isEmpty() ? base : closure(table, plan.primaryKey(table), selfReferences, base);
+    }
+
+    /**
+     * The scope's key and whether the row is the tenant's, for the listed keys found in the scope's table: {@code
+     * SELECT "id"::text, (<tenant predicate>) FROM t WHERE "id" = ANY(?)}. A listed key not returned does not exist.
+     */
+    SqlFragment classifyScope() {
+        PlannedTable root = scope.root();
+        SqlFragment tenant = predicate(root.table());
+        List<SqlParameter> parameters = new ArrayList<>(tenant.parameters());
+        parameters.add(SqlParameter.ScopeIds.IDS);
+        return new SqlFragment(
+                "SELECT " + quote(scope.rootKey()) + "::text, (" + tenant.sql() + ") FROM "
+                        + root.table().quoted(quote) + " WHERE " + quote(scope.rootKey()) + " = ANY(?::text[]::"
+                        + rootKeyType + "[])",
+                parameters);
     }
 
     /**
@@ -65,7 +152,7 @@ final class DeletionStatements {
      */
     SqlFragment keys(PlannedTable table, List<String> key) {
         requireKey(table, key);
-        return predicate(table.table())
+        return selection(table.table())
                 .prepend("SELECT "
                         + String.join(", ", key.stream().map(this::quote).toList()) + " FROM "
                         + table.table().quoted(quote) + " WHERE ");
@@ -160,8 +247,15 @@ final class DeletionStatements {
         String byKey = key.size() == 1
                 ? quote(key.get(0)) + " = ANY(" + arrays.get(0) + ")"
                 : columns(key, "") + " IN (SELECT * FROM unnest(" + String.join(", ", arrays) + "))";
-        if (table.kind() == PlannedTable.Kind.OWNED) {
-            return predicate(table.table()).prepend(byKey + " AND ");
+        if (table.kind() == PlannedTable.Kind.OWNED || scope != null) {
+            // A scoped row is checked against its whole selection: still in the scope, and still the tenant's.
+            SqlFragment still = selection(table.table()).prepend(byKey + " AND ");
+            if (table.kind() == PlannedTable.Kind.OWNED || table.via().size() == 1) {
+                return still;
+            }
+            SqlFragment outside = SqlFragment.join(
+                    " OR ", table.via().stream().map(this::referencesOutside).toList());
+            return SqlFragment.join(" AND NOT (", List.of(still, outside)).append(")");
         }
         SqlFragment stillTheTenants = SqlFragment.join(
                         " OR ",
@@ -195,7 +289,7 @@ final class DeletionStatements {
     }
 
     SqlFragment count(PlannedTable table) {
-        return predicate(table.table())
+        return selection(table.table())
                 .prepend("SELECT count(*) FROM " + table.table().quoted(quote) + " WHERE ");
     }
 
@@ -214,8 +308,23 @@ final class DeletionStatements {
                                 .map(column -> quote(column) + " IS NULL")
                                 .toList())
                 + ")";
-        return predicate(nullOut.table())
-                .prepend("UPDATE " + nullOut.table().quoted(quote) + " SET " + assignments + " WHERE (")
+        SqlFragment rows = predicate(nullOut.table());
+        if (scope != null) {
+            // Only the tenant's rows that point into the scope through the key: they stay, without that reference.
+            ForeignKey key = nullOut.foreignKey();
+            rows = SqlFragment.join(
+                            ") AND " + columns(key.childColumns(), "") + " IN (SELECT "
+                                    + String.join(
+                                            ", ",
+                                            key.parentColumns().stream()
+                                                    .map(this::quote)
+                                                    .toList())
+                                    + " FROM " + key.parent().quoted(quote) + " WHERE ",
+                            List.of(rows, selection(key.parent())))
+                    .prepend("(")
+                    .append(")");
+        }
+        return rows.prepend("UPDATE " + nullOut.table().quoted(quote) + " SET " + assignments + " WHERE (")
                 .append(") AND " + notAllNull);
     }
 
@@ -231,7 +340,7 @@ final class DeletionStatements {
     SqlFragment crossTenantReferences(PlannedTable table) {
         SqlFragment outside = SqlFragment.join(
                 " OR ", table.via().stream().map(this::referencesOutside).toList());
-        return SqlFragment.join(") AND (", List.of(predicate(table.table()), outside))
+        return SqlFragment.join(") AND (", List.of(selection(table.table()), outside))
                 .prepend("SELECT count(*) FROM " + table.table().quoted(quote) + " " + ROW + " WHERE (")
                 .append(")");
     }
@@ -276,7 +385,9 @@ final class DeletionStatements {
         SqlFragment base = disjuncts.size() == 1 ? any : any.prepend("(").append(")");
         List<ForeignKey> selfReferences =
                 table.via().stream().filter(ForeignKey::isSelfReference).toList();
-        return selfReferences.isEmpty() ? base : closure(table.table(), selfReferences, base);
+        return selfReferences.isEmpty()
+                ? base
+                : closure(table.table(), plan.closureKey(table.table()), selfReferences, base);
     }
 
     /**
@@ -284,8 +395,8 @@ final class DeletionStatements {
      * closure carries the plan's closure key (the primary key) besides the referenced columns and selects the rows by
      * it: selecting by the referenced columns would miss a row whose referenced columns are {@code NULL}.
      */
-    private SqlFragment closure(TableName table, List<ForeignKey> selfReferences, SqlFragment base) {
-        List<String> rowKey = plan.closureKey(table);
+    private SqlFragment closure(
+            TableName table, List<String> rowKey, List<ForeignKey> selfReferences, SqlFragment base) {
         List<String> keys = Stream.concat(
                         rowKey.stream(), selfReferences.stream().flatMap(key -> key.parentColumns().stream()))
                 .distinct()

@@ -10,6 +10,7 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -69,7 +70,10 @@ final class JdbcDeletionLedger {
                     + " rows_deleted bigint NOT NULL, rows_remaining bigint NOT NULL, PRIMARY KEY (job_id, position))",
             "CREATE TABLE IF NOT EXISTS " + PROGRESS + " (job_id text NOT NULL REFERENCES " + LEDGER
                     + " ON DELETE CASCADE, table_name text NOT NULL, position int NOT NULL,"
-                    + " rows_deleted bigint NOT NULL, updated_at timestamptz NOT NULL, PRIMARY KEY (job_id, table_name))");
+                    + " rows_deleted bigint NOT NULL, updated_at timestamptz NOT NULL, PRIMARY KEY (job_id, table_name))",
+            // A scoped job's ids that named no row, or another tenant's, found when it was first claimed.
+            "ALTER TABLE " + LEDGER + " ADD COLUMN IF NOT EXISTS not_found text[],"
+                    + " ADD COLUMN IF NOT EXISTS other_tenant text[]");
 
     void createIfMissing(Connection connection) throws SQLException {
         try (Statement statement = connection.createStatement()) {
@@ -175,6 +179,40 @@ final class JdbcDeletionLedger {
         return tables;
     }
 
+    /**
+     * Records what a scoped job's check found, unless an earlier delivery did: the check runs before anything is
+     * deleted, and a resumed job would find its deleted rows missing.
+     *
+     * @return the check recorded for the job: the given one, or the earlier delivery's
+     */
+    ScopeCheck recordScopeCheck(Connection connection, String jobId, ScopeCheck check) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(
+                "UPDATE " + LEDGER + " SET not_found = ?, other_tenant = ? WHERE job_id = ? AND not_found IS NULL")) {
+            statement.setArray(
+                    1, connection.createArrayOf("text", check.notFound().toArray()));
+            statement.setArray(
+                    2, connection.createArrayOf("text", check.otherTenant().toArray()));
+            statement.setString(3, jobId);
+            statement.executeUpdate();
+        }
+        return scopeCheck(connection, jobId);
+    }
+
+    /** {@return the scope check recorded for the job; {@link ScopeCheck#NONE} if none was} */
+    ScopeCheck scopeCheck(Connection connection, String jobId) throws SQLException {
+        try (PreparedStatement statement =
+                connection.prepareStatement("SELECT not_found, other_tenant FROM " + LEDGER + " WHERE job_id = ?")) {
+            statement.setString(1, jobId);
+            try (ResultSet rows = statement.executeQuery()) {
+                if (!rows.next() || rows.getArray(1) == null) {
+                    return ScopeCheck.NONE;
+                }
+                return new ScopeCheck(Arrays.asList((String[]) rows.getArray(1).getArray()), Arrays.asList((String[])
+                        rows.getArray(2).getArray()));
+            }
+        }
+    }
+
     /** Marks the job completed by this task and records its result for replays, in the job's final transaction. */
     void complete(Connection connection, DeletionTask task, List<TableResult> tables, Instant finishedAt)
             throws SQLException {
@@ -222,7 +260,7 @@ final class JdbcDeletionLedger {
                 }
                 long remaining =
                         tables.stream().mapToLong(TableResult::rowsRemaining).sum();
-                return new DeletionResult.Completed(
+                DeletionResult.Completed replayed = new DeletionResult.Completed(
                         jobId,
                         rows.getString(1),
                         rows.getInt(2),
@@ -231,6 +269,7 @@ final class JdbcDeletionLedger {
                         rows.getObject(3, OffsetDateTime.class).toInstant(),
                         rows.getObject(4, OffsetDateTime.class).toInstant(),
                         true);
+                return replayed.with(scopeCheck(connection, jobId));
             }
         }
     }

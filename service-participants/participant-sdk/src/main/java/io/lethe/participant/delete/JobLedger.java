@@ -57,6 +57,11 @@ final class JobLedger {
         return ledger.addProgress(connection, task.jobId(), reportedName, items, now());
     }
 
+    /** {@return the scope check recorded for the job: this one, unless an earlier delivery recorded its own} */
+    ScopeCheck recordScopeCheck(ScopeCheck check) throws SQLException {
+        return ledger.recordScopeCheck(connection, task.jobId(), check);
+    }
+
     List<TableResult> progress() throws SQLException {
         return ledger.progress(connection, task.jobId());
     }

@@ -144,7 +144,7 @@ final class ScopedTables {
     }
 
     /** The scope cannot be applied to this participant's plan; permanent, nothing was changed. */
-    static final class InvalidScopeException extends Exception {
+    static final class InvalidScopeException extends RuntimeException {
 
         private static final long serialVersionUID = 1L;
 

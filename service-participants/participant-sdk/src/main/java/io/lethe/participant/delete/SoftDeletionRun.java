@@ -55,7 +55,9 @@ final class SoftDeletionRun {
         this.job = job;
         this.rows = rows;
         this.plan = plan;
-        this.softDeletable = softDeletable;
+        // A scoped deletion hides rows only in the tables its scope reaches.
+        this.softDeletable =
+                softDeletable.stream().filter(rows.tables()::contains).toList();
         this.column = column;
         this.settings = settings;
         this.softRecorder = softRecorder;
@@ -76,10 +78,15 @@ final class SoftDeletionRun {
                         job.connection(),
                         task.jobId(),
                         JdbcSoftDeletionLedger.Phase.SOFT,
-                        steps.names(plan.tables()),
+                        steps.names(rows.tables()),
                         job.now());
-        // Fenced before the first row is hidden: from now on the service serves the tenant no more.
-        job.ledger().fence(job.connection(), task.tenantId(), task.jobId(), job.now());
+        // Before anything is hidden (hidden rows still exist, so a resumed job finds the same).
+        ScopeCheck check = rows.checkScope();
+        if (task.scope() == null) {
+            // Fenced before the first row is hidden: from now on the service serves the tenant no more. A scoped
+            // deletion leaves the tenant in service: only the listed entities go.
+            job.ledger().fence(job.connection(), task.tenantId(), task.jobId(), job.now());
+        }
         job.commit();
         DeletionResult stopped = runSteps(steps.before(), JdbcSoftDeletionLedger.Phase.SOFT);
         if (stopped != null) {
@@ -108,7 +115,9 @@ final class SoftDeletionRun {
             }
         }
         job.ledger().setState(job.connection(), task.jobId(), JdbcSoftDeletionLedger.State.HIDDEN, job.now());
-        return recordAndCommit(softRecorder, completed(entry, JdbcSoftDeletionLedger.Phase.SOFT, false));
+        return recordAndCommit(
+                softRecorder,
+                completed(entry, JdbcSoftDeletionLedger.Phase.SOFT, false).with(check));
     }
 
     DeletionResult restore() throws SQLException {
@@ -146,7 +155,7 @@ final class SoftDeletionRun {
                         job.connection(),
                         task.jobId(),
                         JdbcSoftDeletionLedger.Phase.RESTORE,
-                        steps.names(plan.tables()),
+                        steps.names(rows.tables()),
                         job.now());
         job.commit();
         DeletionResult stopped = runSteps(steps.before(), JdbcSoftDeletionLedger.Phase.RESTORE);

@@ -172,7 +172,8 @@ public final class TenantDeleter {
             return tenantIds.invalid(task, startedAt);
         }
         try (Connection connection = dataSource.getConnection()) {
-            List<TableResult> counts = steps.around(countInSnapshot(connection, plan, values.get()), task, false);
+            Snapshot snapshot = countInSnapshot(connection, plan, values.get(), task);
+            List<TableResult> counts = steps.around(snapshot.tables(), task, false);
             log.info(
                     "Job {}: previewed tenant {}: {} rows in {} tables would be deleted",
                     task.jobId(),
@@ -180,10 +181,20 @@ public final class TenantDeleter {
                     counts.stream().mapToLong(TableResult::rowsDeleted).sum(),
                     counts.size());
             return new DeletionResult.Completed(
-                    task.jobId(), task.tenantId(), task.attempt(), counts, 0, startedAt, JobLedger.now(clock), false);
+                            task.jobId(),
+                            task.tenantId(),
+                            task.attempt(),
+                            counts,
+                            0,
+                            startedAt,
+                            JobLedger.now(clock),
+                            false)
+                    .with(snapshot.check());
         } catch (SQLException e) {
             return SqlFailures.failed(task, null, e, JobLedger.now(clock));
         } catch (DeletionSteps.StepException e) {
+            return e.failed(task, JobLedger.now(clock));
+        } catch (ScopedTables.InvalidScopeException e) {
             return e.failed(task, JobLedger.now(clock));
         }
     }
@@ -203,8 +214,9 @@ public final class TenantDeleter {
             return tenantIds.invalid(task, startedAt);
         }
         try (Connection connection = dataSource.getConnection()) {
+            Snapshot snapshot = countInSnapshot(connection, plan, values.get(), task);
             List<TableResult> left = steps.around(
-                    countInSnapshot(connection, plan, values.get()).stream()
+                    snapshot.tables().stream()
                             .map(counted -> new TableResult(counted.table(), 0, counted.rowsDeleted()))
                             .toList(),
                     task,
@@ -224,17 +236,20 @@ public final class TenantDeleter {
                                 .collect(Collectors.joining(", ")));
             }
             return new DeletionResult.Completed(
-                    task.jobId(),
-                    task.tenantId(),
-                    task.attempt(),
-                    left,
-                    remaining,
-                    startedAt,
-                    JobLedger.now(clock),
-                    false);
+                            task.jobId(),
+                            task.tenantId(),
+                            task.attempt(),
+                            left,
+                            remaining,
+                            startedAt,
+                            JobLedger.now(clock),
+                            false)
+                    .with(snapshot.check());
         } catch (SQLException e) {
             return SqlFailures.failed(task, null, e, JobLedger.now(clock));
         } catch (DeletionSteps.StepException e) {
+            return e.failed(task, JobLedger.now(clock));
+        } catch (ScopedTables.InvalidScopeException e) {
             return e.failed(task, JobLedger.now(clock));
         }
     }
@@ -245,23 +260,39 @@ public final class TenantDeleter {
     }
 
     /**
-     * Counts every planned table's rows of the tenant in one repeatable-read transaction on the connection, then
-     * restores the connection's settings.
+     * The counts of one snapshot: per table the task selects, its rows, and what a scope's check found.
+     *
+     * @param tables the rows per table, as {@code rowsDeleted}, in deletion order
+     * @param check a scoped task's ids that name no row, or another tenant's
      */
-    static List<TableResult> countInSnapshot(Connection connection, DeletionPlan plan, Map<TenantIdType, Object> ids)
+    record Snapshot(List<TableResult> tables, ScopeCheck check) {}
+
+    /**
+     * Counts the task's rows in every table it selects (the plan's, or those its scope reaches) and checks its scope,
+     * in one repeatable-read transaction on the connection, then restores the connection's settings.
+     *
+     * @throws ScopedTables.InvalidScopeException if the task's scope does not fit the plan
+     */
+    static Snapshot countInSnapshot(
+            Connection connection, DeletionPlan plan, Map<TenantIdType, Object> ids, DeletionTask task)
             throws SQLException {
         boolean autoCommit = connection.getAutoCommit();
         int isolation = connection.getTransactionIsolation();
         try {
+            if (!autoCommit) {
+                // The snapshot is a transaction of its own: end the caller's (reads only, by contract) first.
+                connection.rollback();
+            }
             connection.setAutoCommit(false);
             connection.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
-            TenantRows rows = new TenantRows(connection, plan, ids);
+            TenantRows rows = rows(connection, plan, ids, task);
+            ScopeCheck check = rows.checkScope();
             List<TableResult> counts = new ArrayList<>();
-            for (PlannedTable table : plan.tables()) {
+            for (PlannedTable table : rows.tables()) {
                 counts.add(new TableResult(table.table().qualified(), rows.count(table), 0));
             }
             connection.commit();
-            return counts;
+            return new Snapshot(counts, check);
         } finally {
             connection.rollback();
             connection.setTransactionIsolation(isolation);
@@ -280,12 +311,14 @@ public final class TenantDeleter {
         TenantRows rows = null;
         try {
             connection.setAutoCommit(false);
-            rows = new TenantRows(connection, plan, values);
+            rows = rows(connection, plan, values, task);
             JobLedger job = new JobLedger(connection, task, ledger, clock);
             return new DeletionRun(job, rows, plan, settings, recorder, steps).run(startedAt);
         } catch (SQLException e) {
             rollback(connection, e);
             return SqlFailures.failed(task, rows == null ? null : rows.currentTable(), e, JobLedger.now(clock));
+        } catch (ScopedTables.InvalidScopeException e) {
+            return e.failed(task, JobLedger.now(clock));
         } catch (RuntimeException | Error e) {
             // Not a database answer (a bug, a proxy's exception, out of memory): undo the open transaction, then let
             // it travel. Chunks committed before stay deleted and counted; the next delivery resumes the job.
@@ -298,6 +331,19 @@ public final class TenantDeleter {
         } finally {
             release(connection, task);
         }
+    }
+
+    /**
+     * The task's rows on the connection: the whole tenant's, or those of its scope.
+     *
+     * @throws ScopedTables.InvalidScopeException if the task's scope does not fit the plan
+     */
+    static TenantRows rows(Connection connection, DeletionPlan plan, Map<TenantIdType, Object> ids, DeletionTask task)
+            throws SQLException {
+        if (task.scope() == null) {
+            return new TenantRows(connection, plan, ids);
+        }
+        return new TenantRows(connection, plan, ids, ScopedTables.of(plan, task.scope()), task.scope());
     }
 
     private static void rollback(Connection connection, SQLException cause) {

@@ -27,13 +27,77 @@ final class TenantRows {
     private final DeletionStatements statements;
     private final Map<TenantIdType, Object> tenantIds;
     private final Map<TableName, List<String>> keyTypes = new HashMap<>();
+    private final ScopedTables scope;
+    private final List<String> listedIds;
+    private final List<String> scopeIds;
     private TableName current;
 
     TenantRows(Connection connection, DeletionPlan plan, Map<TenantIdType, Object> tenantIds) throws SQLException {
+        this(connection, plan, tenantIds, null, null);
+    }
+
+    /**
+     * @param scope what a scoped deletion reaches, or {@code null} for the whole tenant
+     * @param ids the scope's listed ids, or {@code null}
+     * @throws ScopedTables.InvalidScopeException if the scope's key is of a type whose ids cannot be checked
+     */
+    TenantRows(
+            Connection connection,
+            DeletionPlan plan,
+            Map<TenantIdType, Object> tenantIds,
+            ScopedTables scope,
+            DeletionScope ids)
+            throws SQLException {
         this.connection = connection;
         this.plan = plan;
-        this.statements = new DeletionStatements(plan, connection.getMetaData().getIdentifierQuoteString());
         this.tenantIds = tenantIds;
+        this.scope = scope;
+        String quote = connection.getMetaData().getIdentifierQuoteString();
+        if (scope == null) {
+            this.statements = new DeletionStatements(plan, quote);
+            this.listedIds = List.of();
+            this.scopeIds = List.of();
+        } else {
+            String keyType = types(scope.root().table(), List.of(scope.rootKey()), "format_type(atttypid, NULL)")
+                    .get(0);
+            this.statements = new DeletionStatements(plan, quote, scope, keyType);
+            // An id that is no value of the key's type (or not in its canonical form: 007 for 7) names nothing.
+            TenantIdType type = ScopeKeyTypes.of(keyType);
+            this.listedIds = ids.ids();
+            this.scopeIds = ids.ids().stream().filter(type::accepts).toList();
+        }
+    }
+
+    /** {@return the tables the deletion selects rows in, in deletion order: the plan's, or those the scope reaches} */
+    List<PlannedTable> tables() {
+        return scope == null ? plan.tables() : scope.tables();
+    }
+
+    /**
+     * Sorts a scope's listed ids: those that name no row of the scope's table, and those that name another tenant's
+     * row (never deleted). Only a scoped deletion has a scope.
+     */
+    ScopeCheck checkScope() throws SQLException {
+        if (scope == null) {
+            return ScopeCheck.NONE;
+        }
+        current = scope.root().table();
+        java.util.Set<String> found = new java.util.HashSet<>();
+        List<String> otherTenant = new ArrayList<>();
+        try (PreparedStatement statement = prepare(statements.classifyScope(), List.of());
+                ResultSet rows = statement.executeQuery()) {
+            while (rows.next()) {
+                found.add(rows.getString(1));
+                if (!rows.getBoolean(2)) {
+                    otherTenant.add(rows.getString(1));
+                }
+            }
+        }
+        current = null;
+        // A malformed id was never sent to the database, so it is not among the found ones either.
+        List<String> notFound =
+                listedIds.stream().filter(id -> !found.contains(id)).toList();
+        return new ScopeCheck(notFound, otherTenant.stream().sorted().toList());
     }
 
     /** {@return the table whose statement is running or failed; {@code null} between steps} */
@@ -49,7 +113,7 @@ final class TenantRows {
      * @throws CrossTenantReferenceException if a table's selected rows also reference another tenant's rows
      */
     void requireNoCrossTenantReferences() throws SQLException {
-        for (PlannedTable table : plan.tables()) {
+        for (PlannedTable table : tables()) {
             if (table.kind() == PlannedTable.Kind.DEPENDENT && table.via().size() > 1) {
                 current = table.table();
                 long rows = count(statements.crossTenantReferences(table));
@@ -63,7 +127,7 @@ final class TenantRows {
 
     /** Detaches the tenant's rows from the foreign keys that close cycles, before anything is deleted. */
     void nullOut() throws SQLException {
-        for (NullOut nullOut : plan.nullOuts()) {
+        for (NullOut nullOut : scope == null ? plan.nullOuts() : scope.nullOuts()) {
             current = nullOut.table();
             update(statements.nullOut(nullOut), List.of());
         }
@@ -230,9 +294,12 @@ final class TenantRows {
         }
     }
 
-    /** The scope's ids as a {@code text[]}; only a scoped statement has that parameter. */
+    /** The scope's well-formed ids as a {@code text[]}; only a scoped statement has that parameter. */
     private Array scopeIds() throws SQLException {
-        throw new IllegalStateException("a statement asks for scope ids, but the task has no scope");
+        if (scope == null) {
+            throw new IllegalStateException("a statement asks for scope ids, but the task has no scope");
+        }
+        return connection.createArrayOf("text", scopeIds.toArray());
     }
 
     private static void bind(PreparedStatement statement, int index, Object value) throws SQLException {

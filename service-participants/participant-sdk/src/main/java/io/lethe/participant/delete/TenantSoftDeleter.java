@@ -135,7 +135,8 @@ public final class TenantSoftDeleter {
     public DeletionResult softDelete(DeletionTask task, PreviewBound bound) {
         log.info("Job {}: soft-deleting tenant {} (attempt {})", task.jobId(), task.tenantId(), task.attempt());
         return withRows(task, (rows, connection, values) -> {
-            List<String> exceeded = bound.exceededBy(TenantDeleter.countInSnapshot(connection, plan, values));
+            List<String> exceeded = bound.exceededBy(TenantDeleter.countInSnapshot(connection, plan, values, task)
+                    .tables());
             if (!exceeded.isEmpty()) {
                 return SoftDeletionRun.drift(task, exceeded, now());
             }
@@ -232,7 +233,7 @@ public final class TenantSoftDeleter {
         try (Connection connection = dataSource.getConnection()) {
             try {
                 connection.setAutoCommit(false);
-                rows = new TenantRows(connection, plan, values.get());
+                rows = TenantDeleter.rows(connection, plan, values.get(), task);
                 DeletionResult result = work.apply(rows, connection, values.get());
                 log(result);
                 return result;
@@ -248,6 +249,10 @@ public final class TenantSoftDeleter {
         } catch (SQLException e) {
             DeletionResult.Failed failed =
                     SqlFailures.failed(task, rows == null ? null : rows.currentTable(), e, now());
+            log(failed);
+            return failed;
+        } catch (ScopedTables.InvalidScopeException e) {
+            DeletionResult.Failed failed = e.failed(task, now());
             log(failed);
             return failed;
         }

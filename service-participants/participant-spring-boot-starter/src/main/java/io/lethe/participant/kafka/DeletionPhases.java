@@ -1,6 +1,7 @@
 package io.lethe.participant.kafka;
 
 import io.lethe.participant.delete.DeletionResult;
+import io.lethe.participant.delete.DeletionScope;
 import io.lethe.participant.delete.DeletionTask;
 import io.lethe.participant.delete.PreviewBound;
 import io.lethe.participant.delete.TenantDeleter;
@@ -36,7 +37,24 @@ public final class DeletionPhases {
     }
 
     DeletionResult run(TenantDeletionRequested request) {
-        var task = new DeletionTask(request.getJobId(), request.getTenantId(), request.getAttempt());
+        io.lethe.schemas.DeletionScope scope = request.getScope();
+        if (scope != null && !scope.getParticipant().equals(participant)) {
+            // Asked for another participant's entities: acting on the tenant here could delete all of it.
+            return invalidScope(
+                    new DeletionTask(request.getJobId(), request.getTenantId(), request.getAttempt()),
+                    "the scope names participant " + scope.getParticipant());
+        }
+        DeletionTask task;
+        try {
+            task = new DeletionTask(
+                    request.getJobId(),
+                    request.getTenantId(),
+                    request.getAttempt(),
+                    scope == null ? null : new DeletionScope(scope.getTable(), scope.getIds()));
+        } catch (IllegalArgumentException e) {
+            return invalidScope(
+                    new DeletionTask(request.getJobId(), request.getTenantId(), request.getAttempt()), e.getMessage());
+        }
         return switch (request.getPhase()) {
             case PREVIEW -> deleter.preview(task);
             case SOFT -> softDeleter.softDelete(task, bound(request));
@@ -71,6 +89,19 @@ public final class DeletionPhases {
             }
         }
         return PreviewBound.of(approved, request.getDriftRatio(), request.getDriftMinRows());
+    }
+
+    private DeletionResult.Failed invalidScope(DeletionTask task, String why) {
+        return new DeletionResult.Failed(
+                task.jobId(),
+                task.tenantId(),
+                task.attempt(),
+                DeletionResult.Failed.INVALID_SCOPE,
+                "job %s tenant %s: participant %s cannot act on this scope (%s); nothing changed"
+                        .formatted(task.jobId(), task.tenantId(), participant, why),
+                null,
+                false,
+                Instant.now(clock));
     }
 
     private DeletionResult.Failed unknownPhase(DeletionTask task) {

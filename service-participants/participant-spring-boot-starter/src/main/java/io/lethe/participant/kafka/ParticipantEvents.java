@@ -26,6 +26,8 @@ final class ParticipantEvents {
                 .setRowsRemaining(completed.rowsRemaining())
                 .setStartedAt(completed.startedAt())
                 .setFinishedAt(completed.finishedAt())
+                .setNotFound(completed.notFound())
+                .setOtherTenant(completed.otherTenant())
                 .build();
     }
 

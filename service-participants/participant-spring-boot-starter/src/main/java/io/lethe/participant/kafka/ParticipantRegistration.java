@@ -48,7 +48,13 @@ public class ParticipantRegistration implements ApplicationListener<ApplicationR
 
     public void register() {
         var registered = new ParticipantRegistered(
-                participant, plan.tableNames(), version, clock.instant().truncatedTo(ChronoUnit.MILLIS), stage);
+                participant,
+                plan.tableNames(),
+                version,
+                clock.instant().truncatedTo(ChronoUnit.MILLIS),
+                stage,
+                // This starter honours TenantDeletionRequested.scope: the coordinator may ask it for listed entities.
+                true);
         publisher.send(LetheTopics.PARTICIPANTS, participant, registered);
         log.info(
                 "participant {} registered in stage {} with {} planned tables",

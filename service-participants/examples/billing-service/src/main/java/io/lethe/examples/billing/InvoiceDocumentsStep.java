@@ -1,5 +1,6 @@
 package io.lethe.examples.billing;
 
+import io.lethe.participant.delete.DeletionScope;
 import io.lethe.participant.delete.DeletionStep;
 import io.lethe.participant.delete.DeletionTask;
 import java.io.IOException;
@@ -7,11 +8,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * The tenant's invoice documents as a deletion step: after the tables (no invoice row points at a missing document
  * meanwhile), a soft delete moves them out of sight, a restore moves them back, and the hard delete removes them, the
- * hidden ones included. Every call is idempotent: a retried request finds less (or nothing) to do.
+ * hidden ones included. Every call is idempotent: a retried request finds less (or nothing) to do. A scoped request
+ * for invoices acts on the listed invoices' documents only; one for another table (payments, say) on none, since
+ * documents belong to invoices alone.
  */
 public final class InvoiceDocumentsStep implements DeletionStep {
 
@@ -56,7 +61,7 @@ public final class InvoiceDocumentsStep implements DeletionStep {
     public long hide(DeletionTask task) throws IOException {
         Path hidden = documents.hiddenDir(task.jobId(), task.tenantId());
         long moved = 0;
-        for (Path file : InvoiceDocuments.list(documents.tenantDir(task.tenantId()))) {
+        for (Path file : inScope(task, InvoiceDocuments.list(documents.tenantDir(task.tenantId())))) {
             Files.createDirectories(hidden);
             Files.move(file, hidden.resolve(file.getFileName()));
             moved++;
@@ -70,7 +75,7 @@ public final class InvoiceDocumentsStep implements DeletionStep {
         Path hidden = documents.hiddenDir(task.jobId(), task.tenantId());
         Path visible = documents.tenantDir(task.tenantId());
         long moved = 0;
-        for (Path file : InvoiceDocuments.list(hidden)) {
+        for (Path file : inScope(task, InvoiceDocuments.list(hidden))) {
             Path target = visible.resolve(file.getFileName());
             // A document written again since (the invoice was re-rendered) stays; the hidden copy is kept for now.
             if (!Files.exists(target)) {
@@ -89,7 +94,23 @@ public final class InvoiceDocumentsStep implements DeletionStep {
         for (Path hidden : documents.hiddenDirs(task.tenantId())) {
             files.addAll(InvoiceDocuments.list(hidden));
         }
-        return files;
+        return inScope(task, files);
+    }
+
+    /** The files the task's scope covers: all of the tenant's, the listed invoices', or none for another table. */
+    private static List<Path> inScope(DeletionTask task, List<Path> files) {
+        DeletionScope scope = task.scope();
+        if (scope == null) {
+            return files;
+        }
+        if (!scope.table().equals("public.invoices") && !scope.table().equals("invoices")) {
+            return List.of();
+        }
+        Set<String> names =
+                scope.ids().stream().map(id -> "invoice-" + id + ".pdf").collect(Collectors.toSet());
+        return files.stream()
+                .filter(file -> names.contains(file.getFileName().toString()))
+                .toList();
     }
 
     private static void deleteIfEmpty(Path directory) throws IOException {

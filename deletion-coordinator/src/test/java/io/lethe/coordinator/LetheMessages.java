@@ -42,7 +42,12 @@ final class LetheMessages {
     }
 
     static TableDeletion table(String name, long rowsDeleted) {
-        return new TableDeletion(name, rowsDeleted, 0L, name.startsWith("step:"));
+        return TableDeletion.newBuilder()
+                .setTable(name)
+                .setRowsDeleted(rowsDeleted)
+                .setRowsRemaining(0L)
+                .setStep(name.startsWith("step:"))
+                .build();
     }
 
     static ParticipantDeletionCompleted completed(

@@ -19,7 +19,14 @@ class LetheCodecTest {
     private final LetheCodec codec = new LetheCodec();
 
     static List<SpecificRecord> oneOfEach() {
-        TableDeletion orders = new TableDeletion("public.orders", 12L, 0L, false);
+        TableDeletion orders = TableDeletion.newBuilder()
+                .setTable("public.orders")
+                .setRowsDeleted(12L)
+                .setRowsRemaining(0L)
+                .setPolicy(TablePolicy.ANONYMIZE)
+                .setRowsAnonymized(3L)
+                .setReason("tax law")
+                .build();
         return List.of(
                 new RequestTenantDeletion(
                         "req-1",

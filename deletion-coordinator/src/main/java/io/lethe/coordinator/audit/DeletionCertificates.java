@@ -119,8 +119,11 @@ public class DeletionCertificates {
                 Map<String, Object> t = new LinkedHashMap<>();
                 t.put("table", table.table());
                 t.put("kind", table.isStep() ? "STEP" : "TABLE");
-                t.put("policy", "DELETE");
+                t.put("policy", table.policy().name());
                 t.put("rowsDeleted", table.rowsDeleted());
+                t.put("rowsAnonymized", table.rowsAnonymized());
+                t.put("rowsRetained", table.rowsRetained());
+                t.put("reason", table.reason());
                 t.put("rowsRemaining", table.rowsRemaining());
                 tables.add(t);
             }
@@ -131,7 +134,9 @@ public class DeletionCertificates {
                 "verification",
                 hard.isPresent()
                         ? "every participant counted its planned tables again in the transaction that completed the"
-                                + " hard delete and found 0 rows of the tenant"
+                                + " hard delete: 0 rows of the tenant in the deleted tables, no original value in the"
+                                + " anonymized columns, and 0 items in its deletion steps; retained rows are as they"
+                                + " were"
                         : "no hard delete has completed");
         return result;
     }

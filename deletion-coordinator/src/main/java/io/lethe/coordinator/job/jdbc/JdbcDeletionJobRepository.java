@@ -14,6 +14,7 @@ import io.lethe.coordinator.job.ParticipantProgress;
 import io.lethe.coordinator.job.ParticipantState;
 import io.lethe.coordinator.job.Phase;
 import io.lethe.coordinator.job.TableCount;
+import io.lethe.coordinator.job.TablePolicy;
 import io.lethe.coordinator.job.TenantHasRunningJobException;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -241,14 +242,19 @@ public class JdbcDeletionJobRepository implements DeletionJobRepository {
         int position = 0;
         for (TableCount table : progress.tables()) {
             jdbc.sql("insert into job_participant_table (job_id, participant, position, table_name, rows_deleted,"
-                            + " rows_remaining) values (?, ?, ?, ?, ?, ?)")
+                            + " rows_remaining, policy, rows_anonymized, rows_retained, reason)"
+                            + " values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
                     .params(
                             jobId.value(),
                             progress.name(),
                             position++,
                             table.table(),
                             table.rowsDeleted(),
-                            table.rowsRemaining())
+                            table.rowsRemaining(),
+                            table.policy().name(),
+                            table.rowsAnonymized(),
+                            table.rowsRetained(),
+                            table.reason())
                     .update();
         }
     }
@@ -263,15 +269,20 @@ public class JdbcDeletionJobRepository implements DeletionJobRepository {
 
     private DeletionJob assemble(JobRow row) {
         Map<String, List<TableCount>> tables = new LinkedHashMap<>();
-        jdbc.sql("select participant, table_name, rows_deleted, rows_remaining from job_participant_table"
-                        + " where job_id = ? order by participant, position")
+        jdbc.sql("select participant, table_name, rows_deleted, rows_remaining, policy, rows_anonymized,"
+                        + " rows_retained, reason from job_participant_table where job_id = ?"
+                        + " order by participant, position")
                 .param(row.id())
                 .query(rs -> {
                     tables.computeIfAbsent(rs.getString("participant"), k -> new ArrayList<>())
                             .add(new TableCount(
                                     rs.getString("table_name"),
                                     rs.getLong("rows_deleted"),
-                                    rs.getLong("rows_remaining")));
+                                    rs.getLong("rows_remaining"),
+                                    TablePolicy.valueOf(rs.getString("policy")),
+                                    rs.getLong("rows_anonymized"),
+                                    rs.getLong("rows_retained"),
+                                    rs.getString("reason")));
                 });
         List<ParticipantProgress> participants = jdbc.sql(
                         "select participant, stage, state, attempt, deadline_at, error_code, error_message,"

@@ -5,6 +5,7 @@ import io.lethe.coordinator.job.Approval;
 import io.lethe.coordinator.job.Phase;
 import io.lethe.coordinator.job.PhaseResult;
 import io.lethe.coordinator.job.TableCount;
+import io.lethe.coordinator.job.TablePolicy;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -41,13 +42,21 @@ final class LifecycleRows {
 
     List<PhaseResult> phases(UUID jobId) {
         Map<Integer, Map<String, List<TableCount>>> tables = new LinkedHashMap<>();
-        jdbc.sql("select seq, participant, table_name, row_count from job_phase_table where job_id = ?"
+        jdbc.sql("select seq, participant, table_name, row_count, policy, rows_anonymized, rows_retained, reason"
+                        + " from job_phase_table where job_id = ?"
                         + " order by seq, participant, position")
                 .param(jobId)
                 .query(rs -> {
                     tables.computeIfAbsent(rs.getInt("seq"), k -> new LinkedHashMap<>())
                             .computeIfAbsent(rs.getString("participant"), k -> new ArrayList<>())
-                            .add(new TableCount(rs.getString("table_name"), rs.getLong("row_count"), 0));
+                            .add(new TableCount(
+                                    rs.getString("table_name"),
+                                    rs.getLong("row_count"),
+                                    0,
+                                    TablePolicy.valueOf(rs.getString("policy")),
+                                    rs.getLong("rows_anonymized"),
+                                    rs.getLong("rows_retained"),
+                                    rs.getString("reason")));
                 });
         return jdbc.sql("select seq, phase, round, started_at, finished_at from job_phase where job_id = ?"
                         + " order by seq")
@@ -102,9 +111,20 @@ final class LifecycleRows {
         for (PhaseResult.ParticipantRows participant : phase.participants()) {
             int position = 0;
             for (TableCount table : participant.tables()) {
-                jdbc.sql("insert into job_phase_table (job_id, seq, participant, position, table_name, row_count)"
-                                + " values (?, ?, ?, ?, ?, ?)")
-                        .params(jobId, seq, participant.name(), position++, table.table(), table.rowsDeleted())
+                jdbc.sql(
+                                "insert into job_phase_table (job_id, seq, participant, position, table_name, row_count,"
+                                        + " policy, rows_anonymized, rows_retained, reason) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+                        .params(
+                                jobId,
+                                seq,
+                                participant.name(),
+                                position++,
+                                table.table(),
+                                table.rowsDeleted(),
+                                table.policy().name(),
+                                table.rowsAnonymized(),
+                                table.rowsRetained(),
+                                table.reason())
                         .update();
             }
         }

@@ -240,11 +240,36 @@ final class AvroJobMapper {
 
     private static List<TableDeletion> tableDeletions(List<TableCount> tables) {
         return tables.stream()
-                .map(t -> new TableDeletion(t.table(), t.rowsDeleted(), t.rowsRemaining(), t.isStep()))
+                .map(t -> TableDeletion.newBuilder()
+                        .setTable(t.table())
+                        .setRowsDeleted(t.rowsDeleted())
+                        .setRowsRemaining(t.rowsRemaining())
+                        .setStep(t.isStep())
+                        .setPolicy(
+                                io.lethe.schemas.TablePolicy.valueOf(t.policy().name()))
+                        .setRowsAnonymized(t.rowsAnonymized())
+                        .setRowsRetained(t.rowsRetained())
+                        .setReason(t.reason())
+                        .build())
                 .toList();
     }
 
     private static TableCount tableCount(TableDeletion table) {
-        return new TableCount(table.getTable(), table.getRowsDeleted(), table.getRowsRemaining());
+        return new TableCount(
+                table.getTable(),
+                table.getRowsDeleted(),
+                table.getRowsRemaining(),
+                switch (table.getPolicy()) {
+                    case DELETE -> io.lethe.coordinator.job.TablePolicy.DELETE;
+                    case ANONYMIZE -> io.lethe.coordinator.job.TablePolicy.ANONYMIZE;
+                    case RETAIN -> io.lethe.coordinator.job.TablePolicy.RETAIN;
+                    // A policy added after this coordinator was built: nothing it can check; it is refused.
+                    case UNKNOWN ->
+                        throw new IllegalArgumentException(
+                                "table " + table.getTable() + ": a policy this coordinator does not know");
+                },
+                table.getRowsAnonymized(),
+                table.getRowsRetained(),
+                table.getReason());
     }
 }

@@ -2,9 +2,12 @@ package io.lethe.participant.delete;
 
 import io.lethe.participant.plan.DeletionPlan;
 import io.lethe.participant.plan.PlannedTable;
+import io.lethe.participant.plan.TableName;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,6 +26,7 @@ final class DeletionRun {
     private final DeletionSettings settings;
     private final OutcomeRecorder recorder;
     private final DeletionSteps steps;
+    private final TablePolicies policies;
 
     DeletionRun(
             JobLedger job,
@@ -30,7 +34,9 @@ final class DeletionRun {
             DeletionPlan plan,
             DeletionSettings settings,
             OutcomeRecorder recorder,
-            DeletionSteps steps) {
+            DeletionSteps steps,
+            TablePolicies policies) {
+        this.policies = policies;
         this.job = job;
         this.rows = rows;
         this.plan = plan;
@@ -60,6 +66,28 @@ final class DeletionRun {
         }
         TableDeletion tables = new TableDeletion(job, rows, settings);
         for (PlannedTable table : rows.tables()) {
+            TablePolicy.Kind policy = policies.kindOf(table.table());
+            if (policy == TablePolicy.Kind.RETAIN) {
+                continue;
+            }
+            if (policy == TablePolicy.Kind.ANONYMIZE) {
+                if (job.lock().state() == JdbcDeletionLedger.State.COMPLETED) {
+                    job.rollback();
+                    return replay();
+                }
+                long anonymized = rows.anonymize(table);
+                long total = job.addProgress(table.table(), anonymized);
+                job.commit();
+                log.info(
+                        "Job {} (attempt {}): tenant {}: table {} anonymized, {} rows by this delivery ({} by the job)",
+                        job.task().jobId(),
+                        job.task().attempt(),
+                        job.task().tenantId(),
+                        table.table(),
+                        anonymized,
+                        total);
+                continue;
+            }
             if (tables.delete(table, plan.chunkKey(table.table())) == TableDeletion.Outcome.JOB_COMPLETED) {
                 return replay();
             }
@@ -120,11 +148,24 @@ final class DeletionRun {
             job.rollback();
             return replay();
         }
+        Map<String, Long> retained = new HashMap<>();
         for (PlannedTable table : rows.tables()) {
-            long remaining = rows.count(table);
-            if (remaining > 0) {
-                job.rollback();
-                return verificationFailed(new TableResult(table.table().qualified(), 0, remaining));
+            switch (policies.kindOf(table.table())) {
+                case DELETE -> {
+                    long remaining = rows.count(table);
+                    if (remaining > 0) {
+                        job.rollback();
+                        return verificationFailed(new TableResult(table.table().qualified(), 0, remaining));
+                    }
+                }
+                case ANONYMIZE -> {
+                    long original = rows.countNotAnonymized(table);
+                    if (original > 0) {
+                        job.rollback();
+                        return verificationFailed(new TableResult(table.table().qualified(), 0, original));
+                    }
+                }
+                case RETAIN -> retained.put(table.table().qualified(), rows.count(table));
             }
         }
         for (DeletionStep step : steps.all()) {
@@ -140,13 +181,38 @@ final class DeletionRun {
                 return verificationFailed(new TableResult(DeletionSteps.reportedName(step), 0, remaining));
             }
         }
-        List<TableResult> tables = job.progress();
+        List<TableResult> tables = job.progress().stream()
+                .map(progress -> byPolicy(progress, retained))
+                .toList();
         Instant finishedAt = job.now();
         job.complete(tables, finishedAt);
         DeletionTask task = job.task();
         return recordAndCommit(new DeletionResult.Completed(
                         task.jobId(), task.tenantId(), task.attempt(), tables, 0, entry.startedAt(), finishedAt, false)
                 .with(check));
+    }
+
+    /** A progress row as the result its table's policy reports: rows deleted, anonymized, or retained. */
+    private TableResult byPolicy(TableResult progress, Map<String, Long> retained) {
+        if (progress.table().startsWith(DeletionSteps.PREFIX)) {
+            return progress;
+        }
+        TableName table = TableName.parse(progress.table());
+        String reason = policies.reasonOf(table);
+        return switch (policies.kindOf(table)) {
+            case DELETE -> progress;
+            case ANONYMIZE ->
+                new TableResult(progress.table(), 0, 0, TablePolicy.Kind.ANONYMIZE, progress.rowsDeleted(), 0, reason);
+            case RETAIN ->
+                new TableResult(
+                        progress.table(),
+                        0,
+                        0,
+                        TablePolicy.Kind.RETAIN,
+                        0,
+                        retained.getOrDefault(progress.table(), 0L),
+                        reason);
+        };
     }
 
     /** The job was completed (by an earlier delivery, or a concurrent one): its recorded result, recorded again. */

@@ -54,22 +54,100 @@ final class DeletionStatements {
     private final String quote;
     private final ScopedTables scope;
     private final String rootKeyType;
+    private final TablePolicies policies;
     private final Map<TableName, SqlFragment> predicates = new HashMap<>();
     private final Map<TableName, SqlFragment> selections = new HashMap<>();
 
     DeletionStatements(DeletionPlan plan, String quote) {
-        this(plan, quote, null, null);
+        this(plan, quote, null, null, TablePolicies.none());
     }
 
     /**
      * @param scope the tables a scoped deletion reaches, or {@code null} for the whole tenant
      * @param rootKeyType the SQL type of the scope's key column, as {@code format_type} spells it
      */
-    DeletionStatements(DeletionPlan plan, String quote, ScopedTables scope, String rootKeyType) {
+    DeletionStatements(
+            DeletionPlan plan, String quote, ScopedTables scope, String rootKeyType, TablePolicies policies) {
         this.plan = plan;
         this.quote = quote;
         this.scope = scope;
         this.rootKeyType = rootKeyType;
+        this.policies = policies;
+    }
+
+    /**
+     * The selected rows of an ANONYMIZE table that still hold an original value in an anonymized column: a column to
+     * be {@code NULL} that is not, one with another value than its {@code FIXED} one, one with a non-null value that
+     * is no keyed hash. A condition, in parentheses.
+     */
+    SqlFragment notAnonymized(PlannedTable table) {
+        List<SqlFragment> conditions = new ArrayList<>();
+        for (TablePolicies.AnonymizedColumn column : policies.columnsOf(table.table())) {
+            String name = quote(column.name());
+            conditions.add(
+                    switch (column.anonymization().kind()) {
+                        case NULL -> new SqlFragment(name + " IS NOT NULL", List.of());
+                        case FIXED ->
+                            new SqlFragment(
+                                    name + " IS DISTINCT FROM CAST(CAST(? AS text) AS " + column.type() + ")",
+                                    List.of(new SqlParameter.Literal(
+                                            column.anonymization().value())));
+                        case HASH ->
+                            new SqlFragment(
+                                    "(" + name + " IS NOT NULL AND " + name + "::text !~ '" + TablePolicies.HASHED
+                                            + "')",
+                                    List.of());
+                    });
+        }
+        if (conditions.isEmpty()) {
+            throw new IllegalArgumentException("table " + table.table() + " anonymizes no column");
+        }
+        return SqlFragment.join(" OR ", conditions).prepend("(").append(")");
+    }
+
+    /**
+     * Overwrites the anonymized columns of the table's selected rows that still hold an original value, in one
+     * statement: {@code NULL}, the {@code FIXED} value, or {@code hmac-sha256:} and the hex HMAC-SHA256 of the value's
+     * text under the participant's key (computed by PostgreSQL's {@code sha256} from the key's pads, which are bound,
+     * never written into the SQL). The update count is the rows anonymized.
+     */
+    SqlFragment anonymize(PlannedTable table) {
+        List<SqlFragment> assignments = new ArrayList<>();
+        for (TablePolicies.AnonymizedColumn column : policies.columnsOf(table.table())) {
+            String name = quote(column.name());
+            assignments.add(
+                    switch (column.anonymization().kind()) {
+                        case NULL -> new SqlFragment(name + " = NULL", List.of());
+                        case FIXED ->
+                            new SqlFragment(
+                                    name + " = CAST(CAST(? AS text) AS " + column.type() + ")",
+                                    List.of(new SqlParameter.Literal(
+                                            column.anonymization().value())));
+                        case HASH ->
+                            new SqlFragment(
+                                    name + " = CASE WHEN " + name + " IS NULL OR " + name + "::text ~ '"
+                                            + TablePolicies.HASHED + "' THEN " + name + " ELSE CAST(? AS text) ||"
+                                            + " encode(sha256(CAST(? AS bytea) || sha256(CAST(? AS bytea) ||"
+                                            + " convert_to(" + name + "::text, 'UTF8'))), 'hex') END",
+                                    List.of(
+                                            new SqlParameter.Literal(TablePolicies.HASH_PREFIX),
+                                            new SqlParameter.Literal(policies.outerPad()),
+                                            new SqlParameter.Literal(policies.innerPad())));
+                    });
+        }
+        return SqlFragment.join(
+                " ",
+                List.of(
+                        SqlFragment.join(", ", assignments)
+                                .prepend("UPDATE " + table.table().quoted(quote) + " SET "),
+                        selection(table.table()).prepend("WHERE (").append(") AND"),
+                        notAnonymized(table)));
+    }
+
+    /** Counts the table's selected rows that still hold an original value in an anonymized column. */
+    SqlFragment countNotAnonymized(PlannedTable table) {
+        return SqlFragment.join(" AND ", List.of(selection(table.table()), notAnonymized(table)))
+                .prepend("SELECT count(*) FROM " + table.table().quoted(quote) + " WHERE ");
     }
 
     SqlFragment delete(PlannedTable table) {

@@ -73,7 +73,12 @@ final class JdbcDeletionLedger {
                     + " rows_deleted bigint NOT NULL, updated_at timestamptz NOT NULL, PRIMARY KEY (job_id, table_name))",
             // A scoped job's ids that named no row, or another tenant's, found when it was first claimed.
             "ALTER TABLE " + LEDGER + " ADD COLUMN IF NOT EXISTS not_found text[],"
-                    + " ADD COLUMN IF NOT EXISTS other_tenant text[]");
+                    + " ADD COLUMN IF NOT EXISTS other_tenant text[]",
+            // What each table's policy did: DELETE (rows_deleted), ANONYMIZE or RETAIN, with the reason.
+            "ALTER TABLE " + LEDGER_TABLE + " ADD COLUMN IF NOT EXISTS policy text NOT NULL DEFAULT 'DELETE',"
+                    + " ADD COLUMN IF NOT EXISTS rows_anonymized bigint NOT NULL DEFAULT 0,"
+                    + " ADD COLUMN IF NOT EXISTS rows_retained bigint NOT NULL DEFAULT 0,"
+                    + " ADD COLUMN IF NOT EXISTS reason text");
 
     void createIfMissing(Connection connection) throws SQLException {
         try (Statement statement = connection.createStatement()) {
@@ -223,8 +228,8 @@ final class JdbcDeletionLedger {
             statement.setString(3, task.jobId());
             statement.executeUpdate();
         }
-        String sql = "INSERT INTO " + LEDGER_TABLE
-                + " (job_id, position, table_name, rows_deleted, rows_remaining) VALUES (?, ?, ?, ?, ?)";
+        String sql = "INSERT INTO " + LEDGER_TABLE + " (job_id, position, table_name, rows_deleted, rows_remaining,"
+                + " policy, rows_anonymized, rows_retained, reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
         try (PreparedStatement statement = connection.prepareStatement(sql)) {
             for (int position = 0; position < tables.size(); position++) {
                 TableResult table = tables.get(position);
@@ -233,6 +238,10 @@ final class JdbcDeletionLedger {
                 statement.setString(3, table.table());
                 statement.setLong(4, table.rowsDeleted());
                 statement.setLong(5, table.rowsRemaining());
+                statement.setString(6, table.policy().name());
+                statement.setLong(7, table.rowsAnonymized());
+                statement.setLong(8, table.rowsRetained());
+                statement.setString(9, table.reason());
                 statement.addBatch();
             }
             statement.executeBatch();
@@ -243,11 +252,19 @@ final class JdbcDeletionLedger {
     DeletionResult.Completed load(Connection connection, String jobId) throws SQLException {
         List<TableResult> tables = new ArrayList<>();
         try (PreparedStatement statement = connection.prepareStatement("SELECT table_name, rows_deleted,"
-                + " rows_remaining FROM " + LEDGER_TABLE + " WHERE job_id = ? ORDER BY position")) {
+                + " rows_remaining, policy, rows_anonymized, rows_retained, reason FROM " + LEDGER_TABLE
+                + " WHERE job_id = ? ORDER BY position")) {
             statement.setString(1, jobId);
             try (ResultSet rows = statement.executeQuery()) {
                 while (rows.next()) {
-                    tables.add(new TableResult(rows.getString(1), rows.getLong(2), rows.getLong(3)));
+                    tables.add(new TableResult(
+                            rows.getString(1),
+                            rows.getLong(2),
+                            rows.getLong(3),
+                            TablePolicy.Kind.valueOf(rows.getString(4)),
+                            rows.getLong(5),
+                            rows.getLong(6),
+                            rows.getString(7)));
                 }
             }
         }

@@ -61,6 +61,7 @@ public final class TenantDeleter {
     private final OutcomeRecorder recorder;
     private final TenantIds tenantIds;
     private final DeletionSteps steps;
+    private final TablePolicies policies;
     private final JdbcDeletionLedger ledger = new JdbcDeletionLedger();
 
     /**
@@ -106,7 +107,29 @@ public final class TenantDeleter {
             DeletionSettings settings,
             OutcomeRecorder recorder,
             List<DeletionStep> steps) {
+        this(dataSource, plan, clock, settings, recorder, steps, TablePolicies.none());
+    }
+
+    /**
+     * @param dataSource the participant's own database
+     * @param plan the plan, usually built once at start-up
+     * @param clock the source of the ledger's and results' timestamps
+     * @param settings the chunk size and passes
+     * @param recorder writes each completed outcome in the transaction that completes the job
+     * @param steps the deletion steps outside the database, each run before or after the tables
+     * @param policies which tables keep their rows, anonymized or as they are ({@link TablePolicies#resolve})
+     * @throws IllegalArgumentException if two steps have the same name, or a name is malformed
+     */
+    public TenantDeleter(
+            DataSource dataSource,
+            DeletionPlan plan,
+            Clock clock,
+            DeletionSettings settings,
+            OutcomeRecorder recorder,
+            List<DeletionStep> steps,
+            TablePolicies policies) {
         this.steps = DeletionSteps.of(steps);
+        this.policies = Objects.requireNonNull(policies, "policies");
         this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
         this.plan = Objects.requireNonNull(plan, "plan");
         this.clock = Objects.requireNonNull(clock, "clock");
@@ -172,7 +195,7 @@ public final class TenantDeleter {
             return tenantIds.invalid(task, startedAt);
         }
         try (Connection connection = dataSource.getConnection()) {
-            Snapshot snapshot = countInSnapshot(connection, plan, values.get(), task);
+            Snapshot snapshot = countInSnapshot(connection, plan, values.get(), task, policies, false);
             List<TableResult> counts = steps.around(snapshot.tables(), task, false);
             log.info(
                     "Job {}: previewed tenant {}: {} rows in {} tables would be deleted",
@@ -214,13 +237,8 @@ public final class TenantDeleter {
             return tenantIds.invalid(task, startedAt);
         }
         try (Connection connection = dataSource.getConnection()) {
-            Snapshot snapshot = countInSnapshot(connection, plan, values.get(), task);
-            List<TableResult> left = steps.around(
-                    snapshot.tables().stream()
-                            .map(counted -> new TableResult(counted.table(), 0, counted.rowsDeleted()))
-                            .toList(),
-                    task,
-                    true);
+            Snapshot snapshot = countInSnapshot(connection, plan, values.get(), task, policies, true);
+            List<TableResult> left = steps.around(snapshot.tables(), task, true);
             long remaining = left.stream().mapToLong(TableResult::rowsRemaining).sum();
             if (remaining == 0) {
                 log.info("Job {}: verified tenant {}: 0 rows in {} tables", task.jobId(), task.tenantId(), left.size());
@@ -274,7 +292,12 @@ public final class TenantDeleter {
      * @throws ScopedTables.InvalidScopeException if the task's scope does not fit the plan
      */
     static Snapshot countInSnapshot(
-            Connection connection, DeletionPlan plan, Map<TenantIdType, Object> ids, DeletionTask task)
+            Connection connection,
+            DeletionPlan plan,
+            Map<TenantIdType, Object> ids,
+            DeletionTask task,
+            TablePolicies policies,
+            boolean whatIsLeft)
             throws SQLException {
         boolean autoCommit = connection.getAutoCommit();
         int isolation = connection.getTransactionIsolation();
@@ -285,11 +308,11 @@ public final class TenantDeleter {
             }
             connection.setAutoCommit(false);
             connection.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
-            TenantRows rows = rows(connection, plan, ids, task);
+            TenantRows rows = rows(connection, plan, ids, task, policies);
             ScopeCheck check = rows.checkScope();
             List<TableResult> counts = new ArrayList<>();
             for (PlannedTable table : rows.tables()) {
-                counts.add(new TableResult(table.table().qualified(), rows.count(table), 0));
+                counts.add(counted(rows, table, policies, whatIsLeft));
             }
             connection.commit();
             return new Snapshot(counts, check);
@@ -311,9 +334,9 @@ public final class TenantDeleter {
         TenantRows rows = null;
         try {
             connection.setAutoCommit(false);
-            rows = rows(connection, plan, values, task);
+            rows = rows(connection, plan, values, task, policies);
             JobLedger job = new JobLedger(connection, task, ledger, clock);
-            return new DeletionRun(job, rows, plan, settings, recorder, steps).run(startedAt);
+            return new DeletionRun(job, rows, plan, settings, recorder, steps, policies).run(startedAt);
         } catch (SQLException e) {
             rollback(connection, e);
             return SqlFailures.failed(task, rows == null ? null : rows.currentTable(), e, JobLedger.now(clock));
@@ -338,12 +361,43 @@ public final class TenantDeleter {
      *
      * @throws ScopedTables.InvalidScopeException if the task's scope does not fit the plan
      */
-    static TenantRows rows(Connection connection, DeletionPlan plan, Map<TenantIdType, Object> ids, DeletionTask task)
+    static TenantRows rows(
+            Connection connection,
+            DeletionPlan plan,
+            Map<TenantIdType, Object> ids,
+            DeletionTask task,
+            TablePolicies policies)
             throws SQLException {
-        if (task.scope() == null) {
-            return new TenantRows(connection, plan, ids);
-        }
-        return new TenantRows(connection, plan, ids, ScopedTables.of(plan, task.scope()), task.scope());
+        return new TenantRows(
+                connection,
+                plan,
+                ids,
+                task.scope() == null ? null : ScopedTables.of(plan, task.scope()),
+                task.scope(),
+                policies);
+    }
+
+    /**
+     * One table's count by its policy: what a hard delete would delete or anonymize, and keeps (a preview); or what is
+     * left that the policy removes (a verification).
+     */
+    private static TableResult counted(TenantRows rows, PlannedTable table, TablePolicies policies, boolean whatIsLeft)
+            throws SQLException {
+        String name = table.table().qualified();
+        String reason = policies.reasonOf(table.table());
+        return switch (policies.kindOf(table.table())) {
+            case DELETE -> {
+                long count = rows.count(table);
+                yield whatIsLeft ? new TableResult(name, 0, count) : new TableResult(name, count, 0);
+            }
+            case ANONYMIZE -> {
+                long original = rows.countNotAnonymized(table);
+                long anonymized = whatIsLeft ? rows.count(table) - original : original;
+                yield new TableResult(
+                        name, 0, whatIsLeft ? original : 0, TablePolicy.Kind.ANONYMIZE, anonymized, 0, reason);
+            }
+            case RETAIN -> new TableResult(name, 0, 0, TablePolicy.Kind.RETAIN, 0, rows.count(table), reason);
+        };
     }
 
     private static void rollback(Connection connection, SQLException cause) {

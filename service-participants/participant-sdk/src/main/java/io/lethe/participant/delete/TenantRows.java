@@ -28,12 +28,13 @@ final class TenantRows {
     private final Map<TenantIdType, Object> tenantIds;
     private final Map<TableName, List<String>> keyTypes = new HashMap<>();
     private final ScopedTables scope;
+    private final TablePolicies policies;
     private final List<String> listedIds;
     private final List<String> scopeIds;
     private TableName current;
 
     TenantRows(Connection connection, DeletionPlan plan, Map<TenantIdType, Object> tenantIds) throws SQLException {
-        this(connection, plan, tenantIds, null, null);
+        this(connection, plan, tenantIds, null, null, TablePolicies.none());
     }
 
     /**
@@ -46,21 +47,23 @@ final class TenantRows {
             DeletionPlan plan,
             Map<TenantIdType, Object> tenantIds,
             ScopedTables scope,
-            DeletionScope ids)
+            DeletionScope ids,
+            TablePolicies policies)
             throws SQLException {
         this.connection = connection;
         this.plan = plan;
         this.tenantIds = tenantIds;
         this.scope = scope;
+        this.policies = policies;
         String quote = connection.getMetaData().getIdentifierQuoteString();
         if (scope == null) {
-            this.statements = new DeletionStatements(plan, quote);
+            this.statements = new DeletionStatements(plan, quote, null, null, policies);
             this.listedIds = List.of();
             this.scopeIds = List.of();
         } else {
             String keyType = types(scope.root().table(), List.of(scope.rootKey()), "format_type(atttypid, NULL)")
                     .get(0);
-            this.statements = new DeletionStatements(plan, quote, scope, keyType);
+            this.statements = new DeletionStatements(plan, quote, scope, keyType, policies);
             // An id that is no value of the key's type (or not in its canonical form: 007 for 7) names nothing.
             TenantIdType type = ScopeKeyTypes.of(keyType);
             this.listedIds = ids.ids();
@@ -128,6 +131,11 @@ final class TenantRows {
     /** Detaches the tenant's rows from the foreign keys that close cycles, before anything is deleted. */
     void nullOut() throws SQLException {
         for (NullOut nullOut : scope == null ? plan.nullOuts() : scope.nullOuts()) {
+            if (policies.kindOf(nullOut.table()) != TablePolicy.Kind.DELETE
+                    && policies.kindOf(nullOut.foreignKey().parent()) != TablePolicy.Kind.DELETE) {
+                // Both ends are kept: nothing is deleted that the reference could stop, and a kept row stays as it is.
+                continue;
+            }
             current = nullOut.table();
             update(statements.nullOut(nullOut), List.of());
         }
@@ -200,6 +208,18 @@ final class TenantRows {
     long count(PlannedTable table) throws SQLException {
         current = table.table();
         return count(statements.count(table));
+    }
+
+    /** Overwrites the anonymized columns of the table's rows that still hold original values; {@return the rows} */
+    long anonymize(PlannedTable table) throws SQLException {
+        current = table.table();
+        return update(statements.anonymize(table), List.of());
+    }
+
+    /** {@return the table's rows that still hold an original value in an anonymized column} */
+    long countNotAnonymized(PlannedTable table) throws SQLException {
+        current = table.table();
+        return count(statements.countNotAnonymized(table));
     }
 
     /** {@return the table's rows of the tenant whose soft-delete column is still {@code NULL}} */
@@ -280,6 +300,8 @@ final class TenantRows {
             for (SqlParameter parameter : sql.parameters()) {
                 if (parameter instanceof TenantIdType type) {
                     type.bind(statement, index++, tenantIds.get(type));
+                } else if (parameter instanceof SqlParameter.Literal literal) {
+                    bind(statement, index++, literal.value());
                 } else {
                     statement.setArray(index++, scopeIds());
                 }

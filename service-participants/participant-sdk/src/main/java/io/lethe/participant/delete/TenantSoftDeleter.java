@@ -48,6 +48,7 @@ public final class TenantSoftDeleter {
     private final OutcomeRecorder restoreRecorder;
     private final TenantIds tenantIds;
     private final DeletionSteps steps;
+    private final TablePolicies policies;
     private final JdbcSoftDeletionLedger ledger = new JdbcSoftDeletionLedger();
     private volatile List<PlannedTable> softDeletable;
 
@@ -91,7 +92,26 @@ public final class TenantSoftDeleter {
             OutcomeRecorder softRecorder,
             OutcomeRecorder restoreRecorder,
             List<DeletionStep> steps) {
+        this(dataSource, plan, clock, settings, softDelete, softRecorder, restoreRecorder, steps, TablePolicies.none());
+    }
+
+    /**
+     * Like {@link #TenantSoftDeleter(DataSource, DeletionPlan, Clock, DeletionSettings, SoftDeleteSettings,
+     * OutcomeRecorder, OutcomeRecorder, List)}; a soft delete hides rows of the tables the policies delete only: a
+     * table that keeps its rows stays visible.
+     */
+    public TenantSoftDeleter(
+            DataSource dataSource,
+            DeletionPlan plan,
+            Clock clock,
+            DeletionSettings settings,
+            SoftDeleteSettings softDelete,
+            OutcomeRecorder softRecorder,
+            OutcomeRecorder restoreRecorder,
+            List<DeletionStep> steps,
+            TablePolicies policies) {
         this.steps = DeletionSteps.of(steps);
+        this.policies = Objects.requireNonNull(policies, "policies");
         this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
         this.plan = Objects.requireNonNull(plan, "plan");
         this.clock = Objects.requireNonNull(clock, "clock");
@@ -116,7 +136,10 @@ public final class TenantSoftDeleter {
             if (!connection.getAutoCommit()) {
                 connection.commit();
             }
-            softDeletable = SoftDeletableTables.read(connection, plan, softDelete.column());
+            // A table that keeps its rows (ANONYMIZE, RETAIN) is not hidden: its rows stay in service.
+            softDeletable = SoftDeletableTables.read(connection, plan, softDelete.column()).stream()
+                    .filter(table -> policies.kindOf(table.table()) == TablePolicy.Kind.DELETE)
+                    .toList();
         } catch (SQLException e) {
             throw new DeletionLedgerException(
                     "cannot create the soft-deletion ledger (SQLState " + e.getSQLState() + ")", e);
@@ -135,8 +158,9 @@ public final class TenantSoftDeleter {
     public DeletionResult softDelete(DeletionTask task, PreviewBound bound) {
         log.info("Job {}: soft-deleting tenant {} (attempt {})", task.jobId(), task.tenantId(), task.attempt());
         return withRows(task, (rows, connection, values) -> {
-            List<String> exceeded = bound.exceededBy(TenantDeleter.countInSnapshot(connection, plan, values, task)
-                    .tables());
+            List<String> exceeded =
+                    bound.exceededBy(TenantDeleter.countInSnapshot(connection, plan, values, task, policies, false)
+                            .tables());
             if (!exceeded.isEmpty()) {
                 return SoftDeletionRun.drift(task, exceeded, now());
             }
@@ -233,7 +257,7 @@ public final class TenantSoftDeleter {
         try (Connection connection = dataSource.getConnection()) {
             try {
                 connection.setAutoCommit(false);
-                rows = TenantDeleter.rows(connection, plan, values.get(), task);
+                rows = TenantDeleter.rows(connection, plan, values.get(), task, policies);
                 DeletionResult result = work.apply(rows, connection, values.get());
                 log(result);
                 return result;

@@ -8,6 +8,8 @@ import io.lethe.kafka.retry.DeadLetterPolicy;
 import io.lethe.participant.delete.DeletionSettings;
 import io.lethe.participant.delete.DeletionStep;
 import io.lethe.participant.delete.SoftDeleteSettings;
+import io.lethe.participant.delete.TablePolicies;
+import io.lethe.participant.delete.TablePolicy;
 import io.lethe.participant.delete.TenantDeleter;
 import io.lethe.participant.delete.TenantFence;
 import io.lethe.participant.delete.TenantSoftDeleter;
@@ -33,8 +35,11 @@ import io.lethe.schemas.LetheTopics;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import javax.sql.DataSource;
@@ -115,6 +120,45 @@ public final class LetheParticipantAutoConfiguration {
         return plan;
     }
 
+    /**
+     * The table policies ({@code lethe.participant.tables.*}), checked against the plan and the database: a policy
+     * that does not fit stops the start-up, naming the table and column.
+     */
+    @Bean
+    @ConditionalOnMissingBean
+    TablePolicies letheTablePolicies(DataSource dataSource, DeletionPlan plan, LetheParticipantProperties properties) {
+        if (properties.tables().isEmpty()) {
+            return TablePolicies.none();
+        }
+        List<TablePolicy> policies = new ArrayList<>();
+        properties.tables().forEach((table, settings) -> {
+            TablePolicy.Kind kind;
+            try {
+                kind = TablePolicy.Kind.valueOf(settings.policy());
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("lethe.participant.tables[%s].policy must be DELETE, ANONYMIZE or"
+                        + " RETAIN, not %s".formatted(table, settings.policy()));
+            }
+            Map<String, TablePolicy.Anonymization> columns = new LinkedHashMap<>();
+            settings.anonymize().forEach((column, how) -> columns.put(column, TablePolicy.Anonymization.parse(how)));
+            policies.add(new TablePolicy(table, kind, settings.reason(), columns));
+        });
+        try (Connection connection = dataSource.getConnection()) {
+            TablePolicies resolved = TablePolicies.resolve(
+                    policies, TablePolicies.hashKey(properties.anonymization().hashKey()), plan, connection);
+            if (!resolved.describe().isEmpty()) {
+                log.info(
+                        "participant {}: tables that keep the tenant's rows: {}",
+                        properties.name(),
+                        resolved.describe());
+            }
+            return resolved;
+        } catch (SQLException e) {
+            throw new IllegalStateException(
+                    "participant " + properties.name() + ": cannot check the table policies: " + e.getMessage(), e);
+        }
+    }
+
     private static Set<String> excludingOutbox(LetheParticipantProperties properties) {
         Set<String> excluded = new HashSet<>(properties.excludeTables());
         excluded.add(properties.outbox().table());
@@ -138,7 +182,8 @@ public final class LetheParticipantAutoConfiguration {
             @Qualifier("letheOutbox") JdbcOutbox outbox,
             LetheCodec codec,
             LetheParticipantProperties properties,
-            ObjectProvider<DeletionStep> steps) {
+            ObjectProvider<DeletionStep> steps,
+            TablePolicies policies) {
         var settings = new DeletionSettings(
                 properties.deletion().chunkSize(), properties.deletion().maxPasses());
         var deleter = new TenantDeleter(
@@ -147,7 +192,8 @@ public final class LetheParticipantAutoConfiguration {
                 clock,
                 settings,
                 new OutboxOutcomeRecorder(outbox, codec, properties.name(), DeletionPhase.HARD),
-                steps.orderedStream().toList());
+                steps.orderedStream().toList(),
+                policies);
         if (!deleter.stepNames().isEmpty()) {
             log.info(
                     "participant {}: deletion steps outside the database, in the order they run around the tables: {}",
@@ -177,7 +223,8 @@ public final class LetheParticipantAutoConfiguration {
             @Qualifier("letheOutbox") JdbcOutbox outbox,
             LetheCodec codec,
             LetheParticipantProperties properties,
-            ObjectProvider<DeletionStep> steps) {
+            ObjectProvider<DeletionStep> steps,
+            TablePolicies policies) {
         var softDeleter = new TenantSoftDeleter(
                 dataSource,
                 plan,
@@ -187,7 +234,8 @@ public final class LetheParticipantAutoConfiguration {
                 new SoftDeleteSettings(properties.softDelete().column()),
                 new OutboxOutcomeRecorder(outbox, codec, properties.name(), DeletionPhase.SOFT),
                 new OutboxOutcomeRecorder(outbox, codec, properties.name(), DeletionPhase.RESTORE),
-                steps.orderedStream().toList());
+                steps.orderedStream().toList(),
+                policies);
         softDeleter.createTablesIfMissing();
         log.info(
                 "participant {}: a soft delete hides rows of {} (column {}); the other planned tables rely on the"

@@ -28,6 +28,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param outbox how completed outcomes are relayed from the outbox table to Kafka
  * @param softDelete how the tenant's rows are hidden before they are deleted for good
  * @param fence how the service keeps a tenant that is being deleted out
+ * @param tables per table (key {@code table} or {@code schema.table}), what a deletion does with its rows: DELETE by
+ *     default, ANONYMIZE listed columns, or RETAIN
+ * @param anonymization the key of {@code HASH} anonymizations
  */
 @ConfigurationProperties("lethe.participant")
 public record LetheParticipantProperties(
@@ -45,7 +48,9 @@ public record LetheParticipantProperties(
         @DefaultValue Deletion deletion,
         @DefaultValue Outbox outbox,
         @DefaultValue SoftDelete softDelete,
-        @DefaultValue Fence fence) {
+        @DefaultValue Fence fence,
+        Map<String, TableSettings> tables,
+        @DefaultValue Anonymization anonymization) {
 
     public LetheParticipantProperties {
         if (name == null || name.isBlank()) {
@@ -59,6 +64,7 @@ public record LetheParticipantProperties(
             throw new IllegalArgumentException("lethe.participant.stage must be 0 or more, not " + stage);
         }
         tenantColumns = tenantColumns == null ? Map.of() : Map.copyOf(tenantColumns);
+        tables = tables == null ? Map.of() : Map.copyOf(tables);
         schemas = schemas == null ? List.of() : List.copyOf(schemas);
         includeTables = includeTables == null ? Set.of() : Set.copyOf(includeTables);
         excludeTables = excludeTables == null ? Set.of() : Set.copyOf(excludeTables);
@@ -94,6 +100,36 @@ public record LetheParticipantProperties(
                 throw new IllegalArgumentException(
                         "lethe.participant.retry.multiplier must be at least 1.0, not " + multiplier);
             }
+        }
+    }
+
+    /**
+     * What a deletion does with one table's rows of the tenant.
+     *
+     * @param policy {@code DELETE} (the default), {@code ANONYMIZE} (the listed columns are overwritten and the rows
+     *     stay, e.g. invoices kept for tax law) or {@code RETAIN} (the rows stay as they are)
+     * @param reason why the rows are kept; required for ANONYMIZE and RETAIN, it goes into the certificate
+     * @param anonymize ANONYMIZE: per column {@code NULL}, {@code HASH} (a keyed HMAC-SHA256, text columns) or {@code
+     *     FIXED:<value>}
+     */
+    public record TableSettings(@DefaultValue("DELETE") String policy, String reason, Map<String, String> anonymize) {
+
+        public TableSettings {
+            anonymize = anonymize == null ? Map.of() : Map.copyOf(anonymize);
+        }
+    }
+
+    /**
+     * The key of {@code HASH} anonymizations.
+     *
+     * @param hashKey at least 16 characters, secret, and the same on every instance and across restarts (equal values
+     *     hash equally only under one key); required only when a table hashes a column
+     */
+    public record Anonymization(String hashKey) {
+
+        @Override
+        public String toString() {
+            return "Anonymization[hashKey=" + (hashKey == null ? "unset" : "(set)") + "]";
         }
     }
 

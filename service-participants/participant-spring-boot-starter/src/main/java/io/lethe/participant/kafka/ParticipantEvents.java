@@ -52,6 +52,10 @@ final class ParticipantEvents {
                 .setRowsDeleted(table.rowsDeleted())
                 .setRowsRemaining(table.rowsRemaining())
                 .setStep(table.table().startsWith("step:"))
+                .setPolicy(io.lethe.schemas.TablePolicy.valueOf(table.policy().name()))
+                .setRowsAnonymized(table.rowsAnonymized())
+                .setRowsRetained(table.rowsRetained())
+                .setReason(table.reason())
                 .build();
     }
 }

@@ -22,10 +22,11 @@ public final class BillingDemoData {
     // Binds: tenant id, scale. Totals start at zero and are summed from the lines below.
     private static final String INVOICES =
             """
-            insert into invoices (tenant_id, number, issued_at, total)
-            select ?, 'INV-' || lpad(g::text, 6, '0'),
-                   timestamptz '2024-01-01 09:00:00+00' + (g - 1) * interval '1 day 3 hours', 0
-            from generate_series(1, ?) g
+            insert into invoices (tenant_id, number, issued_at, total, customer_name, customer_email)
+            select t.id, 'INV-' || lpad(g::text, 6, '0'),
+                   timestamptz '2024-01-01 09:00:00+00' + (g - 1) * interval '1 day 3 hours', 0,
+                   'Customer ' || (g % 7 + 1) || ' of ' || t.id, 'customer' || (g % 7 + 1) || '@' || t.id || '.example'
+            from (select cast(? as text) as id) t, generate_series(1, ?) g
             order by g
             """;
 

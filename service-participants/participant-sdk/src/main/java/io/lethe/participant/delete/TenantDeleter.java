@@ -88,26 +88,7 @@ public final class TenantDeleter {
             Clock clock,
             DeletionSettings settings,
             OutcomeRecorder recorder) {
-        this(dataSource, plan, clock, settings, recorder, List.of());
-    }
-
-    /**
-     * @param dataSource the participant's own database
-     * @param plan the plan, usually built once at start-up
-     * @param clock the source of the ledger's and results' timestamps
-     * @param settings the chunk size and passes
-     * @param recorder writes each completed outcome in the transaction that completes the job
-     * @param steps the deletion steps outside the database, each run before or after the tables
-     * @throws IllegalArgumentException if two steps have the same name, or a name is malformed
-     */
-    public TenantDeleter(
-            DataSource dataSource,
-            DeletionPlan plan,
-            Clock clock,
-            DeletionSettings settings,
-            OutcomeRecorder recorder,
-            List<DeletionStep> steps) {
-        this(dataSource, plan, clock, settings, recorder, steps, TablePolicies.none());
+        this(dataSource, plan, clock, settings, recorder, List.of(), TablePolicies.none());
     }
 
     /**
@@ -189,37 +170,16 @@ public final class TenantDeleter {
      * @return {@link DeletionResult.Completed} with the counts, or {@link DeletionResult.Failed}
      */
     public DeletionResult preview(DeletionTask task) {
-        Instant startedAt = JobLedger.now(clock);
-        Optional<Map<TenantIdType, Object>> values = tenantIds.convert(task.tenantId());
-        if (values.isEmpty()) {
-            return tenantIds.invalid(task, startedAt);
-        }
-        try (Connection connection = dataSource.getConnection()) {
-            Snapshot snapshot = countInSnapshot(connection, plan, values.get(), task, policies, false);
-            List<TableResult> counts = steps.around(snapshot.tables(), task, false);
+        DeletionResult result = count(task, false);
+        if (result instanceof DeletionResult.Completed counted) {
             log.info(
                     "Job {}: previewed tenant {}: {} rows in {} tables would be deleted",
                     task.jobId(),
                     task.tenantId(),
-                    counts.stream().mapToLong(TableResult::rowsDeleted).sum(),
-                    counts.size());
-            return new DeletionResult.Completed(
-                            task.jobId(),
-                            task.tenantId(),
-                            task.attempt(),
-                            counts,
-                            0,
-                            startedAt,
-                            JobLedger.now(clock),
-                            false)
-                    .with(snapshot.check());
-        } catch (SQLException e) {
-            return SqlFailures.failed(task, null, e, JobLedger.now(clock));
-        } catch (DeletionSteps.StepException e) {
-            return e.failed(task, JobLedger.now(clock));
-        } catch (ScopedTables.InvalidScopeException e) {
-            return e.failed(task, JobLedger.now(clock));
+                    counted.rowsDeleted(),
+                    counted.tables().size());
         }
+        return result;
     }
 
     /**
@@ -231,34 +191,47 @@ public final class TenantDeleter {
      * @return {@link DeletionResult.Completed} with the counts, or {@link DeletionResult.Failed}
      */
     public DeletionResult verify(DeletionTask task) {
+        DeletionResult result = count(task, true);
+        if (result instanceof DeletionResult.Completed left) {
+            if (left.rowsRemaining() == 0) {
+                log.info(
+                        "Job {}: verified tenant {}: 0 rows in {} tables",
+                        task.jobId(),
+                        task.tenantId(),
+                        left.tables().size());
+            } else {
+                log.warn(
+                        "Job {}: verified tenant {}: {} rows left ({})",
+                        task.jobId(),
+                        task.tenantId(),
+                        left.rowsRemaining(),
+                        left.tables().stream()
+                                .filter(table -> table.rowsRemaining() > 0)
+                                .map(table -> table.table() + "=" + table.rowsRemaining())
+                                .collect(Collectors.joining(", ")));
+            }
+        }
+        return result;
+    }
+
+    /** The task's counts in one snapshot, steps included: what a hard delete would do, or what is left. */
+    private DeletionResult count(DeletionTask task, boolean whatIsLeft) {
         Instant startedAt = JobLedger.now(clock);
         Optional<Map<TenantIdType, Object>> values = tenantIds.convert(task.tenantId());
         if (values.isEmpty()) {
             return tenantIds.invalid(task, startedAt);
         }
         try (Connection connection = dataSource.getConnection()) {
-            Snapshot snapshot = countInSnapshot(connection, plan, values.get(), task, policies, true);
-            List<TableResult> left = steps.around(snapshot.tables(), task, true);
-            long remaining = left.stream().mapToLong(TableResult::rowsRemaining).sum();
-            if (remaining == 0) {
-                log.info("Job {}: verified tenant {}: 0 rows in {} tables", task.jobId(), task.tenantId(), left.size());
-            } else {
-                log.warn(
-                        "Job {}: verified tenant {}: {} rows left ({})",
-                        task.jobId(),
-                        task.tenantId(),
-                        remaining,
-                        left.stream()
-                                .filter(table -> table.rowsRemaining() > 0)
-                                .map(table -> table.table() + "=" + table.rowsRemaining())
-                                .collect(Collectors.joining(", ")));
-            }
+            Snapshot snapshot = countInSnapshot(connection, plan, values.get(), task, policies, whatIsLeft);
+            List<TableResult> counts = steps.around(snapshot.tables(), task, whatIsLeft);
             return new DeletionResult.Completed(
                             task.jobId(),
                             task.tenantId(),
                             task.attempt(),
-                            left,
-                            remaining,
+                            counts,
+                            counts.stream()
+                                    .mapToLong(TableResult::rowsRemaining)
+                                    .sum(),
                             startedAt,
                             JobLedger.now(clock),
                             false)

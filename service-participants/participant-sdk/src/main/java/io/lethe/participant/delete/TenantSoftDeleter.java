@@ -69,7 +69,16 @@ public final class TenantSoftDeleter {
             SoftDeleteSettings softDelete,
             OutcomeRecorder softRecorder,
             OutcomeRecorder restoreRecorder) {
-        this(dataSource, plan, clock, settings, softDelete, softRecorder, restoreRecorder, List.of());
+        this(
+                dataSource,
+                plan,
+                clock,
+                settings,
+                softDelete,
+                softRecorder,
+                restoreRecorder,
+                List.of(),
+                TablePolicies.none());
     }
 
     /**
@@ -82,23 +91,8 @@ public final class TenantSoftDeleter {
      * @param restoreRecorder writes a completed restore's outcome in the transaction that completes it
      * @param steps the deletion steps outside the database: a soft delete {@linkplain DeletionStep#hide hides} their
      *     items and a restore {@linkplain DeletionStep#restore shows} them again, before or after the tables
-     */
-    public TenantSoftDeleter(
-            DataSource dataSource,
-            DeletionPlan plan,
-            Clock clock,
-            DeletionSettings settings,
-            SoftDeleteSettings softDelete,
-            OutcomeRecorder softRecorder,
-            OutcomeRecorder restoreRecorder,
-            List<DeletionStep> steps) {
-        this(dataSource, plan, clock, settings, softDelete, softRecorder, restoreRecorder, steps, TablePolicies.none());
-    }
-
-    /**
-     * Like {@link #TenantSoftDeleter(DataSource, DeletionPlan, Clock, DeletionSettings, SoftDeleteSettings,
-     * OutcomeRecorder, OutcomeRecorder, List)}; a soft delete hides rows of the tables the policies delete only: a
-     * table that keeps its rows stays visible.
+     * @param policies which tables keep their rows: a soft delete hides rows of deleted tables only, a kept table
+     *     stays visible
      */
     public TenantSoftDeleter(
             DataSource dataSource,

@@ -179,7 +179,8 @@ class DeletionStepsIT {
                         Clock.systemUTC(),
                         DeletionSettings.defaults(),
                         OutcomeRecorder.NONE,
-                        List.of(documents, again)))
+                        List.of(documents, again),
+                        TablePolicies.none()))
                 .hasMessageContaining("two deletion steps are named documents");
         assertThatThrownBy(() -> new TenantDeleter(
                         shop.dataSource(),
@@ -187,20 +188,13 @@ class DeletionStepsIT {
                         Clock.systemUTC(),
                         DeletionSettings.defaults(),
                         OutcomeRecorder.NONE,
-                        List.of(upper)))
+                        List.of(upper),
+                        TablePolicies.none()))
                 .hasMessageContaining("'Documents'");
     }
 
     private TenantDeleter deleter() {
-        TenantDeleter deleter = new TenantDeleter(
-                shop.dataSource(),
-                plan,
-                Clock.systemUTC(),
-                DeletionSettings.defaults(),
-                OutcomeRecorder.NONE,
-                List.of(documents, index));
-        deleter.createLedgerIfMissing();
-        return deleter;
+        return shop.deleter(plan, List.of(documents, index), TablePolicies.none());
     }
 
     private TenantSoftDeleter softDeleter() {
@@ -213,7 +207,8 @@ class DeletionStepsIT {
                 SoftDeleteSettings.defaults(),
                 OutcomeRecorder.NONE,
                 OutcomeRecorder.NONE,
-                List.of(index, documents));
+                List.of(index, documents),
+                TablePolicies.none());
     }
 
     /** Every file under the root, by relative path, with its content. */

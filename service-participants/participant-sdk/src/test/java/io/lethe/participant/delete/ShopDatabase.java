@@ -163,6 +163,20 @@ final class ShopDatabase {
         return deleter;
     }
 
+    /** A deleter of this database with deletion steps and table policies, with its ledger created. */
+    TenantDeleter deleter(DeletionPlan plan, List<DeletionStep> steps, TablePolicies policies) {
+        TenantDeleter deleter = new TenantDeleter(
+                dataSource,
+                plan,
+                Clock.systemUTC(),
+                DeletionSettings.defaults(),
+                OutcomeRecorder.NONE,
+                steps,
+                policies);
+        deleter.createLedgerIfMissing();
+        return deleter;
+    }
+
     /** A deleter of this database through {@code through} (e.g. a wrapper that fails), with its ledger created. */
     TenantDeleter deleter(DataSource through, DeletionPlan plan, DeletionSettings settings, OutcomeRecorder recorder) {
         TenantDeleter deleter = new TenantDeleter(through, plan, Clock.systemUTC(), settings, recorder);

@@ -12,7 +12,6 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.time.Clock;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -198,16 +197,7 @@ class TablePoliciesIT {
     }
 
     private TenantDeleter deleter(TablePolicies policies) {
-        TenantDeleter deleter = new TenantDeleter(
-                shop.dataSource(),
-                plan,
-                Clock.systemUTC(),
-                DeletionSettings.defaults(),
-                OutcomeRecorder.NONE,
-                List.of(),
-                policies);
-        deleter.createLedgerIfMissing();
-        return deleter;
+        return shop.deleter(plan, List.of(), policies);
     }
 
     private static DeletionTask task(String jobId) {

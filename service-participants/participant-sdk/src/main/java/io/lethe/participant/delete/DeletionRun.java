@@ -88,12 +88,14 @@ final class DeletionRun {
                         total);
                 continue;
             }
-            if (tables.delete(table, plan.chunkKey(table.table())) == TableDeletion.Outcome.JOB_COMPLETED) {
+            TableDeletion.Outcome deleted = tables.delete(table, plan.chunkKey(table.table()));
+            if (deleted == TableDeletion.Outcome.JOB_COMPLETED) {
                 return replay();
             }
             // Counted now, while the parents that select its rows still exist: survivors (a trigger that skipped
             // them, a row inserted after the last pass) are reported by this table, not by a parent's failing delete.
-            if (table.kind() == PlannedTable.Kind.DEPENDENT) {
+            // A last pass that found none of its rows was that count already.
+            if (table.kind() == PlannedTable.Kind.DEPENDENT && deleted != TableDeletion.Outcome.EMPTIED) {
                 long remaining = rows.count(table);
                 job.commit();
                 if (remaining > 0) {

@@ -25,6 +25,11 @@ final class TableDeletion {
     enum Outcome {
         /** The passes ran; whether rows remain is for the caller to count. */
         DELETED,
+        /**
+         * The passes ran, and the last one found none of the tenant's rows left: what a count would find in its
+         * snapshot, so the caller need not count (the completing transaction counts again).
+         */
+        EMPTIED,
         /** Another delivery completed the job meanwhile: stop, and replay its result. */
         JOB_COMPLETED
     }
@@ -33,11 +38,12 @@ final class TableDeletion {
      * What one pass did.
      *
      * @param deleted the rows it deleted
+     * @param foundNone whether its selection found none of the tenant's rows (a one-statement pass does not know)
      * @param jobCompleted whether it stopped because another delivery completed the job
      */
-    private record Pass(long deleted, boolean jobCompleted) {
+    private record Pass(long deleted, boolean foundNone, boolean jobCompleted) {
 
-        static final Pass JOB_COMPLETED = new Pass(0, true);
+        static final Pass JOB_COMPLETED = new Pass(0, false, true);
     }
 
     private final JobLedger job;
@@ -57,6 +63,7 @@ final class TableDeletion {
     Outcome delete(PlannedTable table, List<String> key) throws SQLException {
         long deleted = 0;
         int passes = 0;
+        boolean foundNone = false;
         while (passes < settings.maxPasses()) {
             passes++;
             Pass pass = key.isEmpty() ? deleteInOneStatement(table) : deleteInChunks(table, key, passes);
@@ -64,6 +71,7 @@ final class TableDeletion {
                 return Outcome.JOB_COMPLETED;
             }
             deleted += pass.deleted();
+            foundNone = pass.foundNone();
             if (pass.deleted() == 0) {
                 break;
             }
@@ -77,7 +85,7 @@ final class TableDeletion {
                 deleted,
                 key.isEmpty() ? "one statement" : "chunks of " + settings.chunkSize(),
                 passes);
-        return Outcome.DELETED;
+        return foundNone ? Outcome.EMPTIED : Outcome.DELETED;
     }
 
     private Pass deleteInOneStatement(PlannedTable table) throws SQLException {
@@ -94,7 +102,7 @@ final class TableDeletion {
                 table.table(),
                 deleted,
                 total);
-        return new Pass(deleted, false);
+        return new Pass(deleted, false, false);
     }
 
     /**
@@ -111,7 +119,7 @@ final class TableDeletion {
                 }
                 KeyCursor.Chunk keys = cursor.fetch(settings.chunkSize());
                 if (keys.isEmpty()) {
-                    return new Pass(deleted, false);
+                    return new Pass(deleted, chunk == 1, false);
                 }
                 long chunkDeleted = rows.deleteChunk(table, key, keys);
                 long total = job.addProgress(table.table(), chunkDeleted);
@@ -127,7 +135,7 @@ final class TableDeletion {
                         keys.size(),
                         total);
                 if (keys.size() < settings.chunkSize()) {
-                    return new Pass(deleted, false);
+                    return new Pass(deleted, false, false);
                 }
             }
         }

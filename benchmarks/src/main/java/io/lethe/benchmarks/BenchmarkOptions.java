@@ -1,0 +1,135 @@
+package io.lethe.benchmarks;
+
+import io.lethe.participant.delete.DeletionSettings;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * What to run.
+ *
+ * @param sizes the measured tenant's sizes in rows for the delete benchmark; empty to skip it
+ * @param chunkSize the participant's chunk size (the production default unless measuring another)
+ * @param sagaJobs the jobs of the saga latency benchmark; 0 to skip it
+ * @param warmUp the jobs run before those, not counted
+ * @param tenants the tenants of the throughput benchmark; 0 to skip it
+ * @param tenantScale the demo data's scale per tenant and service in the throughput benchmark
+ * @param profile whether to record with Java Flight Recorder
+ * @param output the directory for results.json, the participants' logs and recordings
+ * @param docs the Markdown file whose results section to replace, or {@code null}
+ * @param command the command line, for the record
+ * @param help whether only the usage was asked for
+ */
+record BenchmarkOptions(
+        List<Long> sizes,
+        int chunkSize,
+        int sagaJobs,
+        int warmUp,
+        int tenants,
+        int tenantScale,
+        boolean profile,
+        Path output,
+        Path docs,
+        String command,
+        boolean help) {
+
+    static final String USAGE =
+            """
+            usage: benchmarks/run [options]
+              --sizes=100000,1000000,5000000  tenant sizes of the delete benchmark, in rows (multiples of 50); none to skip
+              --chunk-size=5000               the participant's chunk size (lethe.participant.deletion.chunk-size)
+              --saga-jobs=200                 jobs of the saga latency benchmark; 0 to skip
+              --warm-up=20                    jobs before those, not counted
+              --tenants=1000                  tenants of the throughput benchmark; 0 to skip
+              --tenant-scale=4                demo data scale per tenant and service (4 is about 100 rows a tenant)
+              --profile                       record with Java Flight Recorder (files in the output directory)
+              --output=benchmarks/target/results
+              --docs=docs/benchmarks.md       the file whose results section is replaced; none to leave docs alone
+            """;
+
+    BenchmarkOptions {
+        sizes = List.copyOf(sizes);
+    }
+
+    static BenchmarkOptions parse(String... args) {
+        List<Long> sizes = List.of(100_000L, 1_000_000L, 5_000_000L);
+        int chunkSize = DeletionSettings.DEFAULT_CHUNK_SIZE;
+        int sagaJobs = 200;
+        int warmUp = 20;
+        int tenants = 1000;
+        int tenantScale = 4;
+        boolean profile = false;
+        Path output = Path.of("benchmarks/target/results");
+        Path docs = Path.of("docs/benchmarks.md");
+        boolean help = false;
+        for (String arg : args) {
+            String name = arg.contains("=") ? arg.substring(0, arg.indexOf('=')) : arg;
+            String value = arg.contains("=") ? arg.substring(arg.indexOf('=') + 1) : null;
+            switch (name) {
+                case "--sizes" -> sizes = sizes(required(name, value));
+                case "--chunk-size" -> chunkSize = number(name, value, 1);
+                case "--saga-jobs" -> sagaJobs = number(name, value, 0);
+                case "--warm-up" -> warmUp = number(name, value, 0);
+                case "--tenants" -> tenants = number(name, value, 0);
+                case "--tenant-scale" -> tenantScale = number(name, value, 1);
+                case "--profile" -> profile = true;
+                case "--output" -> output = Path.of(required(name, value));
+                case "--docs" -> docs = "none".equals(required(name, value)) ? null : Path.of(value);
+                case "--help", "-h" -> help = true;
+                default -> throw new IllegalArgumentException("unknown option " + arg);
+            }
+        }
+        return new BenchmarkOptions(
+                sizes,
+                chunkSize,
+                sagaJobs,
+                warmUp,
+                tenants,
+                tenantScale,
+                profile,
+                output,
+                docs,
+                ("benchmarks/run " + String.join(" ", args)).trim(),
+                help);
+    }
+
+    private static String required(String name, String value) {
+        if (value == null || value.isBlank()) {
+            throw new IllegalArgumentException(name + " needs a value, as in " + name + "=...");
+        }
+        return value;
+    }
+
+    private static int number(String name, String value, int min) {
+        try {
+            int number = Integer.parseInt(required(name, value));
+            if (number < min) {
+                throw new IllegalArgumentException(name + " must be at least " + min + ", not " + number);
+            }
+            return number;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(name + " must be a whole number, not '" + value + "'");
+        }
+    }
+
+    private static List<Long> sizes(String value) {
+        if (value.equals("none")) {
+            return List.of();
+        }
+        List<Long> sizes = new ArrayList<>();
+        for (String size : value.split(",")) {
+            long rows;
+            try {
+                rows = Long.parseLong(size.trim().replace("_", ""));
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("--sizes must list whole numbers of rows, not '" + size + "'");
+            }
+            if (rows <= 0 || rows % BenchmarkData.ROWS_PER_ACCOUNT != 0) {
+                throw new IllegalArgumentException("--sizes: " + rows + " is not a positive multiple of "
+                        + BenchmarkData.ROWS_PER_ACCOUNT + " rows");
+            }
+            sizes.add(rows);
+        }
+        return sizes;
+    }
+}

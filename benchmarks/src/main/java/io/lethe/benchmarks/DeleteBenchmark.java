@@ -1,0 +1,194 @@
+package io.lethe.benchmarks;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import javax.sql.DataSource;
+
+/**
+ * The participant's delete against set-based SQL, at one tenant size: generates the data once into a template
+ * database, copies it twice, deletes the measured tenant from one copy with {@link SetBasedDelete} and from the other
+ * with the participant in its own JVM ({@link ParticipantDeletion}, {@code -Xmx256m}), and checks both: the tenant's
+ * rows all gone, every other tenant's rows unchanged.
+ */
+final class DeleteBenchmark {
+
+    /** The participant JVM's heap cap: the memory target is met under it. */
+    static final String PARTICIPANT_HEAP = "-Xmx256m";
+
+    /**
+     * One size's measurements.
+     *
+     * @param tenantRows the measured tenant's rows
+     * @param setBasedSeconds the set-based delete's time
+     * @param participantSeconds the participant's time
+     * @param peakHeapBytes the participant JVM's highest heap use
+     * @param peakLiveHeapBytes its highest heap use right after a collection
+     * @param peakRssBytes its peak resident set size
+     * @param collections its garbage collections during the delete
+     */
+    record Result(
+            long tenantRows,
+            double setBasedSeconds,
+            double participantSeconds,
+            long peakHeapBytes,
+            long peakLiveHeapBytes,
+            long peakRssBytes,
+            long collections) {
+
+        double setBasedRowsPerSecond() {
+            return tenantRows / setBasedSeconds;
+        }
+
+        double participantRowsPerSecond() {
+            return tenantRows / participantSeconds;
+        }
+
+        /** {@return the participant's rows/s divided by the set-based SQL's: the target is at least 0.8} */
+        double ratio() {
+            return participantRowsPerSecond() / setBasedRowsPerSecond();
+        }
+    }
+
+    private final BenchmarkPostgres postgres;
+    private final Path outputDirectory;
+    private final boolean profile;
+    private final int chunkSize;
+
+    DeleteBenchmark(BenchmarkPostgres postgres, Path outputDirectory, boolean profile, int chunkSize) {
+        this.postgres = postgres;
+        this.outputDirectory = outputDirectory;
+        this.profile = profile;
+        this.chunkSize = chunkSize;
+    }
+
+    Result run(long tenantRows) throws SQLException, IOException, InterruptedException {
+        String template = "bench_" + tenantRows;
+        String setBased = template + "_set_based";
+        String participant = template + "_participant";
+        postgres.execute(
+                "drop database if exists " + setBased,
+                "drop database if exists " + participant,
+                "drop database if exists " + template,
+                "create database " + template);
+        long generating = System.nanoTime();
+        BenchmarkData.generate(postgres.database(template), tenantRows);
+        Map<String, Long> before = BenchmarkData.rowsOf(postgres.database(template), BenchmarkData.measuredTenant());
+        long generated = before.values().stream().mapToLong(Long::longValue).sum();
+        if (generated != tenantRows) {
+            throw new IllegalStateException("generated " + generated + " rows of the tenant, not " + tenantRows);
+        }
+        String others = BenchmarkData.othersChecksum(postgres.database(template));
+        Benchmarks.progress("  %,d rows: data generated in %.1f s", tenantRows, seconds(generating));
+        postgres.execute(
+                "create database " + setBased + " template " + template,
+                "create database " + participant + " template " + template);
+
+        postgres.execute("checkpoint");
+        long started = System.nanoTime();
+        long deleted = SetBasedDelete.delete(postgres.database(setBased), BenchmarkData.measuredTenant());
+        double setBasedSeconds = seconds(started);
+        check("set-based SQL", postgres.database(setBased), deleted, tenantRows, others);
+        Benchmarks.progress(
+                "  %,d rows: set-based SQL %.2f s (%,.0f rows/s)",
+                tenantRows, setBasedSeconds, tenantRows / setBasedSeconds);
+
+        postgres.execute("checkpoint");
+        Map<String, String> measured = runParticipant(participant, tenantRows);
+        check(
+                "the participant",
+                postgres.database(participant),
+                Long.parseLong(measured.get("rows")),
+                tenantRows,
+                others);
+        Result result = new Result(
+                tenantRows,
+                setBasedSeconds,
+                Double.parseDouble(measured.get("seconds")),
+                Long.parseLong(measured.get("peakHeap")),
+                Long.parseLong(measured.get("peakLiveHeap")),
+                Long.parseLong(measured.get("peakRss")),
+                Long.parseLong(measured.get("gcs")));
+        Benchmarks.progress(
+                "  %,d rows: participant %.2f s (%,.0f rows/s), ratio %.2f, peak heap %d MiB (live %d MiB), RSS %d MiB",
+                tenantRows,
+                result.participantSeconds(),
+                result.participantRowsPerSecond(),
+                result.ratio(),
+                result.peakHeapBytes() >> 20,
+                result.peakLiveHeapBytes() >> 20,
+                result.peakRssBytes() >> 20);
+        postgres.execute("drop database " + setBased, "drop database " + participant, "drop database " + template);
+        return result;
+    }
+
+    /** Starts the participant's JVM on this JVM's class path, and parses its result line. */
+    private Map<String, String> runParticipant(String database, long tenantRows)
+            throws IOException, InterruptedException {
+        String java = ProcessHandle.current().info().command().orElse("java");
+        List<String> command = new ArrayList<>(List.of(java, PARTICIPANT_HEAP));
+        if (profile) {
+            command.add("-XX:StartFlightRecording=filename="
+                    + outputDirectory.resolve("participant-" + tenantRows + ".jfr") + ",settings=profile");
+        }
+        command.addAll(List.of(
+                "-cp",
+                System.getProperty("java.class.path"),
+                ParticipantDeletion.class.getName(),
+                postgres.jdbcUrl(database),
+                "postgres",
+                BenchmarkData.measuredTenant(),
+                Integer.toString(chunkSize)));
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        Path log = outputDirectory.resolve("participant-" + tenantRows + ".log");
+        String resultLine = null;
+        try (BufferedReader output =
+                        new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+                var writer = Files.newBufferedWriter(log)) {
+            for (String line = output.readLine(); line != null; line = output.readLine()) {
+                writer.write(line);
+                writer.newLine();
+                if (line.startsWith("rows=")) {
+                    resultLine = line;
+                }
+            }
+        }
+        int exit = process.waitFor();
+        if (exit != 0 || resultLine == null) {
+            throw new IllegalStateException("the participant's JVM exited with " + exit + "; see " + log);
+        }
+        Map<String, String> values = new HashMap<>();
+        for (String pair : resultLine.split(" ")) {
+            String[] keyValue = pair.split("=", 2);
+            values.put(keyValue[0], keyValue[1]);
+        }
+        return values;
+    }
+
+    /** Fails the benchmark unless the deletion removed exactly the tenant's rows and left every other row as it was. */
+    private static void check(String who, DataSource database, long deleted, long tenantRows, String othersBefore)
+            throws SQLException {
+        Map<String, Long> left = BenchmarkData.rowsOf(database, BenchmarkData.measuredTenant());
+        if (deleted != tenantRows || left.values().stream().anyMatch(rows -> rows != 0)) {
+            throw new IllegalStateException(
+                    who + " deleted " + deleted + " of " + tenantRows + " rows; left per table: " + left);
+        }
+        String othersAfter = BenchmarkData.othersChecksum(database);
+        if (!othersAfter.equals(othersBefore)) {
+            throw new IllegalStateException(
+                    who + " changed other tenants' rows: before " + othersBefore + ", after " + othersAfter);
+        }
+    }
+
+    private static double seconds(long startedNanos) {
+        return (System.nanoTime() - startedNanos) / 1e9;
+    }
+}

@@ -1,0 +1,234 @@
+package io.lethe.benchmarks;
+
+import io.lethe.localstack.CoordinatorClient;
+import io.lethe.localstack.LocalStack;
+import io.lethe.localstack.LocalUser;
+import io.lethe.localstack.ParticipantService;
+import io.lethe.schemas.DeletionPhase;
+import io.lethe.schemas.JobState;
+import io.lethe.schemas.LetheCodec;
+import io.lethe.schemas.LetheTopics;
+import io.lethe.schemas.RequestTenantDeletion;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/**
+ * The saga on the local stack (a KRaft broker, PostgreSQL, the coordinator and the three example participants, each
+ * configured as in production): the latency of one job at a time for tenants without rows, then the throughput of many
+ * small tenants submitted at once on the commands topic.
+ *
+ * <p>Every job runs the whole lifecycle: preview, automatic approval (the benchmark's requesters are listed in {@code
+ * auto-approve-requesters}), soft delete, a retention of 1 ms, hard delete. The retention's end is noticed by the
+ * coordinator's sweep ({@code deadline-check-interval}); that wait is a timer the operator sets, so the saga's own
+ * latency is reported without it (request to COMPLETED minus the time from SOFT_DELETED to the hard delete's start)
+ * and with it.
+ */
+final class SagaBenchmark implements AutoCloseable {
+
+    static final String SOFT_STARTED = StatusWatch.key(JobState.RUNNING, DeletionPhase.SOFT);
+    static final String SOFT_DELETED = StatusWatch.key(JobState.SOFT_DELETED, DeletionPhase.SOFT);
+    static final String HARD_STARTED = StatusWatch.key(JobState.RUNNING, DeletionPhase.HARD);
+    static final String COMPLETED = StatusWatch.key(JobState.COMPLETED, DeletionPhase.HARD);
+    static final String[] ENDED = {
+        COMPLETED,
+        StatusWatch.key(JobState.FAILED, DeletionPhase.PREVIEW),
+        StatusWatch.key(JobState.FAILED, DeletionPhase.SOFT),
+        StatusWatch.key(JobState.FAILED, DeletionPhase.HARD)
+    };
+
+    /** The principal of jobs from the commands topic, as the coordinator is configured by default. */
+    private static final String COMMANDS_PRINCIPAL = "deletion-commands-topic";
+
+    /**
+     * The latency of single jobs.
+     *
+     * @param saga request to COMPLETED without the retention timer's wait
+     * @param withRetentionTimer request to COMPLETED as a requester sees it
+     * @param segments the parts of it, by name: the preview with the automatic approval (request to the soft delete's
+     *     start), the soft delete, the retention timer, the hard delete
+     */
+    record SagaResult(Latencies saga, Latencies withRetentionTimer, Map<String, Latencies> segments) {}
+
+    /**
+     * Many tenants at once.
+     *
+     * @param tenants how many
+     * @param rowsPerTenant the rows of each tenant, in all three services
+     * @param seconds from the first command sent to the last job COMPLETED
+     * @param latency each job's command to COMPLETED
+     * @param cpu where the CPU time went meanwhile
+     * @param hotMethods the JVM's most sampled methods, if profiled
+     */
+    record ThroughputResult(
+            int tenants,
+            long rowsPerTenant,
+            double seconds,
+            Latencies latency,
+            CpuUse.Split cpu,
+            List<Profiler.Hotspot> hotMethods) {
+
+        double jobsPerSecond() {
+            return tenants / seconds;
+        }
+    }
+
+    private final LocalStack stack;
+    private final Path outputDirectory;
+    private final boolean profile;
+
+    private SagaBenchmark(LocalStack stack, Path outputDirectory, boolean profile) {
+        this.stack = stack;
+        this.outputDirectory = outputDirectory;
+        this.profile = profile;
+    }
+
+    static SagaBenchmark start(Path outputDirectory, boolean profile) {
+        LocalStack stack = LocalStack.start(List.of(
+                "--logging.level.root=WARN",
+                "--logging.level.io.lethe=WARN",
+                // The three participants in one stage, as the targets are set; each further stage adds a round trip.
+                "--lethe.participant.stage=0",
+                "--lethe.coordinator.approval.auto-approve-requesters=" + LocalUser.PIPELINE.principal() + ","
+                        + COMMANDS_PRINCIPAL));
+        return new SagaBenchmark(stack, outputDirectory, profile);
+    }
+
+    /** One job at a time, each for a tenant without rows, after {@code warmUp} jobs that are not counted. */
+    SagaResult latency(int jobs, int warmUp) throws InterruptedException {
+        CoordinatorClient client = stack.coordinatorClient(LocalUser.PIPELINE);
+        List<Long> saga = new ArrayList<>();
+        List<Long> withTimer = new ArrayList<>();
+        Map<String, List<Long>> segments = new LinkedHashMap<>();
+        for (String segment : List.of("preview and approval", "soft delete", "retention timer", "hard delete")) {
+            segments.put(segment, new ArrayList<>());
+        }
+        String run = Long.toString(System.currentTimeMillis(), 36);
+        try (StatusWatch watch = new StatusWatch(stack.bootstrapServers())) {
+            for (int i = 0; i < warmUp + jobs; i++) {
+                long started = System.nanoTime();
+                CoordinatorClient.Response response = client.requestDeletion(
+                        "saga-" + run + "-" + i, "saga latency benchmark", Map.of("retention", "PT0.001S"));
+                if (response.status() != 201 && response.status() != 202) {
+                    throw new IllegalStateException(
+                            "the coordinator answered " + response.status() + ": " + response.body());
+                }
+                String jobId = response.body().get("jobId").asString();
+                long ended = watch.await(jobId, Duration.ofSeconds(30), ENDED);
+                requireCompleted(watch, jobId);
+                long timer = watch.seenAt(jobId, HARD_STARTED) - watch.seenAt(jobId, SOFT_DELETED);
+                if (i >= warmUp) {
+                    withTimer.add(ended - started);
+                    saga.add(ended - started - timer);
+                    long softStarted = watch.seenAt(jobId, SOFT_STARTED);
+                    segments.get("preview and approval").add(softStarted - started);
+                    segments.get("soft delete").add(watch.seenAt(jobId, SOFT_DELETED) - softStarted);
+                    segments.get("retention timer").add(timer);
+                    segments.get("hard delete").add(ended - watch.seenAt(jobId, HARD_STARTED));
+                }
+            }
+        }
+        Map<String, Latencies> segmentLatencies = new LinkedHashMap<>();
+        segments.forEach((segment, nanos) -> segmentLatencies.put(segment, Latencies.ofNanos(nanos)));
+        return new SagaResult(Latencies.ofNanos(saga), Latencies.ofNanos(withTimer), segmentLatencies);
+    }
+
+    /**
+     * Seeds {@code tenants} tenants in every service, sends one command each on the commands topic at once, and waits
+     * for every job to complete.
+     */
+    ThroughputResult throughput(int tenants, int scale) throws Exception {
+        String run = Long.toString(System.currentTimeMillis(), 36);
+        List<String> tenantIds = new ArrayList<>();
+        for (int i = 0; i < tenants; i++) {
+            tenantIds.add("bulk-" + run + "-" + i);
+        }
+        long rowsBefore = totalRows();
+        long seeding = System.nanoTime();
+        for (String tenant : tenantIds) {
+            for (ParticipantService service : ParticipantService.values()) {
+                stack.seed(service, tenant, scale);
+            }
+        }
+        long rowsPerTenant = (totalRows() - rowsBefore) / tenants;
+        Benchmarks.progress(
+                "  seeded %d tenants of %d rows in %.1f s",
+                tenants, rowsPerTenant, (System.nanoTime() - seeding) / 1e9);
+
+        LetheCodec codec = new LetheCodec();
+        Map<String, Long> sentAt = new HashMap<>();
+        List<Long> latencies = new ArrayList<>();
+        try (StatusWatch watch = new StatusWatch(stack.bootstrapServers());
+                KafkaProducer<String, byte[]> producer = new KafkaProducer<>(
+                        Map.of(
+                                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                                stack.bootstrapServers(),
+                                ProducerConfig.ACKS_CONFIG,
+                                "all"),
+                        new StringSerializer(),
+                        new ByteArraySerializer());
+                Profiler profiler = profile ? Profiler.start() : Profiler.none()) {
+            CpuUse cpu = CpuUse.start();
+            long started = System.nanoTime();
+            for (String tenant : tenantIds) {
+                RequestTenantDeletion command = RequestTenantDeletion.newBuilder()
+                        .setRequestId("throughput-" + tenant)
+                        .setTenantId(tenant)
+                        .setRequestedBy("lethe-benchmark")
+                        .setReason("throughput benchmark")
+                        .setRequestedAt(Instant.now())
+                        .setRetentionMs(1L)
+                        .build();
+                sentAt.put(command.getRequestId(), System.nanoTime());
+                producer.send(new ProducerRecord<>(LetheTopics.DELETION_COMMANDS, tenant, codec.encode(command)));
+            }
+            producer.flush();
+            long last = started;
+            for (String tenant : tenantIds) {
+                String jobId = watch.awaitJobOf("throughput-" + tenant, Duration.ofMinutes(2));
+                long ended = watch.await(jobId, Duration.ofMinutes(10), ENDED);
+                requireCompleted(watch, jobId);
+                latencies.add(ended - sentAt.get("throughput-" + tenant));
+                last = Math.max(last, ended);
+            }
+            double seconds = (last - started) / 1e9;
+            CpuUse.Split split = cpu.stop();
+            List<Profiler.Hotspot> hot = profiler.stop(outputDirectory.resolve("saga-throughput.jfr"));
+            long left = totalRows() - rowsBefore;
+            if (left != 0) {
+                throw new IllegalStateException(left + " rows of the benchmark's tenants are left after COMPLETED");
+            }
+            return new ThroughputResult(tenants, rowsPerTenant, seconds, Latencies.ofNanos(latencies), split, hot);
+        }
+    }
+
+    private static void requireCompleted(StatusWatch watch, String jobId) {
+        if (watch.seenAt(jobId, COMPLETED) == null) {
+            throw new IllegalStateException("job " + jobId + " failed; see the coordinator");
+        }
+    }
+
+    /** {@return the rows in all three services' databases, their invoice documents not counted} */
+    private long totalRows() {
+        return stack.checksums().values().stream()
+                .flatMap(tables -> tables.entrySet().stream())
+                .filter(table -> !table.getKey().startsWith("step:"))
+                .mapToLong(table -> table.getValue().rows())
+                .sum();
+    }
+
+    @Override
+    public void close() {
+        stack.close();
+    }
+}

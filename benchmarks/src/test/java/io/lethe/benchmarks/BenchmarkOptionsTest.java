@@ -1,0 +1,46 @@
+package io.lethe.benchmarks;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+
+class BenchmarkOptionsTest {
+
+    @Test
+    void defaultsAreTheIssuesSizes() {
+        BenchmarkOptions options = BenchmarkOptions.parse();
+
+        assertThat(options.sizes()).containsExactly(100_000L, 1_000_000L, 5_000_000L);
+        assertThat(options.sagaJobs()).isEqualTo(200);
+        assertThat(options.tenants()).isEqualTo(1000);
+        assertThat(options.docs()).isEqualTo(Path.of("docs/benchmarks.md"));
+        assertThat(options.command()).isEqualTo("benchmarks/run");
+    }
+
+    @Test
+    void optionsOverrideTheDefaultsAndNoneSkips() {
+        BenchmarkOptions options =
+                BenchmarkOptions.parse("--sizes=none", "--saga-jobs=0", "--tenants=10", "--docs=none", "--profile");
+
+        assertThat(options.sizes()).isEmpty();
+        assertThat(options.sagaJobs()).isZero();
+        assertThat(options.tenants()).isEqualTo(10);
+        assertThat(options.docs()).isNull();
+        assertThat(options.profile()).isTrue();
+        assertThat(options.command())
+                .isEqualTo("benchmarks/run --sizes=none --saga-jobs=0 --tenants=10 --docs=none --profile");
+    }
+
+    @Test
+    void badValuesNameTheOption() {
+        assertThatThrownBy(() -> BenchmarkOptions.parse("--sizes=1000,1001"))
+                .hasMessageContaining("--sizes: 1001 is not a positive multiple of 50");
+        assertThatThrownBy(() -> BenchmarkOptions.parse("--tenants=many"))
+                .hasMessageContaining("--tenants must be a whole number");
+        assertThatThrownBy(() -> BenchmarkOptions.parse("--saga-jobs=-1"))
+                .hasMessageContaining("--saga-jobs must be at least 0");
+        assertThatThrownBy(() -> BenchmarkOptions.parse("--colour")).hasMessageContaining("unknown option --colour");
+    }
+}

@@ -1,0 +1,65 @@
+package io.lethe.benchmarks;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Every benchmark with tiny sizes, on the real PostgreSQL and broker it starts itself: the delete benchmark checks its
+ * own deletions (the tenant's rows gone, the others' unchanged) and throws otherwise, so a run that returns measured
+ * correct deletes.
+ */
+class BenchmarksSmokeIT {
+
+    @Test
+    void aTinyRunMeasuresEveryBenchmarkAndWritesItsResults(@TempDir Path directory) throws Exception {
+        Path docs = directory.resolve("benchmarks.md");
+        Files.writeString(
+                docs, "# Benchmarks\n\n" + Benchmarks.BEGIN + "\nold results\n" + Benchmarks.END + "\n\n## Notes\n");
+
+        BenchmarkReport report = Benchmarks.run(BenchmarkOptions.parse(
+                "--sizes=1000,2000",
+                "--saga-jobs=3",
+                "--warm-up=1",
+                "--tenants=4",
+                "--output=" + directory,
+                "--docs=" + docs));
+
+        assertThat(report.deletes())
+                .extracting(DeleteBenchmark.Result::tenantRows)
+                .containsExactly(1000L, 2000L);
+        for (DeleteBenchmark.Result delete : report.deletes()) {
+            assertThat(delete.setBasedSeconds()).isPositive();
+            assertThat(delete.participantSeconds()).isPositive();
+            assertThat(delete.ratio()).isPositive();
+            assertThat(delete.peakLiveHeapBytes()).isPositive().isLessThan(256L << 20);
+            assertThat(delete.peakRssBytes()).isPositive();
+        }
+        assertThat(report.saga().saga().count()).isEqualTo(3);
+        assertThat(report.saga().saga().p50())
+                .isPositive()
+                .isLessThanOrEqualTo(report.saga().withRetentionTimer().p50());
+        assertThat(report.throughput().tenants()).isEqualTo(4);
+        assertThat(report.throughput().rowsPerTenant()).isPositive();
+        assertThat(report.throughput().jobsPerSecond()).isPositive();
+        assertThat(report.throughput().latency().count()).isEqualTo(4);
+
+        JsonNode json = JsonMapper.builder()
+                .build()
+                .readTree(directory.resolve("results.json").toFile());
+        assertThat(json.get("deletes")).hasSize(2);
+        assertThat(json.get("deletes").get(1).get("tenantRows").asLong()).isEqualTo(2000);
+        assertThat(json.get("targets").size())
+                .isEqualTo(report.targets().size())
+                .isGreaterThan(5);
+        assertThat(json.get("throughput").get("tenants").asInt()).isEqualTo(4);
+
+        String written = Files.readString(docs);
+        assertThat(written).doesNotContain("old results").contains("| Tenant rows |", "## Notes", "2,000");
+    }
+}

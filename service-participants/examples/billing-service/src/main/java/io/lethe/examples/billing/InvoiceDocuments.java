@@ -12,7 +12,8 @@ import java.util.stream.Stream;
 
 /**
  * The invoices' PDF documents, one file per invoice outside the database: {@code <dir>/<tenant>/invoice-<id>.pdf}. A
- * soft-deleted tenant's documents lie in {@code <dir>/.hidden/<jobId>/<tenant>/} until they are restored or deleted.
+ * soft-deleted tenant's documents lie in {@code <dir>/.hidden/<tenant>/<jobId>/} until they are restored or deleted
+ * (tenant first: finding a tenant's hidden documents lists its own directory, not one entry per job of every tenant).
  * Tenant ids are percent-encoded into directory names (dots too), so no tenant id can name another directory.
  */
 public final class InvoiceDocuments {
@@ -37,14 +38,12 @@ public final class InvoiceDocuments {
 
     /** {@return the directory where the job's soft delete put the tenant's documents} */
     Path hiddenDir(String jobId, String tenantId) {
-        return dir.resolve(HIDDEN).resolve(directoryName(jobId)).resolve(directoryName(tenantId));
+        return dir.resolve(HIDDEN).resolve(directoryName(tenantId)).resolve(directoryName(jobId));
     }
 
     /** {@return the tenant's hidden directories, of every job} */
     List<Path> hiddenDirs(String tenantId) throws IOException {
-        return list(dir.resolve(HIDDEN)).stream()
-                .map(job -> job.resolve(directoryName(tenantId)))
-                .toList();
+        return list(dir.resolve(HIDDEN).resolve(directoryName(tenantId)));
     }
 
     /** Writes (or replaces) the invoice's document. */

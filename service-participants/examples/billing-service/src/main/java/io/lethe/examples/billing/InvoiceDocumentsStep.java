@@ -85,6 +85,7 @@ public final class InvoiceDocumentsStep implements DeletionStep {
             }
         }
         deleteIfEmpty(hidden);
+        deleteIfEmpty(hidden.getParent());
         return moved;
     }
 

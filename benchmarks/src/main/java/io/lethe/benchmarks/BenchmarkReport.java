@@ -2,6 +2,7 @@ package io.lethe.benchmarks;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.DoubleSummaryStatistics;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -47,14 +48,11 @@ record BenchmarkReport(
                     delete.ratio() >= MIN_RATIO));
         }
         if (deletes.size() > 1) {
-            double fastest = deletes.stream()
+            DoubleSummaryStatistics rowsPerSecond = deletes.stream()
                     .mapToDouble(DeleteBenchmark.Result::participantRowsPerSecond)
-                    .max()
-                    .orElseThrow();
-            double slowest = deletes.stream()
-                    .mapToDouble(DeleteBenchmark.Result::participantRowsPerSecond)
-                    .min()
-                    .orElseThrow();
+                    .summaryStatistics();
+            double fastest = rowsPerSecond.getMax();
+            double slowest = rowsPerSecond.getMin();
             double spread = (fastest - slowest) / fastest;
             targets.add(new Target(
                     "participant rows/s across sizes",

@@ -6,6 +6,7 @@ import java.util.DoubleSummaryStatistics;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 /**
  * The results of one run, with the targets they are held against, as JSON (through {@link #asMap}) and as the
@@ -111,6 +112,7 @@ record BenchmarkReport(
             d.put("participantSeconds", delete.participantSeconds());
             d.put("participantRowsPerSecond", Math.round(delete.participantRowsPerSecond()));
             d.put("ratio", delete.ratio());
+            d.put("ratiosOfAllRuns", delete.ratios());
             d.put("participantPeakHeapBytes", delete.peakHeapBytes());
             d.put("participantPeakLiveHeapBytes", delete.peakLiveHeapBytes());
             d.put("participantPeakRssBytes", delete.peakRssBytes());
@@ -172,12 +174,12 @@ record BenchmarkReport(
                     .append(" |\n");
         }
         if (!deletes.isEmpty()) {
-            md.append(
-                            "\n| Tenant rows | Set-based SQL | Participant | Ratio | Peak heap | Peak live heap | Peak RSS | GCs |\n")
+            md.append("\n| Tenant rows | Set-based SQL | Participant | Ratio (of each run) | Peak heap | Peak live heap"
+                            + " | Peak RSS | GCs |\n")
                     .append("|---:|---:|---:|---:|---:|---:|---:|---:|\n");
             for (DeleteBenchmark.Result d : deletes) {
                 md.append(
-                        "| %,d | %.2f s (%,.0f rows/s) | %.2f s (%,.0f rows/s) | %.2f | %d MiB | %d MiB | %d MiB | %d |\n"
+                        "| %,d | %.2f s (%,.0f rows/s) | %.2f s (%,.0f rows/s) | %.2f%s | %d MiB | %d MiB | %d MiB | %d |\n"
                                 .formatted(
                                         d.tenantRows(),
                                         d.setBasedSeconds(),
@@ -185,6 +187,7 @@ record BenchmarkReport(
                                         d.participantSeconds(),
                                         d.participantRowsPerSecond(),
                                         d.ratio(),
+                                        runs(d.ratios()),
                                         d.peakHeapBytes() >> 20,
                                         d.peakLiveHeapBytes() >> 20,
                                         d.peakRssBytes() >> 20,
@@ -231,6 +234,13 @@ record BenchmarkReport(
             }
         }
         return md.toString();
+    }
+
+    /** {@return every run's ratio, as {@code " (0.71, 0.74, 0.77)"}, or nothing for a single run} */
+    private static String runs(List<Double> ratios) {
+        return ratios.size() < 2
+                ? ""
+                : ratios.stream().map(ratio -> "%.2f".formatted(ratio)).collect(Collectors.joining(", ", " (", ")"));
     }
 
     private static String latencyRow(String name, Latencies latencies) {

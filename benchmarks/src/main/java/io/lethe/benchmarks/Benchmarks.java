@@ -56,7 +56,7 @@ public final class Benchmarks {
                 DeleteBenchmark benchmark =
                         new DeleteBenchmark(postgres, options.output(), options.profile(), options.chunkSize());
                 for (long size : options.sizes()) {
-                    deletes.add(benchmark.run(size));
+                    deletes.add(benchmark.run(size, options.repeatsOf(size)));
                 }
             }
         }

@@ -21,6 +21,15 @@ import javax.sql.DataSource;
  */
 final class DeleteBenchmark {
 
+    /**
+     * The participant JVM first deletes a tenant of this many rows from a database of its own, unmeasured: a running
+     * service's code is compiled by the JIT, a fresh JVM's is not.
+     */
+    static final long WARM_UP_ROWS = 20_000;
+
+    private static final String WARM_UP_TEMPLATE = "bench_warm_up_template";
+    private static final String WARM_UP_DATABASE = "bench_warm_up";
+
     /** The participant JVM's heap cap: the memory target is met under it. */
     static final String PARTICIPANT_HEAP = "-Xmx256m";
 
@@ -34,6 +43,7 @@ final class DeleteBenchmark {
      * @param peakLiveHeapBytes its highest heap use right after a collection
      * @param peakRssBytes its peak resident set size
      * @param collections its garbage collections during the delete
+     * @param ratios every run's ratio, when the size was measured more than once (this result is the median's run)
      */
     record Result(
             long tenantRows,
@@ -42,7 +52,24 @@ final class DeleteBenchmark {
             long peakHeapBytes,
             long peakLiveHeapBytes,
             long peakRssBytes,
-            long collections) {
+            long collections,
+            List<Double> ratios) {
+
+        Result {
+            ratios = List.copyOf(ratios);
+        }
+
+        Result withRatios(List<Double> all) {
+            return new Result(
+                    tenantRows,
+                    setBasedSeconds,
+                    participantSeconds,
+                    peakHeapBytes,
+                    peakLiveHeapBytes,
+                    peakRssBytes,
+                    collections,
+                    all);
+        }
 
         double setBasedRowsPerSecond() {
             return tenantRows / setBasedSeconds;
@@ -63,22 +90,26 @@ final class DeleteBenchmark {
     private final boolean profile;
     private final int chunkSize;
 
-    DeleteBenchmark(BenchmarkPostgres postgres, Path outputDirectory, boolean profile, int chunkSize) {
+    DeleteBenchmark(BenchmarkPostgres postgres, Path outputDirectory, boolean profile, int chunkSize)
+            throws SQLException {
         this.postgres = postgres;
         this.outputDirectory = outputDirectory;
         this.profile = profile;
         this.chunkSize = chunkSize;
+        postgres.execute(
+                "drop database if exists " + WARM_UP_DATABASE,
+                "drop database if exists " + WARM_UP_TEMPLATE,
+                "create database " + WARM_UP_TEMPLATE);
+        BenchmarkData.generate(postgres.database(WARM_UP_TEMPLATE), WARM_UP_ROWS);
     }
 
-    Result run(long tenantRows) throws SQLException, IOException, InterruptedException {
+    /**
+     * Measures one size {@code repeats} times on fresh copies of the same data and keeps the run with the median
+     * ratio; every run's ratio is kept too.
+     */
+    Result run(long tenantRows, int repeats) throws SQLException, IOException, InterruptedException {
         String template = "bench_" + tenantRows;
-        String setBased = template + "_set_based";
-        String participant = template + "_participant";
-        postgres.execute(
-                "drop database if exists " + setBased,
-                "drop database if exists " + participant,
-                "drop database if exists " + template,
-                "create database " + template);
+        postgres.execute("drop database if exists " + template, "create database " + template);
         long generating = System.nanoTime();
         BenchmarkData.generate(postgres.database(template), tenantRows);
         Map<String, Long> before = BenchmarkData.rowsOf(postgres.database(template), BenchmarkData.measuredTenant());
@@ -88,7 +119,25 @@ final class DeleteBenchmark {
         }
         String others = BenchmarkData.othersChecksum(postgres.database(template));
         Benchmarks.progress("  %,d rows: data generated in %.1f s", tenantRows, seconds(generating));
+        List<Result> runs = new ArrayList<>();
+        for (int run = 1; run <= repeats; run++) {
+            runs.add(runOnce(template, tenantRows, others));
+        }
+        postgres.execute("drop database " + template);
+        List<Result> byRatio = runs.stream()
+                .sorted(java.util.Comparator.comparingDouble(Result::ratio))
+                .toList();
+        Result median = byRatio.get(byRatio.size() / 2);
+        return median.withRatios(runs.stream().map(Result::ratio).toList());
+    }
+
+    private Result runOnce(String template, long tenantRows, String others)
+            throws SQLException, IOException, InterruptedException {
+        String setBased = template + "_set_based";
+        String participant = template + "_participant";
         postgres.execute(
+                "drop database if exists " + setBased,
+                "drop database if exists " + participant,
                 "create database " + setBased + " template " + template,
                 "create database " + participant + " template " + template);
 
@@ -116,7 +165,8 @@ final class DeleteBenchmark {
                 Long.parseLong(measured.get("peakHeap")),
                 Long.parseLong(measured.get("peakLiveHeap")),
                 Long.parseLong(measured.get("peakRss")),
-                Long.parseLong(measured.get("gcs")));
+                Long.parseLong(measured.get("gcs")),
+                List.of());
         Benchmarks.progress(
                 "  %,d rows: participant %.2f s (%,.0f rows/s), ratio %.2f, peak heap %d MiB (live %d MiB), RSS %d MiB",
                 tenantRows,
@@ -126,19 +176,22 @@ final class DeleteBenchmark {
                 result.peakHeapBytes() >> 20,
                 result.peakLiveHeapBytes() >> 20,
                 result.peakRssBytes() >> 20);
-        postgres.execute("drop database " + setBased, "drop database " + participant, "drop database " + template);
+        postgres.execute("drop database " + setBased, "drop database " + participant);
         return result;
     }
 
     /** Starts the participant's JVM on this JVM's class path, and parses its result line. */
     private Map<String, String> runParticipant(String database, long tenantRows)
-            throws IOException, InterruptedException {
+            throws IOException, InterruptedException, SQLException {
         String java = ProcessHandle.current().info().command().orElse("java");
         List<String> command = new ArrayList<>(List.of(java, PARTICIPANT_HEAP));
         if (profile) {
             command.add("-XX:StartFlightRecording=filename="
                     + outputDirectory.resolve("participant-" + tenantRows + ".jfr") + ",settings=profile");
         }
+        postgres.execute(
+                "drop database if exists " + WARM_UP_DATABASE,
+                "create database " + WARM_UP_DATABASE + " template " + WARM_UP_TEMPLATE);
         command.addAll(List.of(
                 "-cp",
                 System.getProperty("java.class.path"),
@@ -146,7 +199,8 @@ final class DeleteBenchmark {
                 postgres.jdbcUrl(database),
                 "postgres",
                 BenchmarkData.measuredTenant(),
-                Integer.toString(chunkSize)));
+                Integer.toString(chunkSize),
+                postgres.jdbcUrl(WARM_UP_DATABASE)));
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
         Path log = outputDirectory.resolve("participant-" + tenantRows + ".log");
         String resultLine = null;
@@ -162,6 +216,7 @@ final class DeleteBenchmark {
             }
         }
         int exit = process.waitFor();
+        postgres.execute("drop database if exists " + WARM_UP_DATABASE);
         if (exit != 0 || resultLine == null) {
             throw new IllegalStateException("the participant's JVM exited with " + exit + "; see " + log);
         }

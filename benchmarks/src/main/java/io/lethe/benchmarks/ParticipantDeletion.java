@@ -18,6 +18,7 @@ import java.lang.management.MemoryUsage;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.util.List;
 import java.util.UUID;
@@ -38,7 +39,8 @@ public final class ParticipantDeletion {
     private ParticipantDeletion() {}
 
     /**
-     * @param args the JDBC URL, the user, the tenant id, and optionally the chunk size
+     * @param args the JDBC URL, the user, the tenant id, optionally the chunk size and the JDBC URL of a database
+     *     whose benchmark tenant to delete first, unmeasured, to warm the JIT up
      */
     public static void main(String[] args) throws Exception {
         PGSimpleDataSource dataSource = new PGSimpleDataSource();
@@ -46,18 +48,20 @@ public final class ParticipantDeletion {
         dataSource.setUser(args[1]);
         String tenantId = args[2];
         int chunkSize = args.length > 3 ? Integer.parseInt(args[3]) : DeletionSettings.DEFAULT_CHUNK_SIZE;
-
-        DeletionPlan plan;
-        try (Connection connection = dataSource.getConnection()) {
-            plan = DeletionPlanner.plan(JdbcSchemaReader.read(connection, List.of()), PlannerSettings.defaults());
+        if (args.length > 4) {
+            PGSimpleDataSource warmUp = new PGSimpleDataSource();
+            warmUp.setUrl(args[4]);
+            warmUp.setUser(args[1]);
+            if (!(deleter(warmUp, chunkSize)
+                            .delete(new DeletionTask(UUID.randomUUID().toString(), tenantId, 1))
+                    instanceof DeletionResult.Completed)) {
+                System.out.println("failed=the warm-up deletion");
+                System.exit(1);
+                return;
+            }
         }
-        TenantDeleter deleter = new TenantDeleter(
-                dataSource,
-                plan,
-                Clock.systemUTC(),
-                new DeletionSettings(chunkSize, DeletionSettings.DEFAULT_MAX_PASSES),
-                OutcomeRecorder.NONE);
-        deleter.createLedgerIfMissing();
+
+        TenantDeleter deleter = deleter(dataSource, chunkSize);
 
         HeapSampler sampler = HeapSampler.start();
         long started = System.nanoTime();
@@ -75,6 +79,22 @@ public final class ParticipantDeletion {
         System.out.printf(
                 "rows=%d seconds=%.3f peakHeap=%d peakLiveHeap=%d peakRss=%d gcs=%d%n",
                 rows, seconds, sampler.peakHeap(), sampler.peakLiveHeap(), peakRss(), sampler.collections());
+    }
+
+    /** {@return a deleter of the database with the plan derived from its metadata and the production settings} */
+    private static TenantDeleter deleter(PGSimpleDataSource dataSource, int chunkSize) throws SQLException {
+        DeletionPlan plan;
+        try (Connection connection = dataSource.getConnection()) {
+            plan = DeletionPlanner.plan(JdbcSchemaReader.read(connection, List.of()), PlannerSettings.defaults());
+        }
+        TenantDeleter deleter = new TenantDeleter(
+                dataSource,
+                plan,
+                Clock.systemUTC(),
+                new DeletionSettings(chunkSize, DeletionSettings.DEFAULT_MAX_PASSES),
+                OutcomeRecorder.NONE);
+        deleter.createLedgerIfMissing();
+        return deleter;
     }
 
     /** {@return the process's peak resident set size in bytes, from {@code /proc/self/status}, or -1} */

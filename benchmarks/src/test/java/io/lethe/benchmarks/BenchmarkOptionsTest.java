@@ -14,6 +14,8 @@ class BenchmarkOptionsTest {
 
         assertThat(options.sizes()).containsExactly(100_000L, 1_000_000L, 5_000_000L);
         assertThat(options.sagaJobs()).isEqualTo(200);
+        assertThat(options.repeatsOf(1_000_000)).isEqualTo(3);
+        assertThat(options.repeatsOf(5_000_000)).as("large sizes run once").isEqualTo(1);
         assertThat(options.tenants()).isEqualTo(1000);
         assertThat(options.docs()).isEqualTo(Path.of("docs/benchmarks.md"));
         assertThat(options.command()).isEqualTo("benchmarks/run");

@@ -24,6 +24,7 @@ class BenchmarksSmokeIT {
 
         BenchmarkReport report = Benchmarks.run(BenchmarkOptions.parse(
                 "--sizes=1000,2000",
+                "--repeats=2",
                 "--saga-jobs=3",
                 "--warm-up=1",
                 "--tenants=4",
@@ -39,6 +40,7 @@ class BenchmarksSmokeIT {
             assertThat(delete.ratio()).isPositive();
             assertThat(delete.peakLiveHeapBytes()).isPositive().isLessThan(256L << 20);
             assertThat(delete.peakRssBytes()).isPositive();
+            assertThat(delete.ratios()).hasSize(2).contains(delete.ratio());
         }
         assertThat(report.saga().saga().count()).isEqualTo(3);
         assertThat(report.saga().saga().p50())

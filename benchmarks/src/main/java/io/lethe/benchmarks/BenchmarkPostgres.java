@@ -14,7 +14,8 @@ import javax.sql.DataSource;
 /**
  * The benchmark's PostgreSQL server (embedded, the binaries from Maven Central), set up as a production server would
  * be rather than as a test database: commits wait for the WAL flush ({@code synchronous_commit=on}), and shared
- * buffers and the WAL size are those of a small dedicated server. Both sides of a comparison run on it, one after the
+ * buffers and the WAL size are those of a small dedicated server. Autovacuum is off, so that no vacuum of one side's
+ * dead rows runs while the other side is measured. Both sides of a comparison run on it, one after the
  * other, each on its own copy of the data.
  */
 final class BenchmarkPostgres implements AutoCloseable {
@@ -24,7 +25,9 @@ final class BenchmarkPostgres implements AutoCloseable {
             "synchronous_commit", "on",
             "shared_buffers", "1GB",
             "max_wal_size", "8GB",
-            "checkpoint_timeout", "30min");
+            "checkpoint_timeout", "30min",
+            // A vacuum of the other copy's dead rows must not take CPU from whichever side is measured after it.
+            "autovacuum", "off");
 
     private final EmbeddedPostgres server;
 
@@ -70,7 +73,13 @@ final class BenchmarkPostgres implements AutoCloseable {
                 described.put("server_version", result.getString(1));
             }
             for (String setting : new String[] {
-                "synchronous_commit", "fsync", "shared_buffers", "max_wal_size", "work_mem", "checkpoint_timeout"
+                "synchronous_commit",
+                "fsync",
+                "shared_buffers",
+                "max_wal_size",
+                "work_mem",
+                "checkpoint_timeout",
+                "autovacuum"
             }) {
                 try (ResultSet result = statement.executeQuery("show " + setting)) {
                     result.next();

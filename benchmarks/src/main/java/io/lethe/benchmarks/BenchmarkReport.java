@@ -60,8 +60,11 @@ record BenchmarkReport(
                     "within " + Math.round(MAX_SPREAD * 100) + "%",
                     "%.0f%% (%,.0f to %,.0f rows/s)".formatted(spread * 100, slowest, fastest),
                     spread <= MAX_SPREAD));
-            DeleteBenchmark.Result smallest = deletes.get(0);
-            DeleteBenchmark.Result largest = deletes.get(deletes.size() - 1);
+            List<DeleteBenchmark.Result> bySize = deletes.stream()
+                    .sorted(java.util.Comparator.comparingLong(DeleteBenchmark.Result::tenantRows))
+                    .toList();
+            DeleteBenchmark.Result smallest = bySize.get(0);
+            DeleteBenchmark.Result largest = bySize.get(bySize.size() - 1);
             double allowed = smallest.peakLiveHeapBytes() * MAX_LIVE_HEAP_GROWTH + LIVE_HEAP_ALLOWANCE;
             targets.add(new Target(
                     "participant memory, %,d vs %,d rows (-Xmx256m)"
@@ -206,7 +209,7 @@ record BenchmarkReport(
             md.append(("\n%d tenants of %d rows each (three services), submitted at once on the commands topic: all"
                             + " COMPLETED in %.1f s, **%.1f jobs/s**; job latency p50 %.0f ms, p99 %.0f ms, max %.0f ms."
                             + " CPU meanwhile (%d cores, %.1f s): this JVM (broker, coordinator, participants) %.1f s,"
-                            + " other processes (PostgreSQL) %.1f s, idle %.1f s.\n")
+                            + " other processes (mostly PostgreSQL) %.1f s, idle %.1f s.\n")
                     .formatted(
                             throughput.tenants(),
                             throughput.rowsPerTenant(),

@@ -56,10 +56,11 @@ final class CpuUse {
         }
         try {
             String[] fields = Files.readAllLines(stat).get(0).trim().split("\\s+");
-            // cpu user nice system idle iowait irq softirq steal ...
+            // cpu user nice system idle iowait irq softirq steal ...: steal is time the hypervisor gave to other
+            // machines, neither this machine's work nor idle, so it is left out.
             long idle = Long.parseLong(fields[4]) + Long.parseLong(fields[5]);
             long busy = 0;
-            for (int i = 1; i < Math.min(fields.length, 9); i++) {
+            for (int i = 1; i < Math.min(fields.length, 8); i++) {
                 if (i != 4 && i != 5) {
                     busy += Long.parseLong(fields[i]);
                 }

@@ -7,10 +7,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 
 /**
@@ -29,6 +31,9 @@ final class DeleteBenchmark {
 
     private static final String WARM_UP_TEMPLATE = "bench_warm_up_template";
     private static final String WARM_UP_DATABASE = "bench_warm_up";
+
+    /** How long the participant's JVM may take to exit once its output ended. */
+    private static final Duration PARTICIPANT_TIMEOUT = Duration.ofMinutes(10);
 
     /** The participant JVM's heap cap: the memory target is met under it. */
     static final String PARTICIPANT_HEAP = "-Xmx256m";
@@ -146,6 +151,7 @@ final class DeleteBenchmark {
         long deleted = SetBasedDelete.delete(postgres.database(setBased), BenchmarkData.measuredTenant());
         double setBasedSeconds = seconds(started);
         check("set-based SQL", postgres.database(setBased), deleted, tenantRows, others);
+        postgres.execute("drop database " + setBased);
         Benchmarks.progress(
                 "  %,d rows: set-based SQL %.2f s (%,.0f rows/s)",
                 tenantRows, setBasedSeconds, tenantRows / setBasedSeconds);
@@ -176,7 +182,7 @@ final class DeleteBenchmark {
                 result.peakHeapBytes() >> 20,
                 result.peakLiveHeapBytes() >> 20,
                 result.peakRssBytes() >> 20);
-        postgres.execute("drop database " + setBased, "drop database " + participant);
+        postgres.execute("drop database " + participant);
         return result;
     }
 
@@ -204,6 +210,7 @@ final class DeleteBenchmark {
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
         Path log = outputDirectory.resolve("participant-" + tenantRows + ".log");
         String resultLine = null;
+        int exit;
         try (BufferedReader output =
                         new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
                 var writer = Files.newBufferedWriter(log)) {
@@ -214,8 +221,13 @@ final class DeleteBenchmark {
                     resultLine = line;
                 }
             }
+            if (!process.waitFor(PARTICIPANT_TIMEOUT.toMinutes(), TimeUnit.MINUTES)) {
+                throw new IllegalStateException("the participant's JVM did not exit within " + PARTICIPANT_TIMEOUT);
+            }
+            exit = process.exitValue();
+        } finally {
+            process.destroyForcibly();
         }
-        int exit = process.waitFor();
         postgres.execute("drop database if exists " + WARM_UP_DATABASE);
         if (exit != 0 || resultLine == null) {
             throw new IllegalStateException("the participant's JVM exited with " + exit + "; see " + log);

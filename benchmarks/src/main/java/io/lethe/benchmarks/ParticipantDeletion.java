@@ -31,8 +31,9 @@ import org.postgresql.ds.PGSimpleDataSource;
  * and the production settings (chunks of {@value DeletionSettings#DEFAULT_CHUNK_SIZE} rows). Prints one line: {@code
  * rows=<n> seconds=<s> peakHeap=<bytes> peakLiveHeap=<bytes> peakRss=<bytes> gcs=<n>}.
  *
- * <p>Peak heap is the highest heap use sampled every 5 ms; peak live heap the highest heap use right after a garbage
- * collection, the measure of what the deletion keeps; peak RSS the process's {@code VmHWM}.
+ * <p>Peak heap is the highest heap use sampled every 5 ms during the delete; peak live heap the highest heap use right
+ * after a garbage collection during it (the first being a {@code System.gc()} just before it starts), the measure of
+ * what the deletion keeps; peak RSS the process's {@code VmHWM}, over the whole process (warm-up included).
  */
 public final class ParticipantDeletion {
 
@@ -63,6 +64,8 @@ public final class ParticipantDeletion {
 
         TenantDeleter deleter = deleter(dataSource, chunkSize);
 
+        // What the warm-up and the planning left is collected now: the live heap measured is the delete's.
+        System.gc();
         HeapSampler sampler = HeapSampler.start();
         long started = System.nanoTime();
         DeletionResult result =

@@ -126,15 +126,15 @@ final class SagaBenchmark implements AutoCloseable {
                 String jobId = response.body().get("jobId").asString();
                 long ended = watch.await(jobId, Duration.ofSeconds(30), ENDED);
                 requireCompleted(watch, jobId);
-                long timer = watch.seenAt(jobId, HARD_STARTED) - watch.seenAt(jobId, SOFT_DELETED);
+                long timer = seen(watch, jobId, HARD_STARTED) - seen(watch, jobId, SOFT_DELETED);
                 if (i >= warmUp) {
                     withTimer.add(ended - started);
                     saga.add(ended - started - timer);
-                    long softStarted = watch.seenAt(jobId, SOFT_STARTED);
+                    long softStarted = seen(watch, jobId, SOFT_STARTED);
                     segments.get("preview and approval").add(softStarted - started);
-                    segments.get("soft delete").add(watch.seenAt(jobId, SOFT_DELETED) - softStarted);
+                    segments.get("soft delete").add(seen(watch, jobId, SOFT_DELETED) - softStarted);
                     segments.get("retention timer").add(timer);
-                    segments.get("hard delete").add(ended - watch.seenAt(jobId, HARD_STARTED));
+                    segments.get("hard delete").add(ended - seen(watch, jobId, HARD_STARTED));
                 }
             }
         }
@@ -210,6 +210,16 @@ final class SagaBenchmark implements AutoCloseable {
             }
             return new ThroughputResult(tenants, rowsPerTenant, seconds, Latencies.ofNanos(latencies), split, hot);
         }
+    }
+
+    /** {@return when the job was seen in the state; a completed job went through every state the saga measures} */
+    private static long seen(StatusWatch watch, String jobId, String state) {
+        Long at = watch.seenAt(jobId, state);
+        if (at == null) {
+            throw new IllegalStateException(
+                    "job " + jobId + " completed without a status " + state + " on the status topic");
+        }
+        return at;
     }
 
     private static void requireCompleted(StatusWatch watch, String jobId) {

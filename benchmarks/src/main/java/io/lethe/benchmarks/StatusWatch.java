@@ -28,6 +28,7 @@ final class StatusWatch implements AutoCloseable {
     private final Map<String, String> jobByRequest = new ConcurrentHashMap<>();
     private final Thread thread;
     private volatile boolean running = true;
+    private volatile RuntimeException failure;
 
     StatusWatch(String bootstrapServers) {
         consumer = new KafkaConsumer<>(
@@ -52,6 +53,16 @@ final class StatusWatch implements AutoCloseable {
     }
 
     private void run() {
+        try {
+            poll();
+        } catch (RuntimeException e) {
+            failure = e;
+        } finally {
+            consumer.close();
+        }
+    }
+
+    private void poll() {
         while (running) {
             for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(100))) {
                 long now = System.nanoTime();
@@ -64,7 +75,6 @@ final class StatusWatch implements AutoCloseable {
                         .putIfAbsent(key(status.getState(), status.getPhase()), now);
             }
         }
-        consumer.close();
     }
 
     /**
@@ -76,6 +86,7 @@ final class StatusWatch implements AutoCloseable {
     long await(String jobId, Duration timeout, String... states) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
+            requireRunning();
             Map<String, Long> seenStates = seen.get(jobId);
             if (seenStates != null) {
                 for (String state : states) {
@@ -95,6 +106,7 @@ final class StatusWatch implements AutoCloseable {
     String awaitJobOf(String requestId, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
+            requireRunning();
             String jobId = jobByRequest.get(requestId);
             if (jobId != null) {
                 return jobId;
@@ -102,6 +114,12 @@ final class StatusWatch implements AutoCloseable {
             Thread.sleep(1);
         }
         throw new IllegalStateException("no status of a job for request " + requestId + " within " + timeout);
+    }
+
+    private void requireRunning() {
+        if (failure != null) {
+            throw new IllegalStateException("reading the status topic failed: " + failure.getMessage(), failure);
+        }
     }
 
     /** {@return when the job was first seen in the state (a {@link #key}), or {@code null}} */

@@ -25,6 +25,8 @@ class BenchmarksSmokeIT {
         BenchmarkReport report = Benchmarks.run(BenchmarkOptions.parse(
                 "--sizes=1000,2000",
                 "--repeats=2",
+                // Chunks of 50 rows: the participant's deletes of 1,000 and 2,000 rows take many chunks.
+                "--chunk-size=50",
                 "--saga-jobs=3",
                 "--warm-up=1",
                 "--tenants=4",

@@ -2,6 +2,7 @@ package io.lethe.participant.plan;
 
 import java.sql.Connection;
 import java.sql.DatabaseMetaData;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -11,7 +12,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.regex.Pattern;
 
 /**
  * The plan's foreign keys that no index supports. Deleting a parent row makes PostgreSQL look for its children through
@@ -20,8 +20,6 @@ import java.util.regex.Pattern;
  * times slower. The participant reports them at start-up, with the {@code CREATE INDEX} that fixes each.
  */
 public final class UnindexedForeignKeys {
-
-    private static final Pattern PLAIN_IDENTIFIER = Pattern.compile("[a-z_][a-z0-9_$]*");
 
     /**
      * A foreign key without a supporting index.
@@ -55,7 +53,7 @@ public final class UnindexedForeignKeys {
             for (ForeignKey key : plan.references()) {
                 List<List<String>> childIndexes = indexes.get(key.child());
                 if (childIndexes == null) {
-                    childIndexes = indexes(metaData, key.child());
+                    childIndexes = indexes(connection, metaData, key.child());
                     indexes.put(key.child(), childIndexes);
                 }
                 if (childIndexes.stream().noneMatch(index -> supports(index, key.childColumns()))) {
@@ -74,20 +72,28 @@ public final class UnindexedForeignKeys {
                 && new HashSet<>(index.subList(0, keyColumns.size())).equals(Set.copyOf(keyColumns));
     }
 
-    /** {@return each index of the table (the primary key's included) as its columns in order; expressions left out} */
-    private static List<List<String>> indexes(DatabaseMetaData metaData, TableName table) throws SQLException {
+    /**
+     * {@return each index of the table that can serve a lookup (the primary key's included) as its key columns in
+     * order; an expression ends the columns an index can serve}
+     */
+    private static List<List<String>> indexes(Connection connection, DatabaseMetaData metaData, TableName table)
+            throws SQLException {
+        if ("PostgreSQL".equals(metaData.getDatabaseProductName())) {
+            return postgresIndexes(connection, table);
+        }
         Map<String, Map<Short, String>> columnsByIndex = new TreeMap<>();
         try (ResultSet rows = metaData.getIndexInfo(null, table.schema(), table.name(), false, true)) {
             while (rows.next()) {
                 String index = rows.getString("INDEX_NAME");
                 String column = rows.getString("COLUMN_NAME");
-                if (index == null || rows.getShort("TYPE") == DatabaseMetaData.tableIndexStatistic) {
+                if (index == null
+                        || rows.getShort("TYPE") == DatabaseMetaData.tableIndexStatistic
+                        || rows.getString("FILTER_CONDITION") != null) {
                     continue;
                 }
-                // An expression's "column" is its text; it never equals a key column, so it ends the usable prefix.
                 columnsByIndex
                         .computeIfAbsent(index, name -> new TreeMap<>())
-                        .put(rows.getShort("ORDINAL_POSITION"), column == null ? "" : unquote(column));
+                        .put(rows.getShort("ORDINAL_POSITION"), column == null ? "" : column);
             }
         }
         return columnsByIndex.values().stream()
@@ -95,19 +101,46 @@ public final class UnindexedForeignKeys {
                 .toList();
     }
 
-    private static String unquote(String column) {
-        return column.length() > 1 && column.startsWith("\"") && column.endsWith("\"")
-                ? column.substring(1, column.length() - 1).replace("\"\"", "\"")
-                : column;
+    /**
+     * PostgreSQL's own catalog, because its driver's {@code getIndexInfo} also lists what cannot serve the foreign key
+     * check: partial indexes, invalid ones (a failed {@code CREATE INDEX CONCURRENTLY} leaves one), and columns merely
+     * {@code INCLUDE}d. Only valid, ready, non-partial btree indexes count, with their key columns.
+     */
+    private static List<List<String>> postgresIndexes(Connection connection, TableName table) throws SQLException {
+        String sql =
+                """
+                SELECT array(SELECT coalesce(a.attname, '')
+                             FROM unnest(i.indkey::int2[]) WITH ORDINALITY AS k(attnum, n)
+                             LEFT JOIN pg_catalog.pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.attnum
+                             WHERE k.n <= i.indnkeyatts
+                             ORDER BY k.n)
+                FROM pg_catalog.pg_index i
+                JOIN pg_catalog.pg_class c ON c.oid = i.indrelid
+                JOIN pg_catalog.pg_namespace ns ON ns.oid = c.relnamespace
+                JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid
+                JOIN pg_catalog.pg_am am ON am.oid = ic.relam
+                WHERE ns.nspname = ? AND c.relname = ? AND i.indisvalid AND i.indisready AND i.indpred IS NULL
+                  AND am.amname = 'btree'
+                """;
+        List<List<String>> indexes = new ArrayList<>();
+        try (PreparedStatement statement = connection.prepareStatement(sql)) {
+            statement.setString(1, table.schema());
+            statement.setString(2, table.name());
+            try (ResultSet rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    indexes.add(List.of((String[]) rows.getArray(1).getArray()));
+                }
+            }
+        }
+        return indexes;
     }
 
+    /**
+     * {@return the statement that adds the index without blocking writes} PostgreSQL names it, so it never collides
+     * with an existing object; every identifier is quoted, so a table called {@code order} works too.
+     */
     static String createIndex(ForeignKey key) {
-        String name = key.child().name() + "_" + String.join("_", key.childColumns()) + "_idx";
-        if (name.length() > 63) {
-            name = name.substring(0, 63);
-        }
-        return "CREATE INDEX CONCURRENTLY " + quote(name) + " ON "
-                + quote(key.child().schema()) + "."
+        return "CREATE INDEX CONCURRENTLY ON " + quote(key.child().schema()) + "."
                 + quote(key.child().name()) + " ("
                 + String.join(
                         ", ",
@@ -117,8 +150,6 @@ public final class UnindexedForeignKeys {
     }
 
     private static String quote(String identifier) {
-        return PLAIN_IDENTIFIER.matcher(identifier).matches()
-                ? identifier
-                : "\"" + identifier.replace("\"", "\"\"") + "\"";
+        return "\"" + identifier.replace("\"", "\"\"") + "\"";
     }
 }

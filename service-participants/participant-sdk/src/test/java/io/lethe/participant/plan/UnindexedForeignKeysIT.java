@@ -53,6 +53,13 @@ class UnindexedForeignKeysIT {
                     create table "Line Refs" (id bigint primary key, order_id bigint not null, line_no int not null,
                         foreign key (order_id, line_no) references order_lines);
                     create index line_refs_by_order on "Line Refs" (order_id);
+                    -- a partial index cannot serve the foreign key's check
+                    create table refunds (id bigint primary key, order_id bigint not null references orders,
+                        deleted_at timestamptz);
+                    create index refunds_live on refunds (order_id) where deleted_at is null;
+                    -- an INCLUDEd column is no key column; and a reserved word as the table's name
+                    create table "order" (id bigint primary key, note_order_id bigint not null references orders);
+                    create index order_including on "order" (id) include (note_order_id);
                     """);
             DeletionPlan plan = DeletionPlanner.plan(
                     JdbcSchemaReader.read(connection, List.of("shop")),
@@ -63,9 +70,10 @@ class UnindexedForeignKeysIT {
             assertThat(findings)
                     .extracting(UnindexedForeignKeys.Finding::createIndex)
                     .containsExactlyInAnyOrder(
-                            "CREATE INDEX CONCURRENTLY notes_order_id_idx ON shop.notes (order_id);",
-                            "CREATE INDEX CONCURRENTLY \"Line Refs_order_id_line_no_idx\" ON shop.\"Line Refs\""
-                                    + " (order_id, line_no);");
+                            "CREATE INDEX CONCURRENTLY ON \"shop\".\"notes\" (\"order_id\");",
+                            "CREATE INDEX CONCURRENTLY ON \"shop\".\"Line Refs\" (\"order_id\", \"line_no\");",
+                            "CREATE INDEX CONCURRENTLY ON \"shop\".\"refunds\" (\"order_id\");",
+                            "CREATE INDEX CONCURRENTLY ON \"shop\".\"order\" (\"note_order_id\");");
             assertThat(findings.get(0).describe())
                     .contains("has no index on", "fix: CREATE INDEX CONCURRENTLY")
                     .doesNotContain("tenant_id =");

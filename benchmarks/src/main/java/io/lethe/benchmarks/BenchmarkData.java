@@ -1,5 +1,9 @@
 package io.lethe.benchmarks;
 
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -8,6 +12,7 @@ import java.sql.Statement;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import javax.sql.DataSource;
 
 /**
@@ -127,17 +132,13 @@ final class BenchmarkData {
         return md5Uuid("lethe-benchmark-tenant-" + n);
     }
 
+    /** {@return PostgreSQL's {@code md5(text)::uuid}: the digest's 16 bytes read as a UUID} */
     private static String md5Uuid(String text) {
         try {
-            byte[] digest = java.security.MessageDigest.getInstance("MD5")
-                    .digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-            StringBuilder hex = new StringBuilder();
-            for (byte b : digest) {
-                hex.append(String.format("%02x", b));
-            }
-            return hex.substring(0, 8) + "-" + hex.substring(8, 12) + "-" + hex.substring(12, 16) + "-"
-                    + hex.substring(16, 20) + "-" + hex.substring(20);
-        } catch (java.security.NoSuchAlgorithmException e) {
+            ByteBuffer digest =
+                    ByteBuffer.wrap(MessageDigest.getInstance("MD5").digest(text.getBytes(StandardCharsets.UTF_8)));
+            return new UUID(digest.getLong(), digest.getLong()).toString();
+        } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("the JDK has no MD5", e);
         }
     }

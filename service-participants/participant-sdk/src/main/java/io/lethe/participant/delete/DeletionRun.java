@@ -27,6 +27,7 @@ final class DeletionRun {
     private final OutcomeRecorder recorder;
     private final DeletionSteps steps;
     private final TablePolicies policies;
+    private final CarriedTables carried;
 
     DeletionRun(
             JobLedger job,
@@ -35,8 +36,10 @@ final class DeletionRun {
             DeletionSettings settings,
             OutcomeRecorder recorder,
             DeletionSteps steps,
-            TablePolicies policies) {
+            TablePolicies policies,
+            CarriedTables carried) {
         this.policies = policies;
+        this.carried = carried;
         this.job = job;
         this.rows = rows;
         this.plan = plan;
@@ -64,10 +67,10 @@ final class DeletionRun {
         if (stopped != null) {
             return stopped;
         }
-        TableDeletion tables = new TableDeletion(job, rows, settings);
+        TableDeletion tables = new TableDeletion(job, rows, settings, carried);
         for (PlannedTable table : rows.tables()) {
             TablePolicy.Kind policy = policies.kindOf(table.table());
-            if (policy == TablePolicy.Kind.RETAIN) {
+            if (policy == TablePolicy.Kind.RETAIN || carried.isCarried(table.table())) {
                 continue;
             }
             if (policy == TablePolicy.Kind.ANONYMIZE) {
@@ -88,7 +91,12 @@ final class DeletionRun {
                         total);
                 continue;
             }
-            TableDeletion.Outcome deleted = tables.delete(table, plan.chunkKey(table.table()));
+            TableDeletion.Outcome deleted;
+            try {
+                deleted = tables.delete(table, plan.chunkKey(table.table()));
+            } catch (SQLException e) {
+                return carriedSurvivors(table, e);
+            }
             if (deleted == TableDeletion.Outcome.JOB_COMPLETED) {
                 return replay();
             }
@@ -105,6 +113,31 @@ final class DeletionRun {
         }
         stopped = runSteps(steps.after());
         return stopped != null ? stopped : complete(check);
+    }
+
+    /**
+     * A table's chunk failed. If a foreign key stopped it and the rows of a table it carries survived their delete (a
+     * trigger that skipped them), that table is reported as a DEPENDENT table's survivors are, by its name and count:
+     * the chunk was rolled back, and the carried tables are counted in a transaction of their own. Anything else is
+     * thrown again.
+     */
+    private DeletionResult carriedSurvivors(PlannedTable table, SQLException failure) throws SQLException {
+        List<CarriedTables.Carried> group = carried.carriedBy(table.table());
+        if (group.isEmpty() || !SqlFailures.FOREIGN_KEY_VIOLATION.equals(failure.getSQLState())) {
+            throw failure;
+        }
+        job.rollback();
+        for (CarriedTables.Carried dependants : group) {
+            long remaining = rows.count(dependants.table());
+            if (remaining > 0) {
+                job.rollback();
+                return verificationFailed(
+                        new TableResult(dependants.table().table().qualified(), 0, remaining));
+            }
+        }
+        job.rollback();
+        rows.failedAt(table.table());
+        throw failure;
     }
 
     /**

@@ -258,6 +258,51 @@ final class DeletionStatements {
     }
 
     /**
+     * Deletes the rows of a {@link CarriedTables carried} table that depend on one chunk of its root's rows: those
+     * that reference, through the carrying keys, the chunk's rows of the root that are still the tenant's (as {@link
+     * #deleteChunk} checks them). Bound like {@link #deleteChunk}: the root's key arrays first, then the fragment's
+     * own parameters. A one-column key is {@code "fk" = ANY(ARRAY(SELECT "id" FROM parent WHERE ...))}, evaluated once
+     * and looked up in the key's index whatever the planner estimates; several columns use a row-valued {@code IN}.
+     * Run before the root's chunk, in its transaction.
+     *
+     * @param root the table the chain of carrying keys ends at
+     * @param key the root's {@link DeletionPlan#chunkKey}
+     * @param types the SQL type of each of the root's key columns
+     */
+    SqlFragment deleteCarried(CarriedTables.Carried carried, PlannedTable root, List<String> key, List<String> types) {
+        List<ForeignKey> path = carried.path();
+        ForeignKey last = path.get(path.size() - 1);
+        if (!last.parent().equals(root.table())
+                || !path.get(0).child().equals(carried.table().table())) {
+            throw new IllegalArgumentException(
+                    "table " + carried.table().table() + " is not carried by " + root.table() + " through " + path);
+        }
+        SqlFragment parents = chunkRows(root, key, types)
+                .prepend("SELECT " + parentColumns(last) + " FROM "
+                        + root.table().quoted(quote) + " " + ROW + " WHERE ");
+        for (int i = path.size() - 1; i > 0; i--) {
+            ForeignKey toParent = path.get(i);
+            parents = referencing(toParent, parents)
+                    .prepend("SELECT " + parentColumns(path.get(i - 1)) + " FROM "
+                            + toParent.child().quoted(quote) + " WHERE ");
+        }
+        return referencing(path.get(0), parents)
+                .prepend("DELETE FROM " + carried.table().table().quoted(quote) + " WHERE ");
+    }
+
+    /** The rows whose columns of the key reference a row that {@code parents} selects the key's columns of. */
+    private SqlFragment referencing(ForeignKey key, SqlFragment parents) {
+        return key.childColumns().size() == 1
+                ? parents.prepend(quote(key.childColumns().get(0)) + " = ANY(ARRAY(")
+                        .append("))")
+                : parents.prepend(columns(key.childColumns(), "") + " IN (").append(")");
+    }
+
+    private String parentColumns(ForeignKey key) {
+        return String.join(", ", key.parentColumns().stream().map(this::quote).toList());
+    }
+
+    /**
      * Hides one chunk of rows by primary key: sets the soft-delete column of those still visible (and still the
      * tenant's, as {@link #deleteChunk} checks) to the job's timestamp, and lists each hidden row's key and the value
      * the column now holds in {@value LetheTables#SOFT_DELETED_ROW}, in one statement. Parameters, in order: the timestamp; the key arrays as for

@@ -11,6 +11,9 @@ import java.util.Set;
  */
 final class SqlFailures {
 
+    /** PostgreSQL's SQLState of a foreign-key violation. */
+    static final String FOREIGN_KEY_VIOLATION = "23503";
+
     /** Classes where a later attempt may succeed: connection (08), transaction rollback (40), resources (53). */
     private static final Set<String> RETRYABLE_CLASSES = Set.of("08", "40", "53");
 
@@ -21,7 +24,8 @@ final class SqlFailures {
      * that a plan can never satisfy (from a table the plan skips) fails the same way on every delivery and ends, after
      * the retries, in the dead-letter topic, where its message names the table.
      */
-    private static final Set<String> RETRYABLE_STATES = Set.of("23503", "55P03", "57014", "57P01", "57P02", "57P03");
+    private static final Set<String> RETRYABLE_STATES =
+            Set.of(FOREIGN_KEY_VIOLATION, "55P03", "57014", "57P01", "57P02", "57P03");
 
     private SqlFailures() {}
 

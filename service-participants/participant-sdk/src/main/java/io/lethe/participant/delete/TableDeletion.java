@@ -4,6 +4,7 @@ import io.lethe.participant.plan.DeletionPlan;
 import io.lethe.participant.plan.PlannedTable;
 import java.sql.SQLException;
 import java.util.List;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -16,6 +17,12 @@ import org.slf4j.LoggerFactory;
  * rows (the service may have inserted more of the tenant's rows meanwhile), up to {@link DeletionSettings#maxPasses};
  * a pass that deletes nothing ends the table (its rows are gone, or they survive their delete, which the count that
  * follows reports).
+ *
+ * <p>A table that {@link CarriedTables carries} others deletes them with each chunk, before its own rows and in the
+ * same transaction, each carried table's count added to its own progress row. Its chunks then fetch a number of keys
+ * that keeps a chunk's rows, over the group's tables, near the chunk size per table: the first chunk fetches an
+ * eighth of the chunk size, and each next one at most twice as many keys as the last, fewer if the last deleted more
+ * rows per key (a parent with many children).
  */
 final class TableDeletion {
 
@@ -49,11 +56,13 @@ final class TableDeletion {
     private final JobLedger job;
     private final TenantRows rows;
     private final DeletionSettings settings;
+    private final CarriedTables carried;
 
-    TableDeletion(JobLedger job, TenantRows rows, DeletionSettings settings) {
+    TableDeletion(JobLedger job, TenantRows rows, DeletionSettings settings, CarriedTables carried) {
         this.job = job;
         this.rows = rows;
         this.settings = settings;
+        this.carried = carried;
     }
 
     /**
@@ -76,12 +85,18 @@ final class TableDeletion {
                 break;
             }
         }
+        List<CarriedTables.Carried> group = carried.carriedBy(table.table());
         log.info(
-                "Job {} (attempt {}): tenant {}: table {} done, {} rows deleted by this delivery ({}, passes: {})",
+                "Job {} (attempt {}): tenant {}: table {} done{}, {} rows deleted by this delivery ({}, passes: {})",
                 job.task().jobId(),
                 job.task().attempt(),
                 job.task().tenantId(),
                 table.table(),
+                group.isEmpty()
+                        ? ""
+                        : group.stream()
+                                .map(c -> c.table().table().toString())
+                                .collect(Collectors.joining(", ", " with ", "")),
                 deleted,
                 key.isEmpty() ? "one statement" : "chunks of " + settings.chunkSize(),
                 passes);
@@ -110,34 +125,64 @@ final class TableDeletion {
      * chunk then fetches the next keys in its own transaction. The cursor is closed whatever happens.
      */
     private Pass deleteInChunks(PlannedTable table, List<String> key, int pass) throws SQLException {
+        List<CarriedTables.Carried> group = carried.carriedBy(table.table());
         try (KeyCursor cursor = rows.openKeys(table, key)) {
             job.commit();
             long deleted = 0;
+            int fetch = group.isEmpty() ? settings.chunkSize() : Math.max(1, settings.chunkSize() / 8);
             for (int chunk = 1; ; chunk++) {
                 if (job.lock().state() == JdbcDeletionLedger.State.COMPLETED) {
                     return Pass.JOB_COMPLETED;
                 }
-                KeyCursor.Chunk keys = cursor.fetch(settings.chunkSize());
+                KeyCursor.Chunk keys = cursor.fetch(fetch);
                 if (keys.isEmpty()) {
                     return new Pass(deleted, chunk == 1, false);
                 }
-                long chunkDeleted = rows.deleteChunk(table, key, keys);
-                long total = job.addProgress(table.table(), chunkDeleted);
+                long chunkDeleted = 0;
+                for (CarriedTables.Carried dependants : group) {
+                    long carriedDeleted = rows.deleteCarried(dependants, table, key, keys);
+                    if (carriedDeleted > 0) {
+                        job.addProgress(dependants.table().table(), carriedDeleted);
+                    }
+                    chunkDeleted += carriedDeleted;
+                }
+                long ownDeleted = rows.deleteChunk(table, key, keys);
+                long total = job.addProgress(table.table(), ownDeleted);
                 job.commit();
+                chunkDeleted += ownDeleted;
                 deleted += chunkDeleted;
                 log.debug(
-                        "Job {}: table {} pass {} chunk {}: deleted {} of {} rows ({} by the job)",
+                        "Job {}: table {} pass {} chunk {}: deleted {} of {} rows ({} by the job), {} rows of the"
+                                + " tables it carries",
                         job.task().jobId(),
                         table.table(),
                         pass,
                         chunk,
-                        chunkDeleted,
+                        ownDeleted,
                         keys.size(),
-                        total);
-                if (keys.size() < settings.chunkSize()) {
+                        total,
+                        chunkDeleted - ownDeleted);
+                if (keys.size() < fetch) {
                     return new Pass(deleted, false, false);
+                }
+                if (!group.isEmpty()) {
+                    fetch = nextFetch(fetch, chunkDeleted, settings.chunkSize(), group.size() + 1);
                 }
             }
         }
+    }
+
+    /**
+     * The keys the next chunk of a table that carries others fetches: as many as keep its rows near {@code chunkSize}
+     * per table of the group, at most twice the last chunk's and at most {@code chunkSize}.
+     *
+     * @param fetched the keys the last chunk fetched (all found: a shorter chunk ends the pass)
+     * @param deleted the rows the last chunk deleted, over the group's tables
+     * @param tables the group's tables, the carrying one included
+     */
+    static int nextFetch(int fetched, long deleted, int chunkSize, int tables) {
+        long doubled = 2L * fetched;
+        long byRows = deleted <= 0 ? doubled : (long) fetched * chunkSize * tables / deleted;
+        return (int) Math.max(1, Math.min(chunkSize, Math.min(doubled, byRows)));
     }
 }

@@ -35,7 +35,11 @@ import org.slf4j.LoggerFactory;
  *       primary key or with a foreign key to itself (a chunk could delete a parent row before its children) is
  *       deleted by one set-based statement per pass, in a transaction of its own with its progress. Another pass
  *       follows while the last one deleted rows, up to {@code maxPasses}. A DEPENDENT table is counted after its
- *       passes, while its parents still exist; rows left fail the call ({@code VERIFICATION_FAILED}, retryable).
+ *       passes, while its parents still exist; rows left fail the call ({@code VERIFICATION_FAILED}, retryable). A
+ *       DEPENDENT table that reaches the tenant through one foreign key is {@link CarriedTables carried} instead: a
+ *       whole-tenant delete removes its rows with each chunk of its parent's keys, in the chunk's transaction, before
+ *       the parents (its rows found through the chunk's keys, not by a join over the whole tenant); rows of it that
+ *       survive make the parents' delete fail on the foreign key, and are reported as its own.
  *   <li><b>Complete.</b> Lock the job's row, count every planned table (rows left: {@code VERIFICATION_FAILED}), mark
  *       the job {@code COMPLETED} with {@code finished_at}, record the progress rows' counts as its result, call the
  *       {@link OutcomeRecorder}, commit.
@@ -62,6 +66,7 @@ public final class TenantDeleter {
     private final TenantIds tenantIds;
     private final DeletionSteps steps;
     private final TablePolicies policies;
+    private final CarriedTables carried;
     private final JdbcDeletionLedger ledger = new JdbcDeletionLedger();
 
     /**
@@ -117,6 +122,9 @@ public final class TenantDeleter {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.recorder = Objects.requireNonNull(recorder, "recorder");
         this.tenantIds = TenantIds.of(plan);
+        this.carried = CarriedTables.of(plan, policies);
+        carried.describe()
+                .forEach(line -> log.info("Tables deleted with each chunk of the rows they depend on: {}", line));
     }
 
     /**
@@ -309,7 +317,9 @@ public final class TenantDeleter {
             connection.setAutoCommit(false);
             rows = rows(connection, plan, values, task, policies);
             JobLedger job = new JobLedger(connection, task, ledger, clock);
-            return new DeletionRun(job, rows, plan, settings, recorder, steps, policies).run(startedAt);
+            // A scoped delete selects through its scope, table by table.
+            CarriedTables carriedNow = task.scope() == null ? carried : CarriedTables.none();
+            return new DeletionRun(job, rows, plan, settings, recorder, steps, policies, carriedNow).run(startedAt);
         } catch (SQLException e) {
             rollback(connection, e);
             return SqlFailures.failed(task, rows == null ? null : rows.currentTable(), e, JobLedger.now(clock));

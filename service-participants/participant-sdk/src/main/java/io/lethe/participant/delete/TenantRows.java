@@ -103,6 +103,11 @@ final class TenantRows {
         return new ScopeCheck(notFound, otherTenant.stream().sorted().toList());
     }
 
+    /** Names the table a failure is reported for, when statements on other tables ran after it failed. */
+    void failedAt(TableName table) {
+        current = table;
+    }
+
     /** {@return the table whose statement is running or failed; {@code null} between steps} */
     TableName currentTable() {
         return current;
@@ -169,6 +174,17 @@ final class TenantRows {
     long deleteChunk(PlannedTable table, List<String> key, KeyCursor.Chunk chunk) throws SQLException {
         current = table.table();
         return update(statements.deleteChunk(table, key, keyTypes(table.table(), key)), chunk.columns());
+    }
+
+    /**
+     * Deletes the rows of a carried table that depend on the chunk's rows of its root; {@return the rows deleted}
+     *
+     * @param key the root's {@link DeletionPlan#chunkKey}
+     */
+    long deleteCarried(CarriedTables.Carried carried, PlannedTable root, List<String> key, KeyCursor.Chunk chunk)
+            throws SQLException {
+        current = carried.table().table();
+        return update(statements.deleteCarried(carried, root, key, keyTypes(root.table(), key)), chunk.columns());
     }
 
     /**

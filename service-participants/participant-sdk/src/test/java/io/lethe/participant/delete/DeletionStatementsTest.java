@@ -115,6 +115,63 @@ class DeletionStatementsTest {
     }
 
     @Test
+    void deletesACarriedTablesRowsThatReferenceTheChunksRowsOfItsRootStillTheTenantsByRowValue() {
+        TableName orderLines = new TableName("public", "order_lines");
+        CarriedTables carried = CarriedTables.of(plan, TablePolicies.none());
+        // orders references itself, so it is deleted in one statement and carries nothing; order_lines has a key.
+        assertThat(carried.isCarried(orderLines)).isFalse();
+
+        SqlFragment delete = statements.deleteCarried(
+                carried.carriedBy(orderLines).get(0),
+                plan.table(orderLines),
+                List.of("order_id", "line_no"),
+                List.of("bigint", "integer"));
+
+        assertThat(delete.sql())
+                .isEqualTo("DELETE FROM \"public\".\"line_notes\" WHERE (\"order_id\", \"line_no\") IN (SELECT"
+                        + " \"order_id\", \"line_no\" FROM \"public\".\"order_lines\" lethe_row WHERE (\"order_id\","
+                        + " \"line_no\") IN (SELECT * FROM unnest(?::text[]::bigint[], ?::text[]::integer[])) AND (EXISTS"
+                        + " (SELECT 1 FROM \"public\".\"orders\" lethe_parent WHERE lethe_parent.\"id\" ="
+                        + " lethe_row.\"order_id\" AND \"tenant_id\" = ?)))");
+        assertThat(delete.parameters()).containsExactly(TenantIdType.UUID);
+    }
+
+    @Test
+    void deletesACarriedChainThroughEachCarryingKeyWithIndexLookupsOfOneColumnKeys() {
+        SchemaModel model = SchemaModel.builder()
+                .table("public", "orders", t -> t.column("id", false)
+                        .column("tenant_id", false, Types.OTHER, "uuid")
+                        .primaryKey("id"))
+                .table("public", "lines", t -> t.column("id", false)
+                        .column("order_id", false)
+                        .primaryKey("id"))
+                .table("public", "notes", t -> t.column("id", false)
+                        .column("line_id", false)
+                        .primaryKey("id"))
+                .foreignKey("public", "lines", List.of("order_id"), "public", "orders", List.of("id"))
+                .foreignKey("public", "notes", List.of("line_id"), "public", "lines", List.of("id"))
+                .build();
+        DeletionPlan plan = DeletionPlanner.plan(model, PlannerSettings.defaults());
+        TableName orders = new TableName("public", "orders");
+        CarriedTables.Carried notes =
+                CarriedTables.of(plan, TablePolicies.none()).carriedBy(orders).get(0);
+
+        SqlFragment delete = new DeletionStatements(plan, "\"")
+                .deleteCarried(notes, plan.table(orders), List.of("id"), List.of("bigint"));
+
+        assertThat(delete.sql())
+                .isEqualTo("DELETE FROM \"public\".\"notes\" WHERE \"line_id\" = ANY(ARRAY(SELECT \"id\" FROM"
+                        + " \"public\".\"lines\" WHERE \"order_id\" = ANY(ARRAY(SELECT \"id\" FROM \"public\".\"orders\""
+                        + " lethe_row WHERE \"id\" = ANY(?::text[]::bigint[]) AND \"tenant_id\" = ?))))");
+        assertThat(delete.parameters()).containsExactly(TenantIdType.UUID);
+        assertThatThrownBy(() -> new DeletionStatements(plan, "\"")
+                        .deleteCarried(
+                                notes, plan.table(new TableName("public", "lines")), List.of("id"), List.of("bigint")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("is not carried by public.lines");
+    }
+
+    @Test
     void refusesToDeleteInChunksWithoutAKey() {
         PlannedTable notes = plan.table(new TableName("public", "line_notes"));
 

@@ -71,7 +71,67 @@ class DependentTablesAtAnyDepthIT {
                 select s.seeded_for, case when g = 1 then s.order_id end, s.id from shipments s, generate_series(1, 3) g;
             """;
 
+    /**
+     * Per tenant, interleaved: 12 or 8 stores; one order per store, forty for each tenant's first store; three lines
+     * per order; two notes per line (notes have no primary key). orders, lines and notes each reach the tenant through
+     * one foreign key, so stores carries all three, chunk by chunk of its keys.
+     */
+    private static final String STORES = TENANTS
+            + """
+            create table stores (id bigint generated always as identity primary key, tenant_id uuid not null);
+            create table orders (
+                id bigint generated always as identity primary key,
+                seeded_for uuid not null,
+                store_id bigint not null references stores);
+            create table lines (
+                id bigint generated always as identity primary key,
+                seeded_for uuid not null,
+                order_id bigint not null references orders);
+            create table notes (seeded_for uuid not null, line_id bigint not null references lines);
+            create index on orders (store_id);
+            create index on lines (order_id);
+            create index on notes (line_id);
+            insert into stores (tenant_id)
+                select t.id from generate_series(1, 12) g, tenants t where g <= t.roots * 4 order by g, t.id;
+            insert into orders (seeded_for, store_id)
+                select s.tenant_id, s.id from stores s, generate_series(1, 40) g
+                where g = 1 or s.id = (select min(id) from stores f where f.tenant_id = s.tenant_id);
+            insert into lines (seeded_for, order_id) select o.seeded_for, o.id from orders o, generate_series(1, 3);
+            insert into notes (seeded_for, line_id) select l.seeded_for, l.id from lines l, generate_series(1, 2);
+            """;
+
     private static final EmbeddedPostgres postgres = ShopDatabase.server();
+
+    @Test
+    void deletesAChainOfTablesCarriedByTheirRootChunkByChunkWhateverTheirFanOut() throws SQLException {
+        ShopDatabase database = ShopDatabase.create(postgres, STORES);
+        Map<String, String> tenantOf = new LinkedHashMap<>();
+        tenantOf.put("notes", "seeded_for");
+        tenantOf.put("lines", "seeded_for");
+        tenantOf.put("orders", "seeded_for");
+        tenantOf.put("stores", "tenant_id");
+        List<TableResult> expected = new java.util.ArrayList<>();
+        for (Map.Entry<String, String> table : tenantOf.entrySet()) {
+            long rows = database.count(
+                    "select count(*) from " + table.getKey() + " where " + table.getValue() + " = '" + TENANT_A + "'");
+            expected.add(new TableResult("public." + table.getKey(), rows, 0));
+        }
+        Map<String, String> before = checksumsOfTenantB(database, tenantOf);
+        DeletionPlan plan = database.plan();
+        assertThat(plan.tableNames()).containsExactly("public.notes", "public.lines", "public.orders", "public.stores");
+        DeletionResult result = database.deleter(
+                        database.dataSource(), plan, new DeletionSettings(7, 3), OutcomeRecorder.NONE)
+                .delete(new DeletionTask("job-1", TENANT_A, 1));
+
+        assertThat(result)
+                .isInstanceOfSatisfying(DeletionResult.Completed.class, completed -> assertThat(completed.tables())
+                        .containsExactlyElementsOf(expected));
+        assertNoRowsOfTenantA(database, tenantOf);
+        assertThat(checksumsOfTenantB(database, tenantOf)).isEqualTo(before);
+        assertThat(database.progress("job-1"))
+                .containsExactlyInAnyOrderEntriesOf(expected.stream()
+                        .collect(java.util.stream.Collectors.toMap(TableResult::table, TableResult::rowsDeleted)));
+    }
 
     @Test
     void deletesRepliesThatReachTheTenantOnlyThroughTheirParentComment() throws SQLException {

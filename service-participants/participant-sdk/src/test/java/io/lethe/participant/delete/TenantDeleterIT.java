@@ -164,13 +164,14 @@ class TenantDeleterIT {
                     .contains("shipments are frozen");
             assertThat(failed.retryable()).isFalse();
         });
-        // The children were deleted and committed before shipments failed: they stay deleted, and counted.
+        // shipment_items was deleted and committed before shipments failed: it stays deleted, and counted. order_lines
+        // and shipments are deleted with each chunk of orders, in the transaction that failed: rolled back.
         assertThat(shop.progress("job-3"))
                 .containsEntry("public.shipment_items", 240L)
-                .containsEntry("public.order_lines", 360L)
+                .containsEntry("public.order_lines", 0L)
                 .containsEntry("public.shipments", 0L)
                 .containsEntry("public.orders", 0L);
-        assertThat(shop.rowsOf(TENANT_A)).isEqualTo(845 - 240 - 360);
+        assertThat(shop.rowsOf(TENANT_A)).isEqualTo(845 - 240);
         assertThat(shop.ledgerState("job-3")).isEqualTo("DELETING");
 
         shop.execute("drop trigger frozen on shipments");
@@ -237,6 +238,44 @@ class TenantDeleterIT {
         // Deletion stops at the first table with survivors: its parents' deletes would fail on them.
         assertThat(shop.rowsOf(TENANT_A)).isEqualTo(845);
         assertThat(shop.progress("job-8").values()).containsOnly(0L);
+        assertThat(otherTenantChecksums()).isEqualTo(before);
+    }
+
+    @Test
+    void failsVerificationNamingACarriedTableWhenItsRowsSurviveTheirDeleteAndResumesOnceTheyCanGo()
+            throws SQLException {
+        shop.execute(
+                """
+                create function keep_lines() returns trigger language plpgsql as $$ begin return null; end $$;
+                create trigger kept before delete on order_lines for each row execute function keep_lines();
+                """);
+        Map<String, String> before = otherTenantChecksums();
+
+        DeletionResult result = deleter.delete(new DeletionTask("job-10", TENANT_A, 1));
+
+        // order_lines is deleted with each chunk of orders; its survivors make the orders' delete fail on its foreign
+        // key, and the chunk is rolled back: reported as order_lines' survivors, like a table deleted on its own.
+        assertThat(result).isInstanceOfSatisfying(DeletionResult.Failed.class, failed -> {
+            assertThat(failed.errorCode()).isEqualTo(DeletionResult.Failed.VERIFICATION_FAILED);
+            assertThat(failed.message())
+                    .isEqualTo("job job-10 tenant " + TENANT_A + ": table public.order_lines still has 360 rows");
+            assertThat(failed.table()).isEqualTo("public.order_lines");
+            assertThat(failed.retryable()).isTrue();
+        });
+        assertThat(shop.progress("job-10"))
+                .containsEntry("public.shipment_items", 240L)
+                .containsEntry("public.order_lines", 0L)
+                .containsEntry("public.shipments", 0L)
+                .containsEntry("public.orders", 0L);
+        assertThat(shop.rowsOf(TENANT_A)).isEqualTo(845 - 240);
+        assertThat(otherTenantChecksums()).isEqualTo(before);
+
+        shop.execute("drop trigger kept on order_lines");
+
+        assertThat(deleter.delete(new DeletionTask("job-10", TENANT_A, 2)))
+                .isInstanceOfSatisfying(DeletionResult.Completed.class, completed -> assertThat(completed.tables())
+                        .containsExactlyElementsOf(TENANT_A_DELETED));
+        assertThat(shop.rowsOf(TENANT_A)).isZero();
         assertThat(otherTenantChecksums()).isEqualTo(before);
     }
 

@@ -52,24 +52,29 @@ final class KeyCursor implements AutoCloseable {
     Chunk fetch(int rows) throws SQLException {
         try (Statement statement = connection.createStatement();
                 ResultSet result = statement.executeQuery("FETCH FORWARD " + rows + " FROM " + name)) {
-            int columns = result.getMetaData().getColumnCount();
-            List<List<String>> values = new ArrayList<>();
-            for (int column = 0; column < columns; column++) {
-                values.add(new ArrayList<>());
-            }
-            int size = 0;
-            while (result.next()) {
-                size++;
-                for (int column = 0; column < columns; column++) {
-                    values.get(column).add(result.getString(column + 1));
-                }
-            }
-            List<Array> arrays = new ArrayList<>();
-            for (int column = 0; column < columns; column++) {
-                arrays.add(connection.createArrayOf("text", values.get(column).toArray()));
-            }
-            return new Chunk(size, arrays);
+            return read(connection, result);
         }
+    }
+
+    /** {@return the keys of a result whose columns are a table's key columns, one array per column} */
+    static Chunk read(Connection connection, ResultSet result) throws SQLException {
+        int columns = result.getMetaData().getColumnCount();
+        List<List<String>> values = new ArrayList<>();
+        for (int column = 0; column < columns; column++) {
+            values.add(new ArrayList<>());
+        }
+        int size = 0;
+        while (result.next()) {
+            size++;
+            for (int column = 0; column < columns; column++) {
+                values.get(column).add(result.getString(column + 1));
+            }
+        }
+        List<Array> arrays = new ArrayList<>();
+        for (int column = 0; column < columns; column++) {
+            arrays.add(connection.createArrayOf("text", values.get(column).toArray()));
+        }
+        return new Chunk(size, arrays);
     }
 
     /**

@@ -230,33 +230,34 @@ final class SoftDeletionRun {
         List<String> key = plan.primaryKey(table.table());
         for (int pass = 0; pass < settings.maxPasses(); pass++) {
             long hidden = 0;
-            try (KeyCursor cursor = rows.openVisibleKeys(table, key, column)) {
-                job.commit();
-                while (true) {
-                    JdbcSoftDeletionLedger.State state = job.lock().state();
-                    if (state == JdbcSoftDeletionLedger.State.RESTORING
-                            || state == JdbcSoftDeletionLedger.State.RESTORED) {
-                        return false;
-                    }
-                    KeyCursor.Chunk chunk = cursor.fetch(settings.chunkSize());
-                    if (chunk.isEmpty()) {
-                        break;
-                    }
-                    long count = rows.hideChunk(
-                            table, key, chunk, column, hiddenAt, job.task().jobId());
-                    job.ledger()
-                            .addCount(
-                                    job.connection(),
-                                    job.task().jobId(),
-                                    JdbcSoftDeletionLedger.Phase.SOFT,
-                                    table.table().qualified(),
-                                    count,
-                                    0,
-                                    job.now());
+            // As a hard delete's pass: rows that fit in one chunk are hidden without a cursor.
+            KeyCursor.Chunk first = rows.firstVisibleKeys(table, key, column, settings.chunkSize() + 1);
+            if (first.size() <= settings.chunkSize()) {
+                if (first.isEmpty()) {
+                    job.connection().rollback();
+                    return true;
+                }
+                hidden = hideChunk(table, key, first, hiddenAt);
+                if (hidden < 0) {
+                    return false;
+                }
+            } else {
+                job.connection().rollback();
+                try (KeyCursor cursor = rows.openVisibleKeys(table, key, column)) {
                     job.commit();
-                    hidden += count;
-                    if (chunk.size() < settings.chunkSize()) {
-                        break;
+                    while (true) {
+                        KeyCursor.Chunk chunk = cursor.fetch(settings.chunkSize());
+                        if (chunk.isEmpty()) {
+                            break;
+                        }
+                        long count = hideChunk(table, key, chunk, hiddenAt);
+                        if (count < 0) {
+                            return false;
+                        }
+                        hidden += count;
+                        if (chunk.size() < settings.chunkSize()) {
+                            break;
+                        }
                     }
                 }
             }
@@ -265,6 +266,33 @@ final class SoftDeletionRun {
             }
         }
         return true;
+    }
+
+    /**
+     * One chunk's transaction: locks the job's row, hides the chunk's rows not hidden yet, adds the count, commits.
+     *
+     * @return the rows hidden; -1 if a restore of the job began meanwhile (rolled back)
+     */
+    private long hideChunk(PlannedTable table, List<String> key, KeyCursor.Chunk chunk, Instant hiddenAt)
+            throws SQLException {
+        JdbcSoftDeletionLedger.State state = job.lock().state();
+        if (state == JdbcSoftDeletionLedger.State.RESTORING || state == JdbcSoftDeletionLedger.State.RESTORED) {
+            job.connection().rollback();
+            return -1;
+        }
+        long count =
+                rows.hideChunk(table, key, chunk, column, hiddenAt, job.task().jobId());
+        job.ledger()
+                .addCount(
+                        job.connection(),
+                        job.task().jobId(),
+                        JdbcSoftDeletionLedger.Phase.SOFT,
+                        table.table().qualified(),
+                        count,
+                        0,
+                        job.now());
+        job.commit();
+        return count;
     }
 
     /**

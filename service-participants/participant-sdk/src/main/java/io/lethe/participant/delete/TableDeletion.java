@@ -121,47 +121,37 @@ final class TableDeletion {
     }
 
     /**
-     * The cursor is declared and materialised in a transaction of its own (the commit evaluates its query); each
-     * chunk then fetches the next keys in its own transaction. The cursor is closed whatever happens.
+     * A pass first selects one key more than a chunk fetches, in the chunk's transaction: if that finds no more than
+     * a chunk's worth (most tables of most tenants), it is the pass's only chunk, with neither cursor nor second
+     * query. Otherwise the cursor is declared and materialised in a transaction of its own (the commit evaluates its
+     * query); each chunk then fetches the next keys in its own transaction. The cursor is closed whatever happens.
      */
     private Pass deleteInChunks(PlannedTable table, List<String> key, int pass) throws SQLException {
         List<CarriedTables.Carried> group = carried.carriedBy(table.table());
+        int fetch = group.isEmpty() ? settings.chunkSize() : Math.max(1, settings.chunkSize() / 8);
+        KeyCursor.Chunk first = rows.firstKeys(table, key, fetch + 1);
+        if (first.size() <= fetch) {
+            if (first.isEmpty()) {
+                job.rollback();
+                return new Pass(0, true, false);
+            }
+            long deleted = deleteChunk(table, key, group, first, pass, 1);
+            return deleted < 0 ? Pass.JOB_COMPLETED : new Pass(deleted, false, false);
+        }
+        job.rollback();
         try (KeyCursor cursor = rows.openKeys(table, key)) {
             job.commit();
             long deleted = 0;
-            int fetch = group.isEmpty() ? settings.chunkSize() : Math.max(1, settings.chunkSize() / 8);
             for (int chunk = 1; ; chunk++) {
-                if (job.lock().state() == JdbcDeletionLedger.State.COMPLETED) {
-                    return Pass.JOB_COMPLETED;
-                }
                 KeyCursor.Chunk keys = cursor.fetch(fetch);
                 if (keys.isEmpty()) {
                     return new Pass(deleted, chunk == 1, false);
                 }
-                long chunkDeleted = 0;
-                for (CarriedTables.Carried dependants : group) {
-                    long carriedDeleted = rows.deleteCarried(dependants, table, key, keys);
-                    if (carriedDeleted > 0) {
-                        job.addProgress(dependants.table().table(), carriedDeleted);
-                    }
-                    chunkDeleted += carriedDeleted;
+                long chunkDeleted = deleteChunk(table, key, group, keys, pass, chunk);
+                if (chunkDeleted < 0) {
+                    return Pass.JOB_COMPLETED;
                 }
-                long ownDeleted = rows.deleteChunk(table, key, keys);
-                long total = job.addProgress(table.table(), ownDeleted);
-                job.commit();
-                chunkDeleted += ownDeleted;
                 deleted += chunkDeleted;
-                log.debug(
-                        "Job {}: table {} pass {} chunk {}: deleted {} of {} rows ({} by the job), {} rows of the"
-                                + " tables it carries",
-                        job.task().jobId(),
-                        table.table(),
-                        pass,
-                        chunk,
-                        ownDeleted,
-                        keys.size(),
-                        total,
-                        chunkDeleted - ownDeleted);
                 if (keys.size() < fetch) {
                     return new Pass(deleted, false, false);
                 }
@@ -170,6 +160,50 @@ final class TableDeletion {
                 }
             }
         }
+    }
+
+    /**
+     * One chunk's transaction: locks the job's row, deletes the rows of the tables the table carries that depend on
+     * the chunk's rows, then the chunk's rows, adds each count to its progress row, and commits.
+     *
+     * @return the rows deleted over the group's tables; -1 if another delivery completed the job meanwhile (rolled
+     *     back)
+     */
+    private long deleteChunk(
+            PlannedTable table,
+            List<String> key,
+            List<CarriedTables.Carried> group,
+            KeyCursor.Chunk keys,
+            int pass,
+            int chunk)
+            throws SQLException {
+        if (job.lock().state() == JdbcDeletionLedger.State.COMPLETED) {
+            job.rollback();
+            return -1;
+        }
+        long carriedDeleted = 0;
+        for (CarriedTables.Carried dependants : group) {
+            long deleted = rows.deleteCarried(dependants, table, key, keys);
+            if (deleted > 0) {
+                job.addProgress(dependants.table().table(), deleted);
+            }
+            carriedDeleted += deleted;
+        }
+        long ownDeleted = rows.deleteChunk(table, key, keys);
+        long total = job.addProgress(table.table(), ownDeleted);
+        job.commit();
+        log.debug(
+                "Job {}: table {} pass {} chunk {}: deleted {} of {} rows ({} by the job), {} rows of the tables it"
+                        + " carries",
+                job.task().jobId(),
+                table.table(),
+                pass,
+                chunk,
+                ownDeleted,
+                keys.size(),
+                total,
+                carriedDeleted);
+        return ownDeleted + carriedDeleted;
     }
 
     /**

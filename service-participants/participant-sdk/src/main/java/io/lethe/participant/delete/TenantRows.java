@@ -170,6 +170,31 @@ final class TenantRows {
         return KeyCursor.declared(connection, name);
     }
 
+    /**
+     * Selects the primary keys of at most {@code limit} of the table's rows of the tenant, in the caller's transaction:
+     * a pass that finds no more than one chunk's worth deletes them without a cursor.
+     *
+     * @param key the table's {@link DeletionPlan#chunkKey}
+     */
+    KeyCursor.Chunk firstKeys(PlannedTable table, List<String> key, int limit) throws SQLException {
+        current = table.table();
+        return firstKeys(statements.keys(table, key), limit);
+    }
+
+    /** Like {@link #firstKeys}, among the rows not hidden yet. */
+    KeyCursor.Chunk firstVisibleKeys(PlannedTable table, List<String> key, String column, int limit)
+            throws SQLException {
+        current = table.table();
+        return firstKeys(statements.visibleKeys(table, key, column), limit);
+    }
+
+    private KeyCursor.Chunk firstKeys(SqlFragment keys, int limit) throws SQLException {
+        try (PreparedStatement statement = prepare(keys.append(" LIMIT " + limit), List.of());
+                ResultSet result = statement.executeQuery()) {
+            return KeyCursor.read(connection, result);
+        }
+    }
+
     /** Deletes the chunk's rows by primary key; {@return the rows deleted, 0 for rows already gone} */
     long deleteChunk(PlannedTable table, List<String> key, KeyCursor.Chunk chunk) throws SQLException {
         current = table.table();

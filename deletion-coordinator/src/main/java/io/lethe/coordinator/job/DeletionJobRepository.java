@@ -48,9 +48,12 @@ public interface DeletionJobRepository {
     List<DeletionJob> lockRetentionEnded(Instant now, int limit);
 
     /**
-     * Stores a job's new state and its participants' progress.
+     * Stores a job's new state, writing only what changed since it was read: the job's row, the progress of the
+     * participants whose progress differs, and the approvals and phases added.
      *
+     * @param stored the job as this transaction read it, its row locked
+     * @param job the job afterwards
      * @throws TenantHasRunningJobException if the job runs again while its tenant has another running job
      */
-    void update(DeletionJob job);
+    void update(DeletionJob stored, DeletionJob job);
 }

@@ -198,7 +198,7 @@ public class DeletionJobService {
             if (approved != transition) {
                 audit.record(Approval.AUTOMATIC_APPROVER, "APPROVED", approved.job());
             }
-            store(approved);
+            store(job, approved);
         }
         return transition;
     }
@@ -231,7 +231,7 @@ public class DeletionJobService {
                         .orElse(0L),
                 transition.job().state());
         audit.record(approver, "APPROVED", transition.job());
-        return store(transition);
+        return store(job, transition);
     }
 
     /**
@@ -245,7 +245,7 @@ public class DeletionJobService {
         Transition transition = job.reject(approver, requireComment(comment), now());
         log.info("job {} tenant {}: rejected by {}", id, job.tenantId(), approver);
         audit.record(approver, "REJECTED", transition.job());
-        return store(transition);
+        return store(job, transition);
     }
 
     /**
@@ -259,7 +259,7 @@ public class DeletionJobService {
         Transition transition = job.restore(operator, now());
         log.info("job {} tenant {}: restore requested by {}", id, job.tenantId(), operator);
         audit.record(operator, "RESTORE_REQUESTED", transition.job());
-        return store(transition);
+        return store(job, transition);
     }
 
     /**
@@ -276,7 +276,7 @@ public class DeletionJobService {
         for (DeletionJob job : due) {
             Transition transition = job.timeOut(now);
             if (transition.changed()) {
-                store(transition);
+                store(job, transition);
                 audit.record(JobAudit.COORDINATOR, "TIMED_OUT", transition.job());
                 JobLog.timeouts(job, transition.job());
             }
@@ -299,7 +299,7 @@ public class DeletionJobService {
             if (holds.activeHold(job.tenantId()).isPresent()) {
                 continue;
             }
-            DeletionJob hard = store(job.startHardDelete(now));
+            DeletionJob hard = store(job, job.startHardDelete(now));
             audit.record(JobAudit.COORDINATOR, "RETENTION_ENDED", hard);
             log.info(
                     "job {} tenant {}: retention ended at {}, hard delete asked of {}",
@@ -333,7 +333,7 @@ public class DeletionJobService {
         if (running.isPresent() && !running.get().id().equals(id)) {
             throw new TenantHasRunningJobException(job, running.get().id());
         }
-        DeletionJob next = store(transition);
+        DeletionJob next = store(job, transition);
         audit.record(operator, "RETRIED", next);
         log.info(
                 "job {} tenant {}: attempt {} asks participants {} again for {}, waiting until {}",
@@ -389,9 +389,9 @@ public class DeletionJobService {
     }
 
     /** Stores the job's new state, publishes its request if participants must be asked, and its status. */
-    private DeletionJob store(Transition transition) {
+    private DeletionJob store(DeletionJob stored, Transition transition) {
         DeletionJob job = transition.job();
-        jobs.update(job);
+        jobs.update(stored, job);
         if (transition.asksParticipants()) {
             publisher.publishRequested(job);
         }

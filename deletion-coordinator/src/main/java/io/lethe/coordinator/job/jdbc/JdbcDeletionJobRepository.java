@@ -21,6 +21,8 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -92,7 +94,7 @@ public class JdbcDeletionJobRepository implements DeletionJobRepository {
             return false;
         }
         job.participants().forEach(p -> insertParticipant(job.id(), p));
-        lifecycleRows.append(job.id().value(), lifecycle.approvals(), lifecycle.phases());
+        lifecycleRows.append(job.id().value(), 0, 0, lifecycle.approvals(), lifecycle.phases());
         return true;
     }
 
@@ -184,7 +186,10 @@ public class JdbcDeletionJobRepository implements DeletionJobRepository {
     }
 
     @Override
-    public void update(DeletionJob job) {
+    public void update(DeletionJob stored, DeletionJob job) {
+        if (!stored.id().equals(job.id())) {
+            throw new IllegalArgumentException("job " + job.id() + " stored as job " + stored.id());
+        }
         Lifecycle lifecycle = job.lifecycle();
         try {
             jdbc.sql("update deletion_job set state = ?, attempt = ?, updated_at = ?, finished_at = ?, deadline_at = ?,"
@@ -211,12 +216,33 @@ public class JdbcDeletionJobRepository implements DeletionJobRepository {
             }
             throw e;
         }
-        // Participants are few: rewriting them all keeps the stored job equal to the folded one.
-        jdbc.sql("delete from job_participant where job_id = ?")
-                .param(job.id().value())
+        // A participant's progress is rewritten whole (its tables go with it, on delete cascade) when it changed: an
+        // outcome changes one participant, so the others are not written again.
+        Map<String, ParticipantProgress> before = new HashMap<>();
+        stored.participants().forEach(p -> before.put(p.name(), p));
+        for (ParticipantProgress progress : job.participants()) {
+            ParticipantProgress was = before.remove(progress.name());
+            if (progress.equals(was)) {
+                continue;
+            }
+            if (was != null) {
+                deleteParticipant(job.id(), progress.name());
+            }
+            insertParticipant(job.id(), progress);
+        }
+        before.keySet().forEach(name -> deleteParticipant(job.id(), name));
+        lifecycleRows.append(
+                job.id().value(),
+                stored.lifecycle().approvals().size(),
+                stored.lifecycle().phases().size(),
+                lifecycle.approvals(),
+                lifecycle.phases());
+    }
+
+    private void deleteParticipant(DeletionJobId jobId, String participant) {
+        jdbc.sql("delete from job_participant where job_id = ? and participant = ?")
+                .params(jobId.value(), participant)
                 .update();
-        job.participants().forEach(p -> insertParticipant(job.id(), p));
-        lifecycleRows.append(job.id().value(), lifecycle.approvals(), lifecycle.phases());
     }
 
     private void insertParticipant(DeletionJobId jobId, ParticipantProgress progress) {
@@ -239,24 +265,32 @@ public class JdbcDeletionJobRepository implements DeletionJobRepository {
                         progress.notFound().toArray(String[]::new),
                         progress.otherTenant().toArray(String[]::new))
                 .update();
+        if (progress.tables().isEmpty()) {
+            return;
+        }
+        // One statement for all of the participant's tables.
+        List<Object> params = new ArrayList<>();
+        List<String> rows = new ArrayList<>();
         int position = 0;
         for (TableCount table : progress.tables()) {
-            jdbc.sql("insert into job_participant_table (job_id, participant, position, table_name, rows_deleted,"
-                            + " rows_remaining, policy, rows_anonymized, rows_retained, reason)"
-                            + " values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
-                    .params(
-                            jobId.value(),
-                            progress.name(),
-                            position++,
-                            table.table(),
-                            table.rowsDeleted(),
-                            table.rowsRemaining(),
-                            table.policy().name(),
-                            table.rowsAnonymized(),
-                            table.rowsRetained(),
-                            table.reason())
-                    .update();
+            rows.add("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+            params.addAll(Arrays.asList(
+                    jobId.value(),
+                    progress.name(),
+                    position++,
+                    table.table(),
+                    table.rowsDeleted(),
+                    table.rowsRemaining(),
+                    table.policy().name(),
+                    table.rowsAnonymized(),
+                    table.rowsRetained(),
+                    table.reason()));
         }
+        jdbc.sql("insert into job_participant_table (job_id, participant, position, table_name, rows_deleted,"
+                        + " rows_remaining, policy, rows_anonymized, rows_retained, reason) values "
+                        + String.join(", ", rows))
+                .params(params)
+                .update();
     }
 
     private Optional<DeletionJob> one(String sql, Object... params) {

@@ -73,8 +73,11 @@ final class LifecycleRows {
     }
 
     /** Inserts the approvals and phases that are not stored yet. */
-    void append(UUID jobId, List<Approval> approvals, List<PhaseResult> phases) {
-        int storedApprovals = count("job_approval", jobId);
+    /**
+     * Inserts the approvals and phases after the first {@code storedApprovals} and {@code storedPhases}, which the job
+     * had when its transaction read it.
+     */
+    void append(UUID jobId, int storedApprovals, int storedPhases, List<Approval> approvals, List<PhaseResult> phases) {
         for (int seq = storedApprovals; seq < approvals.size(); seq++) {
             Approval approval = approvals.get(seq);
             jdbc.sql("insert into job_approval (job_id, seq, round, approver, decision, comment, automatic,"
@@ -91,7 +94,6 @@ final class LifecycleRows {
                             Timestamps.of(approval.at()))
                     .update();
         }
-        int storedPhases = count("job_phase", jobId);
         for (int seq = storedPhases; seq < phases.size(); seq++) {
             insertPhase(jobId, seq, phases.get(seq));
         }
@@ -128,12 +130,5 @@ final class LifecycleRows {
                         .update();
             }
         }
-    }
-
-    private int count(String table, UUID jobId) {
-        return jdbc.sql("select count(*) from " + table + " where job_id = ?")
-                .param(jobId)
-                .query(Integer.class)
-                .single();
     }
 }

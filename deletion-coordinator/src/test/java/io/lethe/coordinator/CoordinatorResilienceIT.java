@@ -150,6 +150,39 @@ class CoordinatorResilienceIT {
     }
 
     @Test
+    void foldsOutcomesThatArriveTogetherAndDeadLettersOnlyTheOneThatFails() {
+        String first = stack.submitJob("umbrella-fold-1", "req-umbrella-fold-1");
+        String second = stack.submitJob("umbrella-fold-2", "req-umbrella-fold-2");
+        String unknownJobId = "7d2f9a41-3c5b-4e6d-8f10-2a3b4c5d6e7f";
+
+        // Sent back to back: the outcomes listener takes them in as few polls as the broker allows, the refused one
+        // among them; the records after it are delivered again and must count once.
+        stack.report(completed(first, "umbrella-fold-1", "billing", table("billing.invoice", 3)));
+        Map<String, Refused> refused = new LinkedHashMap<>();
+        refused.put(
+                unknownJobId,
+                publishRefused(
+                        LetheTopics.DELETION_OUTCOMES,
+                        unknownJobId,
+                        stack.codec().encode(completed(unknownJobId, "umbrella-lost", "billing")),
+                        "io.lethe.coordinator.job.DeletionJobNotFoundException",
+                        "no deletion job " + unknownJobId));
+        stack.report(completed(first, "umbrella-fold-1", "orders", table("orders.orders", 4)));
+        stack.report(completed(second, "umbrella-fold-2", "billing", table("billing.invoice", 5)));
+        stack.report(completed(second, "umbrella-fold-2", "orders", table("orders.orders", 6)));
+
+        await().until(() -> stack.job(second).path("totalRowsDeleted").asLong() == 11);
+        assertDeadLettered(LetheTopics.DELETION_OUTCOMES, refused);
+        assertThat(stack.job(first).path("totalRowsDeleted").asLong()).isEqualTo(7);
+        assertThat(stack.job(second).path("totalRowsDeleted").asLong()).isEqualTo(11);
+        List<String> states = new ArrayList<>();
+        stack.job(first)
+                .path("participants")
+                .forEach(p -> states.add(p.path("state").asString()));
+        assertThat(states).containsExactly("COMPLETED", "COMPLETED");
+    }
+
+    @Test
     void completesJobsOfParticipantsThatAnswerTheMomentTheRequestArrives() {
         List<String> jobIds = new ArrayList<>();
         try (var participants = EagerParticipants.start("eager-", "billing", "orders")) {

@@ -6,11 +6,14 @@ import io.lethe.kafka.retry.BackOffSettings;
 import io.lethe.kafka.retry.DeadLetterPolicy;
 import io.lethe.schemas.LetheCodec;
 import io.lethe.schemas.LetheHeaders;
+import org.springframework.boot.kafka.autoconfigure.ConcurrentKafkaListenerContainerFactoryConfigurer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.kafka.config.ConcurrentKafkaListenerContainerFactory;
 import org.springframework.kafka.core.ConsumerFactory;
 import org.springframework.kafka.core.KafkaAdmin;
 import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.kafka.listener.ContainerProperties;
 import org.springframework.kafka.listener.DefaultErrorHandler;
 
 /**
@@ -32,6 +35,24 @@ class KafkaConfiguration {
         return new CoordinatorStartup(
                 new LetheTopicInitializer(kafkaAdmin, properties.topics()),
                 new ParticipantRegistrationCatchUp(consumers, registrations));
+    }
+
+    /**
+     * The outcomes' listener's containers: Spring Boot's settings and the error handler below, with a poll's records
+     * delivered at once, so that outcomes of one job that arrive together are folded in one transaction.
+     */
+    @Bean
+    @SuppressWarnings({"rawtypes", "unchecked"})
+    ConcurrentKafkaListenerContainerFactory<Object, Object> outcomeListenerContainerFactory(
+            ConcurrentKafkaListenerContainerFactoryConfigurer configurer, ConsumerFactory<String, byte[]> consumers) {
+        ConcurrentKafkaListenerContainerFactory<Object, Object> factory =
+                new ConcurrentKafkaListenerContainerFactory<>();
+        configurer.configure(factory, (ConsumerFactory) consumers);
+        factory.setBatchListener(true);
+        // The poll's offsets after the listener returns; a failing record's predecessors are committed by the error
+        // handler (the listener names the record).
+        factory.getContainerProperties().setAckMode(ContainerProperties.AckMode.BATCH);
+        return factory;
     }
 
     /** Picked up by Spring Boot's listener container factory. */

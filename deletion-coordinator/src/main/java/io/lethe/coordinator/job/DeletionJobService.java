@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -183,12 +184,45 @@ public class DeletionJobService {
      */
     @Transactional
     public Transition record(ParticipantOutcome outcome) {
-        DeletionJob job =
-                jobs.lockById(outcome.jobId()).orElseThrow(() -> new DeletionJobNotFoundException(outcome.jobId()));
-        Transition transition = job.apply(outcome, now());
-        JobLog.outcome(outcome, job, transition);
-        JobLog.nextStage(job, transition);
-        if (transition.changed()) {
+        return fold(List.of(outcome)).get(0);
+    }
+
+    /**
+     * Folds several outcomes of one job into it, in their order, in one transaction: the job is read and locked once,
+     * each outcome is applied and audited as {@link #record(ParticipantOutcome)} does, and the job is stored and
+     * published once, as the last of them left it.
+     *
+     * @param outcomes outcomes of one job, in the order the participants' records arrived
+     * @return each outcome's transition, in order
+     * @throws IllegalArgumentException if the outcomes are of more than one job, or none
+     * @throws DeletionJobNotFoundException if no job has their id
+     */
+    @Transactional
+    public List<Transition> record(List<ParticipantOutcome> outcomes) {
+        return fold(outcomes);
+    }
+
+    private List<Transition> fold(List<ParticipantOutcome> outcomes) {
+        if (outcomes.isEmpty()) {
+            throw new IllegalArgumentException("no outcome to record");
+        }
+        DeletionJobId id = outcomes.get(0).jobId();
+        if (outcomes.stream().anyMatch(outcome -> !outcome.jobId().equals(id))) {
+            throw new IllegalArgumentException("outcomes of more than one job folded together, the first of job " + id);
+        }
+        DeletionJob stored = jobs.lockById(id).orElseThrow(() -> new DeletionJobNotFoundException(id));
+        DeletionJob job = stored;
+        boolean changed = false;
+        boolean asksParticipants = false;
+        List<Transition> transitions = new ArrayList<>();
+        for (ParticipantOutcome outcome : outcomes) {
+            Transition transition = job.apply(outcome, now());
+            JobLog.outcome(outcome, job, transition);
+            JobLog.nextStage(job, transition);
+            transitions.add(transition);
+            if (!transition.changed()) {
+                continue;
+            }
             audit.record(
                     outcome.participant(),
                     "OUTCOME_" + outcome.phase() + "_"
@@ -198,9 +232,15 @@ public class DeletionJobService {
             if (approved != transition) {
                 audit.record(Approval.AUTOMATIC_APPROVER, "APPROVED", approved.job());
             }
-            store(job, approved);
+            changed = true;
+            asksParticipants |= approved.asksParticipants();
+            job = approved.job();
         }
-        return transition;
+        if (changed) {
+            // One write and one status for the lot; a request if any of them asked participants (the job's latest).
+            store(stored, new Transition(job, Transition.Effect.APPLIED, asksParticipants));
+        }
+        return transitions;
     }
 
     /**

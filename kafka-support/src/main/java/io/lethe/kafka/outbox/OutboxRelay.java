@@ -5,6 +5,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,7 +30,8 @@ import org.springframework.kafka.core.KafkaOperations;
  * a relay that crashes holds nothing.
  *
  * <p>A batch whose sends fail or time out is rolled back: its messages stay and are sent again later, some of them
- * possibly twice. Lethe's consumers treat a repeated record as a no-op. Runs on a thread of its own, woken by {@link
+ * possibly twice. Lethe's consumers treat a repeated record as a no-op; for the same reason a batch's removal commits
+ * without waiting for its WAL flush ({@code synchronous_commit = off} for that transaction only). Runs on a thread of its own, woken by {@link
  * #wakeUp()} after a commit that wrote messages, and every poll interval otherwise.
  */
 public final class OutboxRelay implements SmartLifecycle {
@@ -103,6 +105,11 @@ public final class OutboxRelay implements SmartLifecycle {
     private int relayBatch(Connection connection) throws SQLException {
         if (!tryLock(connection)) {
             return 0;
+        }
+        // The batch's removal need not wait for its WAL flush: if the database loses it in a crash, the messages are
+        // sent again, which every consumer treats as a repeat. The messages themselves were committed durably.
+        try (Statement statement = connection.createStatement()) {
+            statement.execute("SET LOCAL synchronous_commit = off");
         }
         List<PendingMessage> batch = outbox.oldest(connection, settings.batchSize());
         if (batch.isEmpty()) {

@@ -13,6 +13,7 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.kafka.core.KafkaOperations;
+import org.springframework.kafka.listener.BatchListenerFailedException;
 import org.springframework.kafka.listener.DeadLetterPublishingRecoverer;
 import org.springframework.kafka.listener.DefaultErrorHandler;
 import org.springframework.kafka.listener.ListenerExecutionFailedException;
@@ -147,7 +148,13 @@ public final class DeadLetterPolicy {
 
     /** The listener's own exception, not spring-kafka's wrapper. */
     static Throwable cause(Throwable e) {
-        return e instanceof ListenerExecutionFailedException && e.getCause() != null ? e.getCause() : e;
+        Throwable cause = e;
+        // A batch listener names the failing record with a BatchListenerFailedException around the record's own one.
+        while ((cause instanceof ListenerExecutionFailedException || cause instanceof BatchListenerFailedException)
+                && cause.getCause() != null) {
+            cause = cause.getCause();
+        }
+        return cause;
     }
 
     private static String valueOf(ConsumerRecord<?, ?> record, Function<ConsumerRecord<?, ?>, String> valueOf) {

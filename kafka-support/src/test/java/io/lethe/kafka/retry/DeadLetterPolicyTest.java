@@ -8,6 +8,18 @@ import org.junit.jupiter.api.Test;
 class DeadLetterPolicyTest {
 
     @Test
+    void theCauseOfAFailureIsTheListenersOwnExceptionInsideSpringKafkasWrappers() {
+        IllegalStateException own = new IllegalStateException("job 42 not found");
+        var batch = new org.springframework.kafka.listener.BatchListenerFailedException("record 3", own, 3);
+
+        assertThat(DeadLetterPolicy.cause(own)).isSameAs(own);
+        assertThat(DeadLetterPolicy.cause(batch)).isSameAs(own);
+        assertThat(DeadLetterPolicy.cause(
+                        new org.springframework.kafka.listener.ListenerExecutionFailedException("listener", batch)))
+                .isSameAs(own);
+    }
+
+    @Test
     void describesAFailureWithoutTheDetailLinesOfADatabaseMessage() {
         var failure = new SQLException(
                 "ERROR: update or delete on table \"customers\" violates foreign key constraint\n"

@@ -1,19 +1,32 @@
 package io.lethe.coordinator.job.kafka;
 
+import io.lethe.coordinator.job.DeletionJobId;
 import io.lethe.coordinator.job.DeletionJobService;
 import io.lethe.coordinator.job.ParticipantOutcome;
 import io.lethe.schemas.LetheCodec;
 import io.lethe.schemas.LetheTopics;
 import io.lethe.schemas.ParticipantDeletionCompleted;
 import io.lethe.schemas.ParticipantDeletionFailed;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.slf4j.MDC;
 import org.springframework.kafka.annotation.KafkaListener;
+import org.springframework.kafka.listener.BatchListenerFailedException;
 
 /**
- * Folds participants' outcomes into their jobs. The record's offset is committed only after the job's new state is
- * stored, together with the events it publishes (record acknowledgement), so a crash replays the outcome, which the job
- * then treats as a duplicate.
+ * Folds participants' outcomes into their jobs, a poll's records at a time: the outcomes of one job that arrived
+ * together are folded in one transaction ({@link DeletionJobService#record(List)}), jobs in the order their first
+ * outcome arrived. The offsets are committed after the listener returns, so a crash replays the outcomes, which the jobs
+ * then treat as duplicates.
+ *
+ * <p>A failure is the failure of one record, as with a record listener: the records before it have been stored and
+ * their offsets are committed, it is retried or dead-lettered by the error handler, and the records after it are
+ * delivered again (those already folded with an earlier job's lot are duplicates then). If a job's lot fails, its
+ * records and every later one are folded one at a time, so that the failing record is found and none before it is
+ * left unstored: an undecodable record, or one whose job does not exist, fails alone.
  */
 public class DeletionOutcomeListener {
 
@@ -30,13 +43,82 @@ public class DeletionOutcomeListener {
     @KafkaListener(
             id = "lethe-coordinator-outcomes",
             groupId = "${spring.kafka.consumer.group-id}.outcomes",
-            topics = LetheTopics.DELETION_OUTCOMES)
-    public void onOutcome(ConsumerRecord<String, byte[]> record) {
-        ParticipantOutcome outcome = AvroJobMapper.outcome(
+            topics = LetheTopics.DELETION_OUTCOMES,
+            containerFactory = "outcomeListenerContainerFactory")
+    public void onOutcomes(List<ConsumerRecord<String, byte[]>> records) {
+        clearContext();
+        List<ParticipantOutcome> outcomes = new ArrayList<>(records.size());
+        for (int index = 0; index < records.size(); index++) {
+            ParticipantOutcome outcome;
+            try {
+                outcome = decode(records.get(index));
+            } catch (RuntimeException e) {
+                fold(outcomes);
+                throw failed(records.get(index), null, e, index);
+            }
+            outcomes.add(outcome);
+        }
+        fold(outcomes);
+        clearContext();
+    }
+
+    /** Folds the outcomes (the first {@code outcomes.size()} records of the poll), a job's lot at a time. */
+    private void fold(List<ParticipantOutcome> outcomes) {
+        Map<DeletionJobId, List<Integer>> lots = new LinkedHashMap<>();
+        for (int index = 0; index < outcomes.size(); index++) {
+            lots.computeIfAbsent(outcomes.get(index).jobId(), id -> new ArrayList<>())
+                    .add(index);
+        }
+        for (List<Integer> lot : lots.values()) {
+            try {
+                MDC.put("jobId", outcomes.get(lot.get(0)).jobId().toString());
+                jobs.record(lot.stream().map(outcomes::get).toList());
+            } catch (RuntimeException e) {
+                // Every record before the lot's first is stored: from there on, one at a time.
+                oneAtATime(outcomes, lot.get(0));
+                return;
+            }
+        }
+    }
+
+    private void oneAtATime(List<ParticipantOutcome> outcomes, int from) {
+        for (int index = from; index < outcomes.size(); index++) {
+            ParticipantOutcome outcome = outcomes.get(index);
+            try {
+                MDC.put("jobId", outcome.jobId().toString());
+                MDC.put("participant", outcome.participant());
+                jobs.record(outcome);
+            } catch (RuntimeException e) {
+                throw failed(null, outcome, e, index);
+            }
+        }
+    }
+
+    private ParticipantOutcome decode(ConsumerRecord<String, byte[]> record) {
+        return AvroJobMapper.outcome(
                 codec.decode(record.value(), ParticipantDeletionCompleted.class, ParticipantDeletionFailed.class));
-        // jobId is in the logging context already (the record's key); the record interceptor clears both after the
-        // error handler ran, so retries and dead letters are logged with them.
-        MDC.put("participant", outcome.participant());
-        jobs.record(outcome);
+    }
+
+    /**
+     * The record's failure for the error handler; the logging context names its job (and participant, if known), so
+     * that the handler's retries and dead letter are logged with them.
+     */
+    private static BatchListenerFailedException failed(
+            ConsumerRecord<String, byte[]> record, ParticipantOutcome outcome, RuntimeException cause, int index) {
+        if (outcome != null) {
+            MDC.put("jobId", outcome.jobId().toString());
+            MDC.put("participant", outcome.participant());
+        } else {
+            MDC.remove("participant");
+            if (record.key() != null) {
+                MDC.put("jobId", record.key());
+            }
+        }
+        return new BatchListenerFailedException(String.valueOf(cause.getMessage()), cause, index);
+    }
+
+    private static void clearContext() {
+        MDC.remove("jobId");
+        MDC.remove("participant");
     }
 }

@@ -132,6 +132,9 @@ record BenchmarkReport(
             t.put("jobsPerSecond", throughput.jobsPerSecond());
             t.put("latency", throughput.latency());
             t.put("cpu", throughput.cpu());
+            t.put("cpuSecondsByPart", throughput.cpuByPart());
+            t.put("floor", throughput.floor());
+            t.put("floorCpuMsPerJob", throughput.floor().cpuMsPerJob());
             t.put("hotspots", throughput.hotMethods());
             map.put("throughput", t);
         }
@@ -223,6 +226,32 @@ record BenchmarkReport(
                             cpu.jvmSeconds(),
                             cpu.otherSeconds(),
                             cpu.idleSeconds()));
+            md.append("\n| CPU per job, by part | ms |\n|---|---:|\n");
+            double javaThreads = 0;
+            for (Map.Entry<String, Double> part : throughput.cpuByPart().entrySet()) {
+                javaThreads += part.getValue();
+                md.append("| %s | %.1f |\n".formatted(part.getKey(), part.getValue() * 1000 / throughput.tenants()));
+            }
+            md.append("| this JVM outside Java threads (garbage collection, JIT compiler) | %.1f |\n"
+                    .formatted(Math.max(0, cpu.jvmSeconds() - javaThreads) * 1000 / throughput.tenants()));
+            md.append("| other processes (mostly PostgreSQL) | %.1f |\n"
+                    .formatted(cpu.otherSeconds() * 1000 / throughput.tenants()));
+            md.append("| **all** | **%.1f** |\n"
+                    .formatted((cpu.jvmSeconds() + cpu.otherSeconds()) * 1000 / throughput.tenants()));
+            SagaFloor.Floor floor = throughput.floor();
+            md.append(("\nThe floor of these steps on this machine: %.1f database transactions committed and %.1f Kafka"
+                            + " records written per job; a one-row insert committed alone costs at least %.2f ms of CPU"
+                            + " (this JVM and PostgreSQL), a record produced, consumed and its offset committed alone"
+                            + " %.2f ms: at least %.1f ms of CPU per job for them alone, at most %.0f jobs/s on %d"
+                            + " cores.\n")
+                    .formatted(
+                            floor.commitsPerJob(),
+                            floor.recordsPerJob(),
+                            floor.cpuMsPerCommit(),
+                            floor.cpuMsPerRecord(),
+                            floor.cpuMsPerJob(),
+                            floor.maxJobsPerSecond(cpu.cores()),
+                            cpu.cores()));
             if (!throughput.hotMethods().isEmpty()) {
                 md.append("\n| Profile (JFR execution samples) | Share |\n|---|---:|\n");
                 for (Profiler.Hotspot hot : throughput.hotMethods()) {

@@ -76,12 +76,17 @@ final class SagaBenchmark implements AutoCloseable {
             double seconds,
             Latencies latency,
             CpuUse.Split cpu,
+            Map<String, Double> cpuByPart,
+            SagaFloor.Floor floor,
             List<Profiler.Hotspot> hotMethods) {
 
         double jobsPerSecond() {
             return tenants / seconds;
         }
     }
+
+    /** Steps of each round of the floor's measurements. */
+    private static final int FLOOR_STEPS = 500;
 
     private final LocalStack stack;
     private final Path outputDirectory;
@@ -178,7 +183,10 @@ final class SagaBenchmark implements AutoCloseable {
                         new StringSerializer(),
                         new ByteArraySerializer());
                 Profiler profiler = profile ? Profiler.start() : Profiler.none()) {
+            long commitsBefore = SagaFloor.commits(stack.coordinatorJdbcUrl());
+            long recordsBefore = SagaFloor.records(stack.bootstrapServers());
             CpuUse cpu = CpuUse.start();
+            ThreadCpu threads = ThreadCpu.start();
             long started = System.nanoTime();
             for (String tenant : tenantIds) {
                 RequestTenantDeletion command = RequestTenantDeletion.newBuilder()
@@ -203,12 +211,19 @@ final class SagaBenchmark implements AutoCloseable {
             }
             double seconds = (last - started) / 1e9;
             CpuUse.Split split = cpu.stop();
+            Map<String, Double> byPart = threads.stop();
             List<Profiler.Hotspot> hot = profiler.stop(outputDirectory.resolve("saga-throughput.jfr"));
             long left = totalRows() - rowsBefore;
             if (left != 0) {
                 throw new IllegalStateException(left + " rows of the benchmark's tenants are left after COMPLETED");
             }
-            return new ThroughputResult(tenants, rowsPerTenant, seconds, Latencies.ofNanos(latencies), split, hot);
+            SagaFloor.Floor floor = new SagaFloor.Floor(
+                    (SagaFloor.commits(stack.coordinatorJdbcUrl()) - commitsBefore) / (double) tenants,
+                    (SagaFloor.records(stack.bootstrapServers()) - recordsBefore) / (double) tenants,
+                    SagaFloor.cpuMsPerCommit(stack.coordinatorJdbcUrl(), FLOOR_STEPS),
+                    SagaFloor.cpuMsPerRecord(stack.bootstrapServers(), FLOOR_STEPS));
+            return new ThroughputResult(
+                    tenants, rowsPerTenant, seconds, Latencies.ofNanos(latencies), split, byPart, floor, hot);
         }
     }
 

@@ -52,6 +52,16 @@ class BenchmarksSmokeIT {
         assertThat(report.throughput().rowsPerTenant()).isPositive();
         assertThat(report.throughput().jobsPerSecond()).isPositive();
         assertThat(report.throughput().latency().count()).isEqualTo(4);
+        // Each job commits transactions in four databases and writes records on several topics; the floor's steps
+        // cost something.
+        SagaFloor.Floor floor = report.throughput().floor();
+        assertThat(floor.commitsPerJob()).isGreaterThan(9);
+        assertThat(floor.recordsPerJob()).isGreaterThan(9);
+        assertThat(floor.cpuMsPerCommit()).isPositive();
+        assertThat(floor.cpuMsPerRecord()).isPositive();
+        assertThat(report.throughput().cpuByPart().get(ThreadCpu.BROKER)).isPositive();
+        assertThat(report.throughput().cpuByPart().get(ThreadCpu.PARTICIPANTS)).isPositive();
+        assertThat(report.throughput().cpuByPart().get(ThreadCpu.COORDINATOR)).isPositive();
 
         JsonNode json = JsonMapper.builder()
                 .build()
@@ -62,8 +72,12 @@ class BenchmarksSmokeIT {
                 .isEqualTo(report.targets().size())
                 .isGreaterThan(5);
         assertThat(json.get("throughput").get("tenants").asInt()).isEqualTo(4);
+        assertThat(json.get("throughput").get("floorCpuMsPerJob").asDouble()).isPositive();
 
         String written = Files.readString(docs);
-        assertThat(written).doesNotContain("old results").contains("| Tenant rows |", "## Notes", "2,000");
+        assertThat(written)
+                .doesNotContain("old results")
+                .contains(
+                        "| Tenant rows |", "## Notes", "2,000", "| CPU per job, by part |", "The floor of these steps");
     }
 }

@@ -217,11 +217,12 @@ final class SagaBenchmark implements AutoCloseable {
             if (left != 0) {
                 throw new IllegalStateException(left + " rows of the benchmark's tenants are left after COMPLETED");
             }
+            double background = SagaFloor.background(3);
             SagaFloor.Floor floor = new SagaFloor.Floor(
                     (SagaFloor.commits(stack.coordinatorJdbcUrl()) - commitsBefore) / (double) tenants,
                     (SagaFloor.records(stack.bootstrapServers()) - recordsBefore) / (double) tenants,
-                    SagaFloor.cpuMsPerCommit(stack.coordinatorJdbcUrl(), FLOOR_STEPS),
-                    SagaFloor.cpuMsPerRecord(stack.bootstrapServers(), FLOOR_STEPS));
+                    SagaFloor.cpuMsPerCommit(stack.coordinatorJdbcUrl(), FLOOR_STEPS, background),
+                    SagaFloor.cpuMsPerRecord(stack.bootstrapServers(), FLOOR_STEPS, background));
             return new ThroughputResult(
                     tenants, rowsPerTenant, seconds, Latencies.ofNanos(latencies), split, byPart, floor, hot);
         }

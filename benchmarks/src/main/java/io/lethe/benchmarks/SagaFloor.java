@@ -33,7 +33,8 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * transactions commit and how many Kafka records are written per job (counted over the throughput run), and the CPU of
  * the cheapest such step measured alone on the same PostgreSQL and broker: a one-row {@code INSERT} committed with
  * {@code synchronous_commit=on}, and a record produced with {@code acks=all}, consumed and its offset committed, one at
- * a time (as a participant takes requests). Their product is a floor for the CPU a job needs.
+ * a time (as a participant takes requests), each less the CPU the idle stack uses meanwhile. Their product is a floor
+ * for the CPU a job needs.
  */
 final class SagaFloor {
 
@@ -55,6 +56,22 @@ final class SagaFloor {
     }
 
     private SagaFloor() {}
+
+    /**
+     * {@return the CPU seconds per second that the idle stack uses meanwhile (relays and sweeps polling, consumers
+     * fetching), measured over {@code seconds}, to be taken off a step's measurement}
+     */
+    static double background(double seconds) throws InterruptedException {
+        CpuUse cpu = CpuUse.start();
+        Thread.sleep((long) (seconds * 1000));
+        CpuUse.Split used = cpu.stop();
+        return (used.jvmSeconds() + used.otherSeconds()) / used.wallSeconds();
+    }
+
+    /** {@return the CPU milliseconds of one step of a round: what the round used, less the stack's background} */
+    private static double perStep(CpuUse.Split used, double background, int steps) {
+        return Math.max(0, used.jvmSeconds() + used.otherSeconds() - background * used.wallSeconds()) * 1000 / steps;
+    }
 
     /** {@return transactions committed so far in every database of the server} */
     static long commits(String jdbcUrl) throws SQLException {
@@ -86,8 +103,11 @@ final class SagaFloor {
         }
     }
 
-    /** {@return the CPU milliseconds of one committed one-row insert, the least of three rounds of {@code n}} */
-    static double cpuMsPerCommit(String jdbcUrl, int n) throws SQLException {
+    /**
+     * {@return the CPU milliseconds of one committed one-row insert, the least of three rounds of {@code n}, less the
+     * stack's background}
+     */
+    static double cpuMsPerCommit(String jdbcUrl, int n, double background) throws SQLException {
         try (Connection connection = DriverManager.getConnection(jdbcUrl, "postgres", "postgres")) {
             try (Statement statement = connection.createStatement()) {
                 statement.execute("CREATE TABLE IF NOT EXISTS lethe_benchmark_floor (id bigint, at timestamptz)");
@@ -104,7 +124,7 @@ final class SagaFloor {
                         connection.commit();
                     }
                     CpuUse.Split used = cpu.stop();
-                    least = Math.min(least, (used.jvmSeconds() + used.otherSeconds()) * 1000 / n);
+                    least = Math.min(least, perStep(used, background, n));
                 }
             }
             try (Statement statement = connection.createStatement()) {
@@ -117,9 +137,10 @@ final class SagaFloor {
 
     /**
      * {@return the CPU milliseconds of one record produced ({@code acks=all}, idempotent), consumed and its offset
-     * committed, one record at a time; the least of three rounds of {@code n}}
+     * committed, one record at a time; the least of three rounds of {@code n}, less the stack's background}
      */
-    static double cpuMsPerRecord(String bootstrapServers, int n) throws InterruptedException, ExecutionException {
+    static double cpuMsPerRecord(String bootstrapServers, int n, double background)
+            throws InterruptedException, ExecutionException {
         String topic = "lethe-benchmark-floor-" + UUID.randomUUID();
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
             admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1))).all().get();
@@ -162,7 +183,7 @@ final class SagaFloor {
                         consumer.commitSync();
                     }
                     CpuUse.Split used = cpu.stop();
-                    least = Math.min(least, (used.jvmSeconds() + used.otherSeconds()) * 1000 / n);
+                    least = Math.min(least, perStep(used, background, n));
                 }
                 return least;
             } finally {

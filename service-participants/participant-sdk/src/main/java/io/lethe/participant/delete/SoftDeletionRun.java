@@ -280,6 +280,7 @@ final class SoftDeletionRun {
             job.connection().rollback();
             return -1;
         }
+        rows.planChunkGenerically(chunk);
         long count =
                 rows.hideChunk(table, key, chunk, column, hiddenAt, job.task().jobId());
         job.ledger()

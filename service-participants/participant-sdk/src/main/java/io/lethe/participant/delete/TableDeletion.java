@@ -181,6 +181,7 @@ final class TableDeletion {
             job.rollback();
             return -1;
         }
+        rows.planChunkGenerically(keys);
         long carriedDeleted = 0;
         for (CarriedTables.Carried dependants : group) {
             long deleted = rows.deleteCarried(dependants, table, key, keys);

@@ -9,6 +9,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -33,6 +34,11 @@ final class TenantRows {
     private final List<String> scopeIds;
     private TableName current;
 
+    /** Chunks of at least this many keys are deleted with generic plans ({@link #planChunkGenerically}). */
+    static final int GENERIC_PLAN_KEYS = 500;
+
+    private final boolean planCacheMode;
+
     TenantRows(Connection connection, DeletionPlan plan, Map<TenantIdType, Object> tenantIds) throws SQLException {
         this(connection, plan, tenantIds, null, null, TablePolicies.none());
     }
@@ -55,6 +61,8 @@ final class TenantRows {
         this.tenantIds = tenantIds;
         this.scope = scope;
         this.policies = policies;
+        // plan_cache_mode exists from PostgreSQL 12 on.
+        this.planCacheMode = connection.getMetaData().getDatabaseMajorVersion() >= 12;
         String quote = connection.getMetaData().getIdentifierQuoteString();
         if (scope == null) {
             this.statements = new DeletionStatements(plan, quote, null, null, policies);
@@ -192,6 +200,19 @@ final class TenantRows {
         try (PreparedStatement statement = prepare(keys.append(" LIMIT " + limit), List.of());
                 ResultSet result = statement.executeQuery()) {
             return KeyCursor.read(connection, result);
+        }
+    }
+
+    /**
+     * Has the rest of the current transaction plan its statements generically, if the chunk is large: PostgreSQL plans a
+     * statement's first executions for the values bound, and a plan for 5,000 keys estimates each of them; the chunk
+     * statements look up keys by index whatever their number, which is the generic plan.
+     */
+    void planChunkGenerically(KeyCursor.Chunk chunk) throws SQLException {
+        if (planCacheMode && chunk.size() >= GENERIC_PLAN_KEYS) {
+            try (Statement statement = connection.createStatement()) {
+                statement.execute("SET LOCAL plan_cache_mode = force_generic_plan");
+            }
         }
     }
 

@@ -30,6 +30,9 @@ import java.util.Set;
  * <ul>
  *   <li>it and its root are deleted (not anonymized or retained), the root has a chunk key, and the table has no
  *       foreign key to itself;
+ *   <li>its carrying key is {@code ON DELETE NO ACTION} or {@code RESTRICT}: rows of it that survive their delete (a
+ *       trigger that skips them) must make the parents' delete fail, where {@code SET NULL} would detach them from the
+ *       tenant unseen and {@code CASCADE} would be asked to delete them again;
  *   <li>within a root's group (the root and the tables it carries) the only foreign keys are the carrying ones: any
  *       other would tie rows of one chunk to rows of another;
  *   <li>between groups, every foreign key still points from a table deleted earlier to one deleted later, with each
@@ -88,6 +91,8 @@ final class CarriedTables {
             if (table.kind() == PlannedTable.Kind.DEPENDENT
                     && table.via().size() == 1
                     && !table.via().get(0).isSelfReference()
+                    // Rows that survive their delete must stop the parents' delete, not be detached or cascaded.
+                    && table.via().get(0).onDelete().refusesDelete()
                     && !selfReferencing.contains(table.table())
                     && policies.kindOf(table.table()) == TablePolicy.Kind.DELETE) {
                 carrying.put(table.table(), table.via().get(0));

@@ -13,11 +13,49 @@ import java.util.Objects;
  * @param childColumns the referencing columns, in key order
  * @param parent the referenced table
  * @param parentColumns the referenced columns, in key order
+ * @param onDelete what deleting a referenced row does to the rows that reference it
  */
 public record ForeignKey(
-        String name, TableName child, List<String> childColumns, TableName parent, List<String> parentColumns) {
+        String name,
+        TableName child,
+        List<String> childColumns,
+        TableName parent,
+        List<String> parentColumns,
+        OnDelete onDelete) {
+
+    /** The key's {@code ON DELETE} action. */
+    public enum OnDelete {
+        NO_ACTION,
+        RESTRICT,
+        CASCADE,
+        SET_NULL,
+        SET_DEFAULT;
+
+        /** {@return whether deleting a referenced row fails while a row references it} */
+        public boolean refusesDelete() {
+            return this == NO_ACTION || this == RESTRICT;
+        }
+
+        /** {@return the action of a {@link java.sql.DatabaseMetaData#getImportedKeys} {@code DELETE_RULE}} */
+        static OnDelete ofJdbcRule(int rule) {
+            return switch (rule) {
+                case java.sql.DatabaseMetaData.importedKeyCascade -> CASCADE;
+                case java.sql.DatabaseMetaData.importedKeySetNull -> SET_NULL;
+                case java.sql.DatabaseMetaData.importedKeySetDefault -> SET_DEFAULT;
+                case java.sql.DatabaseMetaData.importedKeyRestrict -> RESTRICT;
+                default -> NO_ACTION;
+            };
+        }
+    }
+
+    /** A key with the default action, {@code NO ACTION}. */
+    public ForeignKey(
+            String name, TableName child, List<String> childColumns, TableName parent, List<String> parentColumns) {
+        this(name, child, childColumns, parent, parentColumns, OnDelete.NO_ACTION);
+    }
 
     public ForeignKey {
+        Objects.requireNonNull(onDelete, "onDelete");
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(child, "child");
         Objects.requireNonNull(parent, "parent");

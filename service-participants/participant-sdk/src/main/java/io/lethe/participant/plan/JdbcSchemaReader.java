@@ -151,7 +151,9 @@ public final class JdbcSchemaReader {
                 String name = rows.getString("FK_NAME");
                 // A driver without constraint names still reports one group per parent table.
                 String constraint = name != null ? name : child.name() + "_" + parent.qualified() + "_fkey";
-                byName.computeIfAbsent(Map.entry(constraint, parent), k -> new ForeignKeyRows(constraint, parent))
+                ForeignKey.OnDelete onDelete = ForeignKey.OnDelete.ofJdbcRule(rows.getShort("DELETE_RULE"));
+                byName.computeIfAbsent(
+                                Map.entry(constraint, parent), k -> new ForeignKeyRows(constraint, parent, onDelete))
                         .add(
                                 rows.getShort("KEY_SEQ"),
                                 rows.getString("FKCOLUMN_NAME"),
@@ -177,10 +179,12 @@ public final class JdbcSchemaReader {
         private final String name;
         private final TableName parent;
         private final Map<Short, String[]> columnsBySeq = new TreeMap<>();
+        private final ForeignKey.OnDelete onDelete;
 
-        ForeignKeyRows(String name, TableName parent) {
+        ForeignKeyRows(String name, TableName parent, ForeignKey.OnDelete onDelete) {
             this.name = name;
             this.parent = parent;
+            this.onDelete = onDelete;
         }
 
         void add(short keySeq, String childColumn, String parentColumn) {
@@ -192,7 +196,7 @@ public final class JdbcSchemaReader {
                     columnsBySeq.values().stream().map(pair -> pair[0]).toList();
             List<String> parentColumns =
                     columnsBySeq.values().stream().map(pair -> pair[1]).toList();
-            return new ForeignKey(name, child, childColumns, parent, parentColumns);
+            return new ForeignKey(name, child, childColumns, parent, parentColumns, onDelete);
         }
     }
 }

@@ -137,6 +137,24 @@ class CarriedTablesTest {
     }
 
     @Test
+    void keepsInPlaceATableWhoseKeyDetachesOrCascadesInsteadOfRefusingTheParentsDelete() {
+        SchemaModel.Builder schema = SchemaModel.builder();
+        owned(schema, "orders");
+        schema.table("public", "notes", t -> t.column("id", false)
+                .column("orders_id", true)
+                .primaryKey("id"));
+        schema.foreignKey(new ForeignKey(
+                "notes_orders_id_fkey",
+                table("notes"),
+                List.of("orders_id"),
+                table("orders"),
+                List.of("id"),
+                ForeignKey.OnDelete.SET_NULL));
+
+        assertThat(carried(schema).isCarried(table("notes"))).isFalse();
+    }
+
+    @Test
     void carriesNothingForAnEmptyPlanOrNone() {
         assertThat(CarriedTables.none().isCarried(table("comments"))).isFalse();
         assertThat(CarriedTables.none().carriedBy(table("tasks"))).isEmpty();

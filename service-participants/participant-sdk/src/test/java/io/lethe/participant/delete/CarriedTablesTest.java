@@ -17,23 +17,23 @@ class CarriedTablesTest {
         return new TableName("public", name);
     }
 
+    /** A table {@code name} with a tenant column, and a foreign key {@code <parent>_id} to each of {@code references}. */
     private static SchemaModel.Builder owned(SchemaModel.Builder builder, String name, String... references) {
-        builder.table("public", name, t -> {
-            t.column("id", false).column("tenant_id", false);
-            for (String parent : references) {
-                t.column(parent + "_id", false);
-            }
-            t.primaryKey("id");
-        });
-        for (String parent : references) {
-            builder.foreignKey("public", name, List.of(parent + "_id"), "public", parent, List.of("id"));
-        }
-        return builder;
+        return table(builder, name, true, references);
     }
 
+    /** As {@link #owned}, without a tenant column. */
     private static SchemaModel.Builder dependent(SchemaModel.Builder builder, String name, String... references) {
+        return table(builder, name, false, references);
+    }
+
+    private static SchemaModel.Builder table(
+            SchemaModel.Builder builder, String name, boolean tenantColumn, String... references) {
         builder.table("public", name, t -> {
             t.column("id", false);
+            if (tenantColumn) {
+                t.column("tenant_id", false);
+            }
             for (String parent : references) {
                 t.column(parent + "_id", false);
             }

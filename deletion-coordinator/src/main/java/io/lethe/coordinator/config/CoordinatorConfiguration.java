@@ -34,6 +34,7 @@ import javax.sql.DataSource;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.jdbc.core.JdbcOperations;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.kafka.core.KafkaTemplate;
@@ -64,7 +65,7 @@ class CoordinatorConfiguration {
     }
 
     @Bean
-    DeletionJobRepository deletionJobRepository(JdbcClient jdbc) {
+    DeletionJobRepository deletionJobRepository(JdbcOperations jdbc) {
         return new JdbcDeletionJobRepository(jdbc);
     }
 
@@ -112,7 +113,7 @@ class CoordinatorConfiguration {
     }
 
     @Bean
-    AuditLog auditLog(JdbcClient jdbc) {
+    AuditLog auditLog(JdbcOperations jdbc) {
         return new JdbcAuditLog(jdbc);
     }
 

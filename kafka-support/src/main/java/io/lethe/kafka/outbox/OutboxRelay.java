@@ -5,7 +5,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -106,11 +105,6 @@ public final class OutboxRelay implements SmartLifecycle {
         if (!tryLock(connection)) {
             return 0;
         }
-        // The batch's removal need not wait for its WAL flush: if the database loses it in a crash, the messages are
-        // sent again, which every consumer treats as a repeat. The messages themselves were committed durably.
-        try (Statement statement = connection.createStatement()) {
-            statement.execute("SET LOCAL synchronous_commit = off");
-        }
         List<PendingMessage> batch = outbox.oldest(connection, settings.batchSize());
         if (batch.isEmpty()) {
             return 0;
@@ -121,9 +115,16 @@ public final class OutboxRelay implements SmartLifecycle {
         return batch.size();
     }
 
+    /**
+     * Takes the table's lock for this transaction, if no other relay holds it; in the same round trip, lets the
+     * transaction commit without waiting for its WAL flush. The batch's removal need not wait for it: if the database
+     * loses it in a crash, the messages are sent again, which every consumer treats as a repeat; the messages
+     * themselves were committed durably. The batch is selected by a statement of its own, after the lock: its snapshot
+     * then sees the removals of the relay that held the lock before.
+     */
     private boolean tryLock(Connection connection) throws SQLException {
-        try (PreparedStatement statement =
-                connection.prepareStatement("SELECT pg_try_advisory_xact_lock(hashtext(?))")) {
+        try (PreparedStatement statement = connection.prepareStatement(
+                "SELECT pg_try_advisory_xact_lock(hashtext(?)), set_config('synchronous_commit', 'off', true)")) {
             statement.setString(1, "lethe-outbox-relay:" + outbox.table());
             try (ResultSet rows = statement.executeQuery()) {
                 rows.next();

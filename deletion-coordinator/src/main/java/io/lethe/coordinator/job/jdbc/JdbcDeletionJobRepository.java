@@ -1,5 +1,6 @@
 package io.lethe.coordinator.job.jdbc;
 
+import io.lethe.coordinator.jdbc.Statements;
 import io.lethe.coordinator.jdbc.Timestamps;
 import io.lethe.coordinator.job.DeletionJob;
 import io.lethe.coordinator.job.DeletionJobId;
@@ -11,24 +12,22 @@ import io.lethe.coordinator.job.JobState;
 import io.lethe.coordinator.job.Lifecycle;
 import io.lethe.coordinator.job.ParticipantError;
 import io.lethe.coordinator.job.ParticipantProgress;
-import io.lethe.coordinator.job.ParticipantState;
 import io.lethe.coordinator.job.Phase;
 import io.lethe.coordinator.job.TableCount;
-import io.lethe.coordinator.job.TablePolicy;
 import io.lethe.coordinator.job.TenantHasRunningJobException;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import org.springframework.dao.DuplicateKeyException;
+import org.springframework.jdbc.core.JdbcOperations;
+import org.springframework.jdbc.core.RowCallbackHandler;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 /** Jobs in PostgreSQL: one row per job, one per expected participant, one per table a participant reported. */
@@ -44,12 +43,12 @@ public class JdbcDeletionJobRepository implements DeletionJobRepository {
     /** The partial unique index that keeps one running job per tenant (V1). */
     private static final String ONE_ACTIVE_PER_TENANT = "deletion_job_one_active_per_tenant";
 
+    private final JdbcOperations template;
     private final JdbcClient jdbc;
-    private final LifecycleRows lifecycleRows;
 
-    public JdbcDeletionJobRepository(JdbcClient jdbc) {
-        this.jdbc = jdbc;
-        this.lifecycleRows = new LifecycleRows(jdbc);
+    public JdbcDeletionJobRepository(JdbcOperations jdbc) {
+        this.template = jdbc;
+        this.jdbc = JdbcClient.create(jdbc);
     }
 
     @Override
@@ -93,19 +92,21 @@ public class JdbcDeletionJobRepository implements DeletionJobRepository {
         if (inserted == 0) {
             return false;
         }
-        job.participants().forEach(p -> insertParticipant(job.id(), p));
-        lifecycleRows.append(job.id().value(), 0, 0, lifecycle.approvals(), lifecycle.phases());
+        Statements rows = new Statements();
+        insertParticipants(rows, job.id(), job.participants());
+        LifecycleRows.append(rows, job.id().value(), 0, 0, lifecycle.approvals(), lifecycle.phases());
+        rows.update(template);
         return true;
     }
 
     @Override
     public Optional<DeletionJob> findById(DeletionJobId id) {
-        return one(SELECT_JOB + "where id = ?", id.value());
+        return byId(id, "");
     }
 
     @Override
     public Optional<DeletionJob> lockById(DeletionJobId id) {
-        return one(SELECT_JOB + "where id = ? for update", id.value());
+        return byId(id, " for update");
     }
 
     @Override
@@ -131,30 +132,20 @@ public class JdbcDeletionJobRepository implements DeletionJobRepository {
 
     @Override
     public List<DeletionJob> search(JobQuery query) {
-        List<JobRow> rows = jdbc.sql(SELECT_JOB
+        return jobs(
+                SELECT_JOB
                         + "where (cast(? as text) is null or tenant_id = ?) and (cast(? as text) is null or state = ?)"
-                        + " order by created_at desc, id limit ?")
-                .params(
-                        query.tenantId(),
-                        query.tenantId(),
-                        stateName(query.state()),
-                        stateName(query.state()),
-                        query.limit())
-                .query(JdbcDeletionJobRepository::jobRow)
-                .list();
-        return rows.stream().map(this::assemble).toList();
+                        + " order by created_at desc, id limit ?",
+                query.tenantId(),
+                query.tenantId(),
+                stateName(query.state()),
+                stateName(query.state()),
+                query.limit());
     }
 
     @Override
     public List<DeletionJob> findVerificationsOf(DeletionJobId verified) {
-        return jdbc
-                .sql(SELECT_JOB + "where verifies = ? order by created_at, id")
-                .param(verified.value())
-                .query(JdbcDeletionJobRepository::jobRow)
-                .list()
-                .stream()
-                .map(this::assemble)
-                .toList();
+        return jobs(SELECT_JOB + "where verifies = ? order by created_at, id", verified.value());
     }
 
     @Override
@@ -162,12 +153,10 @@ public class JdbcDeletionJobRepository implements DeletionJobRepository {
         // The partial index deletion_job_due holds exactly the jobs with a pending participant. Skipping locked rows
         // lets several coordinators sweep at once, each taking other jobs; a skipped job is still due at the next sweep
         // unless the transaction holding it answered it.
-        List<JobRow> rows = jdbc.sql(
-                        SELECT_JOB + "where deadline_at <= ? order by deadline_at, id limit ? for update skip locked")
-                .params(Timestamps.of(now), limit)
-                .query(JdbcDeletionJobRepository::jobRow)
-                .list();
-        return rows.stream().map(this::assemble).toList();
+        return jobs(
+                SELECT_JOB + "where deadline_at <= ? order by deadline_at, id limit ? for update skip locked",
+                Timestamps.of(now),
+                limit);
     }
 
     @Override
@@ -176,13 +165,12 @@ public class JdbcDeletionJobRepository implements DeletionJobRepository {
         // keeps
         // its jobs soft-deleted until the hold is lifted; placing a hold locks the tenant's jobs first, so a sweep
         // either starts a hard delete before the hold commits or sees the hold.
-        List<JobRow> rows = jdbc.sql(SELECT_JOB + "where state = 'SOFT_DELETED' and retention_until <= ? and not exists"
+        return jobs(
+                SELECT_JOB + "where state = 'SOFT_DELETED' and retention_until <= ? and not exists"
                         + " (select 1 from legal_hold h where h.tenant_id = deletion_job.tenant_id and h.lifted_at is"
-                        + " null) order by retention_until, id limit ? for update skip locked")
-                .params(Timestamps.of(now), limit)
-                .query(JdbcDeletionJobRepository::jobRow)
-                .list();
-        return rows.stream().map(this::assemble).toList();
+                        + " null) order by retention_until, id limit ? for update skip locked",
+                Timestamps.of(now),
+                limit);
     }
 
     @Override
@@ -191,24 +179,57 @@ public class JdbcDeletionJobRepository implements DeletionJobRepository {
             throw new IllegalArgumentException("job " + job.id() + " stored as job " + stored.id());
         }
         Lifecycle lifecycle = job.lifecycle();
+        // One round trip: the job's row, the participants whose progress changed (rewritten whole, their tables go
+        // with them on delete cascade; an outcome changes one participant, the others are not written again), and the
+        // approvals and phases added since it was read.
+        Statements rows = new Statements()
+                .add(
+                        "update deletion_job set state = ?, attempt = ?, updated_at = ?, finished_at = ?,"
+                                + " deadline_at = ?, phase = ?, phase_started_at = ?, phase_attempt = ?,"
+                                + " retention_until = ?, preview_round = ?, restored_by = ? where id = ?",
+                        job.state().name(),
+                        job.attempt(),
+                        Timestamps.of(job.updatedAt()),
+                        Timestamps.of(job.finishedAt()),
+                        Timestamps.of(job.deadlineAt()),
+                        lifecycle.phase().name(),
+                        Timestamps.of(lifecycle.phaseStartedAt()),
+                        lifecycle.phaseAttempt(),
+                        Timestamps.of(lifecycle.retentionUntil()),
+                        lifecycle.previewRound(),
+                        lifecycle.restoredBy(),
+                        job.id().value());
+        Map<String, ParticipantProgress> before = new HashMap<>();
+        stored.participants().forEach(p -> before.put(p.name(), p));
+        List<String> removed = new ArrayList<>();
+        List<ParticipantProgress> written = new ArrayList<>();
+        for (ParticipantProgress progress : job.participants()) {
+            ParticipantProgress was = before.remove(progress.name());
+            if (progress.equals(was)) {
+                continue;
+            }
+            if (was != null) {
+                removed.add(progress.name());
+            }
+            written.add(progress);
+        }
+        removed.addAll(before.keySet());
+        if (!removed.isEmpty()) {
+            rows.add(
+                    "delete from job_participant where job_id = ? and participant = any(?)",
+                    job.id().value(),
+                    removed.toArray(String[]::new));
+        }
+        insertParticipants(rows, job.id(), written);
+        LifecycleRows.append(
+                rows,
+                job.id().value(),
+                stored.lifecycle().approvals().size(),
+                stored.lifecycle().phases().size(),
+                lifecycle.approvals(),
+                lifecycle.phases());
         try {
-            jdbc.sql("update deletion_job set state = ?, attempt = ?, updated_at = ?, finished_at = ?, deadline_at = ?,"
-                            + " phase = ?, phase_started_at = ?, phase_attempt = ?, retention_until = ?,"
-                            + " preview_round = ?, restored_by = ? where id = ?")
-                    .params(
-                            job.state().name(),
-                            job.attempt(),
-                            Timestamps.of(job.updatedAt()),
-                            Timestamps.of(job.finishedAt()),
-                            Timestamps.of(job.deadlineAt()),
-                            lifecycle.phase().name(),
-                            Timestamps.of(lifecycle.phaseStartedAt()),
-                            lifecycle.phaseAttempt(),
-                            Timestamps.of(lifecycle.retentionUntil()),
-                            lifecycle.previewRound(),
-                            lifecycle.restoredBy(),
-                            job.id().value())
-                    .update();
+            rows.update(template);
         } catch (DuplicateKeyException e) {
             if (String.valueOf(e.getMessage()).contains(ONE_ACTIVE_PER_TENANT)) {
                 // Another job of the tenant started running between the retry's check and this update.
@@ -216,65 +237,33 @@ public class JdbcDeletionJobRepository implements DeletionJobRepository {
             }
             throw e;
         }
-        // A participant's progress is rewritten whole (its tables go with it, on delete cascade) when it changed: an
-        // outcome changes one participant, so the others are not written again.
-        Map<String, ParticipantProgress> before = new HashMap<>();
-        stored.participants().forEach(p -> before.put(p.name(), p));
-        for (ParticipantProgress progress : job.participants()) {
-            ParticipantProgress was = before.remove(progress.name());
-            if (progress.equals(was)) {
-                continue;
-            }
-            if (was != null) {
-                deleteParticipant(job.id(), progress.name());
-            }
-            insertParticipant(job.id(), progress);
-        }
-        before.keySet().forEach(name -> deleteParticipant(job.id(), name));
-        lifecycleRows.append(
-                job.id().value(),
-                stored.lifecycle().approvals().size(),
-                stored.lifecycle().phases().size(),
-                lifecycle.approvals(),
-                lifecycle.phases());
     }
 
-    private void deleteParticipant(DeletionJobId jobId, String participant) {
-        jdbc.sql("delete from job_participant where job_id = ? and participant = ?")
-                .params(jobId.value(), participant)
-                .update();
-    }
-
-    private void insertParticipant(DeletionJobId jobId, ParticipantProgress progress) {
-        ParticipantError error = progress.error();
-        jdbc.sql("insert into job_participant (job_id, participant, stage, state, attempt, deadline_at,"
-                        + " error_code, error_message, error_table, error_retryable, finished_at, not_found,"
-                        + " other_tenant) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
-                .params(
-                        jobId.value(),
-                        progress.name(),
-                        progress.stage(),
-                        progress.state().name(),
-                        progress.attempt(),
-                        Timestamps.of(progress.deadlineAt()),
-                        error == null ? null : error.code(),
-                        error == null ? null : error.message(),
-                        error == null ? null : error.table(),
-                        error == null ? null : error.retryable(),
-                        Timestamps.of(progress.finishedAt()),
-                        progress.notFound().toArray(String[]::new),
-                        progress.otherTenant().toArray(String[]::new))
-                .update();
-        if (progress.tables().isEmpty()) {
-            return;
-        }
-        // One statement for all of the participant's tables.
-        List<Object> params = new ArrayList<>();
-        List<String> rows = new ArrayList<>();
-        int position = 0;
-        for (TableCount table : progress.tables()) {
-            rows.add("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-            params.addAll(Arrays.asList(
+    /** Adds the inserts of the participants' rows and of their tables: one statement each. */
+    private static void insertParticipants(
+            Statements statements, DeletionJobId jobId, List<ParticipantProgress> participants) {
+        List<Object[]> participantRows = new ArrayList<>();
+        List<Object[]> tableRows = new ArrayList<>();
+        for (ParticipantProgress progress : participants) {
+            ParticipantError error = progress.error();
+            participantRows.add(new Object[] {
+                jobId.value(),
+                progress.name(),
+                progress.stage(),
+                progress.state().name(),
+                progress.attempt(),
+                Timestamps.of(progress.deadlineAt()),
+                error == null ? null : error.code(),
+                error == null ? null : error.message(),
+                error == null ? null : error.table(),
+                error == null ? null : error.retryable(),
+                Timestamps.of(progress.finishedAt()),
+                progress.notFound().toArray(String[]::new),
+                progress.otherTenant().toArray(String[]::new)
+            });
+            int position = 0;
+            for (TableCount table : progress.tables()) {
+                tableRows.add(new Object[] {
                     jobId.value(),
                     progress.name(),
                     position++,
@@ -284,48 +273,59 @@ public class JdbcDeletionJobRepository implements DeletionJobRepository {
                     table.policy().name(),
                     table.rowsAnonymized(),
                     table.rowsRetained(),
-                    table.reason()));
+                    table.reason()
+                });
+            }
         }
-        jdbc.sql("insert into job_participant_table (job_id, participant, position, table_name, rows_deleted,"
-                        + " rows_remaining, policy, rows_anonymized, rows_retained, reason) values "
-                        + String.join(", ", rows))
+        statements.insert(
+                "job_participant (job_id, participant, stage, state, attempt, deadline_at, error_code,"
+                        + " error_message, error_table, error_retryable, finished_at, not_found, other_tenant)",
+                participantRows);
+        statements.insert(
+                "job_participant_table (job_id, participant, position, table_name, rows_deleted, rows_remaining,"
+                        + " policy, rows_anonymized, rows_retained, reason)",
+                tableRows);
+    }
+
+    /** A job by its id, with everything that belongs to it, in one round trip. */
+    private Optional<DeletionJob> byId(DeletionJobId id, String lock) {
+        List<JobRow> rows = new ArrayList<>(1);
+        JobChildren children = new JobChildren();
+        Statements statements = new Statements().add(SELECT_JOB + "where id = ?" + lock, id.value());
+        children.addQueries(statements, List.of(id.value()));
+        RowCallbackHandler[] handlers = children.handlers();
+        RowCallbackHandler[] all = new RowCallbackHandler[handlers.length + 1];
+        all[0] = rs -> rows.add(jobRow(rs, rows.size()));
+        System.arraycopy(handlers, 0, all, 1, handlers.length);
+        statements.query(template, all);
+        return rows.stream().findFirst().map(row -> assemble(row, children));
+    }
+
+    /** The jobs a query selects, then everything that belongs to them: two round trips for any number of jobs. */
+    private List<DeletionJob> jobs(String sql, Object... params) {
+        List<JobRow> rows = jdbc.sql(sql)
                 .params(params)
-                .update();
+                .query(JdbcDeletionJobRepository::jobRow)
+                .list();
+        if (rows.isEmpty()) {
+            return List.of();
+        }
+        JobChildren children = new JobChildren();
+        Statements statements = new Statements();
+        children.addQueries(statements, rows.stream().map(JobRow::id).toList());
+        statements.query(template, children.handlers());
+        return rows.stream().map(row -> assemble(row, children)).toList();
     }
 
     private Optional<DeletionJob> one(String sql, Object... params) {
-        return jdbc.sql(sql)
-                .params(params)
-                .query(JdbcDeletionJobRepository::jobRow)
-                .optional()
-                .map(this::assemble);
+        List<DeletionJob> jobs = jobs(sql, params);
+        if (jobs.size() > 1) {
+            throw new IllegalStateException(jobs.size() + " jobs where one was expected: " + sql);
+        }
+        return jobs.stream().findFirst();
     }
 
-    private DeletionJob assemble(JobRow row) {
-        Map<String, List<TableCount>> tables = new LinkedHashMap<>();
-        jdbc.sql("select participant, table_name, rows_deleted, rows_remaining, policy, rows_anonymized,"
-                        + " rows_retained, reason from job_participant_table where job_id = ?"
-                        + " order by participant, position")
-                .param(row.id())
-                .query(rs -> {
-                    tables.computeIfAbsent(rs.getString("participant"), k -> new ArrayList<>())
-                            .add(new TableCount(
-                                    rs.getString("table_name"),
-                                    rs.getLong("rows_deleted"),
-                                    rs.getLong("rows_remaining"),
-                                    TablePolicy.valueOf(rs.getString("policy")),
-                                    rs.getLong("rows_anonymized"),
-                                    rs.getLong("rows_retained"),
-                                    rs.getString("reason")));
-                });
-        List<ParticipantProgress> participants = jdbc.sql(
-                        "select participant, stage, state, attempt, deadline_at, error_code, error_message,"
-                                + " error_table, error_retryable, finished_at, not_found, other_tenant"
-                                + " from job_participant where job_id = ?"
-                                + " order by stage, participant")
-                .param(row.id())
-                .query((rs, n) -> participant(rs, tables))
-                .list();
+    private static DeletionJob assemble(JobRow row, JobChildren children) {
         Lifecycle lifecycle = new Lifecycle(
                 row.mode(),
                 row.phase(),
@@ -335,8 +335,8 @@ public class JdbcDeletionJobRepository implements DeletionJobRepository {
                 row.retention(),
                 row.retentionUntil(),
                 row.previewRound(),
-                lifecycleRows.approvals(row.id()),
-                lifecycleRows.phases(row.id()),
+                children.approvals(row.id()),
+                children.phases(row.id()),
                 row.restoredBy(),
                 row.verifies() == null ? null : new DeletionJobId(row.verifies()));
         return new DeletionJob(
@@ -351,39 +351,10 @@ public class JdbcDeletionJobRepository implements DeletionJobRepository {
                 row.attempt(),
                 row.participantDeadline(),
                 lifecycle,
-                participants,
+                children.participants(row.id()),
                 row.createdAt(),
                 row.updatedAt(),
                 row.finishedAt());
-    }
-
-    private static ParticipantProgress participant(ResultSet rs, Map<String, List<TableCount>> tables)
-            throws SQLException {
-        String name = rs.getString("participant");
-        String code = rs.getString("error_code");
-        ParticipantError error = code == null
-                ? null
-                : new ParticipantError(
-                        code,
-                        rs.getString("error_message"),
-                        rs.getString("error_table"),
-                        rs.getBoolean("error_retryable"));
-        return new ParticipantProgress(
-                name,
-                rs.getInt("stage"),
-                ParticipantState.valueOf(rs.getString("state")),
-                rs.getInt("attempt"),
-                Timestamps.read(rs, "deadline_at"),
-                tables.getOrDefault(name, List.of()),
-                error,
-                Timestamps.read(rs, "finished_at"),
-                texts(rs, "not_found"),
-                texts(rs, "other_tenant"));
-    }
-
-    private static List<String> texts(ResultSet rs, String column) throws SQLException {
-        java.sql.Array array = rs.getArray(column);
-        return array == null ? List.of() : List.of((String[]) array.getArray());
     }
 
     private static JobRow jobRow(ResultSet rs, int rowNum) throws SQLException {
@@ -442,7 +413,7 @@ public class JdbcDeletionJobRepository implements DeletionJobRepository {
         String participant = rs.getString("scope_participant");
         return participant == null
                 ? null
-                : new JobScope(participant, rs.getString("scope_table"), texts(rs, "scope_ids"));
+                : new JobScope(participant, rs.getString("scope_table"), JobChildren.texts(rs, "scope_ids"));
     }
 
     private static String stateName(JobState state) {

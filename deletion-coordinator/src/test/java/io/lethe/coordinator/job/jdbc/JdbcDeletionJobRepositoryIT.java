@@ -1,0 +1,172 @@
+package io.lethe.coordinator.job.jdbc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.lethe.coordinator.audit.AuditChain;
+import io.lethe.coordinator.audit.jdbc.JdbcAuditLog;
+import io.lethe.coordinator.job.DeletionJob;
+import io.lethe.coordinator.job.DeletionJobId;
+import io.lethe.coordinator.job.DeletionRequest;
+import io.lethe.coordinator.job.ExpectedParticipant;
+import io.lethe.coordinator.job.JobMode;
+import io.lethe.coordinator.job.JobQuery;
+import io.lethe.coordinator.job.ParticipantOutcome;
+import io.lethe.coordinator.job.Phase;
+import io.lethe.coordinator.job.TableCount;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Jobs stored and read back whole, on a real PostgreSQL: every row that belongs to a job (participants and their
+ * tables, approvals, phases and their tables) is written with one round trip per transaction and read with one, and
+ * jobs read together keep their rows apart. The audit log appends several entries in one transaction to one chain.
+ */
+class JdbcDeletionJobRepositoryIT {
+
+    private static final Instant T0 = Instant.parse("2026-12-05T10:00:00Z");
+
+    private static EmbeddedPostgres postgres;
+    private static JdbcTemplate jdbc;
+    private static TransactionTemplate transactions;
+    private static JdbcDeletionJobRepository jobs;
+
+    @BeforeAll
+    static void start() throws Exception {
+        postgres = EmbeddedPostgres.start();
+        DataSource database = postgres.getPostgresDatabase();
+        Flyway.configure()
+                .dataSource(database)
+                .locations("classpath:db/migration/coordinator")
+                .load()
+                .migrate();
+        jdbc = new JdbcTemplate(database);
+        transactions = new TransactionTemplate(new DataSourceTransactionManager(database));
+        jobs = new JdbcDeletionJobRepository(jdbc);
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (postgres != null) {
+            postgres.close();
+        }
+    }
+
+    @Test
+    void aJobThroughPreviewApprovalAndSoftDeleteReadsBackAsItWasStored() {
+        DeletionJob started = start("acme-store");
+        Boolean inserted = transactions.execute(tx -> jobs.insertIfAbsent(started));
+        Boolean again = transactions.execute(tx -> jobs.insertIfAbsent(started));
+        assertThat(inserted).isTrue();
+        assertThat(again).as("the same job again").isFalse();
+
+        DeletionJob previewed = store(started, outcome(started, "billing", 1, Phase.PREVIEW, 5, 7), 1);
+        previewed = store(previewed, outcome(started, "orders", 1, Phase.PREVIEW, 10, 0), 2);
+        DeletionJob approved = storeApproval(previewed);
+        DeletionJob softDeleted = store(approved, outcome(started, "billing", 2, Phase.SOFT, 5, 7), 5);
+
+        assertThat(approved.lifecycle().approvals()).hasSize(1);
+        assertThat(approved.lifecycle().phases()).extracting(p -> p.phase()).containsExactly(Phase.PREVIEW);
+        DeletionJob read =
+                transactions.execute(tx -> jobs.findById(started.id()).orElseThrow());
+        assertThat(read).isEqualTo(softDeleted);
+        assertThat(read.participants())
+                .filteredOn(p -> p.name().equals("billing"))
+                .singleElement()
+                .satisfies(p -> assertThat(p.tables())
+                        .extracting(TableCount::table, TableCount::rowsDeleted)
+                        .containsExactly(
+                                org.assertj.core.groups.Tuple.tuple("public.invoices", 5L),
+                                org.assertj.core.groups.Tuple.tuple("public.lines", 7L)));
+        assertThat(read.lifecycle().phases().get(0).participants())
+                .extracting(p -> p.name())
+                .containsExactly("billing", "orders");
+    }
+
+    @Test
+    void jobsReadTogetherKeepTheirOwnRows() {
+        DeletionJob first = start("acme-together");
+        DeletionJob second = start("globex-together");
+        transactions.executeWithoutResult(tx -> {
+            jobs.insertIfAbsent(first);
+            jobs.insertIfAbsent(second);
+        });
+        DeletionJob firstPreviewed = store(first, outcome(first, "billing", 1, Phase.PREVIEW, 3, 4), 1);
+        DeletionJob secondPreviewed = store(second, outcome(second, "orders", 1, Phase.PREVIEW, 8, 0), 1);
+
+        List<DeletionJob> found = transactions.execute(tx -> jobs.search(new JobQuery(null, null, 100)));
+
+        assertThat(found).contains(firstPreviewed, secondPreviewed);
+    }
+
+    @Test
+    void severalEntriesAppendedInOneTransactionFormOneChainWithTheOthers() {
+        JdbcAuditLog audit = new JdbcAuditLog(jdbc);
+        audit.append(T0, null, "acme-audit", "alice", "ALONE", "{}");
+        transactions.executeWithoutResult(tx -> {
+            audit.append(T0.plusSeconds(1), null, "acme-audit", "alice", "FIRST", "{}");
+            audit.append(T0.plusSeconds(2), null, "acme-audit", "bob", "SECOND", "{}");
+            audit.append(T0.plusSeconds(3), null, "acme-audit", "carol", "THIRD", "{}");
+        });
+        transactions.executeWithoutResult(tx -> {
+            audit.append(T0.plusSeconds(4), null, "acme-audit", "dave", "ROLLED_BACK", "{}");
+            tx.setRollbackOnly();
+        });
+        audit.append(T0.plusSeconds(5), null, "acme-audit", "erin", "AFTER", "{}");
+
+        assertThat(audit.find("acme-audit", null, 100))
+                .extracting(e -> e.action())
+                .containsExactly("ALONE", "FIRST", "SECOND", "THIRD", "AFTER");
+        AuditChain.Verification verification = audit.verify();
+        assertThat(verification.valid()).as(verification.toString()).isTrue();
+    }
+
+    /** Applies the outcome to the job as the coordinator does: locked, changed, written back in one transaction. */
+    private static DeletionJob store(DeletionJob job, ParticipantOutcome outcome, int second) {
+        return transactions.execute(tx -> {
+            DeletionJob stored = jobs.lockById(job.id()).orElseThrow();
+            assertThat(stored).isEqualTo(job);
+            DeletionJob next = stored.apply(outcome, T0.plusSeconds(second)).job();
+            jobs.update(stored, next);
+            return next;
+        });
+    }
+
+    private static DeletionJob storeApproval(DeletionJob job) {
+        return transactions.execute(tx -> {
+            DeletionJob stored = jobs.lockById(job.id()).orElseThrow();
+            DeletionJob next =
+                    stored.approve("bob", "checked", null, T0.plusSeconds(3)).job();
+            jobs.update(stored, next);
+            return next;
+        });
+    }
+
+    private static DeletionJob start(String tenant) {
+        return DeletionJob.start(
+                DeletionJobId.random(),
+                new DeletionRequest(
+                        "req-" + tenant, tenant, "alice", null, "contract ended", null, JobMode.DELETE, null, false),
+                List.of(new ExpectedParticipant("orders", 0), new ExpectedParticipant("billing", 0)),
+                Duration.ofMinutes(10),
+                Duration.ofDays(30),
+                T0);
+    }
+
+    private static ParticipantOutcome outcome(
+            DeletionJob job, String participant, int attempt, Phase phase, long first, long second) {
+        List<TableCount> tables = participant.equals("billing")
+                ? List.of(new TableCount("public.invoices", first, 0), new TableCount("public.lines", second, 0))
+                : List.of(new TableCount("public.orders", first, 0));
+        return new ParticipantOutcome.Completed(job.id(), job.tenantId(), participant, attempt, phase, tables, 0, T0);
+    }
+}

@@ -5,6 +5,7 @@ import io.lethe.participant.plan.PlannedTable;
 import io.lethe.participant.plan.TableName;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -183,24 +184,24 @@ final class DeletionRun {
             job.rollback();
             return replay();
         }
-        Map<String, Long> retained = new HashMap<>();
+        // Every table counted in one statement: what is left of the deleted ones, what still holds original values
+        // of the anonymized ones, what the retained ones keep.
+        List<SqlFragment> queries = new ArrayList<>();
         for (PlannedTable table : rows.tables()) {
-            switch (policies.kindOf(table.table())) {
-                case DELETE -> {
-                    long remaining = rows.count(table);
-                    if (remaining > 0) {
-                        job.rollback();
-                        return verificationFailed(new TableResult(table.table().qualified(), 0, remaining));
-                    }
-                }
-                case ANONYMIZE -> {
-                    long original = rows.countNotAnonymized(table);
-                    if (original > 0) {
-                        job.rollback();
-                        return verificationFailed(new TableResult(table.table().qualified(), 0, original));
-                    }
-                }
-                case RETAIN -> retained.put(table.table().qualified(), rows.count(table));
+            queries.add(
+                    policies.kindOf(table.table()) == TablePolicy.Kind.ANONYMIZE
+                            ? rows.notAnonymizedOf(table)
+                            : rows.countOf(table));
+        }
+        long[] counts = rows.countTogether(queries);
+        Map<String, Long> retained = new HashMap<>();
+        for (int i = 0; i < counts.length; i++) {
+            PlannedTable table = rows.tables().get(i);
+            if (policies.kindOf(table.table()) == TablePolicy.Kind.RETAIN) {
+                retained.put(table.table().qualified(), counts[i]);
+            } else if (counts[i] > 0) {
+                job.rollback();
+                return verificationFailed(new TableResult(table.table().qualified(), 0, counts[i]));
             }
         }
         for (DeletionStep step : steps.all()) {

@@ -103,8 +103,12 @@ final class SoftDeletionRun {
             return stopped;
         }
         job.lock();
-        for (PlannedTable table : softDeletable) {
-            long visible = rows.countVisible(table, column);
+        long[] counts = rows.countTogether(softDeletable.stream()
+                .map(table -> rows.visibleOf(table, column))
+                .toList());
+        for (int i = 0; i < counts.length; i++) {
+            PlannedTable table = softDeletable.get(i);
+            long visible = counts[i];
             if (visible > 0) {
                 job.connection().rollback();
                 return failed(

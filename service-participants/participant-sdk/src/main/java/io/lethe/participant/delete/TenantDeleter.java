@@ -4,13 +4,16 @@ import io.lethe.participant.plan.DeletionPlan;
 import io.lethe.participant.plan.PlannedTable;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.PrimitiveIterator;
 import java.util.stream.Collectors;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
@@ -281,25 +284,40 @@ public final class TenantDeleter {
             boolean whatIsLeft)
             throws SQLException {
         boolean autoCommit = connection.getAutoCommit();
-        int isolation = connection.getTransactionIsolation();
         try {
             if (!autoCommit) {
                 // The snapshot is a transaction of its own: end the caller's (reads only, by contract) first.
                 connection.rollback();
             }
             connection.setAutoCommit(false);
-            connection.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+            // For this transaction only, sent with its BEGIN: the connection's own level is not read or changed.
+            try (Statement statement = connection.createStatement()) {
+                statement.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ");
+            }
             TenantRows rows = rows(connection, plan, ids, task, policies);
             ScopeCheck check = rows.checkScope();
+            List<SqlFragment> queries = new ArrayList<>();
+            for (PlannedTable table : rows.tables()) {
+                switch (policies.kindOf(table.table())) {
+                    case DELETE, RETAIN -> queries.add(rows.countOf(table));
+                    case ANONYMIZE -> {
+                        queries.add(rows.notAnonymizedOf(table));
+                        if (whatIsLeft) {
+                            queries.add(rows.countOf(table));
+                        }
+                    }
+                }
+            }
+            PrimitiveIterator.OfLong values =
+                    Arrays.stream(rows.countTogether(queries)).iterator();
             List<TableResult> counts = new ArrayList<>();
             for (PlannedTable table : rows.tables()) {
-                counts.add(counted(rows, table, policies, whatIsLeft));
+                counts.add(counted(table, policies, whatIsLeft, values));
             }
             connection.commit();
             return new Snapshot(counts, check);
         } finally {
             connection.rollback();
-            connection.setTransactionIsolation(isolation);
             connection.setAutoCommit(autoCommit);
         }
     }
@@ -364,22 +382,23 @@ public final class TenantDeleter {
      * One table's count by its policy: what a hard delete would delete or anonymize, and keeps (a preview); or what is
      * left that the policy removes (a verification).
      */
-    private static TableResult counted(TenantRows rows, PlannedTable table, TablePolicies policies, boolean whatIsLeft)
-            throws SQLException {
+    /** The table's result from its counts, taken from {@code values} in the order the snapshot asked for them. */
+    private static TableResult counted(
+            PlannedTable table, TablePolicies policies, boolean whatIsLeft, PrimitiveIterator.OfLong values) {
         String name = table.table().qualified();
         String reason = policies.reasonOf(table.table());
         return switch (policies.kindOf(table.table())) {
             case DELETE -> {
-                long count = rows.count(table);
+                long count = values.nextLong();
                 yield whatIsLeft ? new TableResult(name, 0, count) : new TableResult(name, count, 0);
             }
             case ANONYMIZE -> {
-                long original = rows.countNotAnonymized(table);
-                long anonymized = whatIsLeft ? rows.count(table) - original : original;
+                long original = values.nextLong();
+                long anonymized = whatIsLeft ? values.nextLong() - original : original;
                 yield new TableResult(
                         name, 0, whatIsLeft ? original : 0, TablePolicy.Kind.ANONYMIZE, anonymized, 0, reason);
             }
-            case RETAIN -> new TableResult(name, 0, 0, TablePolicy.Kind.RETAIN, 0, rows.count(table), reason);
+            case RETAIN -> new TableResult(name, 0, 0, TablePolicy.Kind.RETAIN, 0, values.nextLong(), reason);
         };
     }
 

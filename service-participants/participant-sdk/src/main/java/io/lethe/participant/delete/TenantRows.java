@@ -266,6 +266,49 @@ final class TenantRows {
         return List.copyOf(found);
     }
 
+    /**
+     * Runs counts together, in one statement ({@code SELECT (<count>), (<count>), ...}): one round trip however many
+     * tables. A failure is not pinned on one table ({@link #currentTable()} is {@code null}); the database's message
+     * names the relation.
+     *
+     * @param counts {@code SELECT count(*)} fragments: {@link #countOf}, {@link #notAnonymizedOf}, {@link #visibleOf}
+     * @return each count, in order
+     */
+    long[] countTogether(List<SqlFragment> counts) throws SQLException {
+        current = null;
+        if (counts.isEmpty()) {
+            return new long[0];
+        }
+        SqlFragment all = SqlFragment.join(
+                        ", ",
+                        counts.stream().map(c -> c.prepend("(").append(")")).toList())
+                .prepend("SELECT ");
+        try (PreparedStatement statement = prepare(all, List.of());
+                ResultSet rows = statement.executeQuery()) {
+            rows.next();
+            long[] values = new long[counts.size()];
+            for (int i = 0; i < values.length; i++) {
+                values[i] = rows.getLong(i + 1);
+            }
+            return values;
+        }
+    }
+
+    /** The count of the table's rows of the tenant, for {@link #countTogether}. */
+    SqlFragment countOf(PlannedTable table) {
+        return statements.count(table);
+    }
+
+    /** The count of the table's rows that still hold an original value in an anonymized column. */
+    SqlFragment notAnonymizedOf(PlannedTable table) {
+        return statements.countNotAnonymized(table);
+    }
+
+    /** The count of the table's rows of the tenant whose soft-delete column is still {@code NULL}. */
+    SqlFragment visibleOf(PlannedTable table, String column) {
+        return statements.countVisible(table, column);
+    }
+
     /** {@return the table's rows of the tenant} */
     long count(PlannedTable table) throws SQLException {
         current = table.table();
@@ -276,18 +319,6 @@ final class TenantRows {
     long anonymize(PlannedTable table) throws SQLException {
         current = table.table();
         return update(statements.anonymize(table), List.of());
-    }
-
-    /** {@return the table's rows that still hold an original value in an anonymized column} */
-    long countNotAnonymized(PlannedTable table) throws SQLException {
-        current = table.table();
-        return count(statements.countNotAnonymized(table));
-    }
-
-    /** {@return the table's rows of the tenant whose soft-delete column is still {@code NULL}} */
-    long countVisible(PlannedTable table, String column) throws SQLException {
-        current = table.table();
-        return count(statements.countVisible(table, column));
     }
 
     /** Like {@link #openKeys}, over the rows not hidden yet. */

@@ -10,9 +10,11 @@ import org.springframework.boot.kafka.autoconfigure.ConcurrentKafkaListenerConta
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.kafka.config.ConcurrentKafkaListenerContainerFactory;
+import org.springframework.kafka.config.ContainerCustomizer;
 import org.springframework.kafka.core.ConsumerFactory;
 import org.springframework.kafka.core.KafkaAdmin;
 import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.kafka.listener.ConcurrentMessageListenerContainer;
 import org.springframework.kafka.listener.ContainerProperties;
 import org.springframework.kafka.listener.DefaultErrorHandler;
 
@@ -50,9 +52,20 @@ class KafkaConfiguration {
         configurer.configure(factory, (ConsumerFactory) consumers);
         factory.setBatchListener(true);
         // The poll's offsets after the listener returns; a failing record's predecessors are committed by the error
-        // handler (the listener names the record).
+        // handler (the listener names the record). Not waiting for the commit's answer, as every listener here.
         factory.getContainerProperties().setAckMode(ContainerProperties.AckMode.BATCH);
+        factory.getContainerProperties().setSyncCommits(false);
         return factory;
+    }
+
+    /**
+     * Every other listener's containers (Spring Boot's factory): offsets are committed without waiting for the broker's
+     * answer, so that the consumer polls again at once. A commit that is lost (a rebalance, a broker away) only
+     * delivers its records again, which every listener treats as repeats; a later commit covers it otherwise.
+     */
+    @Bean
+    ContainerCustomizer<Object, Object, ConcurrentMessageListenerContainer<Object, Object>> asyncOffsetCommits() {
+        return container -> container.getContainerProperties().setSyncCommits(false);
     }
 
     /** Picked up by Spring Boot's listener container factory. */

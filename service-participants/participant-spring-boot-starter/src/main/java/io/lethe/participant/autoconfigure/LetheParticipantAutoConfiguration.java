@@ -325,7 +325,7 @@ public final class LetheParticipantAutoConfiguration {
     }
 
     /**
-     * The request consumer: own group, record acknowledgement, retries of transient failures, then the requests'
+     * The request consumer: own group, a poll's offsets committed after its requests, retries of transient failures, then the requests'
      * dead-letter topic (with the participant's name in {@link LetheHeaders#PARTICIPANT}) and a failure report.
      */
     @Bean
@@ -339,7 +339,10 @@ public final class LetheParticipantAutoConfiguration {
         var consumers = new DefaultKafkaConsumerFactory<>(
                 requestConsumerConfig(kafka, properties), new StringDeserializer(), new ByteArrayDeserializer());
         var containerProperties = new ContainerProperties(LetheTopics.DELETION_REQUESTS);
-        containerProperties.setAckMode(ContainerProperties.AckMode.RECORD);
+        // A poll's offsets once its requests are handled, without waiting for the broker's answer: a crash or a lost
+        // commit delivers handled requests again, which the ledgers answer with their recorded outcome.
+        containerProperties.setAckMode(ContainerProperties.AckMode.BATCH);
+        containerProperties.setSyncCommits(false);
         containerProperties.setMessageListener(listener);
         var container = new ConcurrentMessageListenerContainer<>(consumers, containerProperties);
         container.setBeanName("lethe-participant-" + properties.name());

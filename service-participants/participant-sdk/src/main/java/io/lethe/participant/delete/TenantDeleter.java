@@ -2,6 +2,7 @@ package io.lethe.participant.delete;
 
 import io.lethe.participant.plan.DeletionPlan;
 import io.lethe.participant.plan.PlannedTable;
+import io.lethe.participant.plan.TableName;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -9,11 +10,13 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.PrimitiveIterator;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
@@ -71,6 +74,8 @@ public final class TenantDeleter {
     private final TablePolicies policies;
     private final CarriedTables carried;
     private final JdbcDeletionLedger ledger = new JdbcDeletionLedger();
+    /** The key columns' types, read from the catalog once per table (the plan is fixed at start-up). */
+    private final Map<TableName, List<String>> keyTypes = new ConcurrentHashMap<>();
 
     /**
      * A deleter with {@link DeletionSettings#defaults()} that records outcomes nowhere ({@link OutcomeRecorder#NONE}).
@@ -333,7 +338,7 @@ public final class TenantDeleter {
         TenantRows rows = null;
         try {
             connection.setAutoCommit(false);
-            rows = rows(connection, plan, values, task, policies);
+            rows = rows(connection, plan, values, task, policies, keyTypes);
             JobLedger job = new JobLedger(connection, task, ledger, clock);
             // A scoped delete selects through its scope, table by table.
             CarriedTables carriedNow = task.scope() == null ? carried : CarriedTables.none();
@@ -369,13 +374,26 @@ public final class TenantDeleter {
             DeletionTask task,
             TablePolicies policies)
             throws SQLException {
+        return rows(connection, plan, ids, task, policies, new HashMap<>());
+    }
+
+    /** Like the above, with the key columns' types that the caller keeps for its plan. */
+    static TenantRows rows(
+            Connection connection,
+            DeletionPlan plan,
+            Map<TenantIdType, Object> ids,
+            DeletionTask task,
+            TablePolicies policies,
+            Map<TableName, List<String>> keyTypes)
+            throws SQLException {
         return new TenantRows(
                 connection,
                 plan,
                 ids,
                 task.scope() == null ? null : ScopedTables.of(plan, task.scope()),
                 task.scope(),
-                policies);
+                policies,
+                keyTypes);
     }
 
     /**

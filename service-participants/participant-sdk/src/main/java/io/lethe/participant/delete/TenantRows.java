@@ -27,7 +27,7 @@ final class TenantRows {
     private final DeletionPlan plan;
     private final DeletionStatements statements;
     private final Map<TenantIdType, Object> tenantIds;
-    private final Map<TableName, List<String>> keyTypes = new HashMap<>();
+    private final Map<TableName, List<String>> keyTypes;
     private final ScopedTables scope;
     private final TablePolicies policies;
     private final List<String> listedIds;
@@ -56,6 +56,23 @@ final class TenantRows {
             DeletionScope ids,
             TablePolicies policies)
             throws SQLException {
+        this(connection, plan, tenantIds, scope, ids, policies, new HashMap<>());
+    }
+
+    /**
+     * @param keyTypes the key columns' types read so far, per table: kept by the deleter for its plan, so that the
+     *     catalog is read once per table rather than once per job (thread-safe if shared)
+     */
+    TenantRows(
+            Connection connection,
+            DeletionPlan plan,
+            Map<TenantIdType, Object> tenantIds,
+            ScopedTables scope,
+            DeletionScope ids,
+            TablePolicies policies,
+            Map<TableName, List<String>> keyTypes)
+            throws SQLException {
+        this.keyTypes = keyTypes;
         this.connection = connection;
         this.plan = plan;
         this.tenantIds = tenantIds;
@@ -234,7 +251,7 @@ final class TenantRows {
     }
 
     /**
-     * The SQL types of the key columns, from the catalog, once per table: {@code format_type} spells each as SQL
+     * The SQL types of the key columns, from the catalog, once per table and plan: {@code format_type} spells each as SQL
      * accepts it in a cast (quoted, schema-qualified where needed), which the driver's type names do not promise.
      */
     private List<String> keyTypes(TableName table, List<String> key) throws SQLException {

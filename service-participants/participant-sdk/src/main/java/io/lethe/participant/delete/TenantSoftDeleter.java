@@ -2,6 +2,7 @@ package io.lethe.participant.delete;
 
 import io.lethe.participant.plan.DeletionPlan;
 import io.lethe.participant.plan.PlannedTable;
+import io.lethe.participant.plan.TableName;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
@@ -10,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -50,6 +52,9 @@ public final class TenantSoftDeleter {
     private final DeletionSteps steps;
     private final TablePolicies policies;
     private final JdbcSoftDeletionLedger ledger = new JdbcSoftDeletionLedger();
+    /** The key columns' types, read from the catalog once per table (the plan is fixed at start-up). */
+    private final Map<TableName, List<String>> keyTypes = new ConcurrentHashMap<>();
+
     private volatile List<PlannedTable> softDeletable;
 
     /**
@@ -251,7 +256,7 @@ public final class TenantSoftDeleter {
         try (Connection connection = dataSource.getConnection()) {
             try {
                 connection.setAutoCommit(false);
-                rows = TenantDeleter.rows(connection, plan, values.get(), task, policies);
+                rows = TenantDeleter.rows(connection, plan, values.get(), task, policies, keyTypes);
                 DeletionResult result = work.apply(rows, connection, values.get());
                 log(result);
                 return result;

@@ -112,6 +112,10 @@ final class DeletionRun {
                 }
             }
         }
+        if (!steps.after().isEmpty()) {
+            // A step acts outside this transaction (files, another system): the tables' deletes commit first.
+            job.commit();
+        }
         stopped = runSteps(steps.after());
         return stopped != null ? stopped : complete(check);
     }
@@ -200,7 +204,8 @@ final class DeletionRun {
             if (policies.kindOf(table.table()) == TablePolicy.Kind.RETAIN) {
                 retained.put(table.table().qualified(), counts[i]);
             } else if (counts[i] > 0) {
-                job.rollback();
+                // The chunks held open in this transaction stay deleted, as committed chunks do.
+                job.commit();
                 return verificationFailed(new TableResult(table.table().qualified(), 0, counts[i]));
             }
         }
@@ -213,7 +218,7 @@ final class DeletionRun {
                 return e.failed(job.task(), job.now());
             }
             if (remaining > 0) {
-                job.rollback();
+                job.commit();
                 return verificationFailed(new TableResult(DeletionSteps.reportedName(step), 0, remaining));
             }
         }

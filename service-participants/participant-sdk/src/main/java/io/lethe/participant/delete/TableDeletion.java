@@ -13,7 +13,9 @@ import org.slf4j.LoggerFactory;
  * in chunks by primary key if the table has a {@link DeletionPlan#chunkKey}, else in one statement. Each chunk, and
  * the one statement, is a transaction of its own: it locks the job's ledger row (so the job's transactions from two
  * deliveries run one at a time, and a job that another delivery completed meanwhile is noticed), deletes, adds the
- * statement's update count to the table's progress, and commits. Another pass follows while the last one deleted
+ * statement's update count to the table's progress, and commits; a pass's only chunk (or statement) of fewer rows
+ * than the chunk size stays open for the next ones until they reach it ({@link JobLedger#commitOrHold}), so that a
+ * small tenant's tables commit together. A pass through a cursor commits each chunk. Another pass follows while the last one deleted
  * rows (the service may have inserted more of the tenant's rows meanwhile), up to {@link DeletionSettings#maxPasses};
  * a pass that deletes nothing ends the table (its rows are gone, or they survive their delete, which the count that
  * follows reports).
@@ -110,7 +112,7 @@ final class TableDeletion {
         }
         long deleted = rows.deleteAll(table);
         long total = job.addProgress(table.table(), deleted);
-        job.commit();
+        job.commitOrHold(deleted, settings.chunkSize());
         log.debug(
                 "Job {}: table {}: deleted {} rows in one statement ({} by the job)",
                 job.task().jobId(),
@@ -132,13 +134,15 @@ final class TableDeletion {
         KeyCursor.Chunk first = rows.firstKeys(table, key, fetch + 1);
         if (first.size() <= fetch) {
             if (first.isEmpty()) {
-                job.rollback();
+                // Nothing written: the transaction stays open for the next table (it reads with a new snapshot per
+                // statement), and ends with the next commit.
                 return new Pass(0, true, false);
             }
-            long deleted = deleteChunk(table, key, group, first, pass, 1);
+            long deleted = deleteChunk(table, key, group, first, pass, 1, true);
             return deleted < 0 ? Pass.JOB_COMPLETED : new Pass(deleted, false, false);
         }
-        job.rollback();
+        // The rows held so far commit before the cursor is declared and materialised in a transaction of its own.
+        job.commit();
         try (KeyCursor cursor = rows.openKeys(table, key)) {
             job.commit();
             long deleted = 0;
@@ -147,7 +151,8 @@ final class TableDeletion {
                 if (keys.isEmpty()) {
                     return new Pass(deleted, chunk == 1, false);
                 }
-                long chunkDeleted = deleteChunk(table, key, group, keys, pass, chunk);
+                // Committed one by one: closing the cursor rolls back whatever is not committed.
+                long chunkDeleted = deleteChunk(table, key, group, keys, pass, chunk, false);
                 if (chunkDeleted < 0) {
                     return Pass.JOB_COMPLETED;
                 }
@@ -164,7 +169,9 @@ final class TableDeletion {
 
     /**
      * One chunk's transaction: locks the job's row, deletes the rows of the tables the table carries that depend on
-     * the chunk's rows, then the chunk's rows, adds each count to its progress row, and commits.
+     * the chunk's rows, then the chunk's rows, adds each count to its progress row, and commits, or, for a pass's only
+     * chunk ({@code mayHold}), holds the transaction open while its rows are fewer than a chunk's worth ({@link
+     * JobLedger#commitOrHold}).
      *
      * @return the rows deleted over the group's tables; -1 if another delivery completed the job meanwhile (rolled
      *     back)
@@ -175,7 +182,8 @@ final class TableDeletion {
             List<CarriedTables.Carried> group,
             KeyCursor.Chunk keys,
             int pass,
-            int chunk)
+            int chunk,
+            boolean mayHold)
             throws SQLException {
         if (job.lock().state() == JdbcDeletionLedger.State.COMPLETED) {
             job.rollback();
@@ -192,7 +200,11 @@ final class TableDeletion {
         }
         long ownDeleted = rows.deleteChunk(table, key, keys);
         long total = job.addProgress(table.table(), ownDeleted);
-        job.commit();
+        if (mayHold) {
+            job.commitOrHold(ownDeleted + carriedDeleted, settings.chunkSize());
+        } else {
+            job.commit();
+        }
         log.debug(
                 "Job {}: table {} pass {} chunk {}: deleted {} of {} rows ({} by the job), {} rows of the tables it"
                         + " carries",

@@ -12,6 +12,7 @@ import java.lang.reflect.Proxy;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
+import java.util.concurrent.atomic.AtomicInteger;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -58,12 +59,14 @@ class LedgerSafetyIT {
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("injected");
 
-        // The first chunk (all of shipment_items at the default chunk size) was committed; nothing after it.
-        assertThat(shop.progress("job-2")).containsEntry("public.shipment_items", 240L);
+        // The first chunk (all of shipment_items at the default chunk size, fewer rows than a chunk) was held open for
+        // the next one, whose delete threw: the caller's rollback undid both, progress rows with their deletes.
+        assertThat(shop.progress("job-2")).containsEntry("public.shipment_items", 0L);
         assertThat(shop.progress("job-2").values().stream()
                         .mapToLong(Long::longValue)
                         .sum())
-                .isEqualTo(240);
+                .isZero();
+        assertThat(shop.rowsOf(TENANT_A)).isEqualTo(845);
         assertThat(shop.checksum("orders", "true")).isEqualTo(before);
         assertThat(customersOf(TENANT_A)).isEqualTo(30);
         assertThat(shop.ledgerState("job-2")).isEqualTo("DELETING");
@@ -107,6 +110,40 @@ class LedgerSafetyIT {
         assertThat(shop.ledgerState("job-old")).isEqualTo("COMPLETED");
     }
 
+    @Test
+    void holdsChunksOfFewerRowsThanTheChunkSizeOpenUntilTheyReachIt() throws SQLException {
+        AtomicInteger commits = new AtomicInteger();
+        TenantDeleter whole = shop.deleter(
+                countingCommits(shop.dataSource(), commits), plan, DeletionSettings.defaults(), OutcomeRecorder.NONE);
+        commits.set(0);
+
+        DeletionResult result = whole.delete(new DeletionTask("job-5", TENANT_A, 1));
+
+        assertThat(result)
+                .isInstanceOfSatisfying(DeletionResult.Completed.class, completed -> assertThat(completed.tables())
+                        .containsExactlyElementsOf(TenantDeleterIT.TENANT_A_DELETED));
+        assertThat(shop.rowsOf(TENANT_A)).isZero();
+        // No table of the tenant has a chunk's worth of rows: the claim commits, then every table's deletes commit
+        // together with the completion.
+        assertThat(commits).hasValue(2);
+
+        ShopDatabase other = ShopDatabase.create(postgres);
+        AtomicInteger smallChunkCommits = new AtomicInteger();
+        TenantDeleter chunked = other.deleter(
+                countingCommits(other.dataSource(), smallChunkCommits),
+                other.plan(),
+                new DeletionSettings(100, DeletionSettings.DEFAULT_MAX_PASSES),
+                OutcomeRecorder.NONE);
+        smallChunkCommits.set(0);
+
+        assertThat(chunked.delete(new DeletionTask("job-6", TENANT_A, 1)))
+                .isInstanceOfSatisfying(DeletionResult.Completed.class, completed -> assertThat(completed.tables())
+                        .containsExactlyElementsOf(TenantDeleterIT.TENANT_A_DELETED));
+        assertThat(other.rowsOf(TENANT_A)).isZero();
+        // 845 rows in chunks of at most 100 keys: a transaction commits as soon as it holds 100 rows.
+        assertThat(smallChunkCommits.get()).isGreaterThanOrEqualTo(845 / 100);
+    }
+
     private long customersOf(String tenant) throws SQLException {
         return shop.count("select count(*) from customers where tenant_id = '" + tenant + "'");
     }
@@ -124,6 +161,26 @@ class LedgerSafetyIT {
                                     && String.valueOf(args[0]).startsWith("DELETE")
                                     && ++deletes == 2) {
                                 throw new IllegalStateException("injected failure before the second DELETE");
+                            }
+                            try {
+                                return method.invoke(connection, args);
+                            } catch (InvocationTargetException e) {
+                                throw e.getCause();
+                            }
+                        });
+            }
+        };
+    }
+
+    private static DataSource countingCommits(DataSource target, AtomicInteger commits) {
+        return new DelegatingDataSource(target) {
+            @Override
+            public Connection getConnection() throws SQLException {
+                Connection connection = target.getConnection();
+                return (Connection) Proxy.newProxyInstance(
+                        Connection.class.getClassLoader(), new Class<?>[] {Connection.class}, (proxy, method, args) -> {
+                            if (method.getName().equals("commit")) {
+                                commits.incrementAndGet();
                             }
                             try {
                                 return method.invoke(connection, args);

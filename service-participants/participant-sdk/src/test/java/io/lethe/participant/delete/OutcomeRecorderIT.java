@@ -65,7 +65,9 @@ class OutcomeRecorderIT {
         });
         assertThat(shop.ledgerState("job-1")).isEqualTo("DELETING");
         assertThat(shop.count("select count(*) from outcomes")).isZero();
-        assertThat(shop.rowsOf(TENANT_A)).isZero();
+        // Full chunks committed on their own; the last chunks of the tables, fewer rows than a chunk, were held open in
+        // the completing transaction and rolled back with it.
+        assertThat(shop.rowsOf(TENANT_A)).isPositive().isLessThan(845);
 
         DeletionResult completed = deleter.delete(new DeletionTask("job-1", TENANT_A, 2));
 

@@ -16,6 +16,8 @@ import java.util.List;
  * @param tenants the tenants of the throughput benchmark; 0 to skip it
  * @param tenantScale the demo data's scale per tenant and service in the throughput benchmark
  * @param profile whether to record with Java Flight Recorder
+ * @param sagaSynchronousCommit {@code synchronous_commit} of the local stack's PostgreSQL in the saga benchmarks:
+ *     {@code off} as the local stack runs (its embedded server's default), or {@code on} as a production server
  * @param output the directory for results.json, the participants' logs and recordings
  * @param docs the Markdown file whose results section to replace, or {@code null}
  * @param command the command line, for the record
@@ -30,6 +32,7 @@ record BenchmarkOptions(
         int tenants,
         int tenantScale,
         boolean profile,
+        String sagaSynchronousCommit,
         Path output,
         Path docs,
         String command,
@@ -46,6 +49,8 @@ record BenchmarkOptions(
               --tenants=1000                  tenants of the throughput benchmark; 0 to skip
               --tenant-scale=4                demo data scale per tenant and service (4 is about 100 rows a tenant)
               --profile                       record with Java Flight Recorder (files in the output directory)
+              --saga-synchronous-commit=off   the local stack's PostgreSQL in the saga benchmarks: off as the demo runs,
+                                              on to wait for every commit's WAL flush as a production server does
               --output=benchmarks/target/results
               --docs=docs/benchmarks.md       the file whose results section is replaced; none to leave docs alone
             """;
@@ -71,6 +76,7 @@ record BenchmarkOptions(
         int tenants = 1000;
         int tenantScale = 4;
         boolean profile = false;
+        String sagaSynchronousCommit = "off";
         Path output = Path.of("benchmarks/target/results");
         Path docs = Path.of("docs/benchmarks.md");
         boolean help = false;
@@ -86,6 +92,7 @@ record BenchmarkOptions(
                 case "--tenants" -> tenants = number(name, value, 0);
                 case "--tenant-scale" -> tenantScale = number(name, value, 1);
                 case "--profile" -> profile = true;
+                case "--saga-synchronous-commit" -> sagaSynchronousCommit = onOrOff(name, value);
                 case "--output" -> output = Path.of(required(name, value));
                 case "--docs" -> docs = "none".equals(required(name, value)) ? null : Path.of(value);
                 case "--help", "-h" -> help = true;
@@ -101,10 +108,19 @@ record BenchmarkOptions(
                 tenants,
                 tenantScale,
                 profile,
+                sagaSynchronousCommit,
                 output,
                 docs,
                 ("benchmarks/run " + String.join(" ", args)).trim(),
                 help);
+    }
+
+    private static String onOrOff(String name, String value) {
+        String given = required(name, value);
+        if (!given.equals("on") && !given.equals("off")) {
+            throw new IllegalArgumentException(name + " must be on or off, not '" + given + "'");
+        }
+        return given;
     }
 
     private static String required(String name, String value) {

@@ -19,7 +19,8 @@ record BenchmarkReport(
         Map<String, String> postgres,
         List<DeleteBenchmark.Result> deletes,
         SagaBenchmark.SagaResult saga,
-        SagaBenchmark.ThroughputResult throughput) {
+        SagaBenchmark.ThroughputResult throughput,
+        String sagaSynchronousCommit) {
 
     /** Participant rows/s over set-based rows/s, at every size. */
     static final double MIN_RATIO = 0.8;
@@ -124,6 +125,7 @@ record BenchmarkReport(
         }
         map.put("deletes", deleteMaps);
         map.put("saga", saga);
+        map.put("sagaSynchronousCommit", sagaSynchronousCommit);
         if (throughput != null) {
             Map<String, Object> t = new LinkedHashMap<>();
             t.put("tenants", throughput.tenants());
@@ -199,6 +201,11 @@ record BenchmarkReport(
                                         d.peakRssBytes() >> 20,
                                         d.collections()));
             }
+        }
+        if (sagaSynchronousCommit != null) {
+            md.append("\nThe saga benchmarks ran on the local stack, its embedded PostgreSQL with synchronous_commit ")
+                    .append(sagaSynchronousCommit)
+                    .append(".\n");
         }
         if (saga != null) {
             md.append("\n| Saga latency, %d jobs | p50 | p99 | max | mean |\n|---|---:|---:|---:|---:|\n"

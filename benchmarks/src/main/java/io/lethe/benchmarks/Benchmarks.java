@@ -62,9 +62,12 @@ public final class Benchmarks {
         }
         SagaBenchmark.SagaResult saga = null;
         SagaBenchmark.ThroughputResult throughput = null;
+        String sagaSynchronousCommit = null;
         if (options.sagaJobs() > 0 || options.tenants() > 0) {
             progress("Starting the local stack for the saga benchmarks");
-            try (SagaBenchmark benchmark = SagaBenchmark.start(options.output(), options.profile())) {
+            try (SagaBenchmark benchmark =
+                    SagaBenchmark.start(options.output(), options.profile(), options.sagaSynchronousCommit())) {
+                sagaSynchronousCommit = benchmark.synchronousCommit();
                 if (options.sagaJobs() > 0) {
                     progress(
                             "Saga latency: %d jobs one at a time (after %d to warm up)",
@@ -84,7 +87,14 @@ public final class Benchmarks {
             }
         }
         BenchmarkReport report = new BenchmarkReport(
-                startedAt, options.command(), machine(), postgresSettings, deletes, saga, throughput);
+                startedAt,
+                options.command(),
+                machine(),
+                postgresSettings,
+                deletes,
+                saga,
+                throughput,
+                sagaSynchronousCommit);
         JsonMapper json =
                 JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
         Path results = options.output().resolve("results.json");

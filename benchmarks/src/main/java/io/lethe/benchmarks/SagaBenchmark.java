@@ -10,6 +10,11 @@ import io.lethe.schemas.LetheCodec;
 import io.lethe.schemas.LetheTopics;
 import io.lethe.schemas.RequestTenantDeletion;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -98,15 +103,33 @@ final class SagaBenchmark implements AutoCloseable {
         this.profile = profile;
     }
 
-    static SagaBenchmark start(Path outputDirectory, boolean profile) {
-        LocalStack stack = LocalStack.start(List.of(
-                "--logging.level.root=WARN",
-                "--logging.level.io.lethe=WARN",
-                // The three participants in one stage, as the targets are set; each further stage adds a round trip.
-                "--lethe.participant.stage=0",
-                "--lethe.coordinator.approval.auto-approve-requesters=" + LocalUser.PIPELINE.principal() + ","
-                        + COMMANDS_PRINCIPAL));
+    /**
+     * @param synchronousCommit {@code synchronous_commit} for the stack's PostgreSQL: {@code off} leaves the local
+     *     stack as it runs; {@code on} makes every service's commits wait for the WAL flush (the server starts with it)
+     */
+    static SagaBenchmark start(Path outputDirectory, boolean profile, String synchronousCommit) {
+        LocalStack stack = LocalStack.start(
+                List.of(
+                        "--logging.level.root=WARN",
+                        "--logging.level.io.lethe=WARN",
+                        // The three participants in one stage, as the targets are set; each further stage adds a round
+                        // trip.
+                        "--lethe.participant.stage=0",
+                        "--lethe.coordinator.approval.auto-approve-requesters=" + LocalUser.PIPELINE.principal() + ","
+                                + COMMANDS_PRINCIPAL),
+                null,
+                Map.of("synchronous_commit", synchronousCommit));
         return new SagaBenchmark(stack, outputDirectory, profile);
+    }
+
+    /** {@return {@code synchronous_commit} as a new session of the stack's PostgreSQL sees it} */
+    String synchronousCommit() throws SQLException {
+        try (Connection connection = DriverManager.getConnection(stack.jdbcUrl("postgres"), "postgres", "postgres");
+                Statement statement = connection.createStatement();
+                ResultSet rows = statement.executeQuery("SHOW synchronous_commit")) {
+            rows.next();
+            return rows.getString(1);
+        }
     }
 
     /** One job at a time, each for a tenant without rows, after {@code warmUp} jobs that are not counted. */

@@ -31,8 +31,9 @@ import org.apache.kafka.common.serialization.StringSerializer;
 /**
  * What the saga's durable steps cost at the least on this machine, whatever the code around them: how many database
  * transactions commit and how many Kafka records are written per job (counted over the throughput run), and the CPU of
- * the cheapest such step measured alone on the same PostgreSQL and broker: a one-row {@code INSERT} committed with
- * {@code synchronous_commit=on}, and a record produced with {@code acks=all}, consumed and its offset committed, one at
+ * the cheapest such step measured alone on the same PostgreSQL and broker: a one-row {@code INSERT} committed as the
+ * stack's server commits ({@code synchronous_commit} as the run set it), and a record produced with {@code acks=all},
+ * consumed and its offset committed, one at
  * a time (as a participant takes requests), each less the CPU the idle stack uses meanwhile. Their product is a floor
  * for the CPU a job needs.
  */

@@ -19,20 +19,30 @@ class BenchmarkOptionsTest {
         assertThat(options.tenants()).isEqualTo(1000);
         assertThat(options.docs()).isEqualTo(Path.of("docs/benchmarks.md"));
         assertThat(options.command()).isEqualTo("benchmarks/run");
+        assertThat(options.sagaSynchronousCommit())
+                .as("as the local stack runs")
+                .isEqualTo("off");
     }
 
     @Test
     void optionsOverrideTheDefaultsAndNoneSkips() {
-        BenchmarkOptions options =
-                BenchmarkOptions.parse("--sizes=none", "--saga-jobs=0", "--tenants=10", "--docs=none", "--profile");
+        BenchmarkOptions options = BenchmarkOptions.parse(
+                "--sizes=none",
+                "--saga-jobs=0",
+                "--tenants=10",
+                "--docs=none",
+                "--profile",
+                "--saga-synchronous-commit=on");
 
         assertThat(options.sizes()).isEmpty();
         assertThat(options.sagaJobs()).isZero();
         assertThat(options.tenants()).isEqualTo(10);
         assertThat(options.docs()).isNull();
         assertThat(options.profile()).isTrue();
+        assertThat(options.sagaSynchronousCommit()).isEqualTo("on");
         assertThat(options.command())
-                .isEqualTo("benchmarks/run --sizes=none --saga-jobs=0 --tenants=10 --docs=none --profile");
+                .isEqualTo("benchmarks/run --sizes=none --saga-jobs=0 --tenants=10 --docs=none --profile"
+                        + " --saga-synchronous-commit=on");
     }
 
     @Test
@@ -43,6 +53,8 @@ class BenchmarkOptionsTest {
                 .hasMessageContaining("--tenants must be a whole number");
         assertThatThrownBy(() -> BenchmarkOptions.parse("--saga-jobs=-1"))
                 .hasMessageContaining("--saga-jobs must be at least 0");
+        assertThatThrownBy(() -> BenchmarkOptions.parse("--saga-synchronous-commit=local"))
+                .hasMessageContaining("--saga-synchronous-commit must be on or off, not 'local'");
         assertThatThrownBy(() -> BenchmarkOptions.parse("--colour")).hasMessageContaining("unknown option --colour");
     }
 }

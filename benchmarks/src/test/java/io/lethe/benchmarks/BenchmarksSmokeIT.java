@@ -30,6 +30,8 @@ class BenchmarksSmokeIT {
                 "--saga-jobs=3",
                 "--warm-up=1",
                 "--tenants=4",
+                // Commits that wait for the WAL flush, as on a production server: set on the stack's server, and said.
+                "--saga-synchronous-commit=on",
                 "--output=" + directory,
                 "--docs=" + docs));
 
@@ -73,11 +75,17 @@ class BenchmarksSmokeIT {
                 .isGreaterThan(5);
         assertThat(json.get("throughput").get("tenants").asInt()).isEqualTo(4);
         assertThat(json.get("throughput").get("floorCpuMsPerJob").asDouble()).isPositive();
+        assertThat(json.get("sagaSynchronousCommit").asString()).isEqualTo("on");
 
         String written = Files.readString(docs);
         assertThat(written)
                 .doesNotContain("old results")
                 .contains(
-                        "| Tenant rows |", "## Notes", "2,000", "| CPU per job, by part |", "The floor of these steps");
+                        "| Tenant rows |",
+                        "## Notes",
+                        "2,000",
+                        "| CPU per job, by part |",
+                        "The floor of these steps",
+                        "its embedded PostgreSQL with synchronous_commit on");
     }
 }

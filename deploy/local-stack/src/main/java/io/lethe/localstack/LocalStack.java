@@ -70,13 +70,27 @@ public final class LocalStack implements AutoCloseable {
      * @param coordinatorClock the coordinator's time, or {@code null} for the system's
      */
     public static LocalStack start(List<String> extraArguments, Clock coordinatorClock) {
+        return start(extraArguments, coordinatorClock, Map.of());
+    }
+
+    /**
+     * Starts the stack with settings of the database server that differ from the embedded server's defaults (which
+     * include {@code synchronous_commit=off}); the benchmarks measure the saga with {@code synchronous_commit=on}, as a
+     * production server commits.
+     *
+     * @param postgresSettings server settings, e.g. {@code synchronous_commit=on}
+     */
+    public static LocalStack start(
+            List<String> extraArguments, Clock coordinatorClock, Map<String, String> postgresSettings) {
         EmbeddedKafkaKraftBroker broker = new EmbeddedKafkaKraftBroker(1, 1);
         broker.brokerProperty("group.initial.rebalance.delay.ms", "0");
         startQuietly(broker);
         LocalStack stack = null;
         try {
             InvoiceDocuments documents = new InvoiceDocuments(Files.createTempDirectory("lethe-billing-documents-"));
-            EmbeddedPostgres postgres = EmbeddedPostgres.builder().start();
+            EmbeddedPostgres.Builder server = EmbeddedPostgres.builder();
+            postgresSettings.forEach(server::setServerConfig);
+            EmbeddedPostgres postgres = server.start();
             stack = new LocalStack(broker, postgres, extraArguments, documents);
             stack.coordinatorClock = coordinatorClock;
             stack.createDatabases();

@@ -17,7 +17,8 @@ import java.util.List;
  * @param tenantScale the demo data's scale per tenant and service in the throughput benchmark
  * @param profile whether to record with Java Flight Recorder
  * @param sagaSynchronousCommit {@code synchronous_commit} of the local stack's PostgreSQL in the saga benchmarks:
- *     {@code off} as the local stack runs (its embedded server's default), or {@code on} as a production server
+ *     {@code on} as a production server commits (the default), or {@code off} as the local stack's demo runs (its
+ *     embedded server's default)
  * @param output the directory for results.json, the participants' logs and recordings
  * @param docs the Markdown file whose results section to replace, or {@code null}
  * @param command the command line, for the record
@@ -49,8 +50,8 @@ record BenchmarkOptions(
               --tenants=1000                  tenants of the throughput benchmark; 0 to skip
               --tenant-scale=4                demo data scale per tenant and service (4 is about 100 rows a tenant)
               --profile                       record with Java Flight Recorder (files in the output directory)
-              --saga-synchronous-commit=off   the local stack's PostgreSQL in the saga benchmarks: off as the demo runs,
-                                              on to wait for every commit's WAL flush as a production server does
+              --saga-synchronous-commit=on    the local stack's PostgreSQL in the saga benchmarks: on waits for every
+                                              commit's WAL flush as a production server does; off as the demo runs
               --output=benchmarks/target/results
               --docs=docs/benchmarks.md       the file whose results section is replaced; none to leave docs alone
             """;
@@ -76,7 +77,7 @@ record BenchmarkOptions(
         int tenants = 1000;
         int tenantScale = 4;
         boolean profile = false;
-        String sagaSynchronousCommit = "off";
+        String sagaSynchronousCommit = "on";
         Path output = Path.of("benchmarks/target/results");
         Path docs = Path.of("docs/benchmarks.md");
         boolean help = false;

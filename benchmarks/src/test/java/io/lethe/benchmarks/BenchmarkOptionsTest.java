@@ -20,8 +20,8 @@ class BenchmarkOptionsTest {
         assertThat(options.docs()).isEqualTo(Path.of("docs/benchmarks.md"));
         assertThat(options.command()).isEqualTo("benchmarks/run");
         assertThat(options.sagaSynchronousCommit())
-                .as("as the local stack runs")
-                .isEqualTo("off");
+                .as("as a production server commits")
+                .isEqualTo("on");
     }
 
     @Test
@@ -32,17 +32,17 @@ class BenchmarkOptionsTest {
                 "--tenants=10",
                 "--docs=none",
                 "--profile",
-                "--saga-synchronous-commit=on");
+                "--saga-synchronous-commit=off");
 
         assertThat(options.sizes()).isEmpty();
         assertThat(options.sagaJobs()).isZero();
         assertThat(options.tenants()).isEqualTo(10);
         assertThat(options.docs()).isNull();
         assertThat(options.profile()).isTrue();
-        assertThat(options.sagaSynchronousCommit()).isEqualTo("on");
+        assertThat(options.sagaSynchronousCommit()).isEqualTo("off");
         assertThat(options.command())
                 .isEqualTo("benchmarks/run --sizes=none --saga-jobs=0 --tenants=10 --docs=none --profile"
-                        + " --saga-synchronous-commit=on");
+                        + " --saga-synchronous-commit=off");
     }
 
     @Test

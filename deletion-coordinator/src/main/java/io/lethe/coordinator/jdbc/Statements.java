@@ -20,14 +20,20 @@ import org.springframework.jdbc.core.StatementCreatorUtils;
  * fails the call. Parameters are numbered across all of them.
  *
  * <p>A coordinator's transaction writes a job's row, its participants, their tables, approvals, phases and their
- * tables: one round trip instead of one per row is most of what a transaction costs on a busy machine.
+ * tables: one round trip instead of one per row is most of what a transaction costs on a busy machine. PgJDBC takes at
+ * most 65,535 parameters in one prepared statement, all its statements together: statements beyond {@link
+ * #PARAMETERS_PER_ROUND_TRIP} parameters go in the next round trip, in order, in the same transaction.
  */
 public final class Statements {
 
-    /** Rows per multi-row {@code INSERT}: far below PostgreSQL's 65,535 parameters a statement for any row here. */
+    /** Rows per multi-row {@code INSERT}: at most 10,000 parameters for the widest row here. */
     static final int ROWS_PER_INSERT = 1_000;
 
+    /** Parameters sent in one round trip at most: well within PgJDBC's 65,535 a prepared statement. */
+    static final int PARAMETERS_PER_ROUND_TRIP = 30_000;
+
     private final List<String> sql = new ArrayList<>();
+    private final List<Integer> counts = new ArrayList<>();
     private final List<Object> params = new ArrayList<>();
 
     /** Adds a statement and its parameters. */
@@ -46,6 +52,7 @@ public final class Statements {
                     .formatted(count(statement), values.size(), statement));
         }
         sql.add(statement);
+        counts.add(values.size());
         params.addAll(values);
         return this;
     }
@@ -91,9 +98,38 @@ public final class Statements {
     }
 
     private void run(JdbcOperations jdbc, List<RowCallbackHandler> handlers) {
-        jdbc.execute(String.join(";\n", sql), (PreparedStatement statement) -> {
-            for (int i = 0; i < params.size(); i++) {
-                Object value = params.get(i);
+        int handled = 0;
+        int from = 0;
+        int firstParameter = 0;
+        while (from < sql.size()) {
+            // As many statements as fit in one round trip's parameters; a single larger one goes alone.
+            int to = from;
+            int parameters = 0;
+            while (to < sql.size() && (to == from || parameters + counts.get(to) <= PARAMETERS_PER_ROUND_TRIP)) {
+                parameters += counts.get(to);
+                to++;
+            }
+            handled = run(
+                    jdbc,
+                    sql.subList(from, to),
+                    params.subList(firstParameter, firstParameter + parameters),
+                    handlers,
+                    handled);
+            from = to;
+            firstParameter += parameters;
+        }
+    }
+
+    /** Sends the statements in one round trip; {@return the handlers used so far} */
+    private static int run(
+            JdbcOperations jdbc,
+            List<String> statements,
+            List<Object> values,
+            List<RowCallbackHandler> handlers,
+            int handledBefore) {
+        Integer handledAfter = jdbc.execute(String.join(";\n", statements), (PreparedStatement statement) -> {
+            for (int i = 0; i < values.size(); i++) {
+                Object value = values.get(i);
                 if (value == null) {
                     // Untyped: the server infers the type from where the parameter is used.
                     statement.setNull(i + 1, Types.NULL);
@@ -102,12 +138,12 @@ public final class Statements {
                 }
             }
             boolean results = statement.execute();
-            int handled = 0;
+            int handled = handledBefore;
             while (true) {
                 if (results) {
                     if (handled == handlers.size()) {
                         throw new IllegalArgumentException("more result sets than the " + handlers.size()
-                                + " handlers given for: " + String.join("; ", sql));
+                                + " handlers given for: " + String.join("; ", statements));
                     }
                     RowCallbackHandler handler = handlers.get(handled++);
                     try (ResultSet rows = statement.getResultSet()) {
@@ -116,11 +152,12 @@ public final class Statements {
                         }
                     }
                 } else if (statement.getUpdateCount() == -1) {
-                    return null;
+                    return handled;
                 }
                 results = statement.getMoreResults();
             }
         });
+        return handledAfter;
     }
 
     /** Counts the {@code ?} placeholders; the statements here have no {@code ?} inside literals or comments. */

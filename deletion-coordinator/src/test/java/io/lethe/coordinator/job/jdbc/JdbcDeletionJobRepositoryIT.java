@@ -109,6 +109,29 @@ class JdbcDeletionJobRepositoryIT {
     }
 
     @Test
+    void aParticipantReportingMoreTablesThanOnePreparedStatementTakesParametersIsStoredWhole() {
+        DeletionJob started = start("acme-many-tables");
+        transactions.executeWithoutResult(tx -> jobs.insertIfAbsent(started));
+        // 7,000 tables at 10 parameters a row: more than PgJDBC's 65,535 in one prepared statement.
+        List<TableCount> tables = new java.util.ArrayList<>();
+        for (int i = 0; i < 7_000; i++) {
+            tables.add(new TableCount("public.t" + i, i, 0));
+        }
+        ParticipantOutcome many = new ParticipantOutcome.Completed(
+                started.id(), started.tenantId(), "orders", 1, Phase.PREVIEW, tables, 0, T0);
+
+        DeletionJob stored = store(started, many, 1);
+
+        DeletionJob read =
+                transactions.execute(tx -> jobs.findById(started.id()).orElseThrow());
+        assertThat(read).isEqualTo(stored);
+        assertThat(read.participants())
+                .filteredOn(p -> p.name().equals("orders"))
+                .singleElement()
+                .satisfies(p -> assertThat(p.tables()).isEqualTo(tables));
+    }
+
+    @Test
     void severalEntriesAppendedInOneTransactionFormOneChainWithTheOthers() {
         JdbcAuditLog audit = new JdbcAuditLog(jdbc);
         audit.append(T0, null, "acme-audit", "alice", "ALONE", "{}");

@@ -34,6 +34,9 @@ final class TenantRows {
     private final List<String> scopeIds;
     private TableName current;
 
+    /** Counts in one statement at most ({@link #countTogether}). */
+    static final int COUNTS_PER_STATEMENT = 500;
+
     /** Chunks of at least this many keys are deleted with generic plans ({@link #planChunkGenerically}). */
     static final int GENERIC_PLAN_KEYS = 500;
 
@@ -284,31 +287,31 @@ final class TenantRows {
     }
 
     /**
-     * Runs counts together, in one statement ({@code SELECT (<count>), (<count>), ...}): one round trip however many
-     * tables. A failure is not pinned on one table ({@link #currentTable()} is {@code null}); the database's message
-     * names the relation.
+     * Runs counts together, {@value #COUNTS_PER_STATEMENT} to a statement ({@code SELECT (<count>), (<count>), ...},
+     * far within PostgreSQL's 1,664 columns a row): one round trip for the tables of most plans. A failure is not
+     * pinned on one table ({@link #currentTable()} is {@code null}); the database's message names the relation.
      *
      * @param counts {@code SELECT count(*)} fragments: {@link #countOf}, {@link #notAnonymizedOf}, {@link #visibleOf}
      * @return each count, in order
      */
     long[] countTogether(List<SqlFragment> counts) throws SQLException {
         current = null;
-        if (counts.isEmpty()) {
-            return new long[0];
-        }
-        SqlFragment all = SqlFragment.join(
-                        ", ",
-                        counts.stream().map(c -> c.prepend("(").append(")")).toList())
-                .prepend("SELECT ");
-        try (PreparedStatement statement = prepare(all, List.of());
-                ResultSet rows = statement.executeQuery()) {
-            rows.next();
-            long[] values = new long[counts.size()];
-            for (int i = 0; i < values.length; i++) {
-                values[i] = rows.getLong(i + 1);
+        long[] values = new long[counts.size()];
+        for (int from = 0; from < counts.size(); from += COUNTS_PER_STATEMENT) {
+            List<SqlFragment> part = counts.subList(from, Math.min(counts.size(), from + COUNTS_PER_STATEMENT));
+            SqlFragment all = SqlFragment.join(
+                            ", ",
+                            part.stream().map(c -> c.prepend("(").append(")")).toList())
+                    .prepend("SELECT ");
+            try (PreparedStatement statement = prepare(all, List.of());
+                    ResultSet rows = statement.executeQuery()) {
+                rows.next();
+                for (int i = 0; i < part.size(); i++) {
+                    values[from + i] = rows.getLong(i + 1);
+                }
             }
-            return values;
         }
+        return values;
     }
 
     /** The count of the table's rows of the tenant, for {@link #countTogether}. */

@@ -89,14 +89,7 @@ final class JobChildren {
         participantTables
                 .computeIfAbsent(job(rs), k -> new HashMap<>())
                 .computeIfAbsent(rs.getString("participant"), k -> new ArrayList<>())
-                .add(new TableCount(
-                        rs.getString("table_name"),
-                        rs.getLong("rows_deleted"),
-                        rs.getLong("rows_remaining"),
-                        TablePolicy.valueOf(rs.getString("policy")),
-                        rs.getLong("rows_anonymized"),
-                        rs.getLong("rows_retained"),
-                        rs.getString("reason")));
+                .add(tableCount(rs, "rows_deleted", rs.getLong("rows_remaining")));
     }
 
     private void participant(ResultSet rs) throws SQLException {
@@ -143,14 +136,7 @@ final class JobChildren {
                 .computeIfAbsent(job(rs), k -> new HashMap<>())
                 .computeIfAbsent(rs.getInt("seq"), k -> new LinkedHashMap<>())
                 .computeIfAbsent(rs.getString("participant"), k -> new ArrayList<>())
-                .add(new TableCount(
-                        rs.getString("table_name"),
-                        rs.getLong("row_count"),
-                        0,
-                        TablePolicy.valueOf(rs.getString("policy")),
-                        rs.getLong("rows_anonymized"),
-                        rs.getLong("rows_retained"),
-                        rs.getString("reason")));
+                .add(tableCount(rs, "row_count", 0));
     }
 
     private void phase(ResultSet rs) throws SQLException {
@@ -166,6 +152,18 @@ final class JobChildren {
                         tables.entrySet().stream()
                                 .map(e -> new PhaseResult.ParticipantRows(e.getKey(), e.getValue()))
                                 .toList()));
+    }
+
+    /** A table's counts from a row of {@code job_participant_table} or {@code job_phase_table}. */
+    private static TableCount tableCount(ResultSet rs, String rowsColumn, long rowsRemaining) throws SQLException {
+        return new TableCount(
+                rs.getString("table_name"),
+                rs.getLong(rowsColumn),
+                rowsRemaining,
+                TablePolicy.valueOf(rs.getString("policy")),
+                rs.getLong("rows_anonymized"),
+                rs.getLong("rows_retained"),
+                rs.getString("reason"));
     }
 
     private static UUID job(ResultSet rs) throws SQLException {

@@ -43,28 +43,15 @@ final class TenantRows {
     private final boolean planCacheMode;
 
     TenantRows(Connection connection, DeletionPlan plan, Map<TenantIdType, Object> tenantIds) throws SQLException {
-        this(connection, plan, tenantIds, null, null, TablePolicies.none());
+        this(connection, plan, tenantIds, null, null, TablePolicies.none(), new HashMap<>());
     }
 
     /**
      * @param scope what a scoped deletion reaches, or {@code null} for the whole tenant
      * @param ids the scope's listed ids, or {@code null}
-     * @throws ScopedTables.InvalidScopeException if the scope's key is of a type whose ids cannot be checked
-     */
-    TenantRows(
-            Connection connection,
-            DeletionPlan plan,
-            Map<TenantIdType, Object> tenantIds,
-            ScopedTables scope,
-            DeletionScope ids,
-            TablePolicies policies)
-            throws SQLException {
-        this(connection, plan, tenantIds, scope, ids, policies, new HashMap<>());
-    }
-
-    /**
      * @param keyTypes the key columns' types read so far, per table: kept by the deleter for its plan, so that the
      *     catalog is read once per table rather than once per job (thread-safe if shared)
+     * @throws ScopedTables.InvalidScopeException if the scope's key is of a type whose ids cannot be checked
      */
     TenantRows(
             Connection connection,

@@ -17,6 +17,7 @@ import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.function.UnaryOperator;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.AfterAll;
@@ -155,20 +156,22 @@ class JdbcDeletionJobRepositoryIT {
 
     /** Applies the outcome to the job as the coordinator does: locked, changed, written back in one transaction. */
     private static DeletionJob store(DeletionJob job, ParticipantOutcome outcome, int second) {
-        return transactions.execute(tx -> {
-            DeletionJob stored = jobs.lockById(job.id()).orElseThrow();
+        return transition(job, stored -> {
             assertThat(stored).isEqualTo(job);
-            DeletionJob next = stored.apply(outcome, T0.plusSeconds(second)).job();
-            jobs.update(stored, next);
-            return next;
+            return stored.apply(outcome, T0.plusSeconds(second)).job();
         });
     }
 
     private static DeletionJob storeApproval(DeletionJob job) {
+        return transition(job, stored -> stored.approve("bob", "checked", null, T0.plusSeconds(3))
+                .job());
+    }
+
+    /** Locks the job, changes it and writes it back, in one transaction. */
+    private static DeletionJob transition(DeletionJob job, UnaryOperator<DeletionJob> change) {
         return transactions.execute(tx -> {
             DeletionJob stored = jobs.lockById(job.id()).orElseThrow();
-            DeletionJob next =
-                    stored.approve("bob", "checked", null, T0.plusSeconds(3)).job();
+            DeletionJob next = change.apply(stored);
             jobs.update(stored, next);
             return next;
         });

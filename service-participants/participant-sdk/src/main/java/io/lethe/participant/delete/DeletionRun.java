@@ -29,6 +29,7 @@ final class DeletionRun {
     private final DeletionSteps steps;
     private final TablePolicies policies;
     private final CarriedTables carried;
+    private final HardDeleteGuard guard;
 
     DeletionRun(
             JobLedger job,
@@ -38,7 +39,9 @@ final class DeletionRun {
             OutcomeRecorder recorder,
             DeletionSteps steps,
             TablePolicies policies,
-            CarriedTables carried) {
+            CarriedTables carried,
+            HardDeleteGuard guard) {
+        this.guard = guard;
         this.policies = policies;
         this.carried = carried;
         this.job = job;
@@ -57,6 +60,11 @@ final class DeletionRun {
         }
         if (entry.state() == JdbcDeletionLedger.State.COMPLETED) {
             return replay();
+        }
+        DeletionResult.Failed refused = guard.refusal(job.connection(), job.task());
+        if (refused != null) {
+            job.rollback();
+            return refused;
         }
         job.startProgress(steps.names(rows.tables()));
         // Before anything is deleted: a resumed job keeps what its first delivery found.
@@ -227,6 +235,7 @@ final class DeletionRun {
                 .toList();
         Instant finishedAt = job.now();
         job.complete(tables, finishedAt);
+        guard.completing(job.connection(), job.task());
         DeletionTask task = job.task();
         return recordAndCommit(new DeletionResult.Completed(
                         task.jobId(), task.tenantId(), task.attempt(), tables, 0, entry.startedAt(), finishedAt, false)

@@ -9,15 +9,9 @@ import java.time.temporal.ChronoUnit;
 import java.util.List;
 
 /**
- * The ledger of one job, on the connection of one delivery, and that connection's transaction boundaries. Every
+ * The ledger of one job, on the connection of one delivery, and that connection's transaction boundaries ({@link
+ * JobTransaction}: a pass's small chunk is held open with the job's row locked, see {@link #commitOrHold}). Every
  * transaction of the job that writes begins with {@link #claim} or {@link #lock}.
- *
- * <p>A chunk whose rows are fewer than a chunk's worth need not commit alone: {@link #commitOrHold} keeps its
- * transaction open, the job's row still locked, until the rows written in it reach the chunk size or another
- * transaction boundary comes (a commit, a rollback), so that a small tenant's tables are deleted in one transaction
- * with the job's completion rather than in one each. What was written commits or rolls back together, progress rows
- * with their deletes; a failure rolls back at most about a chunk's worth of rows, which the next delivery deletes
- * again.
  */
 final class JobLedger {
 
@@ -25,16 +19,14 @@ final class JobLedger {
     private final DeletionTask task;
     private final JdbcDeletionLedger ledger;
     private final Clock clock;
-    /** The job's row as locked by the open transaction, or {@code null} if it holds no lock. */
-    private JdbcDeletionLedger.Entry locked;
-    /** The rows written by the open transaction and not committed yet. */
-    private long held;
+    private final JobTransaction<JdbcDeletionLedger.Entry> transaction;
 
     JobLedger(Connection connection, DeletionTask task, JdbcDeletionLedger ledger, Clock clock) {
         this.connection = connection;
         this.task = task;
         this.ledger = ledger;
         this.clock = clock;
+        this.transaction = new JobTransaction<>(connection, locking -> ledger.lock(locking, task.jobId()));
     }
 
     DeletionTask task() {
@@ -46,16 +38,12 @@ final class JobLedger {
     }
 
     JdbcDeletionLedger.Entry claim(Instant startedAt) throws SQLException {
-        locked = ledger.claim(connection, task, startedAt);
-        return locked;
+        return transaction.locked(ledger.claim(connection, task, startedAt));
     }
 
     /** Locks the job's row, or returns it as locked already by the open transaction (no other can change it). */
     JdbcDeletionLedger.Entry lock() throws SQLException {
-        if (locked == null) {
-            locked = ledger.lock(connection, task.jobId());
-        }
-        return locked;
+        return transaction.lock();
     }
 
     /** @param names the reported names of the steps and tables, in the order they run */
@@ -84,6 +72,7 @@ final class JobLedger {
 
     void complete(List<TableResult> tables, Instant finishedAt) throws SQLException {
         ledger.complete(connection, task, tables, finishedAt);
+        transaction.changed();
     }
 
     DeletionResult.Completed load() throws SQLException {
@@ -91,27 +80,17 @@ final class JobLedger {
     }
 
     void commit() throws SQLException {
-        locked = null;
-        held = 0;
-        connection.commit();
+        transaction.commit();
     }
 
-    /**
-     * Ends a chunk that wrote {@code rows}: commits once the open transaction's rows reach {@code limit}, else holds
-     * the transaction open for the next chunk (of this table or the next) and the completion.
-     */
+    /** See {@link JobTransaction#commitOrHold}. */
     void commitOrHold(long rows, long limit) throws SQLException {
-        held += rows;
-        if (held >= limit) {
-            commit();
-        }
+        transaction.commitOrHold(rows, limit);
     }
 
     /** Rolls back the open transaction, the rows it held included. */
     void rollback() throws SQLException {
-        locked = null;
-        held = 0;
-        connection.rollback();
+        transaction.rollback();
     }
 
     /** {@return the clock's time in microseconds, which the ledger stores: a replayed result equals the original} */

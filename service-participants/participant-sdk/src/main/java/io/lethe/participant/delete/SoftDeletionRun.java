@@ -16,19 +16,65 @@ import java.util.List;
  */
 final class SoftDeletionRun {
 
-    /** The job's soft-deletion ledger on this connection, and the connection's transaction boundaries. */
-    record Job(Connection connection, DeletionTask task, JdbcSoftDeletionLedger ledger, Clock clock) {
+    /**
+     * The job's soft-deletion ledger on this connection, and the connection's transaction boundaries ({@link
+     * JobTransaction}): a pass's only chunk of fewer rows than a chunk stays open, the job's row locked, so that a
+     * small tenant's tables are hidden in one transaction with the job's completion.
+     */
+    static final class Job {
+
+        private final DeletionTask task;
+        private final JdbcSoftDeletionLedger ledger;
+        private final Clock clock;
+        private final JobTransaction<JdbcSoftDeletionLedger.Entry> transaction;
+
+        Job(Connection connection, DeletionTask task, JdbcSoftDeletionLedger ledger, Clock clock) {
+            this.task = task;
+            this.ledger = ledger;
+            this.clock = clock;
+            this.transaction = new JobTransaction<>(connection, locking -> ledger.lock(locking, task.jobId()));
+        }
+
+        Connection connection() {
+            return transaction.connection();
+        }
+
+        DeletionTask task() {
+            return task;
+        }
+
+        JdbcSoftDeletionLedger ledger() {
+            return ledger;
+        }
 
         Instant now() {
             return JobLedger.now(clock);
         }
 
+        JdbcSoftDeletionLedger.Entry claim(Instant hiddenAt) throws SQLException {
+            return transaction.locked(ledger.claim(connection(), task, hiddenAt));
+        }
+
+        /** {@return the job's row, locked by the open transaction; {@code null} if the job hid nothing here} */
         JdbcSoftDeletionLedger.Entry lock() throws SQLException {
-            return ledger.lock(connection, task.jobId());
+            return transaction.lock();
+        }
+
+        void setState(JdbcSoftDeletionLedger.State state, Instant finishedAt) throws SQLException {
+            ledger.setState(connection(), task.jobId(), state, finishedAt);
+            transaction.changed();
         }
 
         void commit() throws SQLException {
-            connection.commit();
+            transaction.commit();
+        }
+
+        void commitOrHold(long rows, long limit) throws SQLException {
+            transaction.commitOrHold(rows, limit);
+        }
+
+        void rollback() throws SQLException {
+            transaction.rollback();
         }
     }
 
@@ -67,10 +113,10 @@ final class SoftDeletionRun {
 
     DeletionResult softDelete() throws SQLException {
         DeletionTask task = job.task();
-        JdbcSoftDeletionLedger.Entry entry = job.ledger().claim(job.connection(), task, job.now());
+        JdbcSoftDeletionLedger.Entry entry = job.claim(job.now());
         DeletionResult.Failed refused = refuseSoftDelete(entry);
         if (refused != null) {
-            job.connection().rollback();
+            job.rollback();
             return refused;
         }
         job.ledger()
@@ -94,9 +140,13 @@ final class SoftDeletionRun {
         }
         for (PlannedTable table : softDeletable) {
             if (!hide(table, entry.hiddenAt())) {
-                job.connection().rollback();
+                job.rollback();
                 return restoredMeanwhile();
             }
+        }
+        if (!steps.after().isEmpty()) {
+            // A step acts outside this transaction (files, another system): the tables' hidden rows commit first.
+            job.commit();
         }
         stopped = runSteps(steps.after(), JdbcSoftDeletionLedger.Phase.SOFT);
         if (stopped != null) {
@@ -110,7 +160,8 @@ final class SoftDeletionRun {
             PlannedTable table = softDeletable.get(i);
             long visible = counts[i];
             if (visible > 0) {
-                job.connection().rollback();
+                // The chunks held open in this transaction stay hidden, as committed chunks do.
+                job.commit();
                 return failed(
                         DeletionResult.Failed.VERIFICATION_FAILED,
                         "table %s still has %d rows that are not hidden".formatted(table.table(), visible),
@@ -118,7 +169,7 @@ final class SoftDeletionRun {
                         true);
             }
         }
-        job.ledger().setState(job.connection(), task.jobId(), JdbcSoftDeletionLedger.State.HIDDEN, job.now());
+        job.setState(JdbcSoftDeletionLedger.State.HIDDEN, job.now());
         return recordAndCommit(
                 softRecorder,
                 completed(entry, JdbcSoftDeletionLedger.Phase.SOFT, false).with(check));
@@ -135,7 +186,7 @@ final class SoftDeletionRun {
                             task.jobId(), task.tenantId(), task.attempt(), List.of(), 0, job.now(), job.now(), false));
         }
         if (!entry.tenantId().equals(task.tenantId())) {
-            job.connection().rollback();
+            job.rollback();
             return failed(
                     DeletionResult.Failed.JOB_TENANT_MISMATCH,
                     "the job belongs to the deletion of another tenant; nothing restored",
@@ -143,7 +194,7 @@ final class SoftDeletionRun {
                     false);
         }
         if (job.ledger().hardDeleteStarted(job.connection(), task.jobId())) {
-            job.connection().rollback();
+            job.rollback();
             return failed(
                     DeletionResult.Failed.ALREADY_HARD_DELETED,
                     "its hard delete has started; the rows are gone and cannot be restored",
@@ -153,7 +204,7 @@ final class SoftDeletionRun {
         if (entry.state() == JdbcSoftDeletionLedger.State.RESTORED) {
             return recordAndCommit(restoreRecorder, completed(entry, JdbcSoftDeletionLedger.Phase.RESTORE, true));
         }
-        job.ledger().setState(job.connection(), task.jobId(), JdbcSoftDeletionLedger.State.RESTORING, null);
+        job.setState(JdbcSoftDeletionLedger.State.RESTORING, null);
         job.ledger()
                 .startCounts(
                         job.connection(),
@@ -174,7 +225,7 @@ final class SoftDeletionRun {
             return stopped;
         }
         job.lock();
-        job.ledger().setState(job.connection(), task.jobId(), JdbcSoftDeletionLedger.State.RESTORED, job.now());
+        job.setState(JdbcSoftDeletionLedger.State.RESTORED, job.now());
         job.ledger().unfence(job.connection(), task.tenantId(), task.jobId());
         return recordAndCommit(restoreRecorder, completed(entry, JdbcSoftDeletionLedger.Phase.RESTORE, false));
     }
@@ -191,7 +242,7 @@ final class SoftDeletionRun {
             if (phase == JdbcSoftDeletionLedger.Phase.SOFT
                     && (state == JdbcSoftDeletionLedger.State.RESTORING
                             || state == JdbcSoftDeletionLedger.State.RESTORED)) {
-                job.connection().rollback();
+                job.rollback();
                 return restoredMeanwhile();
             }
             long count;
@@ -200,7 +251,7 @@ final class SoftDeletionRun {
                         ? DeletionSteps.call(step, "hide", () -> step.hide(job.task()))
                         : DeletionSteps.call(step, "restore", () -> step.restore(job.task()));
             } catch (DeletionSteps.StepException e) {
-                job.connection().rollback();
+                job.rollback();
                 return e.failed(job.task(), job.now());
             }
             job.ledger()
@@ -226,7 +277,9 @@ final class SoftDeletionRun {
     }
 
     /**
-     * A pass per cursor over the rows not hidden yet, up to {@code maxPasses} while the last pass hid rows.
+     * A pass per cursor over the rows not hidden yet, up to {@code maxPasses} while the last pass hid rows. As a hard
+     * delete's pass ({@link TableDeletion}): rows that fit in one chunk are hidden without a cursor, and that chunk is
+     * held open while the rows held are fewer than a chunk; a pass through a cursor commits each chunk.
      *
      * @return {@code false} if a restore of the job began meanwhile (another delivery): then it stops hiding
      */
@@ -234,19 +287,20 @@ final class SoftDeletionRun {
         List<String> key = plan.primaryKey(table.table());
         for (int pass = 0; pass < settings.maxPasses(); pass++) {
             long hidden = 0;
-            // As a hard delete's pass: rows that fit in one chunk are hidden without a cursor.
             KeyCursor.Chunk first = rows.firstVisibleKeys(table, key, column, settings.chunkSize() + 1);
             if (first.size() <= settings.chunkSize()) {
                 if (first.isEmpty()) {
-                    job.connection().rollback();
+                    // Nothing written: the transaction stays open for the next table and ends with the next commit.
                     return true;
                 }
-                hidden = hideChunk(table, key, first, hiddenAt);
+                hidden = hideChunk(table, key, first, hiddenAt, true);
                 if (hidden < 0) {
                     return false;
                 }
             } else {
-                job.connection().rollback();
+                // The rows held so far commit before the cursor is declared and materialised in a transaction of its
+                // own.
+                job.commit();
                 try (KeyCursor cursor = rows.openVisibleKeys(table, key, column)) {
                     job.commit();
                     while (true) {
@@ -254,7 +308,8 @@ final class SoftDeletionRun {
                         if (chunk.isEmpty()) {
                             break;
                         }
-                        long count = hideChunk(table, key, chunk, hiddenAt);
+                        // Committed one by one: closing the cursor rolls back whatever is not committed.
+                        long count = hideChunk(table, key, chunk, hiddenAt, false);
                         if (count < 0) {
                             return false;
                         }
@@ -273,15 +328,18 @@ final class SoftDeletionRun {
     }
 
     /**
-     * One chunk's transaction: locks the job's row, hides the chunk's rows not hidden yet, adds the count, commits.
+     * One chunk's transaction: locks the job's row, hides the chunk's rows not hidden yet, adds the count, and
+     * commits, or, for a pass's only chunk ({@code mayHold}), holds the transaction open while its rows are fewer than
+     * a chunk's worth ({@link JobTransaction#commitOrHold}).
      *
      * @return the rows hidden; -1 if a restore of the job began meanwhile (rolled back)
      */
-    private long hideChunk(PlannedTable table, List<String> key, KeyCursor.Chunk chunk, Instant hiddenAt)
+    private long hideChunk(
+            PlannedTable table, List<String> key, KeyCursor.Chunk chunk, Instant hiddenAt, boolean mayHold)
             throws SQLException {
         JdbcSoftDeletionLedger.State state = job.lock().state();
         if (state == JdbcSoftDeletionLedger.State.RESTORING || state == JdbcSoftDeletionLedger.State.RESTORED) {
-            job.connection().rollback();
+            job.rollback();
             return -1;
         }
         rows.planChunkGenerically(chunk);
@@ -296,7 +354,11 @@ final class SoftDeletionRun {
                         count,
                         0,
                         job.now());
-        job.commit();
+        if (mayHold) {
+            job.commitOrHold(count, settings.chunkSize());
+        } else {
+            job.commit();
+        }
         return count;
     }
 
@@ -375,7 +437,7 @@ final class SoftDeletionRun {
         try {
             recorder.record(job.connection(), result);
         } catch (SQLException | RuntimeException e) {
-            job.connection().rollback();
+            job.rollback();
             return SqlFailures.outcomeNotRecorded(job.task(), e, job.now());
         }
         job.commit();

@@ -163,6 +163,25 @@ public final class TenantDeleter {
      *     committed chunks stay deleted and are counted when the job is resumed)
      */
     public DeletionResult delete(DeletionTask task) {
+        return delete(task, HardDeleteGuard.NONE);
+    }
+
+    /**
+     * Deletes the task's tenant as {@link #delete(DeletionTask)} does, as the hard delete of a job that was
+     * soft-deleted here first: the transaction that claims the job also checks that the job's soft delete completed
+     * here (else {@code NOT_SOFT_DELETED}, nothing deleted), holding the soft delete's row locked until the claim
+     * commits so that no restore can start meanwhile; the transaction that completes the job also forgets the keys of
+     * the rows the soft delete hid (they are gone).
+     *
+     * @param task the job and tenant
+     * @param softDeletion the participant's soft deleter, whose ledger holds the job's soft delete
+     * @return as {@link #delete(DeletionTask)}, or the {@code NOT_SOFT_DELETED} failure
+     */
+    public DeletionResult delete(DeletionTask task, TenantSoftDeleter softDeletion) {
+        return delete(task, softDeletion.hardDeleteGuard());
+    }
+
+    private DeletionResult delete(DeletionTask task, HardDeleteGuard guard) {
         Instant startedAt = JobLedger.now(clock);
         log.info(
                 "Job {}: deleting tenant {} (attempt {}) from {} tables",
@@ -172,7 +191,7 @@ public final class TenantDeleter {
                 plan.tables().size());
         Optional<Map<TenantIdType, Object>> values = tenantIds.convert(task.tenantId());
         DeletionResult result = values.isPresent()
-                ? deleteWithConnection(task, values.get(), startedAt)
+                ? deleteWithConnection(task, values.get(), startedAt, guard)
                 : tenantIds.invalid(task, startedAt);
         logOutcome(result);
         return result;
@@ -301,24 +320,7 @@ public final class TenantDeleter {
             }
             TenantRows rows = rows(connection, plan, ids, task, policies);
             ScopeCheck check = rows.checkScope();
-            List<SqlFragment> queries = new ArrayList<>();
-            for (PlannedTable table : rows.tables()) {
-                switch (policies.kindOf(table.table())) {
-                    case DELETE, RETAIN -> queries.add(rows.countOf(table));
-                    case ANONYMIZE -> {
-                        queries.add(rows.notAnonymizedOf(table));
-                        if (whatIsLeft) {
-                            queries.add(rows.countOf(table));
-                        }
-                    }
-                }
-            }
-            PrimitiveIterator.OfLong values =
-                    Arrays.stream(rows.countTogether(queries)).iterator();
-            List<TableResult> counts = new ArrayList<>();
-            for (PlannedTable table : rows.tables()) {
-                counts.add(counted(table, policies, whatIsLeft, values));
-            }
+            List<TableResult> counts = count(rows, policies, whatIsLeft);
             connection.commit();
             return new Snapshot(counts, check);
         } finally {
@@ -327,8 +329,36 @@ public final class TenantDeleter {
         }
     }
 
+    /**
+     * Counts the task's rows in every table it selects, in the connection's open transaction: one statement for up to
+     * 500 tables (so one snapshot even under {@code READ COMMITTED}), a statement per 500 beyond.
+     *
+     * @return per table, in deletion order, its rows as {@code rowsDeleted}; see {@link #counted}
+     */
+    static List<TableResult> count(TenantRows rows, TablePolicies policies, boolean whatIsLeft) throws SQLException {
+        List<SqlFragment> queries = new ArrayList<>();
+        for (PlannedTable table : rows.tables()) {
+            switch (policies.kindOf(table.table())) {
+                case DELETE, RETAIN -> queries.add(rows.countOf(table));
+                case ANONYMIZE -> {
+                    queries.add(rows.notAnonymizedOf(table));
+                    if (whatIsLeft) {
+                        queries.add(rows.countOf(table));
+                    }
+                }
+            }
+        }
+        PrimitiveIterator.OfLong values =
+                Arrays.stream(rows.countTogether(queries)).iterator();
+        List<TableResult> counts = new ArrayList<>();
+        for (PlannedTable table : rows.tables()) {
+            counts.add(counted(table, policies, whatIsLeft, values));
+        }
+        return counts;
+    }
+
     private DeletionResult deleteWithConnection(
-            DeletionTask task, Map<TenantIdType, Object> values, Instant startedAt) {
+            DeletionTask task, Map<TenantIdType, Object> values, Instant startedAt, HardDeleteGuard guard) {
         Connection connection;
         try {
             connection = dataSource.getConnection();
@@ -342,7 +372,8 @@ public final class TenantDeleter {
             JobLedger job = new JobLedger(connection, task, ledger, clock);
             // A scoped delete selects through its scope, table by table.
             CarriedTables carriedNow = task.scope() == null ? carried : CarriedTables.none();
-            return new DeletionRun(job, rows, plan, settings, recorder, steps, policies, carriedNow).run(startedAt);
+            return new DeletionRun(job, rows, plan, settings, recorder, steps, policies, carriedNow, guard)
+                    .run(startedAt);
         } catch (SQLException e) {
             rollback(connection, e);
             return SqlFailures.failed(task, rows == null ? null : rows.currentTable(), e, JobLedger.now(clock));
@@ -398,9 +429,9 @@ public final class TenantDeleter {
 
     /**
      * One table's count by its policy: what a hard delete would delete or anonymize, and keeps (a preview); or what is
-     * left that the policy removes (a verification).
+     * left that the policy removes (a verification). Its counts are taken from {@code values} in the order they were
+     * asked for.
      */
-    /** The table's result from its counts, taken from {@code values} in the order the snapshot asked for them. */
     private static TableResult counted(
             PlannedTable table, TablePolicies policies, boolean whatIsLeft, PrimitiveIterator.OfLong values) {
         String name = table.table().qualified();

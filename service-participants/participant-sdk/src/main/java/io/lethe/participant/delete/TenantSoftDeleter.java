@@ -26,8 +26,10 @@ import org.slf4j.LoggerFactory;
  *       Otherwise claim the job in {@code lethe_soft_deletion} with the timestamp it writes and fence the tenant (one
  *       transaction, before any row is hidden); then, for each {@linkplain SoftDeletableTables soft-deletable table},
  *       in chunks of primary keys from a cursor over the rows not hidden yet, set the soft-delete column and list the
- *       hidden rows' keys, each chunk with its count in one transaction; then verify that no row of the tenant is
- *       visible in those tables, mark the job {@code HIDDEN} and record the outcome, in one commit. A row already
+ *       hidden rows' keys, each chunk with its count in one transaction (a table whose rows fit in one chunk is
+ *       hidden without a cursor, and while the rows so hidden are fewer than a chunk their transaction stays open for
+ *       the next tables, {@link JobTransaction#commitOrHold}); then verify that no row of the tenant is visible in
+ *       those tables, mark the job {@code HIDDEN} and record the outcome, in one commit. A row already
  *       soft-deleted is neither changed nor listed. Running it again hides rows inserted since and counts them too.
  *   <li><b>Restore</b>: in chunks of the listed keys, clear the soft-delete column of the rows that still carry the
  *       job's timestamp and strike them from the list, each chunk with its count in one transaction; then mark the job
@@ -157,11 +159,13 @@ public final class TenantSoftDeleter {
     public DeletionResult softDelete(DeletionTask task, PreviewBound bound) {
         log.info("Job {}: soft-deleting tenant {} (attempt {})", task.jobId(), task.tenantId(), task.attempt());
         return withRows(task, (rows, connection, values) -> {
-            List<String> exceeded =
-                    bound.exceededBy(TenantDeleter.countInSnapshot(connection, plan, values, task, policies, false)
-                            .tables());
-            if (!exceeded.isEmpty()) {
-                return SoftDeletionRun.drift(task, exceeded, now());
+            if (bound.enforced()) {
+                // Counted at the start of the transaction that then claims the job, before it writes anything; the
+                // counts are one statement, so one snapshot (for up to 500 tables). A drift rolls it back.
+                List<String> exceeded = bound.exceededBy(TenantDeleter.count(rows, policies, false));
+                if (!exceeded.isEmpty()) {
+                    return SoftDeletionRun.drift(task, exceeded, now());
+                }
             }
             return run(task, rows, connection).softDelete();
         });
@@ -191,6 +195,34 @@ public final class TenantSoftDeleter {
             return null;
         });
         return result instanceof DeletionResult.Failed failed ? Optional.of(failed) : Optional.empty();
+    }
+
+    /**
+     * {@return the check of {@link #refuseHardDelete} and the clean-up of {@link #forgetHiddenRows}, for {@link
+     * TenantDeleter#delete(DeletionTask, TenantSoftDeleter)} to run in the hard delete's own transactions}
+     */
+    HardDeleteGuard hardDeleteGuard() {
+        return new HardDeleteGuard() {
+            @Override
+            public DeletionResult.Failed refusal(Connection connection, DeletionTask task) throws SQLException {
+                try {
+                    // Creates the tables on first use if start-up did not.
+                    softDeletable();
+                } catch (DeletionLedgerException e) {
+                    throw (SQLException) e.getCause();
+                }
+                JdbcSoftDeletionLedger.Entry entry = ledger.lock(connection, task.jobId());
+                if (entry == null || entry.state() != JdbcSoftDeletionLedger.State.HIDDEN) {
+                    return SoftDeletionRun.notSoftDeleted(task, entry == null ? null : entry.state(), now());
+                }
+                return null;
+            }
+
+            @Override
+            public void completing(Connection connection, DeletionTask task) throws SQLException {
+                ledger.unlistAll(connection, task.jobId());
+            }
+        };
     }
 
     /**

@@ -190,6 +190,44 @@ class SoftDeletionIT {
         assertThat(checksumsOfAllTables()).isEqualTo(before);
     }
 
+    @ParameterizedTest
+    @EnumSource(InterruptingDataSource.Loss.class)
+    void hidesATenantOfFewerRowsThanAChunkInTwoCommitsAndResumesWithExactCountsWhenTheSecondIsLost(
+            InterruptingDataSource.Loss loss) throws SQLException {
+        PreviewBound approved = approvedPreview();
+        Map<String, String> before = checksumsOfAllTables();
+        InterruptingDataSource interrupting = new InterruptingDataSource(shop.dataSource(), loss, 2);
+
+        DeletionResult first =
+                softDeleter(interrupting, DeletionSettings.defaults()).softDelete(task("job-1"), approved);
+
+        // No table of tenant A has a chunk's worth of rows: the drift check, the claim and the fence commit together,
+        // then every table's hidden rows commit together with the verification and the outcome.
+        assertThat(interrupting.commits()).isEqualTo(2);
+        if (loss == InterruptingDataSource.Loss.NEVER) {
+            assertThat(counts(first)).isEqualTo(TENANT_A_HIDDEN);
+        } else {
+            assertThat(first)
+                    .isInstanceOfSatisfying(DeletionResult.Failed.class, failed -> assertThat(failed.retryable())
+                            .isTrue());
+        }
+        if (loss == InterruptingDataSource.Loss.BEFORE_COMMIT) {
+            assertThat(checksumsOfAllTables())
+                    .as("the held transaction rolled back: nothing hidden")
+                    .isEqualTo(before);
+        }
+
+        assertThat(counts(softDeleter(shop.dataSource(), DeletionSettings.defaults())
+                        .softDelete(task("job-1"), approved)))
+                .as("the next delivery counts every row hidden exactly once")
+                .isEqualTo(TENANT_A_HIDDEN);
+        for (String table : SOFT_TABLES) {
+            assertThat(visibleRowsOfA(table))
+                    .as("visible rows of A in %s", table)
+                    .isZero();
+        }
+    }
+
     @Test
     void refusesAHardDeleteOfAJobThatWasNotSoftDeletedAndARestoreAfterTheHardDelete() throws SQLException {
         TenantSoftDeleter deleter = softDeleter(shop.dataSource(), SEVEN_ROWS);
@@ -216,11 +254,38 @@ class SoftDeletionIT {
     }
 
     @Test
+    void aGuardedHardDeleteChecksTheSoftDeleteInItsClaimAndForgetsTheHiddenKeysInItsCompletion() throws SQLException {
+        TenantSoftDeleter softDeleter = softDeleter(shop.dataSource(), DeletionSettings.defaults());
+        InterruptingDataSource counting = InterruptingDataSource.countingCommits(shop.dataSource());
+        TenantDeleter deleter = shop.deleter(counting, plan, DeletionSettings.defaults(), OutcomeRecorder.NONE);
+        Map<String, String> before = checksumsOfAllTables();
+
+        assertThat(deleter.delete(task("job-1"), softDeleter))
+                .isInstanceOfSatisfying(DeletionResult.Failed.class, failed -> {
+                    assertThat(failed.errorCode()).isEqualTo(DeletionResult.Failed.NOT_SOFT_DELETED);
+                    assertThat(failed.retryable()).isFalse();
+                });
+        assertThat(checksumsOfAllTables()).as("nothing deleted").isEqualTo(before);
+        assertThat(shop.ledgerState("job-1")).as("the claim rolled back").isNull();
+        assertThat(counting.commits()).isZero();
+
+        assertThat(counts(softDeleter.softDelete(task("job-1"), approvedPreview())))
+                .isEqualTo(TENANT_A_HIDDEN);
+        assertThat(hiddenKeysListed("job-1")).isEqualTo(480);
+        assertThat(deleter.delete(task("job-1"), softDeleter))
+                .isInstanceOfSatisfying(DeletionResult.Completed.class, completed -> assertThat(completed.tables())
+                        .containsExactlyElementsOf(TenantDeleterIT.TENANT_A_DELETED));
+        assertThat(shop.rowsOf(TENANT_A)).isZero();
+        assertThat(hiddenKeysListed("job-1"))
+                .as("forgotten with the completion")
+                .isZero();
+        // The claim with the check, then every table's deletes with the completion and the forgetting.
+        assertThat(counting.commits()).isEqualTo(2);
+    }
+
+    @Test
     void stopsBeforeHidingAnythingWhenTheTenantHasMateriallyMoreRowsThanApproved() throws SQLException {
-        List<TableResult> approved =
-                ((DeletionResult.Completed) shop.deleter(plan).preview(task("job-1"))).tables();
-        Map<String, Long> approvedRows =
-                approved.stream().collect(Collectors.toMap(TableResult::table, TableResult::rowsDeleted));
+        Map<String, Long> approvedRows = approvedPreview().approvedRows();
         shop.execute("insert into customers (tenant_id, name) select '" + TENANT_A + "', 'late ' || g"
                 + " from generate_series(1, 20) g");
         Map<String, String> before = checksumsOfAllTables();
@@ -261,6 +326,18 @@ class SoftDeletionIT {
                 SoftDeleteSettings.defaults(),
                 OutcomeRecorder.NONE,
                 OutcomeRecorder.NONE);
+    }
+
+    /** Tenant A's preview, approved with a tolerance of 10 % or 5 rows. */
+    private PreviewBound approvedPreview() {
+        List<TableResult> previewed =
+                ((DeletionResult.Completed) shop.deleter(plan).preview(task("job-1"))).tables();
+        return PreviewBound.of(
+                previewed.stream().collect(Collectors.toMap(TableResult::table, TableResult::rowsDeleted)), 0.1, 5);
+    }
+
+    private long hiddenKeysListed(String jobId) throws SQLException {
+        return shop.count("select count(*) from lethe_soft_deleted_row where job_id = '" + jobId + "'");
     }
 
     private static DeletionTask task(String jobId) {

@@ -12,7 +12,6 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * Runs the phase a request asks for with the SDK: PREVIEW counts, SOFT hides and fences, HARD deletes for good (refused
@@ -58,23 +57,11 @@ public final class DeletionPhases {
         return switch (request.getPhase()) {
             case PREVIEW -> deleter.preview(task);
             case SOFT -> softDeleter.softDelete(task, bound(request));
-            case HARD -> hardDelete(task);
+            case HARD -> deleter.delete(task, softDeleter);
             case RESTORE -> softDeleter.restore(task);
             case VERIFY -> deleter.verify(task);
             case UNKNOWN -> unknownPhase(task);
         };
-    }
-
-    private DeletionResult hardDelete(DeletionTask task) {
-        Optional<DeletionResult.Failed> refused = softDeleter.refuseHardDelete(task);
-        if (refused.isPresent()) {
-            return refused.get();
-        }
-        DeletionResult result = deleter.delete(task);
-        if (result instanceof DeletionResult.Completed completed && !completed.replayed()) {
-            softDeleter.forgetHiddenRows(task.jobId());
-        }
-        return result;
     }
 
     /** This participant's rows of the approved preview, and the drift the coordinator allows. */

@@ -14,6 +14,7 @@ import java.util.List;
  * @param sagaJobs the jobs of the saga latency benchmark; 0 to skip it
  * @param warmUp the jobs run before those, not counted
  * @param tenants the tenants of the throughput benchmark; 0 to skip it
+ * @param tenantsWarmUp the tenants submitted at once before those, not counted
  * @param tenantScale the demo data's scale per tenant and service in the throughput benchmark
  * @param profile whether to record with Java Flight Recorder
  * @param sagaSynchronousCommit {@code synchronous_commit} of the local stack's PostgreSQL in the saga benchmarks:
@@ -31,6 +32,7 @@ record BenchmarkOptions(
         int sagaJobs,
         int warmUp,
         int tenants,
+        int tenantsWarmUp,
         int tenantScale,
         boolean profile,
         String sagaSynchronousCommit,
@@ -48,6 +50,7 @@ record BenchmarkOptions(
               --saga-jobs=200                 jobs of the saga latency benchmark; 0 to skip
               --warm-up=20                    jobs before those, not counted
               --tenants=1000                  tenants of the throughput benchmark; 0 to skip
+              --tenants-warm-up=200           tenants submitted at once before those, not counted
               --tenant-scale=4                demo data scale per tenant and service (4 is about 100 rows a tenant)
               --profile                       record with Java Flight Recorder (files in the output directory)
               --saga-synchronous-commit=on    the local stack's PostgreSQL in the saga benchmarks: on waits for every
@@ -75,6 +78,7 @@ record BenchmarkOptions(
         int sagaJobs = 200;
         int warmUp = 20;
         int tenants = 1000;
+        int tenantsWarmUp = 200;
         int tenantScale = 4;
         boolean profile = false;
         String sagaSynchronousCommit = "on";
@@ -91,6 +95,7 @@ record BenchmarkOptions(
                 case "--saga-jobs" -> sagaJobs = number(name, value, 0);
                 case "--warm-up" -> warmUp = number(name, value, 0);
                 case "--tenants" -> tenants = number(name, value, 0);
+                case "--tenants-warm-up" -> tenantsWarmUp = number(name, value, 0);
                 case "--tenant-scale" -> tenantScale = number(name, value, 1);
                 case "--profile" -> profile = true;
                 case "--saga-synchronous-commit" -> sagaSynchronousCommit = onOrOff(name, value);
@@ -107,6 +112,7 @@ record BenchmarkOptions(
                 sagaJobs,
                 warmUp,
                 tenants,
+                tenantsWarmUp,
                 tenantScale,
                 profile,
                 sagaSynchronousCommit,

@@ -78,6 +78,10 @@ public final class Benchmarks {
                             saga.saga().p50(), saga.saga().p99());
                 }
                 if (options.tenants() > 0) {
+                    if (options.tenantsWarmUp() > 0) {
+                        progress("Throughput: %d tenants at once to warm up", options.tenantsWarmUp());
+                        benchmark.warmUp(options.tenantsWarmUp(), options.tenantScale());
+                    }
                     progress("Throughput: %d tenants at once", options.tenants());
                     throughput = benchmark.throughput(options.tenants(), options.tenantScale());
                     progress(

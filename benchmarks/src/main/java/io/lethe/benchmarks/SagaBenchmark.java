@@ -152,6 +152,7 @@ final class SagaBenchmark implements AutoCloseable {
                             "the coordinator answered " + response.status() + ": " + response.body());
                 }
                 String jobId = response.body().get("jobId").asString();
+                System.err.println("HTTPMS " + (System.nanoTime() - started) / 1e6);
                 long ended = watch.await(jobId, Duration.ofSeconds(30), ENDED);
                 requireCompleted(watch, jobId);
                 long timer = seen(watch, jobId, HARD_STARTED) - seen(watch, jobId, SOFT_DELETED);
@@ -172,14 +173,58 @@ final class SagaBenchmark implements AutoCloseable {
     }
 
     /**
+     * Runs {@code tenants} tenants through the saga at once, as {@link #throughput} does, without measuring: a running
+     * service's code has been compiled by the JIT and its pools filled, a fresh stack's has not, and the latency
+     * benchmark's jobs one at a time do not go through every path a burst does.
+     */
+    void warmUp(int tenants, int scale) throws Exception {
+        Burst burst = seed(tenants, scale, "warm");
+        try (StatusWatch watch = new StatusWatch(stack.bootstrapServers());
+                KafkaProducer<String, byte[]> producer = commandProducer()) {
+            burst.submitAndAwait(producer, watch);
+        }
+    }
+
+    /**
      * Seeds {@code tenants} tenants in every service, sends one command each on the commands topic at once, and waits
      * for every job to complete.
      */
     ThroughputResult throughput(int tenants, int scale) throws Exception {
+        Burst burst = seed(tenants, scale, "bulk");
+        try (StatusWatch watch = new StatusWatch(stack.bootstrapServers());
+                KafkaProducer<String, byte[]> producer = commandProducer();
+                Profiler profiler = profile ? Profiler.start() : Profiler.none()) {
+            long commitsBefore = SagaFloor.commits(stack.coordinatorJdbcUrl());
+            long recordsBefore = SagaFloor.records(stack.bootstrapServers());
+            CpuUse cpu = CpuUse.start();
+            ThreadCpu threads = ThreadCpu.start();
+            long started = System.nanoTime();
+            List<Long> latencies = burst.submitAndAwait(producer, watch);
+            double seconds = (burst.lastEnded - started) / 1e9;
+            CpuUse.Split split = cpu.stop();
+            Map<String, Double> byPart = threads.stop();
+            List<Profiler.Hotspot> hot = profiler.stop(outputDirectory.resolve("saga-throughput.jfr"));
+            long left = totalRows() - burst.rowsBefore;
+            if (left != 0) {
+                throw new IllegalStateException(left + " rows of the benchmark's tenants are left after COMPLETED");
+            }
+            double background = SagaFloor.background(3);
+            SagaFloor.Floor floor = new SagaFloor.Floor(
+                    (SagaFloor.commits(stack.coordinatorJdbcUrl()) - commitsBefore) / (double) tenants,
+                    (SagaFloor.records(stack.bootstrapServers()) - recordsBefore) / (double) tenants,
+                    SagaFloor.cpuMsPerCommit(stack.coordinatorJdbcUrl(), FLOOR_STEPS, background),
+                    SagaFloor.cpuMsPerRecord(stack.bootstrapServers(), FLOOR_STEPS, background));
+            return new ThroughputResult(
+                    tenants, burst.rowsPerTenant, seconds, Latencies.ofNanos(latencies), split, byPart, floor, hot);
+        }
+    }
+
+    /** Seeds the tenants of a burst in every service. */
+    private Burst seed(int tenants, int scale, String prefix) {
         String run = Long.toString(System.currentTimeMillis(), 36);
         List<String> tenantIds = new ArrayList<>();
         for (int i = 0; i < tenants; i++) {
-            tenantIds.add("bulk-" + run + "-" + i);
+            tenantIds.add(prefix + "-" + run + "-" + i);
         }
         long rowsBefore = totalRows();
         long seeding = System.nanoTime();
@@ -192,25 +237,40 @@ final class SagaBenchmark implements AutoCloseable {
         Benchmarks.progress(
                 "  seeded %d tenants of %d rows in %.1f s",
                 tenants, rowsPerTenant, (System.nanoTime() - seeding) / 1e9);
+        return new Burst(tenantIds, rowsBefore, rowsPerTenant);
+    }
 
-        LetheCodec codec = new LetheCodec();
-        Map<String, Long> sentAt = new HashMap<>();
-        List<Long> latencies = new ArrayList<>();
-        try (StatusWatch watch = new StatusWatch(stack.bootstrapServers());
-                KafkaProducer<String, byte[]> producer = new KafkaProducer<>(
-                        Map.of(
-                                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                                stack.bootstrapServers(),
-                                ProducerConfig.ACKS_CONFIG,
-                                "all"),
-                        new StringSerializer(),
-                        new ByteArraySerializer());
-                Profiler profiler = profile ? Profiler.start() : Profiler.none()) {
-            long commitsBefore = SagaFloor.commits(stack.coordinatorJdbcUrl());
-            long recordsBefore = SagaFloor.records(stack.bootstrapServers());
-            CpuUse cpu = CpuUse.start();
-            ThreadCpu threads = ThreadCpu.start();
-            long started = System.nanoTime();
+    private KafkaProducer<String, byte[]> commandProducer() {
+        return new KafkaProducer<>(
+                Map.of(
+                        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                        stack.bootstrapServers(),
+                        ProducerConfig.ACKS_CONFIG,
+                        "all"),
+                new StringSerializer(),
+                new ByteArraySerializer());
+    }
+
+    /** Seeded tenants, each deleted by a command on the commands topic, all sent at once. */
+    private static final class Burst {
+
+        private final LetheCodec codec = new LetheCodec();
+        private final List<String> tenantIds;
+        private final long rowsBefore;
+        private final long rowsPerTenant;
+        private long lastEnded;
+
+        Burst(List<String> tenantIds, long rowsBefore, long rowsPerTenant) {
+            this.tenantIds = tenantIds;
+            this.rowsBefore = rowsBefore;
+            this.rowsPerTenant = rowsPerTenant;
+        }
+
+        /** {@return each job's latency from its command to COMPLETED}; fails if one did not complete */
+        List<Long> submitAndAwait(KafkaProducer<String, byte[]> producer, StatusWatch watch)
+                throws InterruptedException {
+            Map<String, Long> sentAt = new HashMap<>();
+            lastEnded = System.nanoTime();
             for (String tenant : tenantIds) {
                 RequestTenantDeletion command = RequestTenantDeletion.newBuilder()
                         .setRequestId("throughput-" + tenant)
@@ -224,30 +284,15 @@ final class SagaBenchmark implements AutoCloseable {
                 producer.send(new ProducerRecord<>(LetheTopics.DELETION_COMMANDS, tenant, codec.encode(command)));
             }
             producer.flush();
-            long last = started;
+            List<Long> latencies = new ArrayList<>();
             for (String tenant : tenantIds) {
                 String jobId = watch.awaitJobOf("throughput-" + tenant, Duration.ofMinutes(2));
                 long ended = watch.await(jobId, Duration.ofMinutes(10), ENDED);
                 requireCompleted(watch, jobId);
                 latencies.add(ended - sentAt.get("throughput-" + tenant));
-                last = Math.max(last, ended);
+                lastEnded = Math.max(lastEnded, ended);
             }
-            double seconds = (last - started) / 1e9;
-            CpuUse.Split split = cpu.stop();
-            Map<String, Double> byPart = threads.stop();
-            List<Profiler.Hotspot> hot = profiler.stop(outputDirectory.resolve("saga-throughput.jfr"));
-            long left = totalRows() - rowsBefore;
-            if (left != 0) {
-                throw new IllegalStateException(left + " rows of the benchmark's tenants are left after COMPLETED");
-            }
-            double background = SagaFloor.background(3);
-            SagaFloor.Floor floor = new SagaFloor.Floor(
-                    (SagaFloor.commits(stack.coordinatorJdbcUrl()) - commitsBefore) / (double) tenants,
-                    (SagaFloor.records(stack.bootstrapServers()) - recordsBefore) / (double) tenants,
-                    SagaFloor.cpuMsPerCommit(stack.coordinatorJdbcUrl(), FLOOR_STEPS, background),
-                    SagaFloor.cpuMsPerRecord(stack.bootstrapServers(), FLOOR_STEPS, background));
-            return new ThroughputResult(
-                    tenants, rowsPerTenant, seconds, Latencies.ofNanos(latencies), split, byPart, floor, hot);
+            return latencies;
         }
     }
 

@@ -17,6 +17,7 @@ class BenchmarkOptionsTest {
         assertThat(options.repeatsOf(1_000_000)).isEqualTo(3);
         assertThat(options.repeatsOf(5_000_000)).as("large sizes run once").isEqualTo(1);
         assertThat(options.tenants()).isEqualTo(1000);
+        assertThat(options.tenantsWarmUp()).isEqualTo(200);
         assertThat(options.docs()).isEqualTo(Path.of("docs/benchmarks.md"));
         assertThat(options.command()).isEqualTo("benchmarks/run");
         assertThat(options.sagaSynchronousCommit())
@@ -30,6 +31,7 @@ class BenchmarkOptionsTest {
                 "--sizes=none",
                 "--saga-jobs=0",
                 "--tenants=10",
+                "--tenants-warm-up=0",
                 "--docs=none",
                 "--profile",
                 "--saga-synchronous-commit=off");
@@ -37,12 +39,13 @@ class BenchmarkOptionsTest {
         assertThat(options.sizes()).isEmpty();
         assertThat(options.sagaJobs()).isZero();
         assertThat(options.tenants()).isEqualTo(10);
+        assertThat(options.tenantsWarmUp()).isZero();
         assertThat(options.docs()).isNull();
         assertThat(options.profile()).isTrue();
         assertThat(options.sagaSynchronousCommit()).isEqualTo("off");
         assertThat(options.command())
-                .isEqualTo("benchmarks/run --sizes=none --saga-jobs=0 --tenants=10 --docs=none --profile"
-                        + " --saga-synchronous-commit=off");
+                .isEqualTo("benchmarks/run --sizes=none --saga-jobs=0 --tenants=10 --tenants-warm-up=0 --docs=none"
+                        + " --profile --saga-synchronous-commit=off");
     }
 
     @Test

@@ -30,6 +30,7 @@ class BenchmarksSmokeIT {
                 "--saga-jobs=3",
                 "--warm-up=1",
                 "--tenants=4",
+                "--tenants-warm-up=2",
                 // Commits that wait for the WAL flush, as on a production server: set on the stack's server, and said.
                 "--saga-synchronous-commit=on",
                 "--output=" + directory,

@@ -13,7 +13,8 @@ public interface OutcomeRecorder {
     /**
      * Called exactly once per {@link TenantDeleter#delete} call that returns {@link DeletionResult.Completed}: inside
      * the transaction that marks the job completed in the ledger, before it commits; for a job that was already
-     * completed, inside a short transaction of its own, with the replayed result. If it throws, that transaction is
+     * completed, inside a short transaction of its own, with the replayed result. Likewise for a preview or a
+     * verification given a recorder: inside the snapshot's transaction, before it commits. If it throws, that transaction is
      * rolled back and the call returns a retryable {@link DeletionResult.Failed} ({@link
      * DeletionResult.Failed#OUTCOME_NOT_RECORDED}); the next delivery of the job completes it.
      *

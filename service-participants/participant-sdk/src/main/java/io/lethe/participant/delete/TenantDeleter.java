@@ -205,7 +205,20 @@ public final class TenantDeleter {
      * @return {@link DeletionResult.Completed} with the counts, or {@link DeletionResult.Failed}
      */
     public DeletionResult preview(DeletionTask task) {
-        DeletionResult result = count(task, false);
+        return preview(task, OutcomeRecorder.NONE);
+    }
+
+    /**
+     * Counts as {@link #preview(DeletionTask)} does, and records the counts with {@code recorder} in the snapshot's
+     * transaction, which then commits: one transaction for the counts and their outcome (an outbox).
+     *
+     * @param task the job and tenant
+     * @param recorder writes the counts before the snapshot's transaction commits; if it throws, the call returns a
+     *     retryable {@link DeletionResult.Failed#OUTCOME_NOT_RECORDED}
+     * @return {@link DeletionResult.Completed} with the counts, or {@link DeletionResult.Failed}
+     */
+    public DeletionResult preview(DeletionTask task, OutcomeRecorder recorder) {
+        DeletionResult result = count(task, false, recorder);
         if (result instanceof DeletionResult.Completed counted) {
             log.info(
                     "Job {}: previewed tenant {}: {} rows in {} tables would be deleted",
@@ -226,7 +239,20 @@ public final class TenantDeleter {
      * @return {@link DeletionResult.Completed} with the counts, or {@link DeletionResult.Failed}
      */
     public DeletionResult verify(DeletionTask task) {
-        DeletionResult result = count(task, true);
+        return verify(task, OutcomeRecorder.NONE);
+    }
+
+    /**
+     * Counts as {@link #verify(DeletionTask)} does, and records the counts with {@code recorder} in the snapshot's
+     * transaction, which then commits.
+     *
+     * @param task the job (the VERIFY job) and tenant
+     * @param recorder writes the counts before the snapshot's transaction commits; if it throws, the call returns a
+     *     retryable {@link DeletionResult.Failed#OUTCOME_NOT_RECORDED}
+     * @return {@link DeletionResult.Completed} with the counts, or {@link DeletionResult.Failed}
+     */
+    public DeletionResult verify(DeletionTask task, OutcomeRecorder recorder) {
+        DeletionResult result = count(task, true, recorder);
         if (result instanceof DeletionResult.Completed left) {
             if (left.rowsRemaining() == 0) {
                 log.info(
@@ -249,28 +275,52 @@ public final class TenantDeleter {
         return result;
     }
 
-    /** The task's counts in one snapshot, steps included: what a hard delete would do, or what is left. */
-    private DeletionResult count(DeletionTask task, boolean whatIsLeft) {
+    /**
+     * The task's counts in one repeatable-read snapshot, steps included: what a hard delete would do, or what is left;
+     * recorded with {@code recorder} in the snapshot's transaction before it commits.
+     */
+    private DeletionResult count(DeletionTask task, boolean whatIsLeft, OutcomeRecorder recorder) {
         Instant startedAt = JobLedger.now(clock);
         Optional<Map<TenantIdType, Object>> values = tenantIds.convert(task.tenantId());
         if (values.isEmpty()) {
             return tenantIds.invalid(task, startedAt);
         }
         try (Connection connection = dataSource.getConnection()) {
-            Snapshot snapshot = countInSnapshot(connection, plan, values.get(), task, policies, whatIsLeft);
-            List<TableResult> counts = steps.around(snapshot.tables(), task, whatIsLeft);
-            return new DeletionResult.Completed(
-                            task.jobId(),
-                            task.tenantId(),
-                            task.attempt(),
-                            counts,
-                            counts.stream()
-                                    .mapToLong(TableResult::rowsRemaining)
-                                    .sum(),
-                            startedAt,
-                            JobLedger.now(clock),
-                            false)
-                    .with(snapshot.check());
+            boolean autoCommit = connection.getAutoCommit();
+            try {
+                connection.setAutoCommit(false);
+                // For this transaction only, sent with its BEGIN: the connection's own level is not read or changed.
+                try (Statement statement = connection.createStatement()) {
+                    statement.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ");
+                }
+                TenantRows rows = rows(connection, plan, values.get(), task, policies);
+                ScopeCheck check = rows.checkScope();
+                List<TableResult> counts = steps.around(count(rows, policies, whatIsLeft), task, whatIsLeft);
+                DeletionResult.Completed counted = new DeletionResult.Completed(
+                                task.jobId(),
+                                task.tenantId(),
+                                task.attempt(),
+                                counts,
+                                counts.stream()
+                                        .mapToLong(TableResult::rowsRemaining)
+                                        .sum(),
+                                startedAt,
+                                JobLedger.now(clock),
+                                false)
+                        .with(check);
+                try {
+                    recorder.record(connection, counted);
+                } catch (SQLException | RuntimeException e) {
+                    connection.rollback();
+                    log.debug("Job {}: the outcome recorder failed", task.jobId(), e);
+                    return SqlFailures.outcomeNotRecorded(task, e, JobLedger.now(clock));
+                }
+                connection.commit();
+                return counted;
+            } finally {
+                connection.rollback();
+                connection.setAutoCommit(autoCommit);
+            }
         } catch (SQLException e) {
             return SqlFailures.failed(task, null, e, JobLedger.now(clock));
         } catch (DeletionSteps.StepException e) {
@@ -283,50 +333,6 @@ public final class TenantDeleter {
     /** {@return the reported names of the deletion steps, {@code step:<name>}, in the order they run} */
     public List<String> stepNames() {
         return steps.all().stream().map(DeletionSteps::reportedName).toList();
-    }
-
-    /**
-     * The counts of one snapshot: per table the task selects, its rows, and what a scope's check found.
-     *
-     * @param tables the rows per table, as {@code rowsDeleted}, in deletion order
-     * @param check a scoped task's ids that name no row, or another tenant's
-     */
-    record Snapshot(List<TableResult> tables, ScopeCheck check) {}
-
-    /**
-     * Counts the task's rows in every table it selects (the plan's, or those its scope reaches) and checks its scope,
-     * in one repeatable-read transaction on the connection, then restores the connection's settings.
-     *
-     * @throws ScopedTables.InvalidScopeException if the task's scope does not fit the plan
-     */
-    static Snapshot countInSnapshot(
-            Connection connection,
-            DeletionPlan plan,
-            Map<TenantIdType, Object> ids,
-            DeletionTask task,
-            TablePolicies policies,
-            boolean whatIsLeft)
-            throws SQLException {
-        boolean autoCommit = connection.getAutoCommit();
-        try {
-            if (!autoCommit) {
-                // The snapshot is a transaction of its own: end the caller's (reads only, by contract) first.
-                connection.rollback();
-            }
-            connection.setAutoCommit(false);
-            // For this transaction only, sent with its BEGIN: the connection's own level is not read or changed.
-            try (Statement statement = connection.createStatement()) {
-                statement.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ");
-            }
-            TenantRows rows = rows(connection, plan, ids, task, policies);
-            ScopeCheck check = rows.checkScope();
-            List<TableResult> counts = count(rows, policies, whatIsLeft);
-            connection.commit();
-            return new Snapshot(counts, check);
-        } finally {
-            connection.rollback();
-            connection.setAutoCommit(autoCommit);
-        }
     }
 
     /**

@@ -81,6 +81,44 @@ class OutcomeRecorderIT {
                 .isEqualTo("job-1 f 845");
     }
 
+    @Test
+    void recordsAPreviewsAndAVerificationsCountsInTheSnapshotsOneTransactionOrNothingWhenTheRecorderFails()
+            throws SQLException {
+        InterruptingDataSource counting = InterruptingDataSource.countingCommits(shop.dataSource());
+        TenantDeleter deleter = shop.deleter(counting, plan, DeletionSettings.defaults(), OutcomeRecorder.NONE);
+        OutcomeRecorder counts = (connection, result) -> {
+            try (PreparedStatement statement =
+                    connection.prepareStatement("insert into outcomes (job_id, rows_deleted) values (?, ?)")) {
+                statement.setString(1, result.jobId());
+                statement.setLong(2, result.rowsDeleted());
+                statement.executeUpdate();
+            }
+        };
+
+        assertThat(deleter.preview(new DeletionTask("job-1", TENANT_A, 1), counts))
+                .isInstanceOfSatisfying(DeletionResult.Completed.class, previewed -> assertThat(previewed.rowsDeleted())
+                        .isEqualTo(845));
+        assertThat(counting.commits())
+                .as("the counts and their outcome in one commit")
+                .isEqualTo(1);
+        assertThat(shop.text("select string_agg(concat_ws(' ', job_id, rows_deleted), ', ') from outcomes"))
+                .isEqualTo("job-1 845");
+
+        OutcomeRecorder failing = (connection, result) -> {
+            counts.record(connection, result);
+            throw new SQLException("injected: outbox unavailable", "08006");
+        };
+        assertThat(deleter.verify(new DeletionTask("verify-1", TENANT_A, 1), failing))
+                .isInstanceOfSatisfying(DeletionResult.Failed.class, result -> {
+                    assertThat(result.errorCode()).isEqualTo(DeletionResult.Failed.OUTCOME_NOT_RECORDED);
+                    assertThat(result.retryable()).isTrue();
+                });
+        assertThat(shop.count("select count(*) from outcomes where job_id = 'verify-1'"))
+                .as("rolled back with the snapshot")
+                .isZero();
+        assertThat(shop.rowsOf(TENANT_A)).as("counting changes nothing").isEqualTo(845);
+    }
+
     /** Writes the result on the deleter's connection, with the job's state seen from inside and from outside. */
     private void insertOutcome(Connection connection, DeletionResult.Completed result) throws SQLException {
         String outside = shop.ledgerState(result.jobId());

@@ -258,8 +258,19 @@ public final class LetheParticipantAutoConfiguration {
     @Bean
     @ConditionalOnMissingBean
     DeletionPhases letheDeletionPhases(
-            LetheParticipantProperties properties, TenantDeleter deleter, TenantSoftDeleter softDeleter, Clock clock) {
-        return new DeletionPhases(properties.name(), deleter, softDeleter, clock);
+            LetheParticipantProperties properties,
+            TenantDeleter deleter,
+            TenantSoftDeleter softDeleter,
+            @Qualifier("letheOutbox") JdbcOutbox outbox,
+            LetheCodec codec,
+            Clock clock) {
+        return new DeletionPhases(
+                properties.name(),
+                deleter,
+                softDeleter,
+                new OutboxOutcomeRecorder(outbox, codec, properties.name(), DeletionPhase.PREVIEW),
+                new OutboxOutcomeRecorder(outbox, codec, properties.name(), DeletionPhase.VERIFY),
+                clock);
     }
 
     @Bean

@@ -3,6 +3,7 @@ package io.lethe.participant.kafka;
 import io.lethe.participant.delete.DeletionResult;
 import io.lethe.participant.delete.DeletionScope;
 import io.lethe.participant.delete.DeletionTask;
+import io.lethe.participant.delete.OutcomeRecorder;
 import io.lethe.participant.delete.PreviewBound;
 import io.lethe.participant.delete.TenantDeleter;
 import io.lethe.participant.delete.TenantSoftDeleter;
@@ -26,12 +27,26 @@ public final class DeletionPhases {
     private final String participant;
     private final TenantDeleter deleter;
     private final TenantSoftDeleter softDeleter;
+    private final OutcomeRecorder previews;
+    private final OutcomeRecorder verifications;
     private final Clock clock;
 
-    public DeletionPhases(String participant, TenantDeleter deleter, TenantSoftDeleter softDeleter, Clock clock) {
+    /**
+     * @param previews writes a preview's counts in the transaction of its snapshot
+     * @param verifications writes a verification's counts in the transaction of its snapshot
+     */
+    public DeletionPhases(
+            String participant,
+            TenantDeleter deleter,
+            TenantSoftDeleter softDeleter,
+            OutcomeRecorder previews,
+            OutcomeRecorder verifications,
+            Clock clock) {
         this.participant = participant;
         this.deleter = deleter;
         this.softDeleter = softDeleter;
+        this.previews = previews;
+        this.verifications = verifications;
         this.clock = clock;
     }
 
@@ -55,11 +70,11 @@ public final class DeletionPhases {
                     new DeletionTask(request.getJobId(), request.getTenantId(), request.getAttempt()), e.getMessage());
         }
         return switch (request.getPhase()) {
-            case PREVIEW -> deleter.preview(task);
+            case PREVIEW -> deleter.preview(task, previews);
             case SOFT -> softDeleter.softDelete(task, bound(request));
             case HARD -> deleter.delete(task, softDeleter);
             case RESTORE -> softDeleter.restore(task);
-            case VERIFY -> deleter.verify(task);
+            case VERIFY -> deleter.verify(task, verifications);
             case UNKNOWN -> unknownPhase(task);
         };
     }

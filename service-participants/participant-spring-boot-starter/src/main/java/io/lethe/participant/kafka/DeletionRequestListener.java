@@ -16,7 +16,7 @@ import org.springframework.kafka.listener.MessageListener;
  *
  * <ul>
  *   <li>Completed: the outcome is in the outbox (committed with the transaction that completes a soft delete, a hard
- *       delete or a restore; written after a preview); the relay is woken to send it. A redelivered request of a
+ *       delete or a restore, or with a preview's or verification's snapshot); the relay is woken to send it. A redelivered request of a
  *       finished phase writes the recorded outcome again and changes nothing.
  *   <li>Failed, retryable: throws {@link RetryableDeletionException}; the container's back-off tries again (the SDK
  *       resumes where it stopped), then dead-letters the request and reports the failure.
@@ -62,11 +62,7 @@ public class DeletionRequestListener implements MessageListener<String, byte[]> 
         }
         DeletionPhase phase = request.getPhase();
         DeletionResult result = phases.run(request);
-        if (result instanceof DeletionResult.Completed completed) {
-            if (phase == DeletionPhase.PREVIEW || phase == DeletionPhase.VERIFY) {
-                // Counts only: no transaction of the SDK's recorded them.
-                outcomes.recordCounts(completed, phase);
-            }
+        if (result instanceof DeletionResult.Completed) {
             relay.wakeUp();
         } else if (result instanceof DeletionResult.Failed failed) {
             if (failed.retryable()) {

@@ -13,11 +13,10 @@ import javax.sql.DataSource;
 import org.apache.avro.specific.SpecificRecord;
 
 /**
- * Writes an outcome that no deletion transaction records to the participant's outbox, in a transaction of its own: a
- * permanent failure (nothing to retry), a preview and a verification (they change nothing, so there is no
- * transaction of their own to record them in). The relay sends it like every other outcome, so a broker that is away delays the report instead of
- * running the request again. The outcomes of soft, hard and restore phases are recorded by the SDK in the transaction
- * that completes them.
+ * Writes an outcome that no transaction of the SDK records to the participant's outbox, in a transaction of its own: a
+ * permanent failure (nothing to retry). The relay sends it like every other outcome, so a broker that is away delays
+ * the report instead of running the request again. Completed phases are recorded by the SDK in the transaction that
+ * completes them: a soft delete's, hard delete's or restore's last, a preview's or verification's snapshot.
  */
 public final class OutcomeOutbox {
 
@@ -38,13 +37,6 @@ public final class OutcomeOutbox {
      */
     public void recordFailure(DeletionResult.Failed failed, DeletionPhase phase) {
         write(failed.jobId(), ParticipantEvents.failed(participant, phase, failed), failed.errorCode());
-    }
-
-    /**
-     * @throws OutcomeNotRecordedException if the database refused the write: transient, the request is tried again
-     */
-    public void recordCounts(DeletionResult.Completed counted, DeletionPhase phase) {
-        write(counted.jobId(), ParticipantEvents.completed(participant, phase, counted), phase.name());
     }
 
     private void write(String jobId, SpecificRecord event, String what) {

@@ -18,6 +18,9 @@ interface HardDeleteGuard {
 
         @Override
         public void completing(Connection connection, DeletionTask task) {}
+
+        @Override
+        public void completed(DeletionTask task) {}
     };
 
     /**
@@ -28,6 +31,12 @@ interface HardDeleteGuard {
      */
     DeletionResult.Failed refusal(Connection connection, DeletionTask task) throws SQLException;
 
-    /** Runs in the transaction that completes the job (not when a completed job is replayed). */
+    /**
+     * Runs in the transaction that completes the job (not when a completed job is replayed); bounded, since it holds
+     * the job's lock and its failure fails the completion.
+     */
     void completing(Connection connection, DeletionTask task) throws SQLException;
+
+    /** Runs after the completing transaction committed: best-effort work that did not fit in it. */
+    void completed(DeletionTask task);
 }

@@ -205,6 +205,20 @@ final class JdbcSoftDeletionLedger {
         }
     }
 
+    /**
+     * Drops at most {@code limit} keys of the job's listing, in the caller's transaction.
+     *
+     * @return how many it dropped: fewer than {@code limit} means none is left
+     */
+    int unlistSome(Connection connection, String jobId, int limit) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement("DELETE FROM " + SOFT_DELETED_ROW
+                + " WHERE id IN (SELECT id FROM " + SOFT_DELETED_ROW + " WHERE job_id = ? LIMIT ?)")) {
+            statement.setString(1, jobId);
+            statement.setInt(2, limit);
+            return statement.executeUpdate();
+        }
+    }
+
     /** Drops the job's key listing: after a hard delete the rows are gone, so their keys mean nothing any more. */
     void unlistAll(Connection connection, String jobId) throws SQLException {
         try (PreparedStatement statement =

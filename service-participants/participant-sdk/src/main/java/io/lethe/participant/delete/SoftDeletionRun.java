@@ -152,7 +152,13 @@ final class SoftDeletionRun {
         if (stopped != null) {
             return stopped;
         }
-        job.lock();
+        JdbcSoftDeletionLedger.State state = job.lock().state();
+        if (state == JdbcSoftDeletionLedger.State.RESTORING || state == JdbcSoftDeletionLedger.State.RESTORED) {
+            // A restore ran while this run held no lock (after the claim, when no table had rows to hide, or between
+            // steps): the job must not be marked hidden again.
+            job.rollback();
+            return restoredMeanwhile();
+        }
         long[] counts = rows.countTogether(softDeletable.stream()
                 .map(table -> rows.visibleOf(table, column))
                 .toList());

@@ -171,14 +171,26 @@ public final class TenantDeleter {
      * soft-deleted here first: the transaction that claims the job also checks that the job's soft delete completed
      * here (else {@code NOT_SOFT_DELETED}, nothing deleted), holding the soft delete's row locked until the claim
      * commits so that no restore can start meanwhile; the transaction that completes the job also forgets the keys of
-     * the rows the soft delete hid (they are gone).
+     * the rows the soft delete hid (they are gone), up to a chunk's worth; more are forgotten after the commit, best
+     * effort.
      *
      * @param task the job and tenant
      * @param softDeletion the participant's soft deleter, whose ledger holds the job's soft delete
      * @return as {@link #delete(DeletionTask)}, or the {@code NOT_SOFT_DELETED} failure
      */
     public DeletionResult delete(DeletionTask task, TenantSoftDeleter softDeletion) {
-        return delete(task, softDeletion.hardDeleteGuard());
+        HardDeleteGuard guard;
+        try {
+            // Before the hard delete takes its connection: creates the soft-deletion tables on first use.
+            guard = softDeletion.hardDeleteGuard();
+        } catch (DeletionLedgerException e) {
+            return SqlFailures.failed(task, null, (SQLException) e.getCause(), JobLedger.now(clock));
+        }
+        DeletionResult result = delete(task, guard);
+        if (result instanceof DeletionResult.Completed completed && !completed.replayed()) {
+            guard.completed(task);
+        }
+        return result;
     }
 
     private DeletionResult delete(DeletionTask task, HardDeleteGuard guard) {

@@ -200,18 +200,31 @@ public final class TenantSoftDeleter {
     /**
      * {@return the check of {@link #refuseHardDelete} and the clean-up of {@link #forgetHiddenRows}, for {@link
      * TenantDeleter#delete(DeletionTask, TenantSoftDeleter)} to run in the hard delete's own transactions}
+     *
+     * @throws DeletionLedgerException if the soft-deletion tables did not exist and cannot be created
      */
     HardDeleteGuard hardDeleteGuard() {
+        // Creates the tables on first use if start-up did not, before the hard delete's connection is taken.
+        softDeletable();
         return new HardDeleteGuard() {
+            /** Whether the completing transaction left listed keys of the job, to forget after its commit. */
+            private boolean moreListed;
+
             @Override
             public DeletionResult.Failed refusal(Connection connection, DeletionTask task) throws SQLException {
-                try {
-                    // Creates the tables on first use if start-up did not.
-                    softDeletable();
-                } catch (DeletionLedgerException e) {
-                    throw (SQLException) e.getCause();
-                }
                 JdbcSoftDeletionLedger.Entry entry = ledger.lock(connection, task.jobId());
+                if (entry != null && !entry.tenantId().equals(task.tenantId())) {
+                    return new DeletionResult.Failed(
+                            task.jobId(),
+                            task.tenantId(),
+                            task.attempt(),
+                            DeletionResult.Failed.JOB_TENANT_MISMATCH,
+                            "job %s belongs to the soft delete of another tenant; nothing deleted for tenant %s"
+                                    .formatted(task.jobId(), task.tenantId()),
+                            null,
+                            false,
+                            now());
+                }
                 if (entry == null || entry.state() != JdbcSoftDeletionLedger.State.HIDDEN) {
                     return SoftDeletionRun.notSoftDeleted(task, entry == null ? null : entry.state(), now());
                 }
@@ -220,7 +233,15 @@ public final class TenantSoftDeleter {
 
             @Override
             public void completing(Connection connection, DeletionTask task) throws SQLException {
-                ledger.unlistAll(connection, task.jobId());
+                // At most a chunk's worth in the completing transaction, which holds the job's lock.
+                moreListed = ledger.unlistSome(connection, task.jobId(), settings.chunkSize()) >= settings.chunkSize();
+            }
+
+            @Override
+            public void completed(DeletionTask task) {
+                if (moreListed) {
+                    forgetHiddenRows(task.jobId());
+                }
             }
         };
     }

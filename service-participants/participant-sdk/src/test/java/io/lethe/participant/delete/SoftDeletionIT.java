@@ -7,11 +7,16 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.lethe.participant.plan.DeletionPlan;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
+import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.BeforeEach;
@@ -255,8 +260,8 @@ class SoftDeletionIT {
 
     @Test
     void aGuardedHardDeleteChecksTheSoftDeleteInItsClaimAndForgetsTheHiddenKeysInItsCompletion() throws SQLException {
-        TenantSoftDeleter softDeleter = softDeleter(shop.dataSource(), DeletionSettings.defaults());
         InterruptingDataSource counting = InterruptingDataSource.countingCommits(shop.dataSource());
+        TenantSoftDeleter softDeleter = softDeleter(counting, DeletionSettings.defaults());
         TenantDeleter deleter = shop.deleter(counting, plan, DeletionSettings.defaults(), OutcomeRecorder.NONE);
         Map<String, String> before = checksumsOfAllTables();
 
@@ -272,6 +277,20 @@ class SoftDeletionIT {
         assertThat(counts(softDeleter.softDelete(task("job-1"), approvedPreview())))
                 .isEqualTo(TENANT_A_HIDDEN);
         assertThat(hiddenKeysListed("job-1")).isEqualTo(480);
+        Map<String, String> hidden = checksumsOfAllTables();
+
+        assertThat(deleter.delete(new DeletionTask("job-1", TENANT_B, 1), softDeleter))
+                .as("a hard delete under the job id of another tenant's soft delete")
+                .isInstanceOfSatisfying(DeletionResult.Failed.class, failed -> {
+                    assertThat(failed.errorCode()).isEqualTo(DeletionResult.Failed.JOB_TENANT_MISMATCH);
+                    assertThat(failed.retryable()).isFalse();
+                });
+        assertThat(checksumsOfAllTables())
+                .as("nothing of either tenant deleted")
+                .isEqualTo(hidden);
+        assertThat(shop.ledgerState("job-1")).isNull();
+
+        int commitsBefore = counting.commits();
         assertThat(deleter.delete(task("job-1"), softDeleter))
                 .isInstanceOfSatisfying(DeletionResult.Completed.class, completed -> assertThat(completed.tables())
                         .containsExactlyElementsOf(TenantDeleterIT.TENANT_A_DELETED));
@@ -279,8 +298,44 @@ class SoftDeletionIT {
         assertThat(hiddenKeysListed("job-1"))
                 .as("forgotten with the completion")
                 .isZero();
-        // The claim with the check, then every table's deletes with the completion and the forgetting.
-        assertThat(counting.commits()).isEqualTo(2);
+        // The claim with the check, then every table's deletes with the completion and the forgetting, on any of the
+        // two deleters' connections.
+        assertThat(counting.commits() - commitsBefore).isEqualTo(2);
+    }
+
+    @Test
+    void aGuardedHardDeleteForgetsMoreHiddenKeysThanAChunkAfterItsCompletion() throws SQLException {
+        TenantSoftDeleter softDeleter = softDeleter(shop.dataSource(), SEVEN_ROWS);
+        softDeleter.softDelete(task("job-1"), PreviewBound.unchecked());
+        assertThat(hiddenKeysListed("job-1")).isEqualTo(480);
+
+        assertThat(shop.deleter(plan).delete(task("job-1"), softDeleter)).isInstanceOf(DeletionResult.Completed.class);
+
+        assertThat(hiddenKeysListed("job-1"))
+                .as("7 in the completing transaction, the rest after it")
+                .isZero();
+    }
+
+    @Test
+    void aSoftDeleteWhoseJobWasRestoredWhileItHeldNoLockEndsRestoredInsteadOfHidden() throws SQLException {
+        String tenant = "5c3e9a52-1f4b-4d7e-8a6c-2b9d0e7f1a34";
+        DeletionTask task = new DeletionTask("job-empty", tenant, 1);
+        TenantSoftDeleter restorer = softDeleter(shop.dataSource(), DeletionSettings.defaults());
+        AtomicReference<DeletionResult> restored = new AtomicReference<>();
+        // After the claim commits, no table has a row of the tenant to hide, so no lock is held until the check: a
+        // restore of the job runs to its end in that gap.
+        DataSource restoringAfterTheClaim =
+                afterCommit(shop.dataSource(), 1, () -> restored.set(restorer.restore(task)));
+
+        DeletionResult result = softDeleter(restoringAfterTheClaim, DeletionSettings.defaults())
+                .softDelete(task, PreviewBound.unchecked());
+
+        assertThat(restored.get()).isInstanceOf(DeletionResult.Completed.class);
+        assertThat(result).isInstanceOfSatisfying(DeletionResult.Failed.class, failed -> assertThat(failed.errorCode())
+                .isEqualTo(DeletionResult.Failed.ALREADY_RESTORED));
+        assertThat(shop.text("select state from lethe_soft_deletion where job_id = 'job-empty'"))
+                .isEqualTo("RESTORED");
+        assertThat(new TenantFence(shop.dataSource()).isFenced(tenant)).isFalse();
     }
 
     @Test
@@ -334,6 +389,30 @@ class SoftDeletionIT {
                 ((DeletionResult.Completed) shop.deleter(plan).preview(task("job-1"))).tables();
         return PreviewBound.of(
                 previewed.stream().collect(Collectors.toMap(TableResult::table, TableResult::rowsDeleted)), 0.1, 5);
+    }
+
+    /** Runs {@code action} right after the {@code n}th commit through the data source (on the committing thread). */
+    private static DataSource afterCommit(DataSource target, int n, Runnable action) {
+        AtomicInteger commits = new AtomicInteger();
+        return new DelegatingDataSource(target) {
+            @Override
+            public Connection getConnection() throws SQLException {
+                Connection connection = target.getConnection();
+                return (Connection) Proxy.newProxyInstance(
+                        Connection.class.getClassLoader(), new Class<?>[] {Connection.class}, (proxy, method, args) -> {
+                            Object result;
+                            try {
+                                result = method.invoke(connection, args);
+                            } catch (InvocationTargetException e) {
+                                throw e.getCause();
+                            }
+                            if (method.getName().equals("commit") && commits.incrementAndGet() == n) {
+                                action.run();
+                            }
+                            return result;
+                        });
+            }
+        };
     }
 
     private long hiddenKeysListed(String jobId) throws SQLException {

@@ -32,8 +32,9 @@ public final class DeletionPhases {
     private final Clock clock;
 
     /**
-     * @param previews writes a preview's counts in the transaction of its snapshot
-     * @param verifications writes a verification's counts in the transaction of its snapshot
+     * @param previews writes a preview's counts in the transaction of its snapshot; the only report of a completed
+     *     preview (an {@code OutboxOutcomeRecorder} of phase PREVIEW; {@link OutcomeRecorder#NONE} would report none)
+     * @param verifications likewise for a verification (phase VERIFY)
      */
     public DeletionPhases(
             String participant,

@@ -8,8 +8,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import javax.sql.DataSource;
 
 /**
- * Counts the commits of all its connections and, if asked, loses the connection at the Nth commit as a crash or a
- * network failure would: the real connection is closed (so PostgreSQL rolls back whatever was not committed) and the
+ * Counts the commits of all its connections and, if asked, runs an action right after the Nth commit, or loses the
+ * connection at the Nth commit as a crash or a network failure would: the real connection is closed (so PostgreSQL rolls back whatever was not committed) and the
  * commit throws SQLState 08006, either before the commit reaches the server or after it committed there (a lost
  * acknowledgement).
  */
@@ -28,17 +28,28 @@ final class InterruptingDataSource extends DelegatingDataSource {
     private final DataSource target;
     private final Loss loss;
     private final int atCommit;
+    private final Runnable afterCommit;
     private final AtomicInteger commits = new AtomicInteger();
 
     InterruptingDataSource(DataSource target, Loss loss, int atCommit) {
+        this(target, loss, atCommit, null);
+    }
+
+    private InterruptingDataSource(DataSource target, Loss loss, int atCommit, Runnable afterCommit) {
         super(target);
         this.target = target;
         this.loss = loss;
         this.atCommit = atCommit;
+        this.afterCommit = afterCommit;
     }
 
     static InterruptingDataSource countingCommits(DataSource target) {
         return new InterruptingDataSource(target, Loss.NEVER, 0);
+    }
+
+    /** Runs {@code action} right after the {@code n}th commit succeeded, on the committing thread. */
+    static InterruptingDataSource runningAfterCommit(DataSource target, int n, Runnable action) {
+        return new InterruptingDataSource(target, Loss.NEVER, n, action);
     }
 
     /** {@return the commits attempted so far, over all connections} */
@@ -62,6 +73,9 @@ final class InterruptingDataSource extends DelegatingDataSource {
                     invoke(connection, method, args);
                     if (lost && loss == Loss.AFTER_COMMIT) {
                         throw lose(connection, "after", commit);
+                    }
+                    if (commit == atCommit && afterCommit != null) {
+                        afterCommit.run();
                     }
                     return null;
                 });

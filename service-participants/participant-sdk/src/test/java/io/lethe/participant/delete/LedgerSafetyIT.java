@@ -12,7 +12,6 @@ import java.lang.reflect.Proxy;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
-import java.util.concurrent.atomic.AtomicInteger;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -112,10 +111,9 @@ class LedgerSafetyIT {
 
     @Test
     void holdsChunksOfFewerRowsThanTheChunkSizeOpenUntilTheyReachIt() throws SQLException {
-        AtomicInteger commits = new AtomicInteger();
-        TenantDeleter whole = shop.deleter(
-                countingCommits(shop.dataSource(), commits), plan, DeletionSettings.defaults(), OutcomeRecorder.NONE);
-        commits.set(0);
+        InterruptingDataSource counting = InterruptingDataSource.countingCommits(shop.dataSource());
+        TenantDeleter whole = shop.deleter(counting, plan, DeletionSettings.defaults(), OutcomeRecorder.NONE);
+        int commits = counting.commits();
 
         DeletionResult result = whole.delete(new DeletionTask("job-5", TENANT_A, 1));
 
@@ -125,23 +123,23 @@ class LedgerSafetyIT {
         assertThat(shop.rowsOf(TENANT_A)).isZero();
         // No table of the tenant has a chunk's worth of rows: the claim commits, then every table's deletes commit
         // together with the completion.
-        assertThat(commits).hasValue(2);
+        assertThat(counting.commits() - commits).isEqualTo(2);
 
         ShopDatabase other = ShopDatabase.create(postgres);
-        AtomicInteger smallChunkCommits = new AtomicInteger();
+        InterruptingDataSource countingSmallChunks = InterruptingDataSource.countingCommits(other.dataSource());
         TenantDeleter chunked = other.deleter(
-                countingCommits(other.dataSource(), smallChunkCommits),
+                countingSmallChunks,
                 other.plan(),
                 new DeletionSettings(100, DeletionSettings.DEFAULT_MAX_PASSES),
                 OutcomeRecorder.NONE);
-        smallChunkCommits.set(0);
+        int smallChunkCommits = countingSmallChunks.commits();
 
         assertThat(chunked.delete(new DeletionTask("job-6", TENANT_A, 1)))
                 .isInstanceOfSatisfying(DeletionResult.Completed.class, completed -> assertThat(completed.tables())
                         .containsExactlyElementsOf(TenantDeleterIT.TENANT_A_DELETED));
         assertThat(other.rowsOf(TENANT_A)).isZero();
         // 845 rows in chunks of at most 100 keys: a transaction commits as soon as it holds 100 rows.
-        assertThat(smallChunkCommits.get()).isGreaterThanOrEqualTo(845 / 100);
+        assertThat(countingSmallChunks.commits() - smallChunkCommits).isGreaterThanOrEqualTo(845 / 100);
     }
 
     private long customersOf(String tenant) throws SQLException {
@@ -161,26 +159,6 @@ class LedgerSafetyIT {
                                     && String.valueOf(args[0]).startsWith("DELETE")
                                     && ++deletes == 2) {
                                 throw new IllegalStateException("injected failure before the second DELETE");
-                            }
-                            try {
-                                return method.invoke(connection, args);
-                            } catch (InvocationTargetException e) {
-                                throw e.getCause();
-                            }
-                        });
-            }
-        };
-    }
-
-    private static DataSource countingCommits(DataSource target, AtomicInteger commits) {
-        return new DelegatingDataSource(target) {
-            @Override
-            public Connection getConnection() throws SQLException {
-                Connection connection = target.getConnection();
-                return (Connection) Proxy.newProxyInstance(
-                        Connection.class.getClassLoader(), new Class<?>[] {Connection.class}, (proxy, method, args) -> {
-                            if (method.getName().equals("commit")) {
-                                commits.incrementAndGet();
                             }
                             try {
                                 return method.invoke(connection, args);

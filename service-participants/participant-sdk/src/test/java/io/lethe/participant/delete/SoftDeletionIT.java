@@ -7,15 +7,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.lethe.participant.plan.DeletionPlan;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Proxy;
-import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 import javax.sql.DataSource;
@@ -324,8 +320,8 @@ class SoftDeletionIT {
         AtomicReference<DeletionResult> restored = new AtomicReference<>();
         // After the claim commits, no table has a row of the tenant to hide, so no lock is held until the check: a
         // restore of the job runs to its end in that gap.
-        DataSource restoringAfterTheClaim =
-                afterCommit(shop.dataSource(), 1, () -> restored.set(restorer.restore(task)));
+        DataSource restoringAfterTheClaim = InterruptingDataSource.runningAfterCommit(
+                shop.dataSource(), 1, () -> restored.set(restorer.restore(task)));
 
         DeletionResult result = softDeleter(restoringAfterTheClaim, DeletionSettings.defaults())
                 .softDelete(task, PreviewBound.unchecked());
@@ -389,30 +385,6 @@ class SoftDeletionIT {
                 ((DeletionResult.Completed) shop.deleter(plan).preview(task("job-1"))).tables();
         return PreviewBound.of(
                 previewed.stream().collect(Collectors.toMap(TableResult::table, TableResult::rowsDeleted)), 0.1, 5);
-    }
-
-    /** Runs {@code action} right after the {@code n}th commit through the data source (on the committing thread). */
-    private static DataSource afterCommit(DataSource target, int n, Runnable action) {
-        AtomicInteger commits = new AtomicInteger();
-        return new DelegatingDataSource(target) {
-            @Override
-            public Connection getConnection() throws SQLException {
-                Connection connection = target.getConnection();
-                return (Connection) Proxy.newProxyInstance(
-                        Connection.class.getClassLoader(), new Class<?>[] {Connection.class}, (proxy, method, args) -> {
-                            Object result;
-                            try {
-                                result = method.invoke(connection, args);
-                            } catch (InvocationTargetException e) {
-                                throw e.getCause();
-                            }
-                            if (method.getName().equals("commit") && commits.incrementAndGet() == n) {
-                                action.run();
-                            }
-                            return result;
-                        });
-            }
-        };
     }
 
     private long hiddenKeysListed(String jobId) throws SQLException {

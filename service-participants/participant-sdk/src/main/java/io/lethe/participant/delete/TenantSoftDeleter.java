@@ -182,19 +182,42 @@ public final class TenantSoftDeleter {
      * Checks, before a hard delete, that the job's soft delete completed here. The drift was checked before the soft
      * delete; the hard delete removes what it hid and anything of the tenant that appeared since.
      *
-     * @return the failure that refuses the hard delete ({@code NOT_SOFT_DELETED}, or a database failure), or empty if
-     *     it may go ahead
+     * @return the failure that refuses the hard delete ({@code NOT_SOFT_DELETED}, {@code JOB_TENANT_MISMATCH}, or a
+     *     database failure), or empty if it may go ahead
      */
     public Optional<DeletionResult.Failed> refuseHardDelete(DeletionTask task) {
         DeletionResult result = withRows(task, (rows, connection, values) -> {
-            JdbcSoftDeletionLedger.Entry entry = ledger.lock(connection, task.jobId());
+            DeletionResult.Failed refused = refusal(connection, task);
             connection.rollback();
-            if (entry == null || entry.state() != JdbcSoftDeletionLedger.State.HIDDEN) {
-                return SoftDeletionRun.notSoftDeleted(task, entry == null ? null : entry.state(), now());
-            }
-            return null;
+            return refused;
         });
         return result instanceof DeletionResult.Failed failed ? Optional.of(failed) : Optional.empty();
+    }
+
+    /**
+     * Locks the job's soft-deletion row for the open transaction and says why a hard delete may not go ahead: the job
+     * hid another tenant, or did not complete its soft delete here.
+     *
+     * @return the failure, or {@code null} to go on
+     */
+    private DeletionResult.Failed refusal(Connection connection, DeletionTask task) throws SQLException {
+        JdbcSoftDeletionLedger.Entry entry = ledger.lock(connection, task.jobId());
+        if (entry != null && !entry.tenantId().equals(task.tenantId())) {
+            return new DeletionResult.Failed(
+                    task.jobId(),
+                    task.tenantId(),
+                    task.attempt(),
+                    DeletionResult.Failed.JOB_TENANT_MISMATCH,
+                    "job %s belongs to the soft delete of another tenant; nothing deleted for tenant %s"
+                            .formatted(task.jobId(), task.tenantId()),
+                    null,
+                    false,
+                    now());
+        }
+        if (entry == null || entry.state() != JdbcSoftDeletionLedger.State.HIDDEN) {
+            return SoftDeletionRun.notSoftDeleted(task, entry == null ? null : entry.state(), now());
+        }
+        return null;
     }
 
     /**
@@ -212,23 +235,7 @@ public final class TenantSoftDeleter {
 
             @Override
             public DeletionResult.Failed refusal(Connection connection, DeletionTask task) throws SQLException {
-                JdbcSoftDeletionLedger.Entry entry = ledger.lock(connection, task.jobId());
-                if (entry != null && !entry.tenantId().equals(task.tenantId())) {
-                    return new DeletionResult.Failed(
-                            task.jobId(),
-                            task.tenantId(),
-                            task.attempt(),
-                            DeletionResult.Failed.JOB_TENANT_MISMATCH,
-                            "job %s belongs to the soft delete of another tenant; nothing deleted for tenant %s"
-                                    .formatted(task.jobId(), task.tenantId()),
-                            null,
-                            false,
-                            now());
-                }
-                if (entry == null || entry.state() != JdbcSoftDeletionLedger.State.HIDDEN) {
-                    return SoftDeletionRun.notSoftDeleted(task, entry == null ? null : entry.state(), now());
-                }
-                return null;
+                return TenantSoftDeleter.this.refusal(connection, task);
             }
 
             @Override

@@ -30,8 +30,9 @@ import org.springframework.kafka.core.KafkaOperations;
  *
  * <p>A batch whose sends fail or time out is rolled back: its messages stay and are sent again later, some of them
  * possibly twice. Lethe's consumers treat a repeated record as a no-op; for the same reason a batch's removal commits
- * without waiting for its WAL flush ({@code synchronous_commit = off} for that transaction only). Runs on a thread of its own, woken by {@link
- * #wakeUp()} after a commit that wrote messages, and every poll interval otherwise.
+ * without waiting for its WAL flush ({@code synchronous_commit = off} for that transaction only). Runs on a thread of
+ * its own, woken by {@link #wakeUp()} after a commit that wrote messages (or within a delay, {@link
+ * #wakeUpWithin(Duration)}, when more are about to follow), and every poll interval otherwise.
  */
 public final class OutboxRelay implements SmartLifecycle {
 
@@ -44,6 +45,10 @@ public final class OutboxRelay implements SmartLifecycle {
     private final OutboxRelaySettings settings;
     private final Object signal = new Object();
     private boolean woken;
+    /** {@link System#nanoTime()} by which the relay looks again, if {@link #wakeUpWithin} asked ({@code wakeAtSet}). */
+    private long wakeAt;
+
+    private boolean wakeAtSet;
     private volatile boolean running;
     private boolean autoStartup = true;
     private volatile Thread thread;
@@ -73,6 +78,22 @@ public final class OutboxRelay implements SmartLifecycle {
         synchronized (signal) {
             woken = true;
             signal.notifyAll();
+        }
+    }
+
+    /**
+     * Asks the relay to look for messages within {@code delay}, not at once: a caller that knows more messages are
+     * about to be committed lets them go in the same batch. A wake-up already due sooner is kept; {@link #wakeUp()}
+     * still wakes the relay at once.
+     */
+    public void wakeUpWithin(Duration delay) {
+        long at = System.nanoTime() + Math.max(0, delay.toNanos());
+        synchronized (signal) {
+            if (!wakeAtSet || at - wakeAt < 0) {
+                wakeAt = at;
+                wakeAtSet = true;
+                signal.notifyAll();
+            }
         }
     }
 
@@ -256,7 +277,9 @@ public final class OutboxRelay implements SmartLifecycle {
         synchronized (signal) {
             long deadline = System.nanoTime() + timeout.toNanos();
             while (!woken && running) {
-                long left = deadline - System.nanoTime();
+                // A wake-up asked for later (wakeUpWithin) shortens the wait; one asked during it too.
+                long until = wakeAtSet && wakeAt - deadline < 0 ? wakeAt : deadline;
+                long left = until - System.nanoTime();
                 if (left <= 0) {
                     break;
                 }
@@ -268,6 +291,7 @@ public final class OutboxRelay implements SmartLifecycle {
                 }
             }
             woken = false;
+            wakeAtSet = false;
         }
     }
 

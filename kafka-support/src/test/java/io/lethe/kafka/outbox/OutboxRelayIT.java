@@ -113,6 +113,41 @@ class OutboxRelayIT {
                         IntStream.range(0, 300).mapToObj(i -> "m" + i).toList());
     }
 
+    @Test
+    void aWakeUpWithinADelaySendsWhenTheDelayIsUpAndAWakeUpNowOverridesIt() throws Exception {
+        var relay = new OutboxRelay(
+                "test",
+                infrastructure.dataSource(),
+                outbox,
+                infrastructure.template(),
+                new OutboxRelaySettings(Duration.ofHours(1), 40, Duration.ofSeconds(5)));
+        relay.start();
+        try {
+            // Once this message is gone, the relay has finished a batch and waits for the next wake-up (or an hour).
+            commit(0, 1, false);
+            relay.wakeUp();
+            await().atMost(Duration.ofSeconds(10)).until(() -> pending() == 0);
+
+            commit(1, 2, false);
+            long asked = System.nanoTime();
+            relay.wakeUpWithin(Duration.ofMillis(400));
+            relay.wakeUpWithin(Duration.ofHours(1)); // a later one does not push the earlier one back
+            await().atMost(Duration.ofSeconds(10)).until(() -> pending() == 0);
+            assertThat(Duration.ofNanos(System.nanoTime() - asked)).isGreaterThanOrEqualTo(Duration.ofMillis(400));
+
+            commit(3, 1, false);
+            relay.wakeUpWithin(Duration.ofHours(1));
+            relay.wakeUp();
+            await().atMost(Duration.ofSeconds(10)).until(() -> pending() == 0);
+        } finally {
+            relay.stop();
+        }
+
+        assertThat(infrastructure.read(topic, 4, Duration.ofSeconds(10)))
+                .extracting(record -> text(record.value()))
+                .containsExactly("m0", "m1", "m2", "m3");
+    }
+
     private OutboxRelay relay(org.springframework.kafka.core.KafkaTemplate<String, byte[]> template) {
         return new OutboxRelay("test", infrastructure.dataSource(), outbox, template, FAST);
     }

@@ -332,7 +332,13 @@ public final class LetheParticipantAutoConfiguration {
             @Qualifier("letheOutboxRelay") OutboxRelay relay,
             LetheCodec codec) {
         var outcomes = new OutcomeOutbox(dataSource, outbox, codec, properties.name());
-        return new DeletionRequestListener(properties.name(), phases, outcomes, relay, codec);
+        return new DeletionRequestListener(
+                properties.name(),
+                phases,
+                outcomes,
+                relay,
+                codec,
+                properties.outbox().linger());
     }
 
     /**

@@ -159,11 +159,26 @@ public record LetheParticipantProperties(
      * @param table the outbox table in the service's database (created at start-up if missing)
      * @param pollInterval how often the relay looks for outcomes it was not woken up for (after a crash, say)
      * @param batchSize outcomes sent per relay transaction
+     * @param linger how long an outcome may wait for the outcomes of the requests queued behind it, to be sent with
+     *     them in one relay transaction and one produce request; an outcome with no request behind it is sent at once.
+     *     Zero sends every outcome at once
      */
     public record Outbox(
             @DefaultValue("lethe_outbox") String table,
             @DefaultValue("1s") Duration pollInterval,
-            @DefaultValue("100") int batchSize) {}
+            @DefaultValue("100") int batchSize,
+            @DefaultValue("100ms") Duration linger) {
+
+        public Outbox {
+            if (linger == null) {
+                throw new IllegalArgumentException("lethe.participant.outbox.linger must be set (e.g. 100ms, or 0)");
+            }
+            if (linger.isNegative()) {
+                throw new IllegalArgumentException(
+                        "lethe.participant.outbox.linger must not be negative, not " + linger);
+            }
+        }
+    }
 
     /**
      * The soft delete, the reversible first step of every deletion.

@@ -5,11 +5,16 @@ import io.lethe.participant.delete.DeletionResult;
 import io.lethe.schemas.DeletionPhase;
 import io.lethe.schemas.LetheCodec;
 import io.lethe.schemas.TenantDeletionRequested;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.OptionalLong;
+import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
-import org.springframework.kafka.listener.MessageListener;
+import org.springframework.kafka.listener.ConsumerAwareMessageListener;
 
 /**
  * Handles one {@code TenantDeletionRequested}: runs the phase it asks for when this participant is expected.
@@ -25,8 +30,13 @@ import org.springframework.kafka.listener.MessageListener;
  * </ul>
  *
  * The offset is committed after this method returns: a crash before then redelivers the request.
+ *
+ * <p>The relay is woken at once when no other request waits in the consumer. When more wait (the consumer's lag on
+ * its partitions), it is asked to look within the outbox linger instead: the outcomes of requests handled back to back
+ * then leave in one relay transaction and one produce request, rather than one each. An outcome waits at most the
+ * linger for that; a single request, as a job's phase is when nothing queues, is sent at once.
  */
-public class DeletionRequestListener implements MessageListener<String, byte[]> {
+public class DeletionRequestListener implements ConsumerAwareMessageListener<String, byte[]> {
 
     private static final Logger log = LoggerFactory.getLogger(DeletionRequestListener.class);
 
@@ -35,18 +45,50 @@ public class DeletionRequestListener implements MessageListener<String, byte[]> 
     private final OutcomeOutbox outcomes;
     private final OutboxRelay relay;
     private final LetheCodec codec;
+    private final Duration linger;
 
+    /** The default of {@code lethe.participant.outbox.linger}. */
+    public static final Duration DEFAULT_LINGER = Duration.ofMillis(100);
+
+    /** A listener whose outcomes linger {@link #DEFAULT_LINGER} while requests wait behind them. */
     public DeletionRequestListener(
             String participant, DeletionPhases phases, OutcomeOutbox outcomes, OutboxRelay relay, LetheCodec codec) {
+        this(participant, phases, outcomes, relay, codec, DEFAULT_LINGER);
+    }
+
+    /**
+     * @param linger how long an outcome may wait for the outcomes of requests that wait behind it, so that they are
+     *     sent together; zero wakes the relay after every outcome
+     */
+    public DeletionRequestListener(
+            String participant,
+            DeletionPhases phases,
+            OutcomeOutbox outcomes,
+            OutboxRelay relay,
+            LetheCodec codec,
+            Duration linger) {
         this.participant = participant;
         this.phases = phases;
         this.outcomes = outcomes;
         this.relay = relay;
         this.codec = codec;
+        this.linger = Objects.requireNonNull(linger, "linger");
+        if (linger.isNegative()) {
+            throw new IllegalArgumentException("outbox linger must not be negative, not " + linger);
+        }
+    }
+
+    /**
+     * Handles the request without knowing its consumer, as a caller that wraps this listener may: the relay is then
+     * woken at once.
+     */
+    @Override
+    public void onMessage(ConsumerRecord<String, byte[]> record) {
+        onMessage(record, (Consumer<?, ?>) null);
     }
 
     @Override
-    public void onMessage(ConsumerRecord<String, byte[]> record) {
+    public void onMessage(ConsumerRecord<String, byte[]> record, Consumer<?, ?> consumer) {
         var request = (TenantDeletionRequested) codec.decode(record.value(), TenantDeletionRequested.class);
         // participant and tenantId are in the logging context already (MdcRecordInterceptor, which clears all three
         // after the error handler ran, so retries and dead letters are logged with them).
@@ -63,15 +105,40 @@ public class DeletionRequestListener implements MessageListener<String, byte[]> 
         DeletionPhase phase = request.getPhase();
         DeletionResult result = phases.run(request);
         if (result instanceof DeletionResult.Completed) {
-            relay.wakeUp();
+            wakeRelay(consumer);
         } else if (result instanceof DeletionResult.Failed failed) {
             if (failed.retryable()) {
                 throw new RetryableDeletionException(failed, phase);
             }
             outcomes.recordFailure(failed, phase);
-            relay.wakeUp();
+            wakeRelay(consumer);
         } else {
             throw new IllegalStateException("unknown deletion result " + result.getClass());
         }
+    }
+
+    private void wakeRelay(Consumer<?, ?> consumer) {
+        if (!linger.isZero() && moreRequestsWait(consumer)) {
+            relay.wakeUpWithin(linger);
+        } else {
+            relay.wakeUp();
+        }
+    }
+
+    /**
+     * Whether the consumer has records after this one on any of its partitions, fetched or known from the last fetch's
+     * high watermark. Unknown counts as none: the relay is then woken at once, as without a linger.
+     */
+    static boolean moreRequestsWait(Consumer<?, ?> consumer) {
+        if (consumer == null) {
+            return false;
+        }
+        for (TopicPartition partition : consumer.assignment()) {
+            OptionalLong lag = consumer.currentLag(partition);
+            if (lag.isPresent() && lag.getAsLong() > 0) {
+                return true;
+            }
+        }
+        return false;
     }
 }

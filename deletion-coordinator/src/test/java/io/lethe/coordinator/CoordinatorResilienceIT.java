@@ -8,8 +8,16 @@ import static io.lethe.coordinator.LetheMessages.completed;
 import static io.lethe.coordinator.LetheMessages.registered;
 import static io.lethe.coordinator.LetheMessages.table;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import io.lethe.coordinator.job.DeletionJobId;
+import io.lethe.coordinator.job.DeletionJobNotFoundException;
+import io.lethe.coordinator.job.DeletionJobService;
+import io.lethe.coordinator.job.ParticipantOutcome;
+import io.lethe.coordinator.job.Phase;
+import io.lethe.coordinator.job.TableCount;
+import io.lethe.coordinator.job.Transition;
 import io.lethe.schemas.DeletionJobStatus;
 import io.lethe.schemas.LetheHeaders;
 import io.lethe.schemas.LetheTopics;
@@ -18,6 +26,7 @@ import io.lethe.schemas.TenantDeletionRequested;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -180,6 +189,55 @@ class CoordinatorResilienceIT {
                 .path("participants")
                 .forEach(p -> states.add(p.path("state").asString()));
         assertThat(states).containsExactly("COMPLETED", "COMPLETED");
+    }
+
+    @Test
+    void foldsSeveralJobsOutcomesInOneTransactionOrNoneOfThem() {
+        String first = stack.submitJob("umbrella-lots-1", "req-umbrella-lots-1");
+        String second = stack.submitJob("umbrella-lots-2", "req-umbrella-lots-2");
+        String third = stack.submitJob("umbrella-lots-3", "req-umbrella-lots-3");
+        DeletionJobService jobs = stack.coordinator().getBean(DeletionJobService.class);
+
+        List<List<Transition>> folded = jobs.recordLots(List.of(
+                List.of(
+                        preview(first, "umbrella-lots-1", "billing", 3),
+                        preview(first, "umbrella-lots-1", "orders", 4)),
+                List.of(preview(second, "umbrella-lots-2", "billing", 5))));
+
+        assertThat(folded).hasSize(2);
+        assertThat(folded.get(0)).hasSize(2).allMatch(Transition::changed);
+        assertThat(folded.get(1)).hasSize(1).allMatch(Transition::changed);
+        assertThat(stack.job(first).path("totalRowsDeleted").asLong()).isEqualTo(7);
+        assertThat(stack.job(second).path("totalRowsDeleted").asLong()).isEqualTo(5);
+
+        // A lot whose job does not exist rolls back the lots folded before it in the same transaction.
+        String unknownJobId = "5e0c8d1a-9b7f-4c3e-a2d1-0f9e8d7c6b5a";
+        assertThatThrownBy(() -> jobs.recordLots(List.of(
+                        List.of(preview(third, "umbrella-lots-3", "billing", 8)),
+                        List.of(preview(unknownJobId, "umbrella-lost", "billing", 1)))))
+                .isInstanceOf(DeletionJobNotFoundException.class)
+                .hasMessageContaining(unknownJobId);
+        assertThat(stack.job(third).path("totalRowsDeleted").asLong()).isZero();
+        assertThatThrownBy(() -> jobs.recordLots(List.of(
+                        List.of(preview(third, "umbrella-lots-3", "billing", 8)),
+                        List.of(preview(third, "umbrella-lots-3", "orders", 9)))))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("two lots of outcomes of one job");
+        assertThat(stack.job(third).path("totalRowsDeleted").asLong()).isZero();
+    }
+
+    private static ParticipantOutcome preview(String jobId, String tenantId, String participant, long rows) {
+        return new ParticipantOutcome.Completed(
+                DeletionJobId.parse(jobId),
+                tenantId,
+                participant,
+                1,
+                Phase.PREVIEW,
+                List.of(new TableCount(participant + ".table", rows, 0)),
+                0,
+                Instant.now(),
+                List.of(),
+                List.of());
     }
 
     @Test

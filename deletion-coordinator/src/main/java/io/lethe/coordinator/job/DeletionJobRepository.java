@@ -1,7 +1,9 @@
 package io.lethe.coordinator.job;
 
 import java.time.Instant;
+import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /** Where jobs are kept (PostgreSQL in production). */
@@ -18,6 +20,14 @@ public interface DeletionJobRepository {
 
     /** Reads a job and holds it until the surrounding transaction ends, so that its transitions happen one at a time. */
     Optional<DeletionJob> lockById(DeletionJobId id);
+
+    /**
+     * Reads jobs and holds them until the surrounding transaction ends, as {@link #lockById} does for one; locked in the
+     * order of their ids, so that two transactions that lock overlapping sets cannot wait for each other.
+     *
+     * @return the jobs found, by id; an id without a job is left out
+     */
+    Map<DeletionJobId, DeletionJob> lockByIds(Collection<DeletionJobId> ids);
 
     /** The job the requestId created, or the job it was answered with (see {@link #addRequestAlias}). */
     Optional<DeletionJob> findByRequestId(String requestId);

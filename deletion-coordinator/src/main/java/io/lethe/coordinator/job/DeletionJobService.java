@@ -5,7 +5,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
@@ -202,7 +204,43 @@ public class DeletionJobService {
         return fold(outcomes);
     }
 
+    /**
+     * Folds the outcomes of several jobs in one transaction: the jobs are read and locked together, in the order of
+     * their ids, then each job's lot is folded, stored and published as {@link #record(List)} does. Any failure rolls
+     * back every job's lot; the caller then folds them one transaction at a time, so that one job's failure does not
+     * hold back the others.
+     *
+     * @param lots each job's outcomes in the order they arrived, one lot a job
+     * @return each lot's transitions, in order
+     * @throws IllegalArgumentException if a lot is empty, holds outcomes of more than one job, or two lots are of one job
+     * @throws DeletionJobNotFoundException if no job has a lot's id
+     */
+    @Transactional
+    public List<List<Transition>> recordLots(List<List<ParticipantOutcome>> lots) {
+        List<DeletionJobId> ids = lots.stream().map(DeletionJobService::jobOf).toList();
+        if (new HashSet<>(ids).size() != ids.size()) {
+            throw new IllegalArgumentException("two lots of outcomes of one job: " + ids);
+        }
+        Map<DeletionJobId, DeletionJob> locked = jobs.lockByIds(ids);
+        List<List<Transition>> transitions = new ArrayList<>(lots.size());
+        for (List<ParticipantOutcome> lot : lots) {
+            DeletionJobId id = jobOf(lot);
+            DeletionJob stored = locked.get(id);
+            if (stored == null) {
+                throw new DeletionJobNotFoundException(id);
+            }
+            transitions.add(fold(stored, lot));
+        }
+        return transitions;
+    }
+
     private List<Transition> fold(List<ParticipantOutcome> outcomes) {
+        DeletionJobId id = jobOf(outcomes);
+        return fold(jobs.lockById(id).orElseThrow(() -> new DeletionJobNotFoundException(id)), outcomes);
+    }
+
+    /** {@return the job of the outcomes}, all of one job */
+    private static DeletionJobId jobOf(List<ParticipantOutcome> outcomes) {
         if (outcomes.isEmpty()) {
             throw new IllegalArgumentException("no outcome to record");
         }
@@ -210,7 +248,11 @@ public class DeletionJobService {
         if (outcomes.stream().anyMatch(outcome -> !outcome.jobId().equals(id))) {
             throw new IllegalArgumentException("outcomes of more than one job folded together, the first of job " + id);
         }
-        DeletionJob stored = jobs.lockById(id).orElseThrow(() -> new DeletionJobNotFoundException(id));
+        return id;
+    }
+
+    /** Folds the outcomes, all of the locked job {@code stored}, into it; stores and publishes it once if it changed. */
+    private List<Transition> fold(DeletionJob stored, List<ParticipantOutcome> outcomes) {
         DeletionJob job = stored;
         boolean changed = false;
         boolean asksParticipants = false;

@@ -20,7 +20,9 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -107,6 +109,17 @@ public class JdbcDeletionJobRepository implements DeletionJobRepository {
     @Override
     public Optional<DeletionJob> lockById(DeletionJobId id) {
         return byId(id, " for update");
+    }
+
+    @Override
+    public Map<DeletionJobId, DeletionJob> lockByIds(Collection<DeletionJobId> ids) {
+        List<UUID> distinct = ids.stream().map(DeletionJobId::value).distinct().toList();
+        Map<DeletionJobId, DeletionJob> locked = new LinkedHashMap<>();
+        if (!distinct.isEmpty()) {
+            // PostgreSQL locks the rows as its sort returns them: in the order of their ids.
+            byIds(distinct, " order by id for update").forEach(job -> locked.put(job.id(), job));
+        }
+        return locked;
     }
 
     @Override
@@ -289,16 +302,27 @@ public class JdbcDeletionJobRepository implements DeletionJobRepository {
 
     /** A job by its id, with everything that belongs to it, in one round trip. */
     private Optional<DeletionJob> byId(DeletionJobId id, String lock) {
-        List<JobRow> rows = new ArrayList<>(1);
+        return byIds(List.of(id.value()), lock).stream().findFirst();
+    }
+
+    /**
+     * Jobs by their ids, with everything that belongs to them, in one round trip; {@code suffix} ends the jobs' query
+     * (order, lock).
+     */
+    private List<DeletionJob> byIds(List<UUID> ids, String suffix) {
+        List<JobRow> rows = new ArrayList<>(ids.size());
         JobChildren children = new JobChildren();
-        Statements statements = new Statements().add(SELECT_JOB + "where id = ?" + lock, id.value());
-        children.addQueries(statements, List.of(id.value()));
+        Statements statements = ids.size() == 1
+                ? new Statements().add(SELECT_JOB + "where id = ?" + suffix, ids.get(0))
+                : new Statements().add(SELECT_JOB + "where id = any(cast(? as uuid[]))" + suffix, (Object)
+                        ids.stream().map(UUID::toString).toArray(String[]::new));
+        children.addQueries(statements, ids);
         RowCallbackHandler[] handlers = children.handlers();
         RowCallbackHandler[] all = new RowCallbackHandler[handlers.length + 1];
         all[0] = rs -> rows.add(jobRow(rs, rows.size()));
         System.arraycopy(handlers, 0, all, 1, handlers.length);
         statements.query(template, all);
-        return rows.stream().findFirst().map(row -> assemble(row, children));
+        return rows.stream().map(row -> assemble(row, children)).toList();
     }
 
     /** The jobs a query selects, then everything that belongs to them: two round trips for any number of jobs. */

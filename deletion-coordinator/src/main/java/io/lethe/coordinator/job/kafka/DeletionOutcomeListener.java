@@ -12,15 +12,18 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 import org.springframework.kafka.annotation.KafkaListener;
 import org.springframework.kafka.listener.BatchListenerFailedException;
 
 /**
- * Folds participants' outcomes into their jobs, a poll's records at a time: the outcomes of one job that arrived
- * together are folded in one transaction ({@link DeletionJobService#record(List)}), jobs in the order their first
- * outcome arrived. The offsets are committed after the listener returns, so a crash replays the outcomes, which the jobs
- * then treat as duplicates.
+ * Folds participants' outcomes into their jobs, a poll's records at a time: the outcomes that arrived together are
+ * folded in one transaction, each job's lot in the order its records arrived, up to {@link #JOBS_PER_TRANSACTION} jobs
+ * together ({@link DeletionJobService#recordLots}). If that transaction fails, its jobs' lots are folded one transaction
+ * each ({@link DeletionJobService#record(List)}), in the order their first outcome arrived. The offsets are committed
+ * after the listener returns, so a crash replays the outcomes, which the jobs then treat as duplicates.
  *
  * <p>A failure is the failure of one record, as with a record listener: the records before it have been stored and
  * their offsets are committed, it is retried or dead-lettered by the error handler, and the records after it are
@@ -29,6 +32,14 @@ import org.springframework.kafka.listener.BatchListenerFailedException;
  * left unstored: an undecodable record, or one whose job does not exist, fails alone.
  */
 public class DeletionOutcomeListener {
+
+    /**
+     * Jobs folded in one transaction at most: their rows stay locked until it commits, which an approval or a retry of
+     * one of them waits for.
+     */
+    static final int JOBS_PER_TRANSACTION = 100;
+
+    private static final Logger log = LoggerFactory.getLogger(DeletionOutcomeListener.class);
 
     private final DeletionJobService jobs;
     private final LetheCodec codec;
@@ -62,23 +73,62 @@ public class DeletionOutcomeListener {
         clearContext();
     }
 
-    /** Folds the outcomes (the first {@code outcomes.size()} records of the poll), a job's lot at a time. */
+    /**
+     * Folds the outcomes (the first {@code outcomes.size()} records of the poll): the lots of up to {@link
+     * #JOBS_PER_TRANSACTION} jobs in one transaction; if that fails, a job's lot at a time.
+     */
     private void fold(List<ParticipantOutcome> outcomes) {
         Map<DeletionJobId, List<Integer>> lots = new LinkedHashMap<>();
         for (int index = 0; index < outcomes.size(); index++) {
             lots.computeIfAbsent(outcomes.get(index).jobId(), id -> new ArrayList<>())
                     .add(index);
         }
-        for (List<Integer> lot : lots.values()) {
+        List<List<Integer>> all = new ArrayList<>(lots.values());
+        for (int from = 0; from < all.size(); from += JOBS_PER_TRANSACTION) {
+            List<List<Integer>> together = all.subList(from, Math.min(all.size(), from + JOBS_PER_TRANSACTION));
+            if (together.size() > 1 && foldTogether(outcomes, together)) {
+                continue;
+            }
+            if (!foldEach(outcomes, together)) {
+                return;
+            }
+        }
+    }
+
+    /** {@return whether the lots were folded in one transaction}; if not, nothing of them was stored */
+    private boolean foldTogether(List<ParticipantOutcome> outcomes, List<List<Integer>> lots) {
+        MDC.remove("jobId");
+        try {
+            jobs.recordLots(lots.stream()
+                    .map(lot -> lot.stream().map(outcomes::get).toList())
+                    .toList());
+            return true;
+        } catch (RuntimeException e) {
+            // Visible: every such poll is folded twice, and a failure that repeats shows here first.
+            log.warn(
+                    "{} jobs' outcomes not folded together ({}); folding them one job at a time",
+                    lots.size(),
+                    String.valueOf(e.getMessage()));
+            return false;
+        }
+    }
+
+    /**
+     * Folds each lot in a transaction of its own. {@return false} if one failed: then every outcome from that lot's
+     * first on was folded one at a time, up to the one that failed, which was thrown.
+     */
+    private boolean foldEach(List<ParticipantOutcome> outcomes, List<List<Integer>> lots) {
+        for (List<Integer> lot : lots) {
             try {
                 MDC.put("jobId", outcomes.get(lot.get(0)).jobId().toString());
                 jobs.record(lot.stream().map(outcomes::get).toList());
             } catch (RuntimeException e) {
                 // Every record before the lot's first is stored: from there on, one at a time.
                 oneAtATime(outcomes, lot.get(0));
-                return;
+                return false;
             }
         }
+        return true;
     }
 
     private void oneAtATime(List<ParticipantOutcome> outcomes, int from) {

@@ -12,6 +12,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * The ledger of jobs and their progress, in the participant's own database, written in the deletion's own
@@ -130,17 +131,16 @@ final class JdbcDeletionLedger {
      * @param names the reported names of the steps and tables, in the order they run
      */
     void startProgress(Connection connection, String jobId, List<String> names, Instant at) throws SQLException {
+        // One statement for all names: a row each, positioned by their order.
         String sql = "INSERT INTO " + PROGRESS + " (job_id, table_name, position, rows_deleted, updated_at)"
-                + " VALUES (?, ?, ?, 0, ?) ON CONFLICT (job_id, table_name) DO NOTHING";
+                + " SELECT ?, name, CAST(position AS integer) - 1, 0, ?"
+                + " FROM unnest(CAST(? AS text[])) WITH ORDINALITY AS names (name, position)"
+                + " ON CONFLICT (job_id, table_name) DO NOTHING";
         try (PreparedStatement statement = connection.prepareStatement(sql)) {
-            for (int position = 0; position < names.size(); position++) {
-                statement.setString(1, jobId);
-                statement.setString(2, names.get(position));
-                statement.setInt(3, position);
-                statement.setObject(4, timestamp(at));
-                statement.addBatch();
-            }
-            statement.executeBatch();
+            statement.setString(1, jobId);
+            statement.setObject(2, timestamp(at));
+            statement.setArray(3, connection.createArrayOf("text", names.toArray()));
+            statement.executeUpdate();
         }
     }
 
@@ -228,24 +228,30 @@ final class JdbcDeletionLedger {
             statement.setString(3, task.jobId());
             statement.executeUpdate();
         }
+        // One statement for all tables: a row each, positioned by their order, from one array a column.
         String sql = "INSERT INTO " + LEDGER_TABLE + " (job_id, position, table_name, rows_deleted, rows_remaining,"
-                + " policy, rows_anonymized, rows_retained, reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
+                + " policy, rows_anonymized, rows_retained, reason)"
+                + " SELECT ?, CAST(position AS integer) - 1, name, deleted, remaining, policy, anonymized, retained,"
+                + " reason FROM unnest(CAST(? AS text[]), CAST(? AS bigint[]), CAST(? AS bigint[]), CAST(? AS text[]),"
+                + " CAST(? AS bigint[]), CAST(? AS bigint[]), CAST(? AS text[])) WITH ORDINALITY"
+                + " AS results (name, deleted, remaining, policy, anonymized, retained, reason, position)";
         try (PreparedStatement statement = connection.prepareStatement(sql)) {
-            for (int position = 0; position < tables.size(); position++) {
-                TableResult table = tables.get(position);
-                statement.setString(1, task.jobId());
-                statement.setInt(2, position);
-                statement.setString(3, table.table());
-                statement.setLong(4, table.rowsDeleted());
-                statement.setLong(5, table.rowsRemaining());
-                statement.setString(6, table.policy().name());
-                statement.setLong(7, table.rowsAnonymized());
-                statement.setLong(8, table.rowsRetained());
-                statement.setString(9, table.reason());
-                statement.addBatch();
-            }
-            statement.executeBatch();
+            statement.setString(1, task.jobId());
+            statement.setArray(2, connection.createArrayOf("text", column(tables, TableResult::table)));
+            statement.setArray(3, connection.createArrayOf("bigint", column(tables, TableResult::rowsDeleted)));
+            statement.setArray(4, connection.createArrayOf("bigint", column(tables, TableResult::rowsRemaining)));
+            statement.setArray(5, connection.createArrayOf("text", column(tables, table -> table.policy()
+                    .name())));
+            statement.setArray(6, connection.createArrayOf("bigint", column(tables, TableResult::rowsAnonymized)));
+            statement.setArray(7, connection.createArrayOf("bigint", column(tables, TableResult::rowsRetained)));
+            statement.setArray(8, connection.createArrayOf("text", column(tables, TableResult::reason)));
+            statement.executeUpdate();
         }
+    }
+
+    /** {@return one value of each table's result, in order}, for an array parameter */
+    private static Object[] column(List<TableResult> tables, Function<TableResult, Object> value) {
+        return tables.stream().map(value).toArray();
     }
 
     /** Reads a completed job as a replayed result. */

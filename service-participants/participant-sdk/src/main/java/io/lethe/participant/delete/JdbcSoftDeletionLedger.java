@@ -127,18 +127,17 @@ final class JdbcSoftDeletionLedger {
     /** Adds a count row with 0 for each table of the phase that has none yet (a resumed phase keeps its counts). */
     void startCounts(Connection connection, String jobId, Phase phase, List<String> names, Instant at)
             throws SQLException {
+        // One statement for all tables: a row each, positioned by the order of the names.
         try (PreparedStatement statement = connection.prepareStatement("INSERT INTO " + SOFT_DELETION_TABLE
-                + " (job_id, phase, table_name, position, row_count, updated_at) VALUES (?, ?, ?, ?, 0, ?)"
+                + " (job_id, phase, table_name, position, row_count, updated_at)"
+                + " SELECT ?, ?, name, CAST(position AS integer) - 1, 0, ?"
+                + " FROM unnest(CAST(? AS text[])) WITH ORDINALITY AS names (name, position)"
                 + " ON CONFLICT (job_id, phase, table_name) DO NOTHING")) {
-            for (int position = 0; position < names.size(); position++) {
-                statement.setString(1, jobId);
-                statement.setString(2, phase.name());
-                statement.setString(3, names.get(position));
-                statement.setInt(4, position);
-                statement.setObject(5, timestamp(at));
-                statement.addBatch();
-            }
-            statement.executeBatch();
+            statement.setString(1, jobId);
+            statement.setString(2, phase.name());
+            statement.setObject(3, timestamp(at));
+            statement.setArray(4, connection.createArrayOf("text", names.toArray()));
+            statement.executeUpdate();
         }
     }
 

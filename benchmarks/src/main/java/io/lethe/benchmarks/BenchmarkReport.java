@@ -135,6 +135,7 @@ record BenchmarkReport(
             t.put("latency", throughput.latency());
             t.put("cpu", throughput.cpu());
             t.put("cpuSecondsByPart", throughput.cpuByPart());
+            t.put("jitCompilationSeconds", throughput.jitSeconds());
             t.put("floor", throughput.floor());
             t.put("floorCpuMsPerJob", throughput.floor().cpuMsPerJob());
             t.put("hotspots", throughput.hotMethods());
@@ -245,6 +246,9 @@ record BenchmarkReport(
                     .formatted(cpu.otherSeconds() * 1000 / throughput.tenants()));
             md.append("| **all** | **%.1f** |\n"
                     .formatted((cpu.jvmSeconds() + cpu.otherSeconds()) * 1000 / throughput.tenants()));
+            md.append(("\nThe JIT compiler compiled for %.1f s meanwhile (its threads' elapsed time, summed): code"
+                            + " still being compiled runs slower, and the compiling is CPU outside the Java threads.\n")
+                    .formatted(throughput.jitSeconds()));
             SagaFloor.Floor floor = throughput.floor();
             md.append(("\nThe floor of these steps on this machine: %.1f database transactions committed and %.1f Kafka"
                             + " records written per job; a one-row insert committed alone costs at least %.2f ms of CPU"

@@ -9,6 +9,8 @@ import io.lethe.schemas.JobState;
 import io.lethe.schemas.LetheCodec;
 import io.lethe.schemas.LetheTopics;
 import io.lethe.schemas.RequestTenantDeletion;
+import java.lang.management.CompilationMXBean;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -76,6 +78,8 @@ final class SagaBenchmark implements AutoCloseable {
      * @param seconds from the first command sent to the last job COMPLETED
      * @param latency each job's command to COMPLETED
      * @param cpu where the CPU time went meanwhile
+     * @param jitSeconds how long the JIT compiler compiled meanwhile (its threads' elapsed time, summed): a stack
+     *     still being compiled runs slower than a warm one and spends CPU outside its Java threads
      * @param hotMethods the JVM's most sampled methods, if profiled
      */
     record ThroughputResult(
@@ -85,6 +89,7 @@ final class SagaBenchmark implements AutoCloseable {
             Latencies latency,
             CpuUse.Split cpu,
             Map<String, Double> cpuByPart,
+            double jitSeconds,
             SagaFloor.Floor floor,
             List<Profiler.Hotspot> hotMethods) {
 
@@ -203,11 +208,14 @@ final class SagaBenchmark implements AutoCloseable {
             long recordsBefore = SagaFloor.records(stack.bootstrapServers());
             CpuUse cpu = CpuUse.start();
             ThreadCpu threads = ThreadCpu.start();
+            CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+            long jitBefore = jit.getTotalCompilationTime();
             long started = System.nanoTime();
             List<Long> latencies = burst.submitAndAwait(producer, watch);
             double seconds = (burst.lastEnded - started) / 1e9;
             CpuUse.Split split = cpu.stop();
             Map<String, Double> byPart = threads.stop();
+            double jitSeconds = (jit.getTotalCompilationTime() - jitBefore) / 1000.0;
             List<Profiler.Hotspot> hot = profiler.stop(outputDirectory.resolve("saga-throughput.jfr"));
             long left = totalRows() - burst.rowsBefore;
             if (left != 0) {
@@ -220,7 +228,15 @@ final class SagaBenchmark implements AutoCloseable {
                     SagaFloor.cpuMsPerCommit(stack.coordinatorJdbcUrl(), FLOOR_STEPS, background),
                     SagaFloor.cpuMsPerRecord(stack.bootstrapServers(), FLOOR_STEPS, background));
             return new ThroughputResult(
-                    tenants, burst.rowsPerTenant, seconds, Latencies.ofNanos(latencies), split, byPart, floor, hot);
+                    tenants,
+                    burst.rowsPerTenant,
+                    seconds,
+                    Latencies.ofNanos(latencies),
+                    split,
+                    byPart,
+                    jitSeconds,
+                    floor,
+                    hot);
         }
     }
 

@@ -21,8 +21,9 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
  * head tells whether entries were cut off the end.
  *
  * <p>The head row stays locked until the transaction ends, so a transaction that appends again knows the head without
- * reading it: it is kept with the transaction (Spring's transaction synchronization) and forgotten when it ends. The
- * entry and the head's new value are written in one round trip.
+ * reading it: it is kept with the transaction (Spring's transaction synchronization) and forgotten when it ends. In a
+ * transaction the head's new value is written once, just before the commit, however many entries it appended (a
+ * coordinator's fold appends a dozen); outside one, with the entry in one round trip.
  */
 public class JdbcAuditLog implements AuditLog {
 
@@ -39,10 +40,13 @@ public class JdbcAuditLog implements AuditLog {
 
     @Override
     public AuditEntry append(Instant at, String jobId, String tenantId, String actor, String action, String detail) {
-        Head head = lockedHead();
+        TransactionHead transaction =
+                TransactionSynchronizationManager.getResource(this) instanceof TransactionHead t ? t : null;
+        Head head = transaction != null ? transaction.head : lockedHead();
         long seq = head.seq() + 1;
         String hash = AuditChain.hash(head.hash(), seq, at, jobId, tenantId, actor, action, detail);
-        new Statements()
+        Head next = new Head(seq, hash);
+        Statements statements = new Statements()
                 .add(
                         "insert into audit_entry (seq, at, job_id, tenant_id, actor, action, detail, prev_hash, hash)"
                                 + " values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -54,38 +58,55 @@ public class JdbcAuditLog implements AuditLog {
                         action,
                         detail,
                         head.hash(),
-                        hash)
-                .add("update audit_head set seq = ?, hash = ? where id = 1", seq, hash)
-                .update(template);
-        remember(new Head(seq, hash));
+                        hash);
+        if (transaction == null && TransactionSynchronizationManager.isSynchronizationActive()) {
+            transaction = new TransactionHead(next);
+            keepUntilCommit(transaction);
+        } else if (transaction != null) {
+            transaction.head = next;
+        } else {
+            writeHead(statements, next);
+        }
+        statements.update(template);
         return new AuditEntry(seq, at, jobId, tenantId, actor, action, detail, head.hash(), hash);
     }
 
-    /** The head, locked: as this transaction left it if it appended already, else read and locked now. */
+    /** The head, read and locked: the first append of a transaction, or an append outside one. */
     private Head lockedHead() {
-        if (TransactionSynchronizationManager.getResource(this) instanceof Head head) {
-            return head;
-        }
-        Head head = jdbc.sql("select seq, hash from audit_head where id = 1 for update")
+        return jdbc.sql("select seq, hash from audit_head where id = 1 for update")
                 .query((rs, n) -> new Head(rs.getLong("seq"), rs.getString("hash")))
                 .single();
-        if (TransactionSynchronizationManager.isSynchronizationActive()) {
-            TransactionSynchronizationManager.bindResource(this, head);
-            TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
-                @Override
-                public void afterCompletion(int status) {
-                    TransactionSynchronizationManager.unbindResourceIfPossible(JdbcAuditLog.this);
-                }
-            });
-        }
-        return head;
     }
 
-    private void remember(Head head) {
-        if (TransactionSynchronizationManager.hasResource(this)) {
-            TransactionSynchronizationManager.unbindResource(this);
-            TransactionSynchronizationManager.bindResource(this, head);
+    /**
+     * Keeps the transaction's head until it ends: written just before the commit (the row is locked since the first
+     * append, so no other transaction moved it), forgotten after it, whatever the outcome.
+     */
+    private void keepUntilCommit(TransactionHead transaction) {
+        TransactionSynchronizationManager.bindResource(this, transaction);
+        TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+            @Override
+            public void beforeCommit(boolean readOnly) {
+                writeIfAppended(transaction);
+            }
+
+            @Override
+            public void afterCompletion(int status) {
+                TransactionSynchronizationManager.unbindResourceIfPossible(JdbcAuditLog.this);
+            }
+        });
+    }
+
+    /** Writes the transaction's head if entries were appended since it was last written. */
+    private void writeIfAppended(TransactionHead transaction) {
+        if (!transaction.head.equals(transaction.written)) {
+            writeHead(new Statements(), transaction.head).update(template);
+            transaction.written = transaction.head;
         }
+    }
+
+    private static Statements writeHead(Statements statements, Head head) {
+        return statements.add("update audit_head set seq = ?, hash = ? where id = 1", head.seq(), head.hash());
     }
 
     @Override
@@ -99,6 +120,10 @@ public class JdbcAuditLog implements AuditLog {
 
     @Override
     public AuditChain.Verification verify() {
+        if (TransactionSynchronizationManager.getResource(this) instanceof TransactionHead transaction) {
+            // This transaction appended: the head it has not written yet is the one to check against.
+            writeIfAppended(transaction);
+        }
         Head head = jdbc.sql("select seq, hash from audit_head where id = 1")
                 .query((rs, n) -> new Head(rs.getLong("seq"), rs.getString("hash")))
                 .single();
@@ -125,4 +150,15 @@ public class JdbcAuditLog implements AuditLog {
     }
 
     private record Head(long seq, String hash) {}
+
+    /** The head as this transaction's appends left it, and as it last wrote it ({@code null}: not yet). */
+    private static final class TransactionHead {
+
+        private Head head;
+        private Head written;
+
+        TransactionHead(Head head) {
+            this.head = head;
+        }
+    }
 }

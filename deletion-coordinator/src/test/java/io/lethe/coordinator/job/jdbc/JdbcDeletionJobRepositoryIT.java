@@ -140,16 +140,20 @@ class JdbcDeletionJobRepositoryIT {
             audit.append(T0.plusSeconds(1), null, "acme-audit", "alice", "FIRST", "{}");
             audit.append(T0.plusSeconds(2), null, "acme-audit", "bob", "SECOND", "{}");
             audit.append(T0.plusSeconds(3), null, "acme-audit", "carol", "THIRD", "{}");
+            // The head is written at the commit; a check inside the transaction sees it as the appends left it.
+            AuditChain.Verification inside = audit.verify();
+            assertThat(inside.valid()).as(inside.toString()).isTrue();
+            audit.append(T0.plusSeconds(4), null, "acme-audit", "carol", "FOURTH", "{}");
         });
         transactions.executeWithoutResult(tx -> {
-            audit.append(T0.plusSeconds(4), null, "acme-audit", "dave", "ROLLED_BACK", "{}");
+            audit.append(T0.plusSeconds(5), null, "acme-audit", "dave", "ROLLED_BACK", "{}");
             tx.setRollbackOnly();
         });
-        audit.append(T0.plusSeconds(5), null, "acme-audit", "erin", "AFTER", "{}");
+        audit.append(T0.plusSeconds(6), null, "acme-audit", "erin", "AFTER", "{}");
 
         assertThat(audit.find("acme-audit", null, 100))
                 .extracting(e -> e.action())
-                .containsExactly("ALONE", "FIRST", "SECOND", "THIRD", "AFTER");
+                .containsExactly("ALONE", "FIRST", "SECOND", "THIRD", "FOURTH", "AFTER");
         AuditChain.Verification verification = audit.verify();
         assertThat(verification.valid()).as(verification.toString()).isTrue();
     }

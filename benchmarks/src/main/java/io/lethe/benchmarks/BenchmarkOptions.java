@@ -50,7 +50,7 @@ record BenchmarkOptions(
               --saga-jobs=200                 jobs of the saga latency benchmark; 0 to skip
               --warm-up=20                    jobs before those, not counted
               --tenants=1000                  tenants of the throughput benchmark; 0 to skip
-              --tenants-warm-up=200           tenants submitted at once before those, not counted
+              --tenants-warm-up=1000          tenants submitted at once before those, not counted
               --tenant-scale=4                demo data scale per tenant and service (4 is about 100 rows a tenant)
               --profile                       record with Java Flight Recorder (files in the output directory)
               --saga-synchronous-commit=on    the local stack's PostgreSQL in the saga benchmarks: on waits for every
@@ -78,7 +78,7 @@ record BenchmarkOptions(
         int sagaJobs = 200;
         int warmUp = 20;
         int tenants = 1000;
-        int tenantsWarmUp = 200;
+        int tenantsWarmUp = 1000;
         int tenantScale = 4;
         boolean profile = false;
         String sagaSynchronousCommit = "on";

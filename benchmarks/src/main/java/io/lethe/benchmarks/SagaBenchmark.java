@@ -24,6 +24,10 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -56,6 +60,9 @@ final class SagaBenchmark implements AutoCloseable {
 
     /** The pause between the warm-up burst and the measured one. */
     private static final Duration SETTLE = Duration.ofSeconds(5);
+
+    /** The threads that seed a burst's tenants. */
+    private static final int SEEDERS = 8;
 
     /** The principal of jobs from the commands topic, as the coordinator is configured by default. */
     private static final String COMMANDS_PRINCIPAL = "deletion-commands-topic";
@@ -249,10 +256,28 @@ final class SagaBenchmark implements AutoCloseable {
         }
         long rowsBefore = totalRows();
         long seeding = System.nanoTime();
-        for (String tenant : tenantIds) {
-            for (ParticipantService service : ParticipantService.values()) {
-                stack.seed(service, tenant, scale);
+        // Several tenants at a time: each statement commits alone and waits for its WAL flush (synchronous_commit on),
+        // so one at a time the seeding waits on the disk, not the CPU.
+        ExecutorService seeders = Executors.newFixedThreadPool(SEEDERS);
+        try {
+            List<Future<?>> seeded = new ArrayList<>();
+            for (String tenant : tenantIds) {
+                seeded.add(seeders.submit(() -> {
+                    for (ParticipantService service : ParticipantService.values()) {
+                        stack.seed(service, tenant, scale);
+                    }
+                }));
             }
+            for (Future<?> tenant : seeded) {
+                tenant.get();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while seeding the tenants", e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("seeding a tenant failed: " + e.getCause(), e.getCause());
+        } finally {
+            seeders.shutdownNow();
         }
         long rowsPerTenant = (totalRows() - rowsBefore) / tenants;
         Benchmarks.progress(

@@ -17,7 +17,7 @@ class BenchmarkOptionsTest {
         assertThat(options.repeatsOf(1_000_000)).isEqualTo(3);
         assertThat(options.repeatsOf(5_000_000)).as("large sizes run once").isEqualTo(1);
         assertThat(options.tenants()).isEqualTo(1000);
-        assertThat(options.tenantsWarmUp()).isEqualTo(200);
+        assertThat(options.tenantsWarmUp()).isEqualTo(1000);
         assertThat(options.docs()).isEqualTo(Path.of("docs/benchmarks.md"));
         assertThat(options.command()).isEqualTo("benchmarks/run");
         assertThat(options.sagaSynchronousCommit())

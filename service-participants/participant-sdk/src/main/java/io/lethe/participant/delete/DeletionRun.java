@@ -70,8 +70,15 @@ final class DeletionRun {
         // Before anything is deleted: a resumed job keeps what its first delivery found.
         ScopeCheck check = job.recordScopeCheck(rows.checkScope());
         rows.requireNoCrossTenantReferences();
-        rows.nullOut();
-        job.commit();
+        long detached = rows.nullOut();
+        if (steps.before().isEmpty()) {
+            // The start (claim, progress rows, scope check, detached cycles) is held with the job's row locked, as a
+            // small chunk is: a small tenant's start commits with its tables and completion, or rolls back with them.
+            job.commitOrHold(detached, settings.chunkSize());
+        } else {
+            // A step acts outside this transaction: what it relies on commits first.
+            job.commit();
+        }
         DeletionResult stopped = runSteps(steps.before());
         if (stopped != null) {
             return stopped;

@@ -31,7 +31,9 @@ import org.slf4j.LoggerFactory;
  *       SELECT ... FOR UPDATE}). A job of another tenant fails ({@code JOB_TENANT_MISMATCH}); a {@code COMPLETED} job
  *       is replayed. Otherwise add a progress row per planned table, run every cross-tenant-reference check (all of
  *       them before anything is deleted: a check failing after chunks were committed could not undo them), run the
- *       null-outs, commit.
+ *       null-outs, commit; or, when the null-outs changed fewer rows than a chunk and no deletion step runs first,
+ *       hold the transaction open as a small chunk is held ({@link JobTransaction#commitOrHold}), so that a small
+ *       tenant is claimed, deleted and completed in one transaction.
  *   <li><b>Tables</b>, children first, each in passes of chunk transactions ({@link DeletionSettings}): a pass
  *       selects the primary keys of the table's rows of the tenant once, into a server-side {@code WITH HOLD} cursor
  *       that PostgreSQL materialises; each chunk transaction locks the job's row, fetches the next {@code chunkSize}

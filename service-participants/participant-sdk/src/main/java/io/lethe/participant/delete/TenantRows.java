@@ -148,8 +148,13 @@ final class TenantRows {
         current = null;
     }
 
-    /** Detaches the tenant's rows from the foreign keys that close cycles, before anything is deleted. */
-    void nullOut() throws SQLException {
+    /**
+     * Detaches the tenant's rows from the foreign keys that close cycles, before anything is deleted.
+     *
+     * @return the rows detached
+     */
+    long nullOut() throws SQLException {
+        long detached = 0;
         for (NullOut nullOut : scope == null ? plan.nullOuts() : scope.nullOuts()) {
             if (policies.kindOf(nullOut.table()) != TablePolicy.Kind.DELETE
                     && policies.kindOf(nullOut.foreignKey().parent()) != TablePolicy.Kind.DELETE) {
@@ -157,9 +162,10 @@ final class TenantRows {
                 continue;
             }
             current = nullOut.table();
-            update(statements.nullOut(nullOut), List.of());
+            detached += update(statements.nullOut(nullOut), List.of());
         }
         current = null;
+        return detached;
     }
 
     /** Deletes all the table's rows of the tenant in one statement; {@return the rows deleted} */

@@ -20,8 +20,10 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.springframework.kafka.config.ConcurrentKafkaListenerContainerFactory;
 import org.springframework.kafka.core.ConsumerFactory;
 import org.springframework.kafka.core.ProducerFactory;
+import org.springframework.kafka.listener.ContainerProperties;
 
 /**
  * The coordinator as it starts: the topics it creates, the configuration it reads, and how its REST API answers
@@ -120,6 +122,12 @@ class CoordinatorStartupIT {
         Map<String, Object> producer =
                 stack.coordinator().getBean(ProducerFactory.class).getConfigurationProperties();
         assertThat(producer).containsEntry("acks", "all").containsEntry("value.serializer", ByteArraySerializer.class);
+        ContainerProperties listener = stack.coordinator()
+                .getBean("kafkaListenerContainerFactory", ConcurrentKafkaListenerContainerFactory.class)
+                .getContainerProperties();
+        assertThat(listener.getAckMode()).isEqualTo(ContainerProperties.AckMode.COUNT_TIME);
+        assertThat(listener.getAckCount()).isEqualTo(100);
+        assertThat(listener.getAckTime()).isEqualTo(1000L);
     }
 
     @Test

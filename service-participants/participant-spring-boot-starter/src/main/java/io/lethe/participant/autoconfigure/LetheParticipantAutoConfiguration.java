@@ -35,6 +35,7 @@ import io.lethe.schemas.LetheTopics;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -84,6 +85,12 @@ import org.springframework.kafka.listener.ContainerProperties;
 public final class LetheParticipantAutoConfiguration {
 
     private static final Logger log = LoggerFactory.getLogger(LetheParticipantAutoConfiguration.class);
+
+    /** The most handled requests whose offsets wait for a commit. */
+    static final int REQUESTS_PER_COMMIT = 100;
+
+    /** The longest a handled request's offset waits for a commit (after it, the next poll commits). */
+    static final Duration COMMIT_INTERVAL = Duration.ofSeconds(1);
 
     @Bean
     @ConditionalOnMissingBean
@@ -342,8 +349,8 @@ public final class LetheParticipantAutoConfiguration {
     }
 
     /**
-     * The request consumer: own group, a poll's offsets committed after its requests, retries of transient failures, then the requests'
-     * dead-letter topic (with the participant's name in {@link LetheHeaders#PARTICIPANT}) and a failure report.
+     * The request consumer: own group, handled requests' offsets committed in batches, retries of transient failures, then
+     * the requests' dead-letter topic (with the participant's name in {@link LetheHeaders#PARTICIPANT}) and a failure report.
      */
     @Bean
     @ConditionalOnMissingBean(name = "letheDeletionRequestContainer")
@@ -356,9 +363,12 @@ public final class LetheParticipantAutoConfiguration {
         var consumers = new DefaultKafkaConsumerFactory<>(
                 requestConsumerConfig(kafka, properties), new StringDeserializer(), new ByteArrayDeserializer());
         var containerProperties = new ContainerProperties(LetheTopics.DELETION_REQUESTS);
-        // A poll's offsets once its requests are handled, without waiting for the broker's answer: a crash or a lost
-        // commit delivers handled requests again, which the ledgers answer with their recorded outcome.
-        containerProperties.setAckMode(ContainerProperties.AckMode.BATCH);
+        // Handled requests' offsets every REQUESTS_PER_COMMIT requests or COMMIT_INTERVAL, whichever comes first (and
+        // when partitions are revoked), without waiting for the broker's answer: a crash or a lost commit delivers
+        // handled requests again, which the ledgers answer with their recorded outcome.
+        containerProperties.setAckMode(ContainerProperties.AckMode.COUNT_TIME);
+        containerProperties.setAckCount(REQUESTS_PER_COMMIT);
+        containerProperties.setAckTime(COMMIT_INTERVAL.toMillis());
         containerProperties.setSyncCommits(false);
         containerProperties.setMessageListener(listener);
         var container = new ConcurrentMessageListenerContainer<>(consumers, containerProperties);

@@ -36,6 +36,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.datasource.SimpleDriverDataSource;
 import org.springframework.kafka.listener.ConcurrentMessageListenerContainer;
+import org.springframework.kafka.listener.ContainerProperties;
 
 class LetheParticipantAutoConfigurationTest {
 
@@ -72,6 +73,12 @@ class LetheParticipantAutoConfigurationTest {
             var container = context.getBean("letheDeletionRequestContainer", ConcurrentMessageListenerContainer.class);
             assertThat(container.getContainerProperties().getTopics()).containsExactly("lethe.deletion-requests.v1");
             assertThat(container.getContainerProperties().getGroupId()).isNull();
+            // Handled requests' offsets committed in batches, without waiting: see decisions.md.
+            assertThat(container.getContainerProperties().getAckMode())
+                    .isEqualTo(ContainerProperties.AckMode.COUNT_TIME);
+            assertThat(container.getContainerProperties().getAckCount()).isEqualTo(100);
+            assertThat(container.getContainerProperties().getAckTime()).isEqualTo(1000L);
+            assertThat(container.getContainerProperties().isSyncCommits()).isFalse();
             assertThat(context.getBean(LetheParticipantProperties.class).groupId())
                     .isEqualTo("lethe-participant.orders-service");
         });

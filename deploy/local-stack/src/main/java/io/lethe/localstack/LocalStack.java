@@ -1,5 +1,7 @@
 package io.lethe.localstack;
 
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
 import io.lethe.coordinator.CoordinatorApplication;
 import io.lethe.examples.billing.BillingDemoData;
 import io.lethe.examples.billing.InvoiceDocuments;
@@ -12,6 +14,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumMap;
@@ -19,6 +22,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 import javax.sql.DataSource;
 import org.springframework.boot.builder.SpringApplicationBuilder;
@@ -34,6 +38,9 @@ public final class LocalStack implements AutoCloseable {
 
     private static final String COORDINATOR_DATABASE = "coordinator";
 
+    /** The most connections seeding holds to each service's database. */
+    private static final int SEEDING_CONNECTIONS = 8;
+
     private final EmbeddedKafkaKraftBroker broker;
     private final EmbeddedPostgres postgres;
     private final List<String> extraArguments;
@@ -42,6 +49,7 @@ public final class LocalStack implements AutoCloseable {
             new EnumMap<>(ParticipantService.class);
     private ConfigurableApplicationContext coordinator;
     private final InvoiceDocuments billingDocuments;
+    private final Map<ParticipantService, HikariDataSource> seedingPools = new ConcurrentHashMap<>();
 
     private LocalStack(
             EmbeddedKafkaKraftBroker broker,
@@ -233,10 +241,26 @@ public final class LocalStack implements AutoCloseable {
      * @param scale about the number of top-level entities
      */
     public void seed(ParticipantService service, String tenantId, int scale) {
-        service.seed(dataSource(service), tenantId, scale);
+        DataSource pool = seedingPools.computeIfAbsent(service, this::seedingPool);
+        service.seed(pool, tenantId, scale);
         if (service == ParticipantService.BILLING) {
-            BillingDemoData.writeDocuments(dataSource(service), billingDocuments, tenantId);
+            BillingDemoData.writeDocuments(pool, billingDocuments, tenantId);
         }
+    }
+
+    /**
+     * A small pool of connections to the service's database for seeding: a new connection is a new PostgreSQL backend
+     * (a fork, authentication, and its own catalog caches filled again), which cost more than seeding a tenant of a
+     * hundred rows.
+     */
+    private HikariDataSource seedingPool(ParticipantService service) {
+        HikariConfig config = new HikariConfig();
+        config.setDataSource(dataSource(service));
+        config.setPoolName("lethe-local-stack-seeding-" + service.database());
+        config.setMaximumPoolSize(SEEDING_CONNECTIONS);
+        config.setMinimumIdle(0);
+        config.setIdleTimeout(Duration.ofSeconds(10).toMillis());
+        return new HikariDataSource(config);
     }
 
     /** The name under which billing-service reports its invoice documents, as a deletion step. */
@@ -287,6 +311,7 @@ public final class LocalStack implements AutoCloseable {
     public void close() {
         participants.keySet().stream().toList().forEach(this::stopParticipant);
         stopCoordinator();
+        seedingPools.values().forEach(HikariDataSource::close);
         try {
             postgres.close();
         } catch (IOException e) {

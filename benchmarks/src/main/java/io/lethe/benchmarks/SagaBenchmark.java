@@ -61,6 +61,12 @@ final class SagaBenchmark implements AutoCloseable {
     /** The pause between the warm-up burst and the measured one. */
     private static final Duration SETTLE = Duration.ofSeconds(5);
 
+    /** The JIT compiler is settled when it compiles for less than this in a second. */
+    private static final Duration JIT_QUIET = Duration.ofMillis(50);
+
+    /** The longest wait for the JIT compiler to settle after the warm-up. */
+    private static final Duration JIT_WAIT = Duration.ofSeconds(60);
+
     /** The threads that seed a burst's tenants. */
     private static final int SEEDERS = 8;
 
@@ -200,6 +206,27 @@ final class SagaBenchmark implements AutoCloseable {
         // What follows the last COMPLETED (the relays' removals, the participants' last commits) ends before the
         // measured burst's counters and CPU start.
         Thread.sleep(SETTLE.toMillis());
+        awaitCompiled();
+    }
+
+    /**
+     * Waits until the JIT compiler has compiled what the warm-up queued (it compiled less than {@link #JIT_QUIET} in
+     * the last second), at most {@link #JIT_WAIT}: on two busy cores its threads fall behind during a burst, and the
+     * methods it has not compiled yet would run slower in the measured one.
+     */
+    private static void awaitCompiled() throws InterruptedException {
+        CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+        long started = System.nanoTime();
+        long before = jit.getTotalCompilationTime();
+        while (System.nanoTime() - started < JIT_WAIT.toNanos()) {
+            Thread.sleep(1000);
+            long now = jit.getTotalCompilationTime();
+            if (now - before < JIT_QUIET.toMillis()) {
+                break;
+            }
+            before = now;
+        }
+        Benchmarks.progress("  the JIT compiler settled after %.1f s", (System.nanoTime() - started) / 1e9);
     }
 
     /**

@@ -59,7 +59,11 @@ public class JdbcAuditLog implements AuditLog {
                         detail,
                         head.hash(),
                         hash);
-        if (transaction == null && TransactionSynchronizationManager.isSynchronizationActive()) {
+        // Put off only in a real transaction: with synchronization but no transaction (SUPPORTS), each entry commits
+        // alone and so must its head.
+        if (transaction == null
+                && TransactionSynchronizationManager.isSynchronizationActive()
+                && TransactionSynchronizationManager.isActualTransactionActive()) {
             transaction = new TransactionHead(next);
             keepUntilCommit(transaction);
         } else if (transaction != null) {
@@ -80,11 +84,25 @@ public class JdbcAuditLog implements AuditLog {
 
     /**
      * Keeps the transaction's head until it ends: written just before the commit (the row is locked since the first
-     * append, so no other transaction moved it), forgotten after it, whatever the outcome.
+     * append, so no other transaction moved it), forgotten after it, whatever the outcome. While the transaction is
+     * suspended (an inner {@code REQUIRES_NEW} or {@code NOT_SUPPORTED} scope) it is not bound, so an inner scope never
+     * appends from a head it has not locked: it reads and locks the head itself, and so waits for the outer
+     * transaction's lock (appending from a new transaction nested in an appending one is not supported; nothing
+     * does).
      */
     private void keepUntilCommit(TransactionHead transaction) {
         TransactionSynchronizationManager.bindResource(this, transaction);
         TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+            @Override
+            public void suspend() {
+                TransactionSynchronizationManager.unbindResourceIfPossible(JdbcAuditLog.this);
+            }
+
+            @Override
+            public void resume() {
+                TransactionSynchronizationManager.bindResource(JdbcAuditLog.this, transaction);
+            }
+
             @Override
             public void beforeCommit(boolean readOnly) {
                 writeIfAppended(transaction);

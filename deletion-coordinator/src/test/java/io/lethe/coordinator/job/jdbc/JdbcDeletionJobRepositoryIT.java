@@ -1,6 +1,7 @@
 package io.lethe.coordinator.job.jdbc;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.lethe.coordinator.audit.AuditChain;
 import io.lethe.coordinator.audit.jdbc.JdbcAuditLog;
@@ -25,6 +26,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.transaction.TransactionDefinition;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
@@ -154,6 +156,27 @@ class JdbcDeletionJobRepositoryIT {
         assertThat(audit.find("acme-audit", null, 100))
                 .extracting(e -> e.action())
                 .containsExactly("ALONE", "FIRST", "SECOND", "THIRD", "FOURTH", "AFTER");
+        AuditChain.Verification verification = audit.verify();
+        assertThat(verification.valid()).as(verification.toString()).isTrue();
+    }
+
+    @Test
+    void anEntryAppendedWithSynchronizationButNoTransactionCommitsWithItsHead() {
+        JdbcAuditLog audit = new JdbcAuditLog(jdbc);
+        // PROPAGATION_SUPPORTS without a transaction: Spring synchronizes, but every statement commits alone, so the
+        // head cannot wait for a commit that may never come.
+        TransactionTemplate supports = new TransactionTemplate(transactions.getTransactionManager());
+        supports.setPropagationBehavior(TransactionDefinition.PROPAGATION_SUPPORTS);
+
+        assertThatThrownBy(() -> supports.executeWithoutResult(tx -> {
+                    audit.append(T0, null, "acme-supports", "alice", "WITHOUT_TRANSACTION", "{}");
+                    throw new IllegalStateException("fails after the entry was written");
+                }))
+                .isInstanceOf(IllegalStateException.class);
+
+        assertThat(audit.find("acme-supports", null, 10))
+                .extracting(e -> e.action())
+                .containsExactly("WITHOUT_TRANSACTION");
         AuditChain.Verification verification = audit.verify();
         assertThat(verification.valid()).as(verification.toString()).isTrue();
     }

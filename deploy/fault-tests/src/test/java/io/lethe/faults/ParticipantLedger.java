@@ -25,7 +25,10 @@ final class ParticipantLedger {
                 "select coalesce(sum(rows_deleted), 0) from " + LetheTables.PROGRESS + " where job_id = ?", jobId);
     }
 
-    /** {@code DELETING}, {@code COMPLETED}, or {@code null} while the participant has not claimed the job. */
+    /**
+     * {@code DELETING}, {@code COMPLETED}, or {@code null} while the participant has not claimed the job or its claim
+     * has not committed (a small tenant's claim commits with its completion).
+     */
     String state(String jobId) {
         try (Connection connection = dataSource.getConnection();
                 PreparedStatement query =

@@ -29,7 +29,9 @@ import org.springframework.kafka.listener.ConsumerAwareMessageListener;
  *       way.
  * </ul>
  *
- * The offset is committed after this method returns: a crash before then redelivers the request.
+ * The offset is acknowledged after this method returns and committed with others (every 100 requests or every second,
+ * and when partitions are revoked): a crash before the commit redelivers the request, which the ledgers answer with
+ * the recorded outcome.
  *
  * <p>The relay is woken at once when no other request waits in the consumer. When more wait (the consumer's lag on
  * its partitions), it is asked to look within the outbox linger instead: the outcomes of requests handled back to back

@@ -215,17 +215,16 @@ final class SagaBenchmark implements AutoCloseable {
      * methods it has not compiled yet would run slower in the measured one.
      */
     private static void awaitCompiled() throws InterruptedException {
-        CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
-        if (jit == null || !jit.isCompilationTimeMonitoringSupported()) {
+        if (jitMillis() < 0) {
             Benchmarks.progress("  this JVM does not report its JIT compiler's time: not waiting for it");
             return;
         }
         long started = System.nanoTime();
-        long before = jit.getTotalCompilationTime();
+        long before = jitMillis();
         boolean settled = false;
         while (!settled && System.nanoTime() - started < JIT_WAIT.toNanos()) {
             Thread.sleep(1000);
-            long now = jit.getTotalCompilationTime();
+            long now = jitMillis();
             settled = now - before < JIT_QUIET.toMillis();
             before = now;
         }
@@ -234,6 +233,12 @@ final class SagaBenchmark implements AutoCloseable {
                         ? "  the JIT compiler settled after %.1f s"
                         : "  the JIT compiler was still compiling after %.1f s; measuring anyway",
                 (System.nanoTime() - started) / 1e9);
+    }
+
+    /** {@return how long this JVM's JIT compiler has compiled so far, in ms; -1 if the JVM does not say} */
+    private static long jitMillis() {
+        CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+        return jit == null || !jit.isCompilationTimeMonitoringSupported() ? -1 : jit.getTotalCompilationTime();
     }
 
     /**
@@ -249,14 +254,13 @@ final class SagaBenchmark implements AutoCloseable {
             long recordsBefore = SagaFloor.records(stack.bootstrapServers());
             CpuUse cpu = CpuUse.start();
             ThreadCpu threads = ThreadCpu.start();
-            CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
-            long jitBefore = jit.getTotalCompilationTime();
+            long jitBefore = jitMillis();
             long started = System.nanoTime();
             List<Long> latencies = burst.submitAndAwait(producer, watch);
             double seconds = (burst.lastEnded - started) / 1e9;
             CpuUse.Split split = cpu.stop();
             Map<String, Double> byPart = threads.stop();
-            double jitSeconds = (jit.getTotalCompilationTime() - jitBefore) / 1000.0;
+            double jitSeconds = jitBefore < 0 ? 0 : (jitMillis() - jitBefore) / 1000.0;
             List<Profiler.Hotspot> hot = profiler.stop(outputDirectory.resolve("saga-throughput.jfr"));
             long left = totalRows() - burst.rowsBefore;
             if (left != 0) {

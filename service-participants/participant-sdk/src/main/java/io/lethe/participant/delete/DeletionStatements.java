@@ -50,6 +50,9 @@ final class DeletionStatements {
 
     private static final String PARENT = "lethe_parent";
 
+    /** The name of a {@link #counted} change's rows, for its counter to count. */
+    static final String CHANGED = "lethe_changed";
+
     private final DeletionPlan plan;
     private final String quote;
     private final ScopedTables scope;
@@ -303,23 +306,63 @@ final class DeletionStatements {
     }
 
     /**
-     * Hides one chunk of rows by primary key: sets the soft-delete column of those still visible (and still the
-     * tenant's, as {@link #deleteChunk} checks) to the job's timestamp, and lists each hidden row's key and the value
-     * the column now holds in {@value LetheTables#SOFT_DELETED_ROW}, in one statement. Parameters, in order: the timestamp; the key arrays as for
-     * {@link #deleteChunk}; the fragment's own; the job id and the table's qualified name. The update count is the rows
-     * hidden. A row already hidden (by this job before a crash, or soft-deleted by the service earlier) is left alone
-     * and not listed, so a restore never brings it back.
+     * Hides one chunk of rows by primary key and counts them, in one statement: sets the soft-delete column of those
+     * still visible (and still the tenant's, as {@link #deleteChunk} checks) to the job's timestamp, lists each hidden
+     * row's key and the value the column now holds in {@value LetheTables#SOFT_DELETED_ROW}, and adds their number to
+     * the job's count row of the table ({@link #counted}). Parameters, in order: the timestamp; the key arrays as for
+     * {@link #deleteChunk}; the fragment's own. A row already hidden (by this job before a crash, or soft-deleted by
+     * the service earlier) is left alone and not listed, so a restore never brings it back.
+     *
+     * @param counter the job's count row of the table, adding {@code (SELECT count(*) FROM lethe_changed)}
      */
-    SqlFragment hideChunk(PlannedTable table, List<String> key, List<String> types, String column) {
+    SqlFragment hideChunk(
+            PlannedTable table,
+            List<String> key,
+            List<String> types,
+            String column,
+            String jobId,
+            SqlFragment counter) {
         String keyText = String.join(
                 ", ", key.stream().map(k -> ROW + "." + quote(k) + "::text").toList());
-        return chunkRows(table, key, types)
-                .prepend("WITH hidden AS (UPDATE " + table.table().quoted(quote) + " " + ROW + " SET " + quote(column)
+        SqlFragment hidden = chunkRows(table, key, types)
+                .prepend("hidden AS (UPDATE " + table.table().quoted(quote) + " " + ROW + " SET " + quote(column)
                         + " = ? WHERE ")
                 .append(" AND " + ROW + "." + quote(column) + " IS NULL RETURNING json_build_array(" + keyText
-                        + ")::text AS row_key, " + ROW + "." + quote(column) + "::text AS hidden_value) INSERT INTO "
-                        + LetheTables.SOFT_DELETED_ROW + " (job_id, table_name, row_key, hidden_value) SELECT ?, ?,"
-                        + " row_key, hidden_value FROM hidden");
+                        + ")::text AS row_key, " + ROW + "." + quote(column) + "::text AS hidden_value), ");
+        SqlFragment listed = new SqlFragment(
+                "INSERT INTO " + LetheTables.SOFT_DELETED_ROW + " (job_id, table_name, row_key, hidden_value) SELECT ?,"
+                        + " ?, row_key, hidden_value FROM hidden",
+                List.of(
+                        new SqlParameter.Literal(jobId),
+                        new SqlParameter.Literal(table.table().qualified())));
+        return counted(hidden, listed, counter);
+    }
+
+    /**
+     * A change of rows and the bookkeeping row that counts it, in one statement, so that one round trip does both:
+     * {@code WITH <ctes> lethe_changed AS (<change> RETURNING 1), lethe_counted AS (<counter>) SELECT (SELECT count(*)
+     * FROM lethe_changed), (SELECT * FROM lethe_counted)}. The counter adds {@code (SELECT count(*) FROM
+     * lethe_changed)} to its row and returns one column (the new total, or {@code NULL} if it changed no row); its
+     * parameters are {@link SqlParameter.Literal literals}, bound after the change's. Both run in the statement's one
+     * snapshot, as data-modifying {@code WITH} queries do; the change's foreign-key checks and triggers are those of
+     * the change alone (a table with a {@code DO INSTEAD} rule cannot be changed this way, see {@code decisions.md}).
+     *
+     * @param ctes {@code WITH} queries the change reads, each followed by {@code ", "}; empty for none
+     * @param change a {@code DELETE} or {@code UPDATE}, or an {@code INSERT} of a query, without {@code RETURNING}
+     */
+    static SqlFragment counted(SqlFragment ctes, SqlFragment change, SqlFragment counter) {
+        return SqlFragment.join(
+                "",
+                List.of(
+                        ctes.prepend("WITH "),
+                        change.prepend(CHANGED + " AS (").append(" RETURNING 1), lethe_counted AS ("),
+                        counter.append(
+                                ") SELECT (SELECT count(*) FROM " + CHANGED + "), (SELECT * FROM lethe_counted)")));
+    }
+
+    /** {@link #counted} without further {@code WITH} queries. */
+    static SqlFragment counted(SqlFragment change, SqlFragment counter) {
+        return counted(new SqlFragment("", List.of()), change, counter);
     }
 
     /**

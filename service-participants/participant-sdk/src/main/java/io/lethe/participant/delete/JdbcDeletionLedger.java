@@ -32,6 +32,13 @@ final class JdbcDeletionLedger {
     static final String LEDGER_TABLE = LetheTables.LEDGER_TABLE;
     static final String PROGRESS = LetheTables.PROGRESS;
 
+    /** Locks the job's row; its one parameter is the job id. */
+    private static final String LOCK =
+            "SELECT tenant_id, state, started_at FROM " + LEDGER + " WHERE job_id = ? FOR UPDATE";
+
+    /** Reads the job's scope check; its one parameter is the job id. */
+    private static final String SCOPE_CHECK = "SELECT not_found, other_tenant FROM " + LEDGER + " WHERE job_id = ?";
+
     /**
      * The tables that Lethe owns in the participant's database, this ledger's and the starter's outbox. {@code
      * JdbcSchemaReader} leaves out exactly these names; {@code TenantDeleterIT} checks that they agree.
@@ -95,33 +102,43 @@ final class JdbcDeletionLedger {
      * @return the job's row: this task's, or the one of an earlier (or concurrent, committed) delivery
      */
     Entry claim(Connection connection, DeletionTask task, Instant startedAt) throws SQLException {
+        // The insert and the lock in one round trip: PgJDBC sends the statements of one prepared statement together.
         String sql = "INSERT INTO " + LEDGER + " (job_id, tenant_id, attempt, started_at, state)"
-                + " VALUES (?, ?, ?, ?, 'DELETING') ON CONFLICT (job_id) DO NOTHING";
+                + " VALUES (?, ?, ?, ?, 'DELETING') ON CONFLICT (job_id) DO NOTHING; " + LOCK;
         try (PreparedStatement statement = connection.prepareStatement(sql)) {
             statement.setString(1, task.jobId());
             statement.setString(2, task.tenantId());
             statement.setInt(3, task.attempt());
             statement.setObject(4, timestamp(startedAt));
-            statement.executeUpdate();
+            statement.setString(5, task.jobId());
+            statement.execute();
+            if (!statement.getMoreResults()) {
+                throw new SQLException("job " + task.jobId() + ": the claim returned no row of " + LEDGER);
+            }
+            try (ResultSet rows = statement.getResultSet()) {
+                return entry(rows, task.jobId());
+            }
         }
-        return lock(connection, task.jobId());
     }
 
     /** Locks the job's row until the transaction ends; the first statement of each of the job's transactions. */
     Entry lock(Connection connection, String jobId) throws SQLException {
-        try (PreparedStatement statement = connection.prepareStatement(
-                "SELECT tenant_id, state, started_at FROM " + LEDGER + " WHERE job_id = ? FOR UPDATE")) {
+        try (PreparedStatement statement = connection.prepareStatement(LOCK)) {
             statement.setString(1, jobId);
             try (ResultSet rows = statement.executeQuery()) {
-                if (!rows.next()) {
-                    throw new SQLException("job " + jobId + ": no row in " + LEDGER + " after it was claimed");
-                }
-                return new Entry(
-                        rows.getString(1),
-                        State.valueOf(rows.getString(2)),
-                        rows.getObject(3, OffsetDateTime.class).toInstant());
+                return entry(rows, jobId);
             }
         }
+    }
+
+    private static Entry entry(ResultSet rows, String jobId) throws SQLException {
+        if (!rows.next()) {
+            throw new SQLException("job " + jobId + ": no row in " + LEDGER + " after it was claimed");
+        }
+        return new Entry(
+                rows.getString(1),
+                State.valueOf(rows.getString(2)),
+                rows.getObject(3, OffsetDateTime.class).toInstant());
     }
 
     /**
@@ -168,6 +185,21 @@ final class JdbcDeletionLedger {
         }
     }
 
+    /**
+     * The {@link DeletionStatements#counted counter} of a change's rows in the job's progress row of the table (or
+     * step): adds them, and returns the table's rows deleted by the job so far.
+     */
+    SqlFragment progressCounter(String jobId, String table, Instant at) {
+        return new SqlFragment(
+                "UPDATE " + PROGRESS + " SET rows_deleted = rows_deleted + (SELECT count(*) FROM "
+                        + DeletionStatements.CHANGED + "), updated_at = ? WHERE job_id = ? AND table_name = ?"
+                        + " RETURNING rows_deleted",
+                List.of(
+                        new SqlParameter.Literal(timestamp(at)),
+                        new SqlParameter.Literal(jobId),
+                        new SqlParameter.Literal(table)));
+    }
+
     /** {@return the job's progress, one result per table in the order the plan had when the row was added} */
     List<TableResult> progress(Connection connection, String jobId) throws SQLException {
         String sql = "SELECT table_name, rows_deleted FROM " + PROGRESS + " WHERE job_id = ? ORDER BY position,"
@@ -191,61 +223,69 @@ final class JdbcDeletionLedger {
      * @return the check recorded for the job: the given one, or the earlier delivery's
      */
     ScopeCheck recordScopeCheck(Connection connection, String jobId, ScopeCheck check) throws SQLException {
-        try (PreparedStatement statement = connection.prepareStatement(
-                "UPDATE " + LEDGER + " SET not_found = ?, other_tenant = ? WHERE job_id = ? AND not_found IS NULL")) {
+        // The update and the read in one round trip: PgJDBC sends the statements of one prepared statement together.
+        try (PreparedStatement statement = connection.prepareStatement("UPDATE " + LEDGER
+                + " SET not_found = ?, other_tenant = ? WHERE job_id = ? AND not_found IS NULL; " + SCOPE_CHECK)) {
             statement.setArray(
                     1, connection.createArrayOf("text", check.notFound().toArray()));
             statement.setArray(
                     2, connection.createArrayOf("text", check.otherTenant().toArray()));
             statement.setString(3, jobId);
-            statement.executeUpdate();
+            statement.setString(4, jobId);
+            statement.execute();
+            if (!statement.getMoreResults()) {
+                throw new SQLException("job " + jobId + ": recording the scope check returned no row of " + LEDGER);
+            }
+            try (ResultSet rows = statement.getResultSet()) {
+                return scopeCheck(rows);
+            }
         }
-        return scopeCheck(connection, jobId);
     }
 
     /** {@return the scope check recorded for the job; {@link ScopeCheck#NONE} if none was} */
     ScopeCheck scopeCheck(Connection connection, String jobId) throws SQLException {
-        try (PreparedStatement statement =
-                connection.prepareStatement("SELECT not_found, other_tenant FROM " + LEDGER + " WHERE job_id = ?")) {
+        try (PreparedStatement statement = connection.prepareStatement(SCOPE_CHECK)) {
             statement.setString(1, jobId);
             try (ResultSet rows = statement.executeQuery()) {
-                if (!rows.next() || rows.getArray(1) == null) {
-                    return ScopeCheck.NONE;
-                }
-                return new ScopeCheck(Arrays.asList((String[]) rows.getArray(1).getArray()), Arrays.asList((String[])
-                        rows.getArray(2).getArray()));
+                return scopeCheck(rows);
             }
         }
+    }
+
+    private static ScopeCheck scopeCheck(ResultSet rows) throws SQLException {
+        if (!rows.next() || rows.getArray(1) == null) {
+            return ScopeCheck.NONE;
+        }
+        return new ScopeCheck(Arrays.asList((String[]) rows.getArray(1).getArray()), Arrays.asList((String[])
+                rows.getArray(2).getArray()));
     }
 
     /** Marks the job completed by this task and records its result for replays, in the job's final transaction. */
     void complete(Connection connection, DeletionTask task, List<TableResult> tables, Instant finishedAt)
             throws SQLException {
-        try (PreparedStatement statement = connection.prepareStatement(
-                "UPDATE " + LEDGER + " SET state = 'COMPLETED', attempt = ?, finished_at = ? WHERE job_id = ?")) {
-            statement.setInt(1, task.attempt());
-            statement.setObject(2, timestamp(finishedAt));
-            statement.setString(3, task.jobId());
-            statement.executeUpdate();
-        }
-        // One statement for all tables: a row each, positioned by their order, from one array a column.
-        String sql = "INSERT INTO " + LEDGER_TABLE + " (job_id, position, table_name, rows_deleted, rows_remaining,"
+        // The job's row and its tables' results in one round trip (the statements of one prepared statement), the
+        // results in one statement for all tables: a row each, positioned by their order, from one array a column.
+        String sql = "UPDATE " + LEDGER + " SET state = 'COMPLETED', attempt = ?, finished_at = ? WHERE job_id = ?; "
+                + "INSERT INTO " + LEDGER_TABLE + " (job_id, position, table_name, rows_deleted, rows_remaining,"
                 + " policy, rows_anonymized, rows_retained, reason)"
                 + " SELECT ?, CAST(position AS integer) - 1, name, deleted, remaining, policy, anonymized, retained,"
                 + " reason FROM unnest(CAST(? AS text[]), CAST(? AS bigint[]), CAST(? AS bigint[]), CAST(? AS text[]),"
                 + " CAST(? AS bigint[]), CAST(? AS bigint[]), CAST(? AS text[])) WITH ORDINALITY"
                 + " AS results (name, deleted, remaining, policy, anonymized, retained, reason, position)";
         try (PreparedStatement statement = connection.prepareStatement(sql)) {
-            statement.setString(1, task.jobId());
-            statement.setArray(2, connection.createArrayOf("text", column(tables, TableResult::table)));
-            statement.setArray(3, connection.createArrayOf("bigint", column(tables, TableResult::rowsDeleted)));
-            statement.setArray(4, connection.createArrayOf("bigint", column(tables, TableResult::rowsRemaining)));
-            statement.setArray(5, connection.createArrayOf("text", column(tables, table -> table.policy()
+            statement.setInt(1, task.attempt());
+            statement.setObject(2, timestamp(finishedAt));
+            statement.setString(3, task.jobId());
+            statement.setString(4, task.jobId());
+            statement.setArray(5, connection.createArrayOf("text", column(tables, TableResult::table)));
+            statement.setArray(6, connection.createArrayOf("bigint", column(tables, TableResult::rowsDeleted)));
+            statement.setArray(7, connection.createArrayOf("bigint", column(tables, TableResult::rowsRemaining)));
+            statement.setArray(8, connection.createArrayOf("text", column(tables, table -> table.policy()
                     .name())));
-            statement.setArray(6, connection.createArrayOf("bigint", column(tables, TableResult::rowsAnonymized)));
-            statement.setArray(7, connection.createArrayOf("bigint", column(tables, TableResult::rowsRetained)));
-            statement.setArray(8, connection.createArrayOf("text", column(tables, TableResult::reason)));
-            statement.executeUpdate();
+            statement.setArray(9, connection.createArrayOf("bigint", column(tables, TableResult::rowsAnonymized)));
+            statement.setArray(10, connection.createArrayOf("bigint", column(tables, TableResult::rowsRetained)));
+            statement.setArray(11, connection.createArrayOf("text", column(tables, TableResult::reason)));
+            statement.execute();
         }
     }
 

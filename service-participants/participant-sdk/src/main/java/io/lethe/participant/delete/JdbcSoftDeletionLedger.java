@@ -26,6 +26,10 @@ final class JdbcSoftDeletionLedger {
     static final String SOFT_DELETED_ROW = LetheTables.SOFT_DELETED_ROW;
     static final String TENANT_FENCE = LetheTables.TENANT_FENCE;
 
+    /** Locks the job's row; its one parameter is the job id. */
+    private static final String LOCK =
+            "SELECT tenant_id, state, hidden_at, started_at FROM " + SOFT_DELETION + " WHERE job_id = ? FOR UPDATE";
+
     /** A job's soft-deletion state. */
     enum State {
         /** Hiding the tenant's rows; some may be hidden. */
@@ -80,38 +84,49 @@ final class JdbcSoftDeletionLedger {
 
     /** Inserts the job as {@code HIDING} with {@code hiddenAt} unless it is there, then locks it. */
     Entry claim(Connection connection, DeletionTask task, Instant hiddenAt) throws SQLException {
+        // The insert and the lock in one round trip: PgJDBC sends the statements of one prepared statement together.
         try (PreparedStatement statement = connection.prepareStatement("INSERT INTO " + SOFT_DELETION
                 + " (job_id, tenant_id, state, hidden_at, started_at) VALUES (?, ?, 'HIDING', ?, ?)"
-                + " ON CONFLICT (job_id) DO NOTHING")) {
+                + " ON CONFLICT (job_id) DO NOTHING; " + LOCK)) {
             statement.setString(1, task.jobId());
             statement.setString(2, task.tenantId());
             statement.setObject(3, timestamp(hiddenAt));
             statement.setObject(4, timestamp(hiddenAt));
-            statement.executeUpdate();
+            statement.setString(5, task.jobId());
+            statement.execute();
+            Entry entry = null;
+            if (statement.getMoreResults()) {
+                try (ResultSet rows = statement.getResultSet()) {
+                    entry = entry(rows);
+                }
+            }
+            if (entry == null) {
+                throw new SQLException(
+                        "job " + task.jobId() + ": no row in " + SOFT_DELETION + " after it was claimed");
+            }
+            return entry;
         }
-        Entry entry = lock(connection, task.jobId());
-        if (entry == null) {
-            throw new SQLException("job " + task.jobId() + ": no row in " + SOFT_DELETION + " after it was claimed");
-        }
-        return entry;
     }
 
     /** {@return the job's row, locked until the transaction ends; {@code null} if the job hid nothing here} */
     Entry lock(Connection connection, String jobId) throws SQLException {
-        try (PreparedStatement statement = connection.prepareStatement("SELECT tenant_id, state, hidden_at,"
-                + " started_at FROM " + SOFT_DELETION + " WHERE job_id = ? FOR UPDATE")) {
+        try (PreparedStatement statement = connection.prepareStatement(LOCK)) {
             statement.setString(1, jobId);
             try (ResultSet rows = statement.executeQuery()) {
-                if (!rows.next()) {
-                    return null;
-                }
-                return new Entry(
-                        rows.getString(1),
-                        State.valueOf(rows.getString(2)),
-                        rows.getObject(3, OffsetDateTime.class).toInstant(),
-                        rows.getObject(4, OffsetDateTime.class).toInstant());
+                return entry(rows);
             }
         }
+    }
+
+    private static Entry entry(ResultSet rows) throws SQLException {
+        if (!rows.next()) {
+            return null;
+        }
+        return new Entry(
+                rows.getString(1),
+                State.valueOf(rows.getString(2)),
+                rows.getObject(3, OffsetDateTime.class).toInstant(),
+                rows.getObject(4, OffsetDateTime.class).toInstant());
     }
 
     void setState(Connection connection, String jobId, State state, Instant finishedAt) throws SQLException {
@@ -139,6 +154,22 @@ final class JdbcSoftDeletionLedger {
             statement.setArray(4, connection.createArrayOf("text", names.toArray()));
             statement.executeUpdate();
         }
+    }
+
+    /**
+     * The {@link DeletionStatements#counted counter} of a chunk's rows in the table's count of the phase: adds them,
+     * and returns the table's count so far.
+     */
+    SqlFragment counter(String jobId, Phase phase, String table, Instant at) {
+        return new SqlFragment(
+                "UPDATE " + SOFT_DELETION_TABLE + " SET row_count = row_count + (SELECT count(*) FROM "
+                        + DeletionStatements.CHANGED
+                        + "), updated_at = ? WHERE job_id = ? AND phase = ? AND table_name = ? RETURNING row_count",
+                List.of(
+                        new SqlParameter.Literal(timestamp(at)),
+                        new SqlParameter.Literal(jobId),
+                        new SqlParameter.Literal(phase.name()),
+                        new SqlParameter.Literal(table)));
     }
 
     /**

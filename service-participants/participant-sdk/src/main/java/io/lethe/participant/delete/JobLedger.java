@@ -56,6 +56,11 @@ final class JobLedger {
         return addProgress(table.qualified(), rows);
     }
 
+    /** {@return the {@link DeletionStatements#counted counter} of a change's rows in the table's progress row} */
+    SqlFragment progressOf(TableName table) {
+        return ledger.progressCounter(task.jobId(), table.qualified(), now());
+    }
+
     /** {@return the table's (or step's) items deleted by the job so far, {@code items} included} */
     long addProgress(String reportedName, long items) throws SQLException {
         return ledger.addProgress(connection, task.jobId(), reportedName, items, now());

@@ -285,7 +285,8 @@ final class SoftDeletionRun {
     /**
      * A pass per cursor over the rows not hidden yet, up to {@code maxPasses} while the last pass hid rows. As a hard
      * delete's pass ({@link TableDeletion}): rows that fit in one chunk are hidden without a cursor, and that chunk is
-     * held open while the rows held are fewer than a chunk; a pass through a cursor commits each chunk.
+     * held open while the rows held are fewer than a chunk, with no pass after it (its selection saw all the rows); a
+     * pass through a cursor commits each chunk.
      *
      * @return {@code false} if a restore of the job began meanwhile (another delivery): then it stops hiding
      */
@@ -299,10 +300,9 @@ final class SoftDeletionRun {
                     // Nothing written: the transaction stays open for the next table and ends with the next commit.
                     return true;
                 }
-                hidden = hideChunk(table, key, first, hiddenAt, true);
-                if (hidden < 0) {
-                    return false;
-                }
+                // The selection saw all of the table's visible rows: no further pass. The completing count looks
+                // for any row inserted since, and a failed verification is retried.
+                return hideChunk(table, key, first, hiddenAt, true) >= 0;
             } else {
                 // The rows held so far commit before the cursor is declared and materialised in a transaction of its
                 // own.
@@ -349,17 +349,19 @@ final class SoftDeletionRun {
             return -1;
         }
         rows.planChunkGenerically(chunk);
-        long count =
-                rows.hideChunk(table, key, chunk, column, hiddenAt, job.task().jobId());
-        job.ledger()
-                .addCount(
-                        job.connection(),
-                        job.task().jobId(),
-                        JdbcSoftDeletionLedger.Phase.SOFT,
-                        table.table().qualified(),
-                        count,
-                        0,
-                        job.now());
+        long count = rows.hideChunk(
+                table,
+                key,
+                chunk,
+                column,
+                hiddenAt,
+                job.task().jobId(),
+                job.ledger()
+                        .counter(
+                                job.task().jobId(),
+                                JdbcSoftDeletionLedger.Phase.SOFT,
+                                table.table().qualified(),
+                                job.now()));
         if (mayHold) {
             job.commitOrHold(count, settings.chunkSize());
         } else {

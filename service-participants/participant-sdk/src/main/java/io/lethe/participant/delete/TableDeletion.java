@@ -12,13 +12,14 @@ import org.slf4j.LoggerFactory;
  * Deletes one planned table's rows of the tenant, in passes. A pass selects the tenant's rows once and deletes them:
  * in chunks by primary key if the table has a {@link DeletionPlan#chunkKey}, else in one statement. Each chunk, and
  * the one statement, is a transaction of its own: it locks the job's ledger row (so the job's transactions from two
- * deliveries run one at a time, and a job that another delivery completed meanwhile is noticed), deletes, adds the
- * statement's update count to the table's progress, and commits; a pass's only chunk (or statement) of fewer rows
- * than the chunk size stays open for the next ones until they reach it ({@link JobLedger#commitOrHold}), so that a
- * small tenant's tables commit together. A pass through a cursor commits each chunk. Another pass follows while the last one deleted
- * rows (the service may have inserted more of the tenant's rows meanwhile), up to {@link DeletionSettings#maxPasses};
- * a pass that deletes nothing ends the table (its rows are gone, or they survive their delete, which the count that
- * follows reports).
+ * deliveries run one at a time, and a job that another delivery completed meanwhile is noticed), deletes and adds the
+ * rows deleted to the table's progress in one statement ({@link DeletionStatements#counted}), and commits; a pass's
+ * only chunk (or statement) of fewer rows than the chunk size stays open for the next ones until they reach it
+ * ({@link JobLedger#commitOrHold}), so that a small tenant's tables commit together. A pass through a cursor commits
+ * each chunk. Another pass follows while the last one deleted rows (the service may have inserted more of the
+ * tenant's rows meanwhile), up to {@link DeletionSettings#maxPasses}, except after an owned table's pass that saw all
+ * its rows in one selection (see {@link #delete}); a pass that deletes nothing ends the table (its rows are gone, or
+ * they survive their delete, which the count that follows reports).
  *
  * <p>A table that {@link CarriedTables carries} others deletes them with each chunk, before its own rows and in the
  * same transaction, each carried table's count added to its own progress row. Its chunks then fetch a number of keys
@@ -48,11 +49,13 @@ final class TableDeletion {
      *
      * @param deleted the rows it deleted
      * @param foundNone whether its selection found none of the tenant's rows (a one-statement pass does not know)
+     * @param sawAll whether its selection saw all of them: it asked for more keys than it found, without a cursor, so
+     *     it saw the table as one statement's snapshot does
      * @param jobCompleted whether it stopped because another delivery completed the job
      */
-    private record Pass(long deleted, boolean foundNone, boolean jobCompleted) {
+    private record Pass(long deleted, boolean foundNone, boolean sawAll, boolean jobCompleted) {
 
-        static final Pass JOB_COMPLETED = new Pass(0, false, true);
+        static final Pass JOB_COMPLETED = new Pass(0, false, false, true);
     }
 
     private final JobLedger job;
@@ -83,7 +86,10 @@ final class TableDeletion {
             }
             deleted += pass.deleted();
             foundNone = pass.foundNone();
-            if (pass.deleted() == 0) {
+            // An owned table whose pass saw all its rows is not selected again: the completing count looks for any
+            // row inserted since, and a failed verification is retried. A dependent table's next pass is that count,
+            // taken while its parents still select its rows.
+            if (pass.deleted() == 0 || (pass.sawAll() && table.kind() == PlannedTable.Kind.OWNED)) {
                 break;
             }
         }
@@ -110,8 +116,9 @@ final class TableDeletion {
             job.rollback();
             return Pass.JOB_COMPLETED;
         }
-        long deleted = rows.deleteAll(table);
-        long total = job.addProgress(table.table(), deleted);
+        TenantRows.Counted counted = rows.deleteAll(table, job.progressOf(table.table()));
+        long deleted = counted.rows();
+        long total = counted.total();
         job.commitOrHold(deleted, settings.chunkSize());
         log.debug(
                 "Job {}: table {}: deleted {} rows in one statement ({} by the job)",
@@ -119,7 +126,7 @@ final class TableDeletion {
                 table.table(),
                 deleted,
                 total);
-        return new Pass(deleted, false, false);
+        return new Pass(deleted, false, false, false);
     }
 
     /**
@@ -136,10 +143,10 @@ final class TableDeletion {
             if (first.isEmpty()) {
                 // Nothing written: the transaction stays open for the next table (it reads with a new snapshot per
                 // statement), and ends with the next commit.
-                return new Pass(0, true, false);
+                return new Pass(0, true, true, false);
             }
             long deleted = deleteChunk(table, key, group, first, pass, 1, true);
-            return deleted < 0 ? Pass.JOB_COMPLETED : new Pass(deleted, false, false);
+            return deleted < 0 ? Pass.JOB_COMPLETED : new Pass(deleted, false, true, false);
         }
         // The rows held so far commit before the cursor is declared and materialised in a transaction of its own.
         job.commit();
@@ -149,7 +156,7 @@ final class TableDeletion {
             for (int chunk = 1; ; chunk++) {
                 KeyCursor.Chunk keys = cursor.fetch(fetch);
                 if (keys.isEmpty()) {
-                    return new Pass(deleted, chunk == 1, false);
+                    return new Pass(deleted, chunk == 1, false, false);
                 }
                 // Committed one by one: closing the cursor rolls back whatever is not committed.
                 long chunkDeleted = deleteChunk(table, key, group, keys, pass, chunk, false);
@@ -158,7 +165,7 @@ final class TableDeletion {
                 }
                 deleted += chunkDeleted;
                 if (keys.size() < fetch) {
-                    return new Pass(deleted, false, false);
+                    return new Pass(deleted, false, false, false);
                 }
                 if (!group.isEmpty()) {
                     fetch = nextFetch(fetch, chunkDeleted, settings.chunkSize(), group.size() + 1);
@@ -192,14 +199,17 @@ final class TableDeletion {
         rows.planChunkGenerically(keys);
         long carriedDeleted = 0;
         for (CarriedTables.Carried dependants : group) {
-            long deleted = rows.deleteCarried(dependants, table, key, keys);
-            if (deleted > 0) {
-                job.addProgress(dependants.table().table(), deleted);
-            }
-            carriedDeleted += deleted;
+            carriedDeleted += rows.deleteCarried(
+                            dependants,
+                            table,
+                            key,
+                            keys,
+                            job.progressOf(dependants.table().table()))
+                    .rows();
         }
-        long ownDeleted = rows.deleteChunk(table, key, keys);
-        long total = job.addProgress(table.table(), ownDeleted);
+        TenantRows.Counted own = rows.deleteChunk(table, key, keys, job.progressOf(table.table()));
+        long ownDeleted = own.rows();
+        long total = own.total();
         if (mayHold) {
             job.commitOrHold(ownDeleted + carriedDeleted, settings.chunkSize());
         } else {

@@ -168,10 +168,21 @@ final class TenantRows {
         return detached;
     }
 
-    /** Deletes all the table's rows of the tenant in one statement; {@return the rows deleted} */
-    long deleteAll(PlannedTable table) throws SQLException {
+    /**
+     * A change and its count in a bookkeeping row, made by one statement ({@link DeletionStatements#counted}).
+     *
+     * @param rows the rows the change changed
+     * @param total the counter's total after it
+     */
+    record Counted(long rows, long total) {}
+
+    /**
+     * Deletes all the table's rows of the tenant in one statement, and adds them to the job's progress row
+     * ({@code progress}, a {@link DeletionStatements#counted counter}).
+     */
+    Counted deleteAll(PlannedTable table, SqlFragment progress) throws SQLException {
         current = table.table();
-        return update(statements.delete(table), List.of());
+        return counted(DeletionStatements.counted(statements.delete(table), progress), List.of());
     }
 
     /**
@@ -229,21 +240,36 @@ final class TenantRows {
         }
     }
 
-    /** Deletes the chunk's rows by primary key; {@return the rows deleted, 0 for rows already gone} */
-    long deleteChunk(PlannedTable table, List<String> key, KeyCursor.Chunk chunk) throws SQLException {
+    /**
+     * Deletes the chunk's rows by primary key (none for rows already gone), and adds them to the job's progress row
+     * ({@code progress}, a {@link DeletionStatements#counted counter}), in one statement.
+     */
+    Counted deleteChunk(PlannedTable table, List<String> key, KeyCursor.Chunk chunk, SqlFragment progress)
+            throws SQLException {
         current = table.table();
-        return update(statements.deleteChunk(table, key, keyTypes(table.table(), key)), chunk.columns());
+        return counted(
+                DeletionStatements.counted(statements.deleteChunk(table, key, keyTypes(table.table(), key)), progress),
+                chunk.columns());
     }
 
     /**
-     * Deletes the rows of a carried table that depend on the chunk's rows of its root; {@return the rows deleted}
+     * Deletes the rows of a carried table that depend on the chunk's rows of its root, and adds them to the job's
+     * progress row of the carried table ({@code progress}), in one statement.
      *
      * @param key the root's {@link DeletionPlan#chunkKey}
      */
-    long deleteCarried(CarriedTables.Carried carried, PlannedTable root, List<String> key, KeyCursor.Chunk chunk)
+    Counted deleteCarried(
+            CarriedTables.Carried carried,
+            PlannedTable root,
+            List<String> key,
+            KeyCursor.Chunk chunk,
+            SqlFragment progress)
             throws SQLException {
         current = carried.table().table();
-        return update(statements.deleteCarried(carried, root, key, keyTypes(root.table(), key)), chunk.columns());
+        return counted(
+                DeletionStatements.counted(
+                        statements.deleteCarried(carried, root, key, keyTypes(root.table(), key)), progress),
+                chunk.columns());
     }
 
     /**
@@ -347,19 +373,26 @@ final class TenantRows {
         return KeyCursor.declared(connection, name);
     }
 
-    /** Hides the chunk's rows not hidden yet and lists their keys for the job; {@return the rows hidden} */
+    /**
+     * Hides the chunk's rows not hidden yet, lists their keys for the job, and adds them to the job's count row of the
+     * table ({@code counter}, a {@link DeletionStatements#counted counter}), in one statement; {@return the rows
+     * hidden}
+     */
     long hideChunk(
-            PlannedTable table, List<String> key, KeyCursor.Chunk chunk, String column, Instant hiddenAt, String jobId)
+            PlannedTable table,
+            List<String> key,
+            KeyCursor.Chunk chunk,
+            String column,
+            Instant hiddenAt,
+            String jobId,
+            SqlFragment counter)
             throws SQLException {
         current = table.table();
         List<Object> leading = new ArrayList<>();
         leading.add(JdbcSoftDeletionLedger.timestamp(hiddenAt));
         leading.addAll(chunk.columns());
-        SqlFragment sql = statements.hideChunk(table, key, keyTypes(table.table(), key), column);
-        try (PreparedStatement statement =
-                prepare(sql, leading, List.of(jobId, table.table().qualified()))) {
-            return statement.executeLargeUpdate();
-        }
+        return counted(statements.hideChunk(table, key, keyTypes(table.table(), key), column, jobId, counter), leading)
+                .rows();
     }
 
     /** Shows again the listed rows that still hold the value the job wrote; {@return the rows shown} */
@@ -376,6 +409,19 @@ final class TenantRows {
     private long update(SqlFragment sql, List<Array> arrays) throws SQLException {
         try (PreparedStatement statement = prepare(sql, arrays)) {
             return statement.executeLargeUpdate();
+        }
+    }
+
+    private Counted counted(SqlFragment sql, List<?> leading) throws SQLException {
+        try (PreparedStatement statement = prepare(sql, leading, List.of());
+                ResultSet result = statement.executeQuery()) {
+            result.next();
+            long rows = result.getLong(1);
+            long total = result.getLong(2);
+            if (result.wasNull()) {
+                throw new SQLException("no bookkeeping row counts the changes of table " + current);
+            }
+            return new Counted(rows, total);
         }
     }
 

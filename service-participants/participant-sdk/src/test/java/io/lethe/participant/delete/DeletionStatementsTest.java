@@ -88,6 +88,24 @@ class DeletionStatementsTest {
     }
 
     @Test
+    void countsAChangeInTheSameStatementWithTheCountersParametersAfterTheChanges() {
+        SqlFragment delete = statements.delete(plan.table(new TableName("public", "orders")));
+        SqlFragment counter = new SqlFragment(
+                "UPDATE progress SET rows = rows + (SELECT count(*) FROM " + DeletionStatements.CHANGED
+                        + ") WHERE job = ? RETURNING rows",
+                List.of(new SqlParameter.Literal("job-1")));
+
+        SqlFragment counted = DeletionStatements.counted(delete, counter);
+
+        assertThat(counted.sql())
+                .isEqualTo("WITH lethe_changed AS (DELETE FROM \"public\".\"orders\" WHERE \"tenant_id\" = ? RETURNING"
+                        + " 1), lethe_counted AS (UPDATE progress SET rows = rows + (SELECT count(*) FROM"
+                        + " lethe_changed) WHERE job = ? RETURNING rows) SELECT (SELECT count(*) FROM"
+                        + " lethe_changed), (SELECT * FROM lethe_counted)");
+        assertThat(counted.parameters()).containsExactly(TenantIdType.UUID, new SqlParameter.Literal("job-1"));
+    }
+
+    @Test
     void deletesAChunkOfADependentTableByItsCompositeKeyOnlyWhereItsParentIsStillTheTenants() {
         SqlFragment delete = statements.deleteChunk(
                 plan.table(new TableName("public", "order_lines")),

@@ -153,7 +153,7 @@ class LedgerSafetyIT {
                 return (Connection) Proxy.newProxyInstance(
                         Connection.class.getClassLoader(), new Class<?>[] {Connection.class}, (proxy, method, args) -> {
                             if (method.getName().equals("prepareStatement")
-                                    && String.valueOf(args[0]).startsWith("DELETE")
+                                    && String.valueOf(args[0]).contains(DeletionStatements.CHANGED + " AS (DELETE")
                                     && ++deletes == 2) {
                                 throw new IllegalStateException("injected failure before the second DELETE");
                             }

@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.lethe.participant.plan.DeletionPlan;
+import io.lethe.participant.plan.LetheTables;
+import io.lethe.participant.plan.TableName;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.sql.SQLException;
 import java.time.Clock;
@@ -13,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.BeforeEach;
@@ -76,6 +79,25 @@ class SoftDeletionIT {
                         .isEqualTo(previewed)
                         .containsExactlyElementsOf(TenantDeleterIT.TENANT_A_DELETED));
         assertThat(shop.rowsOf(TENANT_A)).isZero();
+    }
+
+    @Test
+    void hidesASmallTenantSelectingEachTableOnceAndCountingEachHideInItsStatement() throws SQLException {
+        StatementLog log = new StatementLog(shop.dataSource());
+
+        DeletionResult hidden =
+                softDeleter(log, DeletionSettings.defaults()).softDelete(task("job-1"), PreviewBound.unchecked());
+
+        assertThat(counts(hidden)).isEqualTo(TENANT_A_HIDDEN);
+        // Each hide adds its rows to the job's count in the same statement: no update of its own.
+        assertThat(log.count(Pattern.compile("UPDATE " + LetheTables.SOFT_DELETION_TABLE)))
+                .isZero();
+        // Each table's visible rows fit in one selection, which saw them all: no second pass selects them again.
+        for (String table : SOFT_TABLES) {
+            assertThat(log.count(TenantDeleterIT.keysOf(plan.table(new TableName("public", table)))))
+                    .as("key selections of %s", table)
+                    .isEqualTo(1);
+        }
     }
 
     @Test

@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.lethe.participant.plan.DeletionPlan;
 import io.lethe.participant.plan.JdbcSchemaReader;
+import io.lethe.participant.plan.LetheTables;
+import io.lethe.participant.plan.PlannedTable;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -19,6 +21,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.postgresql.ds.PGSimpleDataSource;
@@ -50,6 +53,34 @@ class TenantDeleterIT {
         plan = shop.plan();
         deleter = shop.deleter(plan);
         deleter.createLedgerIfMissing(); // a second time: creating the ledger is idempotent
+    }
+
+    @Test
+    void deletesASmallTenantSelectingEachOwnedTableByKeyOnceAndCountingEachDeleteInItsStatement() throws SQLException {
+        StatementLog log = new StatementLog(shop.dataSource());
+
+        DeletionResult result = shop.deleter(log, plan, DeletionSettings.defaults(), OutcomeRecorder.NONE)
+                .delete(new DeletionTask("job-1", TENANT_A, 1));
+
+        assertThat(result)
+                .isInstanceOfSatisfying(DeletionResult.Completed.class, completed -> assertThat(completed.tables())
+                        .containsExactlyElementsOf(TENANT_A_DELETED));
+        assertThat(shop.rowsOf(TENANT_A)).isZero();
+        // Each delete adds its rows to the job's progress in the same statement: no update of its own.
+        assertThat(log.count(Pattern.compile("WITH " + DeletionStatements.CHANGED + " AS \\(DELETE FROM \"public\"")))
+                .isPositive();
+        assertThat(log.count(Pattern.compile("DELETE FROM \"public\""))).isZero();
+        assertThat(log.count(Pattern.compile("UPDATE " + LetheTables.PROGRESS))).isZero();
+        // Each owned table deleted by key has its rows fit in one selection, which saw them all: no second pass
+        // selects them again.
+        for (PlannedTable table : plan.tables()) {
+            if (table.kind() == PlannedTable.Kind.OWNED
+                    && !plan.chunkKey(table.table()).isEmpty()) {
+                assertThat(log.count(keysOf(table)))
+                        .as("key selections of %s", table.table())
+                        .isEqualTo(1);
+            }
+        }
     }
 
     @Test
@@ -359,5 +390,11 @@ class TenantDeleterIT {
             checksums.put(table, shop.checksum(table, "true"));
         }
         return checksums;
+    }
+
+    /** A selection of the table's keys: {@code SELECT "k", ... FROM table WHERE ... LIMIT n}. */
+    static Pattern keysOf(PlannedTable table) {
+        return Pattern.compile("SELECT (\"[^\"]+\"(, )?)+ FROM "
+                + Pattern.quote(table.table().quoted("\"")) + " WHERE .* LIMIT \\d+$");
     }
 }

@@ -26,6 +26,10 @@ final class JdbcSoftDeletionLedger {
     static final String SOFT_DELETED_ROW = LetheTables.SOFT_DELETED_ROW;
     static final String TENANT_FENCE = LetheTables.TENANT_FENCE;
 
+    /** Fences a tenant for a job; its parameters are the tenant id, the job id and the time. */
+    private static final String FENCE = "INSERT INTO " + TENANT_FENCE
+            + " (tenant_id, job_id, fenced_at) VALUES (?, ?, ?) ON CONFLICT (tenant_id, job_id) DO NOTHING";
+
     /** Locks the job's row; its one parameter is the job id. */
     private static final String LOCK =
             "SELECT tenant_id, state, hidden_at, started_at FROM " + SOFT_DELETION + " WHERE job_id = ? FOR UPDATE";
@@ -142,17 +146,34 @@ final class JdbcSoftDeletionLedger {
     /** Adds a count row with 0 for each table of the phase that has none yet (a resumed phase keeps its counts). */
     void startCounts(Connection connection, String jobId, Phase phase, List<String> names, Instant at)
             throws SQLException {
+        startCounts(connection, jobId, phase, names, at, null);
+    }
+
+    /**
+     * Adds a count row with 0 for each table of the phase that has none yet, and if {@code fencedTenant} is not {@code
+     * null}, fences that tenant for the job (it stays fenced while any of its jobs holds a fence), in one round trip
+     * (the statements of one prepared statement).
+     */
+    void startCounts(
+            Connection connection, String jobId, Phase phase, List<String> names, Instant at, String fencedTenant)
+            throws SQLException {
         // One statement for all tables: a row each, positioned by the order of the names.
-        try (PreparedStatement statement = connection.prepareStatement("INSERT INTO " + SOFT_DELETION_TABLE
-                + " (job_id, phase, table_name, position, row_count, updated_at)"
-                + " SELECT ?, ?, name, CAST(position AS integer) - 1, 0, ?"
+        String counts = "INSERT INTO " + SOFT_DELETION_TABLE + " (job_id, phase, table_name, position, row_count,"
+                + " updated_at) SELECT ?, ?, name, CAST(position AS integer) - 1, 0, ?"
                 + " FROM unnest(CAST(? AS text[])) WITH ORDINALITY AS names (name, position)"
-                + " ON CONFLICT (job_id, phase, table_name) DO NOTHING")) {
+                + " ON CONFLICT (job_id, phase, table_name) DO NOTHING";
+        try (PreparedStatement statement =
+                connection.prepareStatement(fencedTenant == null ? counts : counts + "; " + FENCE)) {
             statement.setString(1, jobId);
             statement.setString(2, phase.name());
             statement.setObject(3, timestamp(at));
             statement.setArray(4, connection.createArrayOf("text", names.toArray()));
-            statement.executeUpdate();
+            if (fencedTenant != null) {
+                statement.setString(5, fencedTenant);
+                statement.setString(6, jobId);
+                statement.setObject(7, timestamp(at));
+            }
+            statement.execute();
         }
     }
 
@@ -254,17 +275,6 @@ final class JdbcSoftDeletionLedger {
         try (PreparedStatement statement =
                 connection.prepareStatement("DELETE FROM " + SOFT_DELETED_ROW + " WHERE job_id = ?")) {
             statement.setString(1, jobId);
-            statement.executeUpdate();
-        }
-    }
-
-    /** Fences the tenant for the job; the tenant stays fenced while any of its jobs holds a fence. */
-    void fence(Connection connection, String tenantId, String jobId, Instant at) throws SQLException {
-        try (PreparedStatement statement = connection.prepareStatement("INSERT INTO " + TENANT_FENCE
-                + " (tenant_id, job_id, fenced_at) VALUES (?, ?, ?) ON CONFLICT (tenant_id, job_id) DO NOTHING")) {
-            statement.setString(1, tenantId);
-            statement.setString(2, jobId);
-            statement.setObject(3, timestamp(at));
             statement.executeUpdate();
         }
     }

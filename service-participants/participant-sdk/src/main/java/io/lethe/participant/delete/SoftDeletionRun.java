@@ -119,20 +119,18 @@ final class SoftDeletionRun {
             job.rollback();
             return refused;
         }
+        // Before anything is hidden (hidden rows still exist, so a resumed job finds the same).
+        ScopeCheck check = rows.checkScope();
+        // Fenced with the counts, before the first row is hidden: from now on the service serves the tenant no more.
+        // A scoped deletion leaves the tenant in service: only the listed entities go.
         job.ledger()
                 .startCounts(
                         job.connection(),
                         task.jobId(),
                         JdbcSoftDeletionLedger.Phase.SOFT,
                         steps.names(rows.tables()),
-                        job.now());
-        // Before anything is hidden (hidden rows still exist, so a resumed job finds the same).
-        ScopeCheck check = rows.checkScope();
-        if (task.scope() == null) {
-            // Fenced before the first row is hidden: from now on the service serves the tenant no more. A scoped
-            // deletion leaves the tenant in service: only the listed entities go.
-            job.ledger().fence(job.connection(), task.tenantId(), task.jobId(), job.now());
-        }
+                        job.now(),
+                        task.scope() == null ? task.tenantId() : null);
         job.commit();
         DeletionResult stopped = runSteps(steps.before(), JdbcSoftDeletionLedger.Phase.SOFT);
         if (stopped != null) {

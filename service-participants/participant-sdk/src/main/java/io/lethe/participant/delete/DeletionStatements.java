@@ -345,7 +345,8 @@ final class DeletionStatements {
      * lethe_changed)} to its row and returns one column (the new total, or {@code NULL} if it changed no row); its
      * parameters are {@link SqlParameter.Literal literals}, bound after the change's. Both run in the statement's one
      * snapshot, as data-modifying {@code WITH} queries do; the change's foreign-key checks and triggers are those of
-     * the change alone (a table with a {@code DO INSTEAD} rule cannot be changed this way, see {@code decisions.md}).
+     * the change alone. A table with a rule for the change cannot be changed this way: PostgreSQL refuses most rules
+     * in a {@code WITH} query (see {@code decisions.md}).
      *
      * @param ctes {@code WITH} queries the change reads, each followed by {@code ", "}; empty for none
      * @param change a {@code DELETE} or {@code UPDATE}, or an {@code INSERT} of a query, without {@code RETURNING}

@@ -37,12 +37,15 @@ import org.slf4j.LoggerFactory;
  *   <li><b>Tables</b>, children first, each in passes of chunk transactions ({@link DeletionSettings}): a pass
  *       selects the primary keys of the table's rows of the tenant once, into a server-side {@code WITH HOLD} cursor
  *       that PostgreSQL materialises; each chunk transaction locks the job's row, fetches the next {@code chunkSize}
- *       keys, deletes those rows by key ({@code = ANY(?)} or {@code IN (SELECT * FROM unnest(?, ...))}), adds the
- *       statement's update count to the table's progress row, and commits. Neither OFFSET nor a re-evaluated
- *       predicate: no chunk walks the rows deleted before it, and the JVM holds one chunk of keys. A table without a
- *       primary key or with a foreign key to itself (a chunk could delete a parent row before its children) is
- *       deleted by one set-based statement per pass, in a transaction of its own with its progress. Another pass
- *       follows while the last one deleted rows, up to {@code maxPasses}. A DEPENDENT table is counted after its
+ *       keys, deletes those rows by key ({@code = ANY(?)} or {@code IN (SELECT * FROM unnest(?, ...))}) and adds the
+ *       rows deleted to the table's progress row in the same statement ({@link DeletionStatements#counted}), and
+ *       commits. A pass whose rows fit in one chunk selects their keys directly, without a cursor. Neither OFFSET nor
+ *       a re-evaluated predicate: no chunk walks the rows deleted before it, and the JVM holds one chunk of keys. A
+ *       table without a primary key or with a foreign key to itself (a chunk could delete a parent row before its
+ *       children) is deleted by one set-based statement per pass, in a transaction of its own with its progress.
+ *       Another pass follows while the last one deleted rows, up to {@code maxPasses}, except after an owned table's
+ *       direct selection that found fewer keys than it asked for (it saw all the rows; the completion counts them
+ *       again). A DEPENDENT table is counted after its
  *       passes, while its parents still exist; rows left fail the call ({@code VERIFICATION_FAILED}, retryable). A
  *       DEPENDENT table that reaches the tenant through one foreign key is {@link CarriedTables carried} instead: a
  *       whole-tenant delete removes its rows with each chunk of its parent's keys, in the chunk's transaction, before
@@ -56,7 +59,7 @@ import org.slf4j.LoggerFactory;
  * <p>Never throws for database problems: every outcome is a {@link DeletionResult}. A {@link DeletionResult.Failed}
  * rolls back only the transaction that failed: chunks committed before stay deleted and counted, and the next
  * delivery of the job (any attempt number) resumes it. The counts are exact across failures, crashes and concurrent
- * deliveries: each chunk's count is its {@code DELETE}'s update count, committed with the delete, and a row already
+ * deliveries: each chunk's count is the rows its {@code DELETE} returned, committed with the delete, and a row already
  * deleted by another delivery is not counted again. A job found {@code COMPLETED} is not run again: its recorded
  * result is returned with {@code replayed = true}, and recorded again in a short transaction of its own.
  * Thread-safe; one connection per call; needs PostgreSQL (cursors {@code WITH HOLD}, arrays). Logs job and tenant ids,

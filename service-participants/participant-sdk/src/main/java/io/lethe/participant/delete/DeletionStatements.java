@@ -53,6 +53,9 @@ final class DeletionStatements {
     /** The name of a {@link #counted} change's rows, for its counter to count. */
     static final String CHANGED = "lethe_changed";
 
+    /** The name of the keys a pass's first statement selects ({@link #deleteFirstChunk}, {@link #hideFirstChunk}). */
+    static final String FIRST_KEYS = "lethe_keys";
+
     private final DeletionPlan plan;
     private final String quote;
     private final ScopedTables scope;
@@ -256,8 +259,60 @@ final class DeletionStatements {
      *     qualified where needed)
      */
     SqlFragment deleteChunk(PlannedTable table, List<String> key, List<String> types) {
-        return chunkRows(table, key, types)
+        return chunkRows(table, key, boundKeys(table, key, types))
                 .prepend("DELETE FROM " + table.table().quoted(quote) + " " + ROW + " WHERE ");
+    }
+
+    /**
+     * A pass's first statement, when it may hold the pass's only chunk: selects at most {@code fetch + 1} keys of the
+     * table's rows of the tenant ({@value #FIRST_KEYS}), deletes their rows only if it found no more than {@code
+     * fetch}, checked again as {@link #deleteChunk} checks them, and adds them to the job's progress row ({@link
+     * #counted}): one round trip where a selection and a delete bound to its keys take two. Its result has a third
+     * column, the keys found: more than {@code fetch}, and it deleted nothing (the pass goes on through a cursor).
+     * The fragment lists all its parameters. One column: {@code "id" = ANY(ARRAY(SELECT "id" FROM lethe_keys ...))},
+     * evaluated once and looked up in the key's index whatever the planner estimates.
+     *
+     * @param key the table's {@link DeletionPlan#chunkKey}
+     */
+    SqlFragment deleteFirstChunk(PlannedTable table, List<String> key, int fetch, SqlFragment progress) {
+        SqlFragment change = chunkRows(table, key, selectedKeys(key, fetch))
+                .prepend("DELETE FROM " + table.table().quoted(quote) + " " + ROW + " WHERE ");
+        return counted(firstKeys(table, key, fetch), change, progress).append(foundKeys());
+    }
+
+    /** The {@code WITH} query of a pass's first statement: at most {@code fetch + 1} keys, followed by {@code ", "}. */
+    private SqlFragment firstKeys(PlannedTable table, List<String> key, int fetch) {
+        return keys(table, key).prepend(FIRST_KEYS + " AS (").append(" LIMIT " + (fetch + 1) + "), ");
+    }
+
+    /** The rows whose key is among the first keys, if those are no more than {@code fetch}: none otherwise. */
+    private String selectedKeys(List<String> key, int fetch) {
+        String list = String.join(", ", key.stream().map(this::quote).toList());
+        String guarded = "SELECT " + list + " FROM " + FIRST_KEYS + " WHERE (SELECT count(*) FROM " + FIRST_KEYS
+                + ") <= " + fetch;
+        return key.size() == 1 ? list + " = ANY(ARRAY(" + guarded + "))" : "(" + list + ") IN (" + guarded + ")";
+    }
+
+    /** The third column of a pass's first statement: the keys it found. */
+    private static String foundKeys() {
+        return ", (SELECT count(*) FROM " + FIRST_KEYS + ")";
+    }
+
+    /**
+     * The chunk's keys bound as arrays: {@code text[]} parameters cast to each column's type, which the fragments do
+     * not list (see {@link #deleteChunk}).
+     */
+    private String boundKeys(PlannedTable table, List<String> key, List<String> types) {
+        requireKey(table, key);
+        if (types.size() != key.size()) {
+            throw new IllegalArgumentException(
+                    "table " + table.table() + ": " + key.size() + " key columns but " + types.size() + " types");
+        }
+        List<String> arrays =
+                types.stream().map(type -> "?::text[]::" + type + "[]").toList();
+        return key.size() == 1
+                ? quote(key.get(0)) + " = ANY(" + arrays.get(0) + ")"
+                : columns(key, "") + " IN (SELECT * FROM unnest(" + String.join(", ", arrays) + "))";
     }
 
     /**
@@ -280,7 +335,7 @@ final class DeletionStatements {
             throw new IllegalArgumentException(
                     "table " + carried.table().table() + " is not carried by " + root.table() + " through " + path);
         }
-        SqlFragment parents = chunkRows(root, key, types)
+        SqlFragment parents = chunkRows(root, key, boundKeys(root, key, types))
                 .prepend("SELECT " + parentColumns(last) + " FROM "
                         + root.table().quoted(quote) + " " + ROW + " WHERE ");
         for (int i = path.size() - 1; i > 0; i--) {
@@ -322,11 +377,64 @@ final class DeletionStatements {
             String column,
             String jobId,
             SqlFragment counter) {
+        return hide(
+                new SqlFragment("", List.of()),
+                table,
+                key,
+                boundKeys(table, key, types),
+                column,
+                new SqlFragment("?", List.of()),
+                jobId,
+                counter);
+    }
+
+    /**
+     * A soft delete's pass's first statement, as {@link #deleteFirstChunk} is a hard delete's: selects at most {@code
+     * fetch + 1} keys of the table's rows of the tenant not hidden yet, and hides them only if it found no more than
+     * {@code fetch}, as {@link #hideChunk} does; the third column of its result is the keys found. The fragment lists
+     * all its parameters, the timestamp among them ({@code hiddenAt}).
+     */
+    SqlFragment hideFirstChunk(
+            PlannedTable table,
+            List<String> key,
+            int fetch,
+            String column,
+            SqlParameter.Literal hiddenAt,
+            String jobId,
+            SqlFragment counter) {
+        SqlFragment keys =
+                visibleKeys(table, key, column).prepend(FIRST_KEYS + " AS (").append(" LIMIT " + (fetch + 1) + "), ");
+        return hide(
+                        keys,
+                        table,
+                        key,
+                        selectedKeys(key, fetch),
+                        column,
+                        new SqlFragment("?", List.of(hiddenAt)),
+                        jobId,
+                        counter)
+                .append(foundKeys());
+    }
+
+    /** {@link #hideChunk} with {@code ctes} before its own, its rows chosen by {@code byKey}, set to {@code value}. */
+    private SqlFragment hide(
+            SqlFragment ctes,
+            PlannedTable table,
+            List<String> key,
+            String byKey,
+            String column,
+            SqlFragment value,
+            String jobId,
+            SqlFragment counter) {
         String keyText = String.join(
                 ", ", key.stream().map(k -> ROW + "." + quote(k) + "::text").toList());
-        SqlFragment hidden = chunkRows(table, key, types)
-                .prepend("hidden AS (UPDATE " + table.table().quoted(quote) + " " + ROW + " SET " + quote(column)
-                        + " = ? WHERE ")
+        SqlFragment hidden = SqlFragment.join(
+                        "",
+                        List.of(
+                                ctes,
+                                value.prepend("hidden AS (UPDATE "
+                                        + table.table().quoted(quote) + " " + ROW + " SET " + quote(column) + " = "),
+                                chunkRows(table, key, byKey).prepend(" WHERE ")))
                 .append(" AND " + ROW + "." + quote(column) + " IS NULL RETURNING json_build_array(" + keyText
                         + ")::text AS row_key, " + ROW + "." + quote(column) + "::text AS hidden_value), ");
         SqlFragment listed = new SqlFragment(
@@ -403,17 +511,8 @@ final class DeletionStatements {
      * The rows of one chunk, by primary key, that are still the tenant's (see {@link #deleteChunk}): a condition on
      * the table aliased {@value #ROW}.
      */
-    private SqlFragment chunkRows(PlannedTable table, List<String> key, List<String> types) {
+    private SqlFragment chunkRows(PlannedTable table, List<String> key, String byKey) {
         requireKey(table, key);
-        if (types.size() != key.size()) {
-            throw new IllegalArgumentException(
-                    "table " + table.table() + ": " + key.size() + " key columns but " + types.size() + " types");
-        }
-        List<String> arrays =
-                types.stream().map(type -> "?::text[]::" + type + "[]").toList();
-        String byKey = key.size() == 1
-                ? quote(key.get(0)) + " = ANY(" + arrays.get(0) + ")"
-                : columns(key, "") + " IN (SELECT * FROM unnest(" + String.join(", ", arrays) + "))";
         if (table.kind() == PlannedTable.Kind.OWNED || scope != null) {
             // A scoped row is checked against its whole selection: still in the scope, and still the tenant's.
             SqlFragment still = selection(table.table()).prepend(byKey + " AND ");

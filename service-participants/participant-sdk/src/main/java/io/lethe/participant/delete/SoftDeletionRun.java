@@ -282,8 +282,8 @@ final class SoftDeletionRun {
 
     /**
      * A pass per cursor over the rows not hidden yet, up to {@code maxPasses} while the last pass hid rows. As a hard
-     * delete's pass ({@link TableDeletion}): rows that fit in one chunk are hidden without a cursor, and that chunk is
-     * held open while the rows held are fewer than a chunk, with no pass after it (its selection saw all the rows); a
+     * delete's pass ({@link TableDeletion}): rows that fit in one chunk are selected and hidden by one statement, without
+     * a cursor ({@link TenantRows#hideFirstChunk}, which hides nothing if it found more), and that chunk is held open while the rows held are fewer than a chunk, with no pass after it (its selection saw all the rows); a
      * pass through a cursor commits each chunk.
      *
      * @return {@code false} if a restore of the job began meanwhile (another delivery): then it stops hiding
@@ -292,15 +292,25 @@ final class SoftDeletionRun {
         List<String> key = plan.primaryKey(table.table());
         for (int pass = 0; pass < settings.maxPasses(); pass++) {
             long hidden = 0;
-            KeyCursor.Chunk first = rows.firstVisibleKeys(table, key, column, settings.chunkSize() + 1);
-            if (first.size() <= settings.chunkSize()) {
-                if (first.isEmpty()) {
-                    // Nothing written: the transaction stays open for the next table and ends with the next commit.
-                    return true;
-                }
+            if (restoreBegan()) {
+                return false;
+            }
+            TenantRows.FirstChunk first = rows.hideFirstChunk(
+                    table,
+                    key,
+                    settings.chunkSize(),
+                    column,
+                    hiddenAt,
+                    job.task().jobId(),
+                    counter(table));
+            if (first.found() <= settings.chunkSize()) {
                 // The selection saw all of the table's visible rows: no further pass. The completing count looks
-                // for any row inserted since, and a failed verification is retried.
-                return hideChunk(table, key, first, hiddenAt, true) >= 0;
+                // for any row inserted since, and a failed verification is retried. If it found none, the
+                // transaction stays open for the next table and ends with the next commit.
+                if (first.found() > 0) {
+                    job.commitOrHold(first.rows(), settings.chunkSize());
+                }
+                return true;
             } else {
                 // The rows held so far commit before the cursor is declared and materialised in a transaction of its
                 // own.
@@ -341,31 +351,38 @@ final class SoftDeletionRun {
     private long hideChunk(
             PlannedTable table, List<String> key, KeyCursor.Chunk chunk, Instant hiddenAt, boolean mayHold)
             throws SQLException {
-        JdbcSoftDeletionLedger.State state = job.lock().state();
-        if (state == JdbcSoftDeletionLedger.State.RESTORING || state == JdbcSoftDeletionLedger.State.RESTORED) {
-            job.rollback();
+        if (restoreBegan()) {
             return -1;
         }
         rows.planChunkGenerically(chunk);
-        long count = rows.hideChunk(
-                table,
-                key,
-                chunk,
-                column,
-                hiddenAt,
-                job.task().jobId(),
-                job.ledger()
-                        .counter(
-                                job.task().jobId(),
-                                JdbcSoftDeletionLedger.Phase.SOFT,
-                                table.table().qualified(),
-                                job.now()));
+        long count =
+                rows.hideChunk(table, key, chunk, column, hiddenAt, job.task().jobId(), counter(table));
         if (mayHold) {
             job.commitOrHold(count, settings.chunkSize());
         } else {
             job.commit();
         }
         return count;
+    }
+
+    /** {@return whether a restore of the job began meanwhile (another delivery)} Locks the job's row first; rolls back if so. */
+    private boolean restoreBegan() throws SQLException {
+        JdbcSoftDeletionLedger.State state = job.lock().state();
+        if (state == JdbcSoftDeletionLedger.State.RESTORING || state == JdbcSoftDeletionLedger.State.RESTORED) {
+            job.rollback();
+            return true;
+        }
+        return false;
+    }
+
+    /** The job's count row of the table, for a hide to add its rows to. */
+    private SqlFragment counter(PlannedTable table) {
+        return job.ledger()
+                .counter(
+                        job.task().jobId(),
+                        JdbcSoftDeletionLedger.Phase.SOFT,
+                        table.table().qualified(),
+                        job.now());
     }
 
     /**

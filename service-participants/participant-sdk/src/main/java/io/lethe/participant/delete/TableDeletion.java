@@ -112,8 +112,7 @@ final class TableDeletion {
     }
 
     private Pass deleteInOneStatement(PlannedTable table) throws SQLException {
-        if (job.lock().state() == JdbcDeletionLedger.State.COMPLETED) {
-            job.rollback();
+        if (completedMeanwhile()) {
             return Pass.JOB_COMPLETED;
         }
         TenantRows.Counted counted = rows.deleteAll(table, job.progressOf(table.table()));
@@ -132,21 +131,19 @@ final class TableDeletion {
     /**
      * A pass first selects one key more than a chunk fetches, in the chunk's transaction: if that finds no more than
      * a chunk's worth (most tables of most tenants), it is the pass's only chunk, with neither cursor nor second
-     * query. Otherwise the cursor is declared and materialised in a transaction of its own (the commit evaluates its
-     * query); each chunk then fetches the next keys in its own transaction. The cursor is closed whatever happens.
+     * query; a table that carries none is selected and deleted by one statement ({@link TenantRows#deleteFirstChunk}),
+     * which deletes nothing if it found more. Otherwise the cursor is declared and materialised in a transaction of
+     * its own (the commit evaluates its query); each chunk then fetches the next keys in its own transaction. The
+     * cursor is closed whatever happens.
      */
     private Pass deleteInChunks(PlannedTable table, List<String> key, int pass) throws SQLException {
         List<CarriedTables.Carried> group = carried.carriedBy(table.table());
         int fetch = group.isEmpty() ? settings.chunkSize() : Math.max(1, settings.chunkSize() / 8);
-        KeyCursor.Chunk first = rows.firstKeys(table, key, fetch + 1);
-        if (first.size() <= fetch) {
-            if (first.isEmpty()) {
-                // Nothing written: the transaction stays open for the next table (it reads with a new snapshot per
-                // statement), and ends with the next commit.
-                return new Pass(0, true, true, false);
-            }
-            long deleted = deleteChunk(table, key, group, first, pass, 1, true);
-            return deleted < 0 ? Pass.JOB_COMPLETED : new Pass(deleted, false, true, false);
+        Pass only = group.isEmpty()
+                ? deleteOnlyChunkInOneStatement(table, key, fetch, pass)
+                : deleteOnlyChunkByKeys(table, key, group, fetch, pass);
+        if (only != null) {
+            return only;
         }
         // The rows held so far commit before the cursor is declared and materialised in a transaction of its own.
         job.commit();
@@ -175,6 +172,69 @@ final class TableDeletion {
     }
 
     /**
+     * The pass's first statement for a table that carries none: locks the job's row, then selects and deletes in one
+     * statement.
+     *
+     * @return the pass, if its rows fitted in one chunk; {@code null} if they did not (nothing deleted)
+     */
+    private Pass deleteOnlyChunkInOneStatement(PlannedTable table, List<String> key, int fetch, int pass)
+            throws SQLException {
+        if (completedMeanwhile()) {
+            return Pass.JOB_COMPLETED;
+        }
+        TenantRows.FirstChunk first = rows.deleteFirstChunk(table, key, fetch, job.progressOf(table.table()));
+        if (first.found() > fetch) {
+            return null;
+        }
+        if (first.found() == 0) {
+            // Nothing deleted: the transaction stays open for the next table (it reads with a new snapshot per
+            // statement), and ends with the next commit.
+            return new Pass(0, true, true, false);
+        }
+        job.commitOrHold(first.rows(), settings.chunkSize());
+        log.debug(
+                "Job {}: table {} pass {}: deleted {} of {} rows in its only chunk ({} by the job)",
+                job.task().jobId(),
+                table.table(),
+                pass,
+                first.rows(),
+                first.found(),
+                first.total());
+        return new Pass(first.rows(), false, true, false);
+    }
+
+    /**
+     * The pass's first selection for a table that carries others: its keys, then, if they fit in one chunk, that
+     * chunk ({@link #deleteChunk}).
+     *
+     * @return the pass, if its rows fitted in one chunk; {@code null} if they did not (nothing deleted)
+     */
+    private Pass deleteOnlyChunkByKeys(
+            PlannedTable table, List<String> key, List<CarriedTables.Carried> group, int fetch, int pass)
+            throws SQLException {
+        KeyCursor.Chunk first = rows.firstKeys(table, key, fetch + 1);
+        if (first.size() > fetch) {
+            return null;
+        }
+        if (first.isEmpty()) {
+            // Nothing written: the transaction stays open for the next table (it reads with a new snapshot per
+            // statement), and ends with the next commit.
+            return new Pass(0, true, true, false);
+        }
+        long deleted = deleteChunk(table, key, group, first, pass, 1, true);
+        return deleted < 0 ? Pass.JOB_COMPLETED : new Pass(deleted, false, true, false);
+    }
+
+    /** {@return whether another delivery completed the job meanwhile} Locks the job's row first; rolls back if so. */
+    private boolean completedMeanwhile() throws SQLException {
+        if (job.lock().state() == JdbcDeletionLedger.State.COMPLETED) {
+            job.rollback();
+            return true;
+        }
+        return false;
+    }
+
+    /**
      * One chunk's transaction: locks the job's row, deletes the rows of the tables the table carries that depend on
      * the chunk's rows, then the chunk's rows, adds each count to its progress row, and commits, or, for a pass's only
      * chunk ({@code mayHold}), holds the transaction open while its rows are fewer than a chunk's worth ({@link
@@ -192,8 +252,7 @@ final class TableDeletion {
             int chunk,
             boolean mayHold)
             throws SQLException {
-        if (job.lock().state() == JdbcDeletionLedger.State.COMPLETED) {
-            job.rollback();
+        if (completedMeanwhile()) {
             return -1;
         }
         rows.planChunkGenerically(keys);

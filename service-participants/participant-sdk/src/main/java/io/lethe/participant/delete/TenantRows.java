@@ -177,6 +177,15 @@ final class TenantRows {
     record Counted(long rows, long total) {}
 
     /**
+     * What a pass's first statement did ({@link #deleteFirstChunk}, {@link #hideFirstChunk}).
+     *
+     * @param found the keys it selected: more than the chunk it was given, and it changed nothing
+     * @param rows the rows it changed
+     * @param total the counter's total after it
+     */
+    record FirstChunk(long found, long rows, long total) {}
+
+    /**
      * Deletes all the table's rows of the tenant in one statement, and adds them to the job's progress row
      * ({@code progress}, a {@link DeletionStatements#counted counter}).
      */
@@ -210,18 +219,7 @@ final class TenantRows {
      */
     KeyCursor.Chunk firstKeys(PlannedTable table, List<String> key, int limit) throws SQLException {
         current = table.table();
-        return firstKeys(statements.keys(table, key), limit);
-    }
-
-    /** Like {@link #firstKeys}, among the rows not hidden yet. */
-    KeyCursor.Chunk firstVisibleKeys(PlannedTable table, List<String> key, String column, int limit)
-            throws SQLException {
-        current = table.table();
-        return firstKeys(statements.visibleKeys(table, key, column), limit);
-    }
-
-    private KeyCursor.Chunk firstKeys(SqlFragment keys, int limit) throws SQLException {
-        try (PreparedStatement statement = prepare(keys.append(" LIMIT " + limit), List.of());
+        try (PreparedStatement statement = prepare(statements.keys(table, key).append(" LIMIT " + limit), List.of());
                 ResultSet result = statement.executeQuery()) {
             return KeyCursor.read(connection, result);
         }
@@ -250,6 +248,19 @@ final class TenantRows {
         return counted(
                 DeletionStatements.counted(statements.deleteChunk(table, key, keyTypes(table.table(), key)), progress),
                 chunk.columns());
+    }
+
+    /**
+     * Selects at most {@code fetch + 1} keys of the table's rows of the tenant and, if it found no more than {@code
+     * fetch}, deletes their rows and adds them to the job's progress row, in one statement ({@link
+     * DeletionStatements#deleteFirstChunk}).
+     *
+     * @param key the table's {@link DeletionPlan#chunkKey}
+     */
+    FirstChunk deleteFirstChunk(PlannedTable table, List<String> key, int fetch, SqlFragment progress)
+            throws SQLException {
+        current = table.table();
+        return firstChunk(statements.deleteFirstChunk(table, key, fetch, progress));
     }
 
     /**
@@ -395,6 +406,31 @@ final class TenantRows {
                 .rows();
     }
 
+    /**
+     * Selects at most {@code fetch + 1} keys of the table's rows of the tenant not hidden yet and, if it found no more
+     * than {@code fetch}, hides them as {@link #hideChunk} does, in one statement ({@link
+     * DeletionStatements#hideFirstChunk}).
+     */
+    FirstChunk hideFirstChunk(
+            PlannedTable table,
+            List<String> key,
+            int fetch,
+            String column,
+            Instant hiddenAt,
+            String jobId,
+            SqlFragment counter)
+            throws SQLException {
+        current = table.table();
+        return firstChunk(statements.hideFirstChunk(
+                table,
+                key,
+                fetch,
+                column,
+                new SqlParameter.Literal(JdbcSoftDeletionLedger.timestamp(hiddenAt)),
+                jobId,
+                counter));
+    }
+
     /** Shows again the listed rows that still hold the value the job wrote; {@return the rows shown} */
     long restoreChunk(PlannedTable table, List<String> key, Array listedIds, String column) throws SQLException {
         current = table.table();
@@ -415,14 +451,27 @@ final class TenantRows {
     private Counted counted(SqlFragment sql, List<?> leading) throws SQLException {
         try (PreparedStatement statement = prepare(sql, leading, List.of());
                 ResultSet result = statement.executeQuery()) {
-            result.next();
-            long rows = result.getLong(1);
-            long total = result.getLong(2);
-            if (result.wasNull()) {
-                throw new SQLException("no bookkeeping row counts the changes of table " + current);
-            }
-            return new Counted(rows, total);
+            return counted(result);
         }
+    }
+
+    private FirstChunk firstChunk(SqlFragment sql) throws SQLException {
+        try (PreparedStatement statement = prepare(sql, List.of(), List.of());
+                ResultSet result = statement.executeQuery()) {
+            Counted counted = counted(result);
+            return new FirstChunk(result.getLong(3), counted.rows(), counted.total());
+        }
+    }
+
+    /** Reads a {@link DeletionStatements#counted} statement's row: the rows changed and the counter's total. */
+    private Counted counted(ResultSet result) throws SQLException {
+        result.next();
+        long rows = result.getLong(1);
+        long total = result.getLong(2);
+        if (result.wasNull()) {
+            throw new SQLException("no bookkeeping row counts the changes of table " + current);
+        }
+        return new Counted(rows, total);
     }
 
     private long count(SqlFragment sql) throws SQLException {

@@ -142,6 +142,39 @@ class ChunkedDeletionIT {
     }
 
     @Test
+    void aPasssFirstStatementDeletesNothingIfItFindsMoreKeysThanAChunkAndAllTheTenantsRowsIfTheyFit()
+            throws SQLException {
+        PlannedTable shipments = plan.table(new TableName("public", "shipments"));
+        List<String> key = plan.chunkKey(shipments.table());
+        String shipmentsOfA = "select count(*) from shipments s join orders o on o.id = s.order_id where o.tenant_id"
+                + " = '" + TENANT_A + "'";
+        Map<String, String> before = shop.checksumsOutside(TENANT_A);
+        // Children first, as the deleter goes: A's shipment items are gone before its shipments' pass.
+        shop.execute("delete from shipment_items where shipment_id in (select s.id from shipments s join orders o"
+                + " on o.id = s.order_id where o.tenant_id = '" + TENANT_A + "')");
+        // Counted by a query of its own rows rather than a job's progress row: this test has no job.
+        SqlFragment counter = new SqlFragment("SELECT count(*) FROM " + DeletionStatements.CHANGED, List.of());
+        try (Connection connection = shop.dataSource().getConnection()) {
+            connection.setAutoCommit(false);
+            var rows = new TenantRows(
+                    connection, plan, TenantIds.of(plan).convert(TENANT_A).orElseThrow());
+
+            TenantRows.FirstChunk tooMany = rows.deleteFirstChunk(shipments, key, 59, counter);
+            connection.commit();
+
+            assertThat(tooMany).isEqualTo(new TenantRows.FirstChunk(60, 0, 0));
+            assertThat(shop.count(shipmentsOfA)).isEqualTo(60);
+
+            TenantRows.FirstChunk all = rows.deleteFirstChunk(shipments, key, 60, counter);
+            connection.commit();
+
+            assertThat(all).isEqualTo(new TenantRows.FirstChunk(60, 60, 60));
+            assertThat(shop.count(shipmentsOfA)).isZero();
+        }
+        assertThat(shop.checksumsOutside(TENANT_A)).isEqualTo(before);
+    }
+
+    @Test
     void letsTwoConcurrentDeliveriesOfOneJobShareItsChunksAndBothComplete()
             throws SQLException, InterruptedException, ExecutionException {
         Map<String, String> before = shop.checksumsOutside(TENANT_A);

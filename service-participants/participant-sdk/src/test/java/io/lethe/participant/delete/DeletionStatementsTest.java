@@ -106,6 +106,64 @@ class DeletionStatementsTest {
     }
 
     @Test
+    void selectsAndDeletesAPasssOnlyChunkInOneStatementThatDeletesNothingIfItFoundMoreKeysThanAChunk() {
+        SqlFragment counter = new SqlFragment(
+                "UPDATE progress SET rows = rows + (SELECT count(*) FROM " + DeletionStatements.CHANGED
+                        + ") WHERE job = ? RETURNING rows",
+                List.of(new SqlParameter.Literal("job-1")));
+
+        SqlFragment first =
+                statements.deleteFirstChunk(plan.table(new TableName("public", "orders")), List.of("id"), 100, counter);
+
+        assertThat(first.sql())
+                .isEqualTo("WITH lethe_keys AS (SELECT \"id\" FROM \"public\".\"orders\" WHERE \"tenant_id\" = ?"
+                        + " LIMIT 101), lethe_changed AS (DELETE FROM \"public\".\"orders\" lethe_row WHERE \"id\" ="
+                        + " ANY(ARRAY(SELECT \"id\" FROM lethe_keys WHERE (SELECT count(*) FROM lethe_keys) <= 100))"
+                        + " AND \"tenant_id\" = ? RETURNING 1), lethe_counted AS (UPDATE progress SET rows = rows +"
+                        + " (SELECT count(*) FROM lethe_changed) WHERE job = ? RETURNING rows) SELECT (SELECT count(*)"
+                        + " FROM lethe_changed), (SELECT * FROM lethe_counted), (SELECT count(*) FROM lethe_keys)");
+        assertThat(first.parameters())
+                .containsExactly(TenantIdType.UUID, TenantIdType.UUID, new SqlParameter.Literal("job-1"));
+    }
+
+    @Test
+    void selectsAndHidesAPasssOnlyChunkOfACompositeKeyWithTheTimestampBoundInTextOrder() {
+        SqlFragment counter = new SqlFragment(
+                "UPDATE counts SET rows = rows + (SELECT count(*) FROM " + DeletionStatements.CHANGED
+                        + ") WHERE job = ? RETURNING rows",
+                List.of(new SqlParameter.Literal("job-1")));
+        SqlParameter.Literal hiddenAt = new SqlParameter.Literal("2026-12-06T00:00:00Z");
+
+        SqlFragment first = statements.hideFirstChunk(
+                plan.table(new TableName("public", "order_lines")),
+                List.of("order_id", "line_no"),
+                10,
+                "deleted_at",
+                hiddenAt,
+                "job-1",
+                counter);
+
+        assertThat(first.sql())
+                .startsWith("WITH lethe_keys AS (SELECT \"order_id\", \"line_no\" FROM \"public\".\"order_lines\""
+                        + " WHERE \"order_id\" IN (SELECT \"id\" FROM \"public\".\"orders\" WHERE \"tenant_id\" = ?)"
+                        + " AND \"deleted_at\" IS NULL LIMIT 11), hidden AS (UPDATE \"public\".\"order_lines\""
+                        + " lethe_row SET \"deleted_at\" = ? WHERE (\"order_id\", \"line_no\") IN (SELECT"
+                        + " \"order_id\", \"line_no\" FROM lethe_keys WHERE (SELECT count(*) FROM lethe_keys) <= 10)"
+                        + " AND (EXISTS (SELECT 1 FROM \"public\".\"orders\" lethe_parent WHERE lethe_parent.\"id\" ="
+                        + " lethe_row.\"order_id\" AND \"tenant_id\" = ?)) AND lethe_row.\"deleted_at\" IS NULL"
+                        + " RETURNING ")
+                .endsWith("(SELECT * FROM lethe_counted), (SELECT count(*) FROM lethe_keys)");
+        assertThat(first.parameters())
+                .containsExactly(
+                        TenantIdType.UUID,
+                        hiddenAt,
+                        TenantIdType.UUID,
+                        new SqlParameter.Literal("job-1"),
+                        new SqlParameter.Literal("public.order_lines"),
+                        new SqlParameter.Literal("job-1"));
+    }
+
+    @Test
     void deletesAChunkOfADependentTableByItsCompositeKeyOnlyWhereItsParentIsStillTheTenants() {
         SqlFragment delete = statements.deleteChunk(
                 plan.table(new TableName("public", "order_lines")),

@@ -56,7 +56,8 @@ class TenantDeleterIT {
     }
 
     @Test
-    void deletesASmallTenantSelectingEachOwnedTableByKeyOnceAndCountingEachDeleteInItsStatement() throws SQLException {
+    void deletesASmallTenantSelectingEachOwnedTableOnceAndDeletingEachTableThatCarriesNoneInThatStatement()
+            throws SQLException {
         StatementLog log = new StatementLog(shop.dataSource());
 
         DeletionResult result = shop.deleter(log, plan, DeletionSettings.defaults(), OutcomeRecorder.NONE)
@@ -72,15 +73,24 @@ class TenantDeleterIT {
         assertThat(log.count(Pattern.compile("DELETE FROM \"public\""))).isZero();
         assertThat(log.count(Pattern.compile("UPDATE " + LetheTables.PROGRESS))).isZero();
         // Each owned table deleted by key has its rows fit in one selection, which saw them all: no second pass
-        // selects them again.
+        // selects them again. A table that carries none is selected and deleted by one statement; one that carries
+        // others selects its keys first, and deletes them with the tables it carries.
+        CarriedTables carried = CarriedTables.of(plan, TablePolicies.none());
+        int carrying = 0;
         for (PlannedTable table : plan.tables()) {
             if (table.kind() == PlannedTable.Kind.OWNED
                     && !plan.chunkKey(table.table()).isEmpty()) {
+                boolean carriesNone = carried.carriedBy(table.table()).isEmpty();
+                carrying += carriesNone ? 0 : 1;
+                assertThat(log.count(firstChunkOf(table)))
+                        .as("statements that select and delete %s", table.table())
+                        .isEqualTo(carriesNone ? 1 : 0);
                 assertThat(log.count(keysOf(table)))
                         .as("key selections of %s", table.table())
-                        .isEqualTo(1);
+                        .isEqualTo(carriesNone ? 0 : 1);
             }
         }
+        assertThat(carrying).as("owned tables that carry others").isPositive();
     }
 
     @Test
@@ -393,6 +403,12 @@ class TenantDeleterIT {
     }
 
     /** A selection of the table's keys: {@code SELECT "k", ... FROM table WHERE ... LIMIT n}. */
+    /** A pass's first statement ({@link DeletionStatements#deleteFirstChunk}, {@link DeletionStatements#hideFirstChunk}). */
+    static Pattern firstChunkOf(PlannedTable table) {
+        return Pattern.compile("WITH " + DeletionStatements.FIRST_KEYS + " AS \\(SELECT (\"[^\"]+\"(, )?)+ FROM "
+                + Pattern.quote(table.table().quoted("\"")) + " WHERE .* LIMIT \\d+\\), ");
+    }
+
     static Pattern keysOf(PlannedTable table) {
         return Pattern.compile("SELECT (\"[^\"]+\"(, )?)+ FROM "
                 + Pattern.quote(table.table().quoted("\"")) + " WHERE .* LIMIT \\d+$");

@@ -30,7 +30,8 @@ import java.util.stream.Stream;
  *
  * <p>A table deleted in chunks ({@link DeletionPlan#chunkKey}) has its predicate evaluated once per pass, by {@link
  * #keys}, for a cursor; each chunk is then deleted by {@link #deleteChunk}, by primary key alone, so no chunk
- * evaluates the predicate (or walks deleted rows) again.
+ * evaluates the predicate (or walks deleted rows) again. A pass whose rows fit in one chunk evaluates it once too, in
+ * the statement that deletes them ({@link #deleteFirstChunk}, {@link #hideFirstChunk}).
  *
  * <p>A scoped deletion ({@link ScopedTables}) selects, in each table the scope reaches, the rows of the tenant predicate
  * that also belong to the scope ({@link #selection}): in the scope's table, the listed primary keys ({@code "id" =
@@ -54,7 +55,7 @@ final class DeletionStatements {
     static final String CHANGED = "lethe_changed";
 
     /** The name of the keys a pass's first statement selects ({@link #deleteFirstChunk}, {@link #hideFirstChunk}). */
-    static final String FIRST_KEYS = "lethe_keys";
+    static final String FIRST_KEYS = "lethe_first_keys";
 
     private final DeletionPlan plan;
     private final String quote;
@@ -230,7 +231,8 @@ final class DeletionStatements {
 
     /**
      * Selects the primary keys of the table's rows that the tenant owns now, for a cursor that feeds {@link
-     * #deleteChunk}: {@code SELECT "a", "b" FROM t WHERE <predicate>}.
+     * #deleteChunk} (or, with a {@code LIMIT}, a pass's first chunk): {@code SELECT "a", "b" FROM t WHERE
+     * <predicate>}.
      *
      * @param key the table's {@link DeletionPlan#chunkKey}
      */
@@ -269,20 +271,25 @@ final class DeletionStatements {
      * fetch}, checked again as {@link #deleteChunk} checks them, and adds them to the job's progress row ({@link
      * #counted}): one round trip where a selection and a delete bound to its keys take two. Its result has a third
      * column, the keys found: more than {@code fetch}, and it deleted nothing (the pass goes on through a cursor).
-     * The fragment lists all its parameters. One column: {@code "id" = ANY(ARRAY(SELECT "id" FROM lethe_keys ...))},
-     * evaluated once and looked up in the key's index whatever the planner estimates.
+     * The fragment lists all its parameters. One column: {@code "id" = ANY(ARRAY(SELECT "id" FROM lethe_first_keys
+     * ...))}, evaluated once and looked up in the key's index whatever the planner estimates; several: a row-valued
+     * {@code IN}, as a chunk's keys are.
      *
      * @param key the table's {@link DeletionPlan#chunkKey}
      */
     SqlFragment deleteFirstChunk(PlannedTable table, List<String> key, int fetch, SqlFragment progress) {
         SqlFragment change = chunkRows(table, key, selectedKeys(key, fetch))
                 .prepend("DELETE FROM " + table.table().quoted(quote) + " " + ROW + " WHERE ");
-        return counted(firstKeys(table, key, fetch), change, progress).append(foundKeys());
+        return counted(firstKeysQuery(keys(table, key), fetch), change, progress)
+                .append(foundKeys());
     }
 
-    /** The {@code WITH} query of a pass's first statement: at most {@code fetch + 1} keys, followed by {@code ", "}. */
-    private SqlFragment firstKeys(PlannedTable table, List<String> key, int fetch) {
-        return keys(table, key).prepend(FIRST_KEYS + " AS (").append(" LIMIT " + (fetch + 1) + "), ");
+    /**
+     * The {@code WITH} query of a pass's first statement: at most {@code fetch + 1} of the keys {@code keys} selects,
+     * followed by {@code ", "}.
+     */
+    private static SqlFragment firstKeysQuery(SqlFragment keys, int fetch) {
+        return keys.prepend(FIRST_KEYS + " AS (").append(" LIMIT " + (fetch + 1) + "), ");
     }
 
     /** The rows whose key is among the first keys, if those are no more than {@code fetch}: none otherwise. */
@@ -402,10 +409,8 @@ final class DeletionStatements {
             SqlParameter.Literal hiddenAt,
             String jobId,
             SqlFragment counter) {
-        SqlFragment keys =
-                visibleKeys(table, key, column).prepend(FIRST_KEYS + " AS (").append(" LIMIT " + (fetch + 1) + "), ");
         return hide(
-                        keys,
+                        firstKeysQuery(visibleKeys(table, key, column), fetch),
                         table,
                         key,
                         selectedKeys(key, fetch),

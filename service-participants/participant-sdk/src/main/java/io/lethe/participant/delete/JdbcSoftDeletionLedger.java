@@ -34,6 +34,14 @@ final class JdbcSoftDeletionLedger {
     private static final String LOCK =
             "SELECT tenant_id, state, hidden_at, started_at FROM " + SOFT_DELETION + " WHERE job_id = ? FOR UPDATE";
 
+    private static final String HARD_DELETE_STARTED = "SELECT 1 FROM " + LetheTables.LEDGER + " WHERE job_id = ?";
+
+    private static final String SET_STATE =
+            "UPDATE " + SOFT_DELETION + " SET state = ?, finished_at = ? WHERE job_id = ?";
+
+    private static final String COUNTS = "SELECT table_name, row_count, rows_left FROM " + SOFT_DELETION_TABLE
+            + " WHERE job_id = ? AND phase = ? ORDER BY position, table_name";
+
     /** A job's soft-deletion state. */
     enum State {
         /** Hiding the tenant's rows; some may be hidden. */
@@ -86,17 +94,23 @@ final class JdbcSoftDeletionLedger {
         }
     }
 
-    /** Inserts the job as {@code HIDING} with {@code hiddenAt} unless it is there, then locks it. */
-    Entry claim(Connection connection, DeletionTask task, Instant hiddenAt) throws SQLException {
-        // The insert and the lock in one round trip: PgJDBC sends the statements of one prepared statement together.
+    /**
+     * Inserts the job as {@code HIDING} with {@code hiddenAt} unless it is there, then locks it, and looks whether its
+     * hard delete has started here.
+     */
+    Claim claim(Connection connection, DeletionTask task, Instant hiddenAt) throws SQLException {
+        // The insert, the lock and the hard delete's row in one round trip: PgJDBC sends the statements of one prepared
+        // statement together. Each reads with a snapshot of its own, so the last one sees a hard delete's claim that
+        // committed while the lock waited.
         try (PreparedStatement statement = connection.prepareStatement("INSERT INTO " + SOFT_DELETION
                 + " (job_id, tenant_id, state, hidden_at, started_at) VALUES (?, ?, 'HIDING', ?, ?)"
-                + " ON CONFLICT (job_id) DO NOTHING; " + LOCK)) {
+                + " ON CONFLICT (job_id) DO NOTHING; " + LOCK + "; " + HARD_DELETE_STARTED)) {
             statement.setString(1, task.jobId());
             statement.setString(2, task.tenantId());
             statement.setObject(3, timestamp(hiddenAt));
             statement.setObject(4, timestamp(hiddenAt));
             statement.setString(5, task.jobId());
+            statement.setString(6, task.jobId());
             statement.execute();
             Entry entry = null;
             if (statement.getMoreResults()) {
@@ -108,9 +122,22 @@ final class JdbcSoftDeletionLedger {
                 throw new SQLException(
                         "job " + task.jobId() + ": no row in " + SOFT_DELETION + " after it was claimed");
             }
-            return entry;
+            if (!statement.getMoreResults()) {
+                throw new SQLException("job " + task.jobId() + ": no answer whether its hard delete started");
+            }
+            try (ResultSet rows = statement.getResultSet()) {
+                return new Claim(entry, rows.next());
+            }
         }
     }
+
+    /**
+     * The job's row as a claim locked it, and whether the job's hard delete had started here when it did.
+     *
+     * @param entry the job's row, locked until the transaction ends
+     * @param hardDeleteStarted whether the hard delete of the job has started here: then there is nothing to hide
+     */
+    record Claim(Entry entry, boolean hardDeleteStarted) {}
 
     /** {@return the job's row, locked until the transaction ends; {@code null} if the job hid nothing here} */
     Entry lock(Connection connection, String jobId) throws SQLException {
@@ -133,9 +160,33 @@ final class JdbcSoftDeletionLedger {
                 rows.getObject(4, OffsetDateTime.class).toInstant());
     }
 
+    /**
+     * Sets the job's state, as {@link #setState}, and reads the phase's counts, as {@link #counts}, in one round trip
+     * (the statements of one prepared statement).
+     */
+    List<TableResult> setStateAndCounts(
+            Connection connection, String jobId, State state, Instant finishedAt, Phase phase) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(SET_STATE + "; " + COUNTS)) {
+            statement.setString(1, state.name());
+            statement.setObject(2, finishedAt == null ? null : timestamp(finishedAt));
+            statement.setString(3, jobId);
+            statement.setString(4, jobId);
+            statement.setString(5, phase.name());
+            statement.execute();
+            if (statement.getUpdateCount() != 1) {
+                throw new SQLException("job " + jobId + ": no row in " + SOFT_DELETION + " to set " + state + " on");
+            }
+            if (!statement.getMoreResults()) {
+                throw new SQLException("job " + jobId + ": no counts read after its state was set");
+            }
+            try (ResultSet rows = statement.getResultSet()) {
+                return tableResults(rows);
+            }
+        }
+    }
+
     void setState(Connection connection, String jobId, State state, Instant finishedAt) throws SQLException {
-        try (PreparedStatement statement = connection.prepareStatement(
-                "UPDATE " + SOFT_DELETION + " SET state = ?, finished_at = ? WHERE job_id = ?")) {
+        try (PreparedStatement statement = connection.prepareStatement(SET_STATE)) {
             statement.setString(1, state.name());
             statement.setObject(2, finishedAt == null ? null : timestamp(finishedAt));
             statement.setString(3, jobId);
@@ -217,16 +268,19 @@ final class JdbcSoftDeletionLedger {
 
     /** {@return the phase's counts, one per table in plan order} */
     List<TableResult> counts(Connection connection, String jobId, Phase phase) throws SQLException {
-        List<TableResult> tables = new ArrayList<>();
-        try (PreparedStatement statement = connection.prepareStatement("SELECT table_name, row_count, rows_left FROM "
-                + SOFT_DELETION_TABLE + " WHERE job_id = ? AND phase = ? ORDER BY position, table_name")) {
+        try (PreparedStatement statement = connection.prepareStatement(COUNTS)) {
             statement.setString(1, jobId);
             statement.setString(2, phase.name());
             try (ResultSet rows = statement.executeQuery()) {
-                while (rows.next()) {
-                    tables.add(new TableResult(rows.getString(1), rows.getLong(2), rows.getLong(3)));
-                }
+                return tableResults(rows);
             }
+        }
+    }
+
+    private static List<TableResult> tableResults(ResultSet rows) throws SQLException {
+        List<TableResult> tables = new ArrayList<>();
+        while (rows.next()) {
+            tables.add(new TableResult(rows.getString(1), rows.getLong(2), rows.getLong(3)));
         }
         return tables;
     }
@@ -291,8 +345,7 @@ final class JdbcSoftDeletionLedger {
 
     /** {@return whether the hard delete of the job has started here: then there is nothing left to restore} */
     boolean hardDeleteStarted(Connection connection, String jobId) throws SQLException {
-        try (PreparedStatement statement =
-                connection.prepareStatement("SELECT 1 FROM " + LetheTables.LEDGER + " WHERE job_id = ?")) {
+        try (PreparedStatement statement = connection.prepareStatement(HARD_DELETE_STARTED)) {
             statement.setString(1, jobId);
             try (ResultSet rows = statement.executeQuery()) {
                 return rows.next();

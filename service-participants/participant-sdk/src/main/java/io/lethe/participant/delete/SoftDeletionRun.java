@@ -51,8 +51,10 @@ final class SoftDeletionRun {
             return JobLedger.now(clock);
         }
 
-        JdbcSoftDeletionLedger.Entry claim(Instant hiddenAt) throws SQLException {
-            return transaction.locked(ledger.claim(connection(), task, hiddenAt));
+        JdbcSoftDeletionLedger.Claim claim(Instant hiddenAt) throws SQLException {
+            JdbcSoftDeletionLedger.Claim claim = ledger.claim(connection(), task, hiddenAt);
+            transaction.locked(claim.entry());
+            return claim;
         }
 
         /** {@return the job's row, locked by the open transaction; {@code null} if the job hid nothing here} */
@@ -63,6 +65,15 @@ final class SoftDeletionRun {
         void setState(JdbcSoftDeletionLedger.State state, Instant finishedAt) throws SQLException {
             ledger.setState(connection(), task.jobId(), state, finishedAt);
             transaction.changed();
+        }
+
+        /** {@link #setState}, and the phase's counts read in the same round trip. */
+        List<TableResult> setStateAndCounts(
+                JdbcSoftDeletionLedger.State state, Instant finishedAt, JdbcSoftDeletionLedger.Phase phase)
+                throws SQLException {
+            List<TableResult> tables = ledger.setStateAndCounts(connection(), task.jobId(), state, finishedAt, phase);
+            transaction.changed();
+            return tables;
         }
 
         void commit() throws SQLException {
@@ -113,8 +124,9 @@ final class SoftDeletionRun {
 
     DeletionResult softDelete() throws SQLException {
         DeletionTask task = job.task();
-        JdbcSoftDeletionLedger.Entry entry = job.claim(job.now());
-        DeletionResult.Failed refused = refuseSoftDelete(entry);
+        JdbcSoftDeletionLedger.Claim claim = job.claim(job.now());
+        JdbcSoftDeletionLedger.Entry entry = claim.entry();
+        DeletionResult.Failed refused = refuseSoftDelete(claim);
         if (refused != null) {
             job.rollback();
             return refused;
@@ -152,8 +164,8 @@ final class SoftDeletionRun {
         }
         JdbcSoftDeletionLedger.State state = job.lock().state();
         if (state == JdbcSoftDeletionLedger.State.RESTORING || state == JdbcSoftDeletionLedger.State.RESTORED) {
-            // A restore ran while this run held no lock (after the claim, when no table had rows to hide, or between
-            // steps): the job must not be marked hidden again.
+            // A restore ran while this run held no lock (between steps, after a pass through a cursor, or after the
+            // claim when there is no table to hide): the job must not be marked hidden again.
             job.rollback();
             return restoredMeanwhile();
         }
@@ -173,10 +185,9 @@ final class SoftDeletionRun {
                         true);
             }
         }
-        job.setState(JdbcSoftDeletionLedger.State.HIDDEN, job.now());
-        return recordAndCommit(
-                softRecorder,
-                completed(entry, JdbcSoftDeletionLedger.Phase.SOFT, false).with(check));
+        List<TableResult> tables = job.setStateAndCounts(
+                JdbcSoftDeletionLedger.State.HIDDEN, job.now(), JdbcSoftDeletionLedger.Phase.SOFT);
+        return recordAndCommit(softRecorder, completed(entry, tables, false).with(check));
     }
 
     DeletionResult restore() throws SQLException {
@@ -323,7 +334,7 @@ final class SoftDeletionRun {
                             break;
                         }
                         // Committed one by one: closing the cursor rolls back whatever is not committed.
-                        long count = hideChunk(table, key, chunk, hiddenAt, false);
+                        long count = hideChunk(table, key, chunk, hiddenAt);
                         if (count < 0) {
                             return false;
                         }
@@ -342,14 +353,12 @@ final class SoftDeletionRun {
     }
 
     /**
-     * One chunk's transaction: locks the job's row, hides the chunk's rows not hidden yet, adds the count, and
-     * commits, or, for a pass's only chunk ({@code mayHold}), holds the transaction open while its rows are fewer than
-     * a chunk's worth ({@link JobTransaction#commitOrHold}).
+     * One chunk's transaction of a pass through a cursor: locks the job's row, hides the chunk's rows not hidden yet,
+     * adds the count, and commits.
      *
      * @return the rows hidden; -1 if a restore of the job began meanwhile (rolled back)
      */
-    private long hideChunk(
-            PlannedTable table, List<String> key, KeyCursor.Chunk chunk, Instant hiddenAt, boolean mayHold)
+    private long hideChunk(PlannedTable table, List<String> key, KeyCursor.Chunk chunk, Instant hiddenAt)
             throws SQLException {
         if (restoreBegan()) {
             return -1;
@@ -357,11 +366,7 @@ final class SoftDeletionRun {
         rows.planChunkGenerically(chunk);
         long count =
                 rows.hideChunk(table, key, chunk, column, hiddenAt, job.task().jobId(), counter(table));
-        if (mayHold) {
-            job.commitOrHold(count, settings.chunkSize());
-        } else {
-            job.commit();
-        }
+        job.commit();
         return count;
     }
 
@@ -416,7 +421,8 @@ final class SoftDeletionRun {
         }
     }
 
-    private DeletionResult.Failed refuseSoftDelete(JdbcSoftDeletionLedger.Entry entry) throws SQLException {
+    private DeletionResult.Failed refuseSoftDelete(JdbcSoftDeletionLedger.Claim claim) {
+        JdbcSoftDeletionLedger.Entry entry = claim.entry();
         if (!entry.tenantId().equals(job.task().tenantId())) {
             return failed(
                     DeletionResult.Failed.JOB_TENANT_MISMATCH,
@@ -429,7 +435,7 @@ final class SoftDeletionRun {
             return failed(
                     DeletionResult.Failed.ALREADY_RESTORED, "the job was restored; nothing hidden again", null, false);
         }
-        if (job.ledger().hardDeleteStarted(job.connection(), job.task().jobId())) {
+        if (claim.hardDeleteStarted()) {
             return failed(
                     DeletionResult.Failed.ALREADY_HARD_DELETED,
                     "its hard delete has started; nothing to hide",
@@ -442,8 +448,13 @@ final class SoftDeletionRun {
     private DeletionResult.Completed completed(
             JdbcSoftDeletionLedger.Entry entry, JdbcSoftDeletionLedger.Phase phase, boolean replayed)
             throws SQLException {
+        return completed(entry, job.ledger().counts(job.connection(), job.task().jobId(), phase), replayed);
+    }
+
+    /** The phase's outcome with its counts ({@code tables}). */
+    private DeletionResult.Completed completed(
+            JdbcSoftDeletionLedger.Entry entry, List<TableResult> tables, boolean replayed) {
         DeletionTask task = job.task();
-        List<TableResult> tables = job.ledger().counts(job.connection(), task.jobId(), phase);
         return new DeletionResult.Completed(
                 task.jobId(),
                 task.tenantId(),

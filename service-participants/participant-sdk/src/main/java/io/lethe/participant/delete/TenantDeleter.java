@@ -39,7 +39,8 @@ import org.slf4j.LoggerFactory;
  *       that PostgreSQL materialises; each chunk transaction locks the job's row, fetches the next {@code chunkSize}
  *       keys, deletes those rows by key ({@code = ANY(?)} or {@code IN (SELECT * FROM unnest(?, ...))}) and adds the
  *       rows deleted to the table's progress row in the same statement ({@link DeletionStatements#counted}), and
- *       commits. A pass whose rows fit in one chunk selects their keys directly, without a cursor. Neither OFFSET nor
+ *       commits. A pass whose rows fit in one chunk selects their keys directly, without a cursor, and for a table that
+ *       carries none deletes them in the same statement ({@link DeletionStatements#deleteFirstChunk}). Neither OFFSET nor
  *       a re-evaluated predicate: no chunk walks the rows deleted before it, and the JVM holds one chunk of keys. A
  *       table without a primary key or with a foreign key to itself (a chunk could delete a parent row before its
  *       children) is deleted by one set-based statement per pass, in a transaction of its own with its progress.

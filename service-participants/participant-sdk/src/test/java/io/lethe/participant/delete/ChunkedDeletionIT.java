@@ -142,36 +142,46 @@ class ChunkedDeletionIT {
     }
 
     @Test
-    void aPasssFirstStatementDeletesNothingIfItFindsMoreKeysThanAChunkAndAllTheTenantsRowsIfTheyFit()
+    void aPassFirstStatementDeletesNothingIfItFindsMoreKeysThanAChunkAndAllTheTenantsRowsIfTheyFit()
             throws SQLException {
-        PlannedTable shipments = plan.table(new TableName("public", "shipments"));
-        List<String> key = plan.chunkKey(shipments.table());
-        String shipmentsOfA = "select count(*) from shipments s join orders o on o.id = s.order_id where o.tenant_id"
-                + " = '" + TENANT_A + "'";
+        String ordersOfA = "select id from orders where tenant_id = '" + TENANT_A + "'";
+        String shipmentsOfA = "select count(*) from shipments where order_id in (" + ordersOfA + ")";
+        String linesOfA = "select count(*) from order_lines where order_id in (" + ordersOfA + ")";
         Map<String, String> before = shop.checksumsOutside(TENANT_A);
-        // Children first, as the deleter goes: A's shipment items are gone before its shipments' pass.
-        shop.execute("delete from shipment_items where shipment_id in (select s.id from shipments s join orders o"
-                + " on o.id = s.order_id where o.tenant_id = '" + TENANT_A + "')");
-        // Counted by a query of its own rows rather than a job's progress row: this test has no job.
-        SqlFragment counter = new SqlFragment("SELECT count(*) FROM " + DeletionStatements.CHANGED, List.of());
+        // Children first, as the deleter goes: A's shipment items are gone before its shipments and order lines.
+        shop.execute("delete from shipment_items where order_id in (" + ordersOfA + ")");
         try (Connection connection = shop.dataSource().getConnection()) {
             connection.setAutoCommit(false);
             var rows = new TenantRows(
                     connection, plan, TenantIds.of(plan).convert(TENANT_A).orElseThrow());
 
-            TenantRows.FirstChunk tooMany = rows.deleteFirstChunk(shipments, key, 59, counter);
-            connection.commit();
-
-            assertThat(tooMany).isEqualTo(new TenantRows.FirstChunk(60, 0, 0));
-            assertThat(shop.count(shipmentsOfA)).isEqualTo(60);
-
-            TenantRows.FirstChunk all = rows.deleteFirstChunk(shipments, key, 60, counter);
-            connection.commit();
-
-            assertThat(all).isEqualTo(new TenantRows.FirstChunk(60, 60, 60));
-            assertThat(shop.count(shipmentsOfA)).isZero();
+            // A one-column key, then a two-column one (a DEPENDENT table).
+            deletesNothingThenAll(rows, connection, "shipments", shipmentsOfA);
+            deletesNothingThenAll(rows, connection, "order_lines", linesOfA);
         }
         assertThat(shop.checksumsOutside(TENANT_A)).isEqualTo(before);
+    }
+
+    private void deletesNothingThenAll(TenantRows rows, Connection connection, String name, String countOfA)
+            throws SQLException {
+        PlannedTable table = plan.table(new TableName("public", name));
+        List<String> key = plan.chunkKey(table.table());
+        long ofA = shop.count(countOfA);
+        assertThat(ofA).as("rows of A in %s", name).isGreaterThan(1);
+        // Counted by a query of its own rows rather than a job's progress row: this test has no job.
+        SqlFragment counter = new SqlFragment("SELECT count(*) FROM " + DeletionStatements.CHANGED, List.of());
+
+        TenantRows.FirstChunk tooMany = rows.deleteFirstChunk(table, key, (int) ofA - 1, counter);
+        connection.commit();
+
+        assertThat(tooMany).isEqualTo(new TenantRows.FirstChunk(ofA, 0, 0));
+        assertThat(shop.count(countOfA)).isEqualTo(ofA);
+
+        TenantRows.FirstChunk all = rows.deleteFirstChunk(table, key, (int) ofA, counter);
+        connection.commit();
+
+        assertThat(all).isEqualTo(new TenantRows.FirstChunk(ofA, ofA, ofA));
+        assertThat(shop.count(countOfA)).isZero();
     }
 
     @Test

@@ -106,7 +106,7 @@ class DeletionStatementsTest {
     }
 
     @Test
-    void selectsAndDeletesAPasssOnlyChunkInOneStatementThatDeletesNothingIfItFoundMoreKeysThanAChunk() {
+    void selectsAndDeletesAPassOnlyChunkInOneStatementThatDeletesNothingIfItFoundMoreKeysThanAChunk() {
         SqlFragment counter = new SqlFragment(
                 "UPDATE progress SET rows = rows + (SELECT count(*) FROM " + DeletionStatements.CHANGED
                         + ") WHERE job = ? RETURNING rows",
@@ -116,18 +116,19 @@ class DeletionStatementsTest {
                 statements.deleteFirstChunk(plan.table(new TableName("public", "orders")), List.of("id"), 100, counter);
 
         assertThat(first.sql())
-                .isEqualTo("WITH lethe_keys AS (SELECT \"id\" FROM \"public\".\"orders\" WHERE \"tenant_id\" = ?"
-                        + " LIMIT 101), lethe_changed AS (DELETE FROM \"public\".\"orders\" lethe_row WHERE \"id\" ="
-                        + " ANY(ARRAY(SELECT \"id\" FROM lethe_keys WHERE (SELECT count(*) FROM lethe_keys) <= 100))"
-                        + " AND \"tenant_id\" = ? RETURNING 1), lethe_counted AS (UPDATE progress SET rows = rows +"
-                        + " (SELECT count(*) FROM lethe_changed) WHERE job = ? RETURNING rows) SELECT (SELECT count(*)"
-                        + " FROM lethe_changed), (SELECT * FROM lethe_counted), (SELECT count(*) FROM lethe_keys)");
+                .isEqualTo(
+                        "WITH lethe_first_keys AS (SELECT \"id\" FROM \"public\".\"orders\" WHERE \"tenant_id\" = ?"
+                                + " LIMIT 101), lethe_changed AS (DELETE FROM \"public\".\"orders\" lethe_row WHERE \"id\" ="
+                                + " ANY(ARRAY(SELECT \"id\" FROM lethe_first_keys WHERE (SELECT count(*) FROM lethe_first_keys) <= 100))"
+                                + " AND \"tenant_id\" = ? RETURNING 1), lethe_counted AS (UPDATE progress SET rows = rows +"
+                                + " (SELECT count(*) FROM lethe_changed) WHERE job = ? RETURNING rows) SELECT (SELECT count(*)"
+                                + " FROM lethe_changed), (SELECT * FROM lethe_counted), (SELECT count(*) FROM lethe_first_keys)");
         assertThat(first.parameters())
                 .containsExactly(TenantIdType.UUID, TenantIdType.UUID, new SqlParameter.Literal("job-1"));
     }
 
     @Test
-    void selectsAndHidesAPasssOnlyChunkOfACompositeKeyWithTheTimestampBoundInTextOrder() {
+    void selectsAndHidesAPassOnlyChunkOfACompositeKeyWithTheTimestampBoundInTextOrder() {
         SqlFragment counter = new SqlFragment(
                 "UPDATE counts SET rows = rows + (SELECT count(*) FROM " + DeletionStatements.CHANGED
                         + ") WHERE job = ? RETURNING rows",
@@ -144,15 +145,15 @@ class DeletionStatementsTest {
                 counter);
 
         assertThat(first.sql())
-                .startsWith("WITH lethe_keys AS (SELECT \"order_id\", \"line_no\" FROM \"public\".\"order_lines\""
+                .startsWith("WITH lethe_first_keys AS (SELECT \"order_id\", \"line_no\" FROM \"public\".\"order_lines\""
                         + " WHERE \"order_id\" IN (SELECT \"id\" FROM \"public\".\"orders\" WHERE \"tenant_id\" = ?)"
                         + " AND \"deleted_at\" IS NULL LIMIT 11), hidden AS (UPDATE \"public\".\"order_lines\""
                         + " lethe_row SET \"deleted_at\" = ? WHERE (\"order_id\", \"line_no\") IN (SELECT"
-                        + " \"order_id\", \"line_no\" FROM lethe_keys WHERE (SELECT count(*) FROM lethe_keys) <= 10)"
+                        + " \"order_id\", \"line_no\" FROM lethe_first_keys WHERE (SELECT count(*) FROM lethe_first_keys) <= 10)"
                         + " AND (EXISTS (SELECT 1 FROM \"public\".\"orders\" lethe_parent WHERE lethe_parent.\"id\" ="
                         + " lethe_row.\"order_id\" AND \"tenant_id\" = ?)) AND lethe_row.\"deleted_at\" IS NULL"
                         + " RETURNING ")
-                .endsWith("(SELECT * FROM lethe_counted), (SELECT count(*) FROM lethe_keys)");
+                .endsWith("(SELECT * FROM lethe_counted), (SELECT count(*) FROM lethe_first_keys)");
         assertThat(first.parameters())
                 .containsExactly(
                         TenantIdType.UUID,

@@ -10,8 +10,10 @@ import io.lethe.participant.plan.LetheTables;
 import io.lethe.participant.plan.PlannedTable;
 import io.lethe.participant.plan.TableName;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -93,6 +95,17 @@ class SoftDeletionIT {
         // Each hide adds its rows to the job's count in the same statement: no update of its own.
         assertThat(log.count(Pattern.compile("UPDATE " + LetheTables.SOFT_DELETION_TABLE)))
                 .isZero();
+        // The claim looks whether the hard delete started, and the completion reads the counts, in the round trips of
+        // the statements before them.
+        assertThat(log.count(Pattern.compile("SELECT 1 FROM " + LetheTables.LEDGER)))
+                .isZero();
+        assertThat(log.count(Pattern.compile("SELECT table_name, row_count"))).isZero();
+        assertThat(log.count(Pattern.compile("INSERT INTO " + LetheTables.SOFT_DELETION + " .*; SELECT .* FOR UPDATE;"
+                        + " SELECT 1 FROM " + LetheTables.LEDGER)))
+                .isEqualTo(1);
+        assertThat(log.count(Pattern.compile(
+                        "UPDATE " + LetheTables.SOFT_DELETION + " SET state = .*; SELECT" + " table_name, row_count")))
+                .isEqualTo(1);
         // Each table's visible rows fit in one selection, which saw them all and hid them in the same statement: no
         // separate selection of keys, no second pass selects them again.
         for (String table : SOFT_TABLES) {
@@ -104,6 +117,42 @@ class SoftDeletionIT {
                     .as("key selections of %s", table)
                     .isZero();
         }
+    }
+
+    @Test
+    void aPassFirstStatementHidesNothingIfItFindsMoreKeysThanAChunkAndAllTheTenantsVisibleRowsIfTheyFit()
+            throws SQLException {
+        softDeleter(shop.dataSource(), SEVEN_ROWS).createTablesIfMissing();
+        // A DEPENDENT table with a two-column key.
+        PlannedTable lines = plan.table(new TableName("public", "order_lines"));
+        List<String> key = plan.primaryKey(lines.table());
+        long visible = visibleRowsOfA("order_lines");
+        assertThat(visible).isGreaterThan(1);
+        Map<String, String> othersBefore = shop.checksumsOutside(TENANT_A);
+        // Counted by a query of its own rows rather than a job's count row: this test has no job.
+        SqlFragment counter = new SqlFragment("SELECT count(*) FROM " + DeletionStatements.CHANGED, List.of());
+        try (Connection connection = shop.dataSource().getConnection()) {
+            connection.setAutoCommit(false);
+            TenantRows rows = new TenantRows(
+                    connection, plan, TenantIds.of(plan).convert(TENANT_A).orElseThrow());
+
+            TenantRows.FirstChunk tooMany =
+                    rows.hideFirstChunk(lines, key, (int) visible - 1, "deleted_at", Instant.now(), "job-1", counter);
+            connection.commit();
+
+            assertThat(tooMany).isEqualTo(new TenantRows.FirstChunk(visible, 0, 0));
+            assertThat(visibleRowsOfA("order_lines")).isEqualTo(visible);
+            assertThat(hiddenKeysListed("job-1")).isZero();
+
+            TenantRows.FirstChunk all =
+                    rows.hideFirstChunk(lines, key, (int) visible, "deleted_at", Instant.now(), "job-1", counter);
+            connection.commit();
+
+            assertThat(all).isEqualTo(new TenantRows.FirstChunk(visible, visible, visible));
+            assertThat(visibleRowsOfA("order_lines")).isZero();
+            assertThat(hiddenKeysListed("job-1")).isEqualTo(visible);
+        }
+        assertThat(shop.checksumsOutside(TENANT_A)).isEqualTo(othersBefore);
     }
 
     @Test
@@ -258,7 +307,7 @@ class SoftDeletionIT {
     }
 
     @Test
-    void refusesAHardDeleteOfAJobThatWasNotSoftDeletedAndARestoreAfterTheHardDelete() throws SQLException {
+    void refusesAHardDeleteOfAJobThatWasNotSoftDeletedAndARestoreOrSoftDeleteAfterTheHardDelete() throws SQLException {
         TenantSoftDeleter deleter = softDeleter(shop.dataSource(), SEVEN_ROWS);
 
         assertThat(deleter.refuseHardDelete(task("job-1"))).hasValueSatisfying(failed -> {
@@ -276,6 +325,12 @@ class SoftDeletionIT {
             assertThat(failed.errorCode()).isEqualTo(DeletionResult.Failed.ALREADY_HARD_DELETED);
             assertThat(failed.message()).contains("cannot be restored");
         });
+        // A soft delete delivered again after the hard delete finds it in its claim.
+        assertThat(deleter.softDelete(task("job-1"), PreviewBound.unchecked()))
+                .isInstanceOfSatisfying(DeletionResult.Failed.class, failed -> {
+                    assertThat(failed.errorCode()).isEqualTo(DeletionResult.Failed.ALREADY_HARD_DELETED);
+                    assertThat(failed.message()).contains("nothing to hide");
+                });
         assertThat(checksumsOfAllTables()).isEqualTo(afterHard);
         assertThat(new TenantFence(shop.dataSource()).isFenced(TENANT_A))
                 .as("the fence stays after the hard delete")

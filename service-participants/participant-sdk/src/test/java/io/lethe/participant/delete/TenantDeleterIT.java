@@ -402,13 +402,16 @@ class TenantDeleterIT {
         return checksums;
     }
 
-    /** A selection of the table's keys: {@code SELECT "k", ... FROM table WHERE ... LIMIT n}. */
-    /** A pass's first statement ({@link DeletionStatements#deleteFirstChunk}, {@link DeletionStatements#hideFirstChunk}). */
+    /**
+     * A pass's first statement that selects the table's keys and changes their rows ({@link
+     * DeletionStatements#deleteFirstChunk}, {@link DeletionStatements#hideFirstChunk}).
+     */
     static Pattern firstChunkOf(PlannedTable table) {
         return Pattern.compile("WITH " + DeletionStatements.FIRST_KEYS + " AS \\(SELECT (\"[^\"]+\"(, )?)+ FROM "
                 + Pattern.quote(table.table().quoted("\"")) + " WHERE .* LIMIT \\d+\\), ");
     }
 
+    /** A selection of the table's keys alone: {@code SELECT "k", ... FROM table WHERE ... LIMIT n}. */
     static Pattern keysOf(PlannedTable table) {
         return Pattern.compile("SELECT (\"[^\"]+\"(, )?)+ FROM "
                 + Pattern.quote(table.table().quoted("\"")) + " WHERE .* LIMIT \\d+$");

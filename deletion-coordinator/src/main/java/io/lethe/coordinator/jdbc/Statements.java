@@ -65,12 +65,23 @@ public final class Statements {
      * @param rows each row's values, as many as the columns
      */
     public Statements insert(String into, List<Object[]> rows) {
+        return insert(into, rows, "");
+    }
+
+    /**
+     * Like {@link #insert(String, List)}, each statement ending with {@code onConflict}, e.g. {@code " on conflict (id)
+     * do update set ..."}: the rows of one statement must not conflict with each other.
+     */
+    public Statements insert(String into, List<Object[]> rows, String onConflict) {
         for (int from = 0; from < rows.size(); from += ROWS_PER_INSERT) {
             List<Object[]> part = rows.subList(from, Math.min(rows.size(), from + ROWS_PER_INSERT));
             String row = "(" + String.join(", ", Collections.nCopies(part.get(0).length, "?")) + ")";
             List<Object> values = new ArrayList<>();
             part.forEach(r -> values.addAll(Arrays.asList(r)));
-            add("insert into " + into + " values " + String.join(", ", Collections.nCopies(part.size(), row)), values);
+            add(
+                    "insert into " + into + " values " + String.join(", ", Collections.nCopies(part.size(), row))
+                            + onConflict,
+                    values);
         }
         return this;
     }

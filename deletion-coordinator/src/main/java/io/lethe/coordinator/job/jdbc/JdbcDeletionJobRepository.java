@@ -95,7 +95,7 @@ public class JdbcDeletionJobRepository implements DeletionJobRepository {
             return false;
         }
         Statements rows = new Statements();
-        insertParticipants(rows, job.id(), job.participants());
+        insertParticipants(rows, job.id(), job.participants(), false);
         LifecycleRows.append(rows, job.id().value(), 0, 0, lifecycle.approvals(), lifecycle.phases());
         rows.update(template);
         return true;
@@ -192,8 +192,8 @@ public class JdbcDeletionJobRepository implements DeletionJobRepository {
             throw new IllegalArgumentException("job " + job.id() + " stored as job " + stored.id());
         }
         Lifecycle lifecycle = job.lifecycle();
-        // One round trip: the job's row, the participants whose progress changed (rewritten whole, their tables go
-        // with them on delete cascade; an outcome changes one participant, the others are not written again), and the
+        // One round trip: the job's row, the participants whose progress changed (their rows and their tables'
+        // written over in place; an outcome changes one participant, the others are not written again), and the
         // approvals and phases added since it was read.
         Statements rows = new Statements()
                 .add(
@@ -214,26 +214,32 @@ public class JdbcDeletionJobRepository implements DeletionJobRepository {
                         job.id().value());
         Map<String, ParticipantProgress> before = new HashMap<>();
         stored.participants().forEach(p -> before.put(p.name(), p));
-        List<String> removed = new ArrayList<>();
         List<ParticipantProgress> written = new ArrayList<>();
         for (ParticipantProgress progress : job.participants()) {
             ParticipantProgress was = before.remove(progress.name());
             if (progress.equals(was)) {
                 continue;
             }
-            if (was != null) {
-                removed.add(progress.name());
+            if (was != null && was.tables().size() > progress.tables().size()) {
+                // Fewer tables than before: the rows past the new last one go (the others are written over).
+                rows.add(
+                        "delete from job_participant_table where job_id = ? and participant = ? and position >= ?",
+                        job.id().value(),
+                        progress.name(),
+                        progress.tables().size());
             }
             written.add(progress);
         }
-        removed.addAll(before.keySet());
-        if (!removed.isEmpty()) {
+        if (!before.isEmpty()) {
+            // Participants no longer in the job; their tables go with them on delete cascade.
             rows.add(
                     "delete from job_participant where job_id = ? and participant = any(?)",
                     job.id().value(),
-                    removed.toArray(String[]::new));
+                    before.keySet().toArray(String[]::new));
         }
-        insertParticipants(rows, job.id(), written);
+        // Written over in place rather than deleted and inserted again: an update of the changed columns, where a
+        // delete and an insert wrote every index and checked every foreign key again.
+        insertParticipants(rows, job.id(), written, true);
         LifecycleRows.append(
                 rows,
                 job.id().value(),
@@ -252,9 +258,12 @@ public class JdbcDeletionJobRepository implements DeletionJobRepository {
         }
     }
 
-    /** Adds the inserts of the participants' rows and of their tables: one statement each. */
+    /**
+     * Adds the inserts of the participants' rows and of their tables: one statement each; {@code overwrite} writes
+     * over the rows already there (same participant, same table position).
+     */
     private static void insertParticipants(
-            Statements statements, DeletionJobId jobId, List<ParticipantProgress> participants) {
+            Statements statements, DeletionJobId jobId, List<ParticipantProgress> participants, boolean overwrite) {
         List<Object[]> participantRows = new ArrayList<>();
         List<Object[]> tableRows = new ArrayList<>();
         for (ParticipantProgress progress : participants) {
@@ -293,11 +302,26 @@ public class JdbcDeletionJobRepository implements DeletionJobRepository {
         statements.insert(
                 "job_participant (job_id, participant, stage, state, attempt, deadline_at, error_code,"
                         + " error_message, error_table, error_retryable, finished_at, not_found, other_tenant)",
-                participantRows);
+                participantRows,
+                overwrite
+                        ? " on conflict (job_id, participant) do update set stage = excluded.stage, state ="
+                                + " excluded.state, attempt = excluded.attempt, deadline_at = excluded.deadline_at,"
+                                + " error_code = excluded.error_code, error_message = excluded.error_message,"
+                                + " error_table = excluded.error_table, error_retryable = excluded.error_retryable,"
+                                + " finished_at = excluded.finished_at, not_found = excluded.not_found, other_tenant ="
+                                + " excluded.other_tenant"
+                        : "");
         statements.insert(
                 "job_participant_table (job_id, participant, position, table_name, rows_deleted, rows_remaining,"
                         + " policy, rows_anonymized, rows_retained, reason)",
-                tableRows);
+                tableRows,
+                overwrite
+                        ? " on conflict (job_id, participant, position) do update set table_name ="
+                                + " excluded.table_name, rows_deleted = excluded.rows_deleted, rows_remaining ="
+                                + " excluded.rows_remaining, policy = excluded.policy, rows_anonymized ="
+                                + " excluded.rows_anonymized, rows_retained = excluded.rows_retained, reason ="
+                                + " excluded.reason"
+                        : "");
     }
 
     /** A job by its id, with everything that belongs to it, in one round trip. */

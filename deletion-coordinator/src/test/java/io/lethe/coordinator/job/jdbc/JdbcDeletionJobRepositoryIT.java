@@ -135,6 +135,50 @@ class JdbcDeletionJobRepositoryIT {
     }
 
     @Test
+    void aParticipantWhoseTablesChangeBetweenOutcomesIsWrittenOverWithExactlyItsNewTables() {
+        DeletionJob started = start("acme-changing-tables");
+        transactions.executeWithoutResult(tx -> jobs.insertIfAbsent(started));
+        DeletionJob previewed = store(started, outcome(started, "billing", 1, Phase.PREVIEW, 5, 7), 1);
+        previewed = store(previewed, outcome(started, "orders", 1, Phase.PREVIEW, 10, 0), 2);
+        DeletionJob approved = storeApproval(previewed);
+        List<TableCount> billingNow = List.of(new TableCount("public.invoices", 6, 0));
+        List<TableCount> ordersNow = List.of(
+                new TableCount("public.orders", 11, 0),
+                new TableCount("public.lines", 3, 1),
+                new TableCount("public.notes", 2, 0));
+
+        // Two tables to one, then one to three, each written over the participant's rows already stored.
+        DeletionJob fewer = store(
+                approved,
+                new ParticipantOutcome.Completed(
+                        started.id(), started.tenantId(), "billing", 2, Phase.SOFT, billingNow, 0, T0),
+                5);
+        DeletionJob more = store(
+                fewer,
+                new ParticipantOutcome.Completed(
+                        started.id(), started.tenantId(), "orders", 2, Phase.SOFT, ordersNow, 1, T0),
+                6);
+
+        DeletionJob read =
+                transactions.execute(tx -> jobs.findById(started.id()).orElseThrow());
+        assertThat(read).isEqualTo(more);
+        assertThat(read.participants())
+                .filteredOn(p -> p.name().equals("billing"))
+                .singleElement()
+                .satisfies(p -> assertThat(p.tables()).isEqualTo(billingNow));
+        assertThat(read.participants())
+                .filteredOn(p -> p.name().equals("orders"))
+                .singleElement()
+                .satisfies(p -> assertThat(p.tables()).isEqualTo(ordersNow));
+        assertThat(jdbc.queryForObject(
+                        "select count(*) from job_participant_table where job_id = ?",
+                        Long.class,
+                        started.id().value()))
+                .as("no row left of a table the participant no longer reports")
+                .isEqualTo(4);
+    }
+
+    @Test
     void severalEntriesAppendedInOneTransactionFormOneChainWithTheOthers() {
         JdbcAuditLog audit = new JdbcAuditLog(jdbc);
         audit.append(T0, null, "acme-audit", "alice", "ALONE", "{}");

@@ -70,7 +70,7 @@ public final class Statements {
 
     /**
      * Like {@link #insert(String, List)}, each statement ending with {@code onConflict}, e.g. {@code " on conflict (id)
-     * do update set ..."}: the rows of one statement must not conflict with each other.
+     * do update set ..."}: no two of the rows may have the same key.
      */
     public Statements insert(String into, List<Object[]> rows, String onConflict) {
         for (int from = 0; from < rows.size(); from += ROWS_PER_INSERT) {

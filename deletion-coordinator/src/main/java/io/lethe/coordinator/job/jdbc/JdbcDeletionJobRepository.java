@@ -22,10 +22,12 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.JdbcOperations;
@@ -95,7 +97,7 @@ public class JdbcDeletionJobRepository implements DeletionJobRepository {
             return false;
         }
         Statements rows = new Statements();
-        insertParticipants(rows, job.id(), job.participants(), false);
+        insertParticipants(rows, job.id(), job.participants(), Set.of(), false);
         LifecycleRows.append(rows, job.id().value(), 0, 0, lifecycle.approvals(), lifecycle.phases());
         rows.update(template);
         return true;
@@ -215,13 +217,17 @@ public class JdbcDeletionJobRepository implements DeletionJobRepository {
         Map<String, ParticipantProgress> before = new HashMap<>();
         stored.participants().forEach(p -> before.put(p.name(), p));
         List<ParticipantProgress> written = new ArrayList<>();
+        Set<String> sameTables = new HashSet<>();
         for (ParticipantProgress progress : job.participants()) {
             ParticipantProgress was = before.remove(progress.name());
             if (progress.equals(was)) {
                 continue;
             }
-            if (was != null && was.tables().size() > progress.tables().size()) {
-                // Fewer tables than before: the rows past the new last one go (the others are written over).
+            if (was != null && was.tables().equals(progress.tables())) {
+                sameTables.add(progress.name());
+            } else if (was != null && was.tables().size() > progress.tables().size()) {
+                // Fewer tables than before (none, when a new phase or retry asks again): the rows past the new last
+                // one go, the others are written over.
                 rows.add(
                         "delete from job_participant_table where job_id = ? and participant = ? and position >= ?",
                         job.id().value(),
@@ -237,9 +243,9 @@ public class JdbcDeletionJobRepository implements DeletionJobRepository {
                     job.id().value(),
                     before.keySet().toArray(String[]::new));
         }
-        // Written over in place rather than deleted and inserted again: an update of the changed columns, where a
-        // delete and an insert wrote every index and checked every foreign key again.
-        insertParticipants(rows, job.id(), written, true);
+        // Written over in place rather than deleted and inserted again, which wrote every index and checked every
+        // foreign key again; a participant's tables only if they changed.
+        insertParticipants(rows, job.id(), written, sameTables, true);
         LifecycleRows.append(
                 rows,
                 job.id().value(),
@@ -259,11 +265,16 @@ public class JdbcDeletionJobRepository implements DeletionJobRepository {
     }
 
     /**
-     * Adds the inserts of the participants' rows and of their tables: one statement each; {@code overwrite} writes
-     * over the rows already there (same participant, same table position).
+     * Adds the inserts of the participants' rows and of their tables (but not the tables of those in {@code
+     * sameTables}): one statement each; {@code overwrite} writes over the rows already there (same participant, same
+     * table position).
      */
     private static void insertParticipants(
-            Statements statements, DeletionJobId jobId, List<ParticipantProgress> participants, boolean overwrite) {
+            Statements statements,
+            DeletionJobId jobId,
+            List<ParticipantProgress> participants,
+            Set<String> sameTables,
+            boolean overwrite) {
         List<Object[]> participantRows = new ArrayList<>();
         List<Object[]> tableRows = new ArrayList<>();
         for (ParticipantProgress progress : participants) {
@@ -283,6 +294,9 @@ public class JdbcDeletionJobRepository implements DeletionJobRepository {
                 progress.notFound().toArray(String[]::new),
                 progress.otherTenant().toArray(String[]::new)
             });
+            if (sameTables.contains(progress.name())) {
+                continue;
+            }
             int position = 0;
             for (TableCount table : progress.tables()) {
                 tableRows.add(new Object[] {

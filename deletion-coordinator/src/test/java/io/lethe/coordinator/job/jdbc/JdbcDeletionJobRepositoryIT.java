@@ -11,9 +11,12 @@ import io.lethe.coordinator.job.DeletionRequest;
 import io.lethe.coordinator.job.ExpectedParticipant;
 import io.lethe.coordinator.job.JobMode;
 import io.lethe.coordinator.job.JobQuery;
+import io.lethe.coordinator.job.ParticipantError;
 import io.lethe.coordinator.job.ParticipantOutcome;
+import io.lethe.coordinator.job.ParticipantProgress;
 import io.lethe.coordinator.job.Phase;
 import io.lethe.coordinator.job.TableCount;
+import io.lethe.coordinator.job.TablePolicy;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.time.Duration;
 import java.time.Instant;
@@ -176,6 +179,109 @@ class JdbcDeletionJobRepositoryIT {
                         started.id().value()))
                 .as("no row left of a table the participant no longer reports")
                 .isEqualTo(4);
+    }
+
+    @Test
+    void aParticipantsRowsAreWrittenOverInPlaceWhenItsTablesShrinkGrowOrKeepTheirCount() {
+        DeletionJob started = start("acme-in-place");
+        transactions.executeWithoutResult(tx -> jobs.insertIfAbsent(started));
+        DeletionJob two = store(started, outcome(started, "billing", 1, Phase.PREVIEW, 5, 7), 1);
+        ParticipantError failed = new ParticipantError("VERIFICATION_FAILED", "rows left", "public.invoices", true);
+
+        // Within one phase, as a late or repeated report writes it: two tables to one (with an error), one to three
+        // (the error cleared, other policies), the same three with other values only, then the participant's own
+        // columns only.
+        DeletionJob one =
+                overwrite(two, "billing", p -> with(p, List.of(new TableCount("public.invoices", 6, 1)), failed));
+        DeletionJob three = overwrite(
+                one,
+                "billing",
+                p -> with(
+                        p,
+                        List.of(
+                                new TableCount("public.invoices", 6, 0),
+                                new TableCount("public.lines", 7, 0, TablePolicy.ANONYMIZE, 7, 0, null),
+                                new TableCount("public.ledger", 0, 0, TablePolicy.RETAIN, 0, 3, "kept for tax")),
+                        null));
+        DeletionJob changedValues = overwrite(
+                three,
+                "billing",
+                p -> with(
+                        p,
+                        List.of(
+                                new TableCount("public.invoices", 9, 0),
+                                new TableCount("public.lines", 7, 0, TablePolicy.ANONYMIZE, 8, 0, null),
+                                new TableCount("public.ledger", 0, 0, TablePolicy.RETAIN, 0, 4, "kept by law")),
+                        null));
+        DeletionJob changedParticipant = overwrite(
+                changedValues,
+                "billing",
+                p -> new ParticipantProgress(
+                        p.name(),
+                        p.stage(),
+                        p.state(),
+                        p.attempt() + 1,
+                        p.deadlineAt(),
+                        p.tables(),
+                        p.error(),
+                        p.finishedAt(),
+                        List.of("inv-9"),
+                        p.otherTenant()));
+
+        for (DeletionJob expected : List.of(one, three, changedValues, changedParticipant)) {
+            assertThat(expected).isNotEqualTo(two);
+        }
+        DeletionJob read =
+                transactions.execute(tx -> jobs.findById(started.id()).orElseThrow());
+        assertThat(read).isEqualTo(changedParticipant);
+        assertThat(jdbc.queryForObject(
+                        "select count(*) from job_participant_table where job_id = ? and participant = 'billing'",
+                        Long.class,
+                        started.id().value()))
+                .isEqualTo(3);
+    }
+
+    /** Writes the job with one participant changed, as {@code update} is called: from the row it locked. */
+    private static DeletionJob overwrite(
+            DeletionJob job, String participant, UnaryOperator<ParticipantProgress> change) {
+        DeletionJob next = transition(job, stored -> {
+            assertThat(stored).isEqualTo(job);
+            return new DeletionJob(
+                    stored.id(),
+                    stored.requestId(),
+                    stored.tenantId(),
+                    stored.scope(),
+                    stored.requestedBy(),
+                    stored.onBehalfOf(),
+                    stored.reason(),
+                    stored.state(),
+                    stored.attempt(),
+                    stored.participantDeadline(),
+                    stored.lifecycle(),
+                    stored.participants().stream()
+                            .map(p -> p.name().equals(participant) ? change.apply(p) : p)
+                            .toList(),
+                    stored.createdAt(),
+                    stored.updatedAt(),
+                    stored.finishedAt());
+        });
+        DeletionJob read = transactions.execute(tx -> jobs.findById(job.id()).orElseThrow());
+        assertThat(read).as("read back after the write").isEqualTo(next);
+        return next;
+    }
+
+    private static ParticipantProgress with(ParticipantProgress p, List<TableCount> tables, ParticipantError error) {
+        return new ParticipantProgress(
+                p.name(),
+                p.stage(),
+                p.state(),
+                p.attempt(),
+                p.deadlineAt(),
+                tables,
+                error,
+                p.finishedAt(),
+                p.notFound(),
+                p.otherTenant());
     }
 
     @Test

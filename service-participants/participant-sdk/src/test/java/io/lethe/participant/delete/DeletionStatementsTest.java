@@ -90,12 +90,7 @@ class DeletionStatementsTest {
     @Test
     void countsAChangeInTheSameStatementWithTheCountersParametersAfterTheChanges() {
         SqlFragment delete = statements.delete(plan.table(new TableName("public", "orders")));
-        SqlFragment counter = new SqlFragment(
-                "UPDATE progress SET rows = rows + (SELECT count(*) FROM " + DeletionStatements.CHANGED
-                        + ") WHERE job = ? RETURNING rows",
-                List.of(new SqlParameter.Literal("job-1")));
-
-        SqlFragment counted = DeletionStatements.counted(delete, counter);
+        SqlFragment counted = DeletionStatements.counted(delete, counter("progress"));
 
         assertThat(counted.sql())
                 .isEqualTo("WITH lethe_changed AS (DELETE FROM \"public\".\"orders\" WHERE \"tenant_id\" = ? RETURNING"
@@ -107,32 +102,23 @@ class DeletionStatementsTest {
 
     @Test
     void selectsAndDeletesAPassOnlyChunkInOneStatementThatDeletesNothingIfItFoundMoreKeysThanAChunk() {
-        SqlFragment counter = new SqlFragment(
-                "UPDATE progress SET rows = rows + (SELECT count(*) FROM " + DeletionStatements.CHANGED
-                        + ") WHERE job = ? RETURNING rows",
-                List.of(new SqlParameter.Literal("job-1")));
-
-        SqlFragment first =
-                statements.deleteFirstChunk(plan.table(new TableName("public", "orders")), List.of("id"), 100, counter);
+        SqlFragment first = statements.deleteFirstChunk(
+                plan.table(new TableName("public", "orders")), List.of("id"), 100, counter("progress"));
 
         assertThat(first.sql())
-                .isEqualTo(
-                        "WITH lethe_first_keys AS (SELECT \"id\" FROM \"public\".\"orders\" WHERE \"tenant_id\" = ?"
-                                + " LIMIT 101), lethe_changed AS (DELETE FROM \"public\".\"orders\" lethe_row WHERE \"id\" ="
-                                + " ANY(ARRAY(SELECT \"id\" FROM lethe_first_keys WHERE (SELECT count(*) FROM lethe_first_keys) <= 100))"
-                                + " AND \"tenant_id\" = ? RETURNING 1), lethe_counted AS (UPDATE progress SET rows = rows +"
-                                + " (SELECT count(*) FROM lethe_changed) WHERE job = ? RETURNING rows) SELECT (SELECT count(*)"
-                                + " FROM lethe_changed), (SELECT * FROM lethe_counted), (SELECT count(*) FROM lethe_first_keys)");
+                .isEqualTo("WITH lethe_first_keys AS (SELECT \"id\" FROM \"public\".\"orders\" WHERE"
+                        + " \"tenant_id\" = ? LIMIT 101), lethe_changed AS (DELETE FROM \"public\".\"orders\" lethe_row WHERE \"id\" ="
+                        + " ANY(ARRAY(SELECT \"id\" FROM lethe_first_keys WHERE (SELECT count(*) FROM"
+                        + " lethe_first_keys) <= 100)) AND \"tenant_id\" = ? RETURNING 1), lethe_counted AS (UPDATE"
+                        + " progress SET rows = rows + (SELECT count(*) FROM lethe_changed) WHERE job = ? RETURNING"
+                        + " rows) SELECT (SELECT count(*) FROM lethe_changed), (SELECT * FROM lethe_counted), (SELECT"
+                        + " count(*) FROM lethe_first_keys)");
         assertThat(first.parameters())
                 .containsExactly(TenantIdType.UUID, TenantIdType.UUID, new SqlParameter.Literal("job-1"));
     }
 
     @Test
     void selectsAndHidesAPassOnlyChunkOfACompositeKeyWithTheTimestampBoundInTextOrder() {
-        SqlFragment counter = new SqlFragment(
-                "UPDATE counts SET rows = rows + (SELECT count(*) FROM " + DeletionStatements.CHANGED
-                        + ") WHERE job = ? RETURNING rows",
-                List.of(new SqlParameter.Literal("job-1")));
         SqlParameter.Literal hiddenAt = new SqlParameter.Literal("2026-12-06T00:00:00Z");
 
         SqlFragment first = statements.hideFirstChunk(
@@ -142,14 +128,15 @@ class DeletionStatementsTest {
                 "deleted_at",
                 hiddenAt,
                 "job-1",
-                counter);
+                counter("counts"));
 
         assertThat(first.sql())
-                .startsWith("WITH lethe_first_keys AS (SELECT \"order_id\", \"line_no\" FROM \"public\".\"order_lines\""
-                        + " WHERE \"order_id\" IN (SELECT \"id\" FROM \"public\".\"orders\" WHERE \"tenant_id\" = ?)"
-                        + " AND \"deleted_at\" IS NULL LIMIT 11), hidden AS (UPDATE \"public\".\"order_lines\""
-                        + " lethe_row SET \"deleted_at\" = ? WHERE (\"order_id\", \"line_no\") IN (SELECT"
-                        + " \"order_id\", \"line_no\" FROM lethe_first_keys WHERE (SELECT count(*) FROM lethe_first_keys) <= 10)"
+                .startsWith("WITH lethe_first_keys AS (SELECT \"order_id\", \"line_no\" FROM"
+                        + " \"public\".\"order_lines\" WHERE \"order_id\" IN (SELECT \"id\" FROM \"public\".\"orders\""
+                        + " WHERE \"tenant_id\" = ?) AND \"deleted_at\" IS NULL LIMIT 11), hidden AS (UPDATE"
+                        + " \"public\".\"order_lines\" lethe_row SET \"deleted_at\" = ? WHERE (\"order_id\", \"line_no\")"
+                        + " IN (SELECT \"order_id\", \"line_no\" FROM lethe_first_keys WHERE (SELECT count(*) FROM"
+                        + " lethe_first_keys) <= 10)"
                         + " AND (EXISTS (SELECT 1 FROM \"public\".\"orders\" lethe_parent WHERE lethe_parent.\"id\" ="
                         + " lethe_row.\"order_id\" AND \"tenant_id\" = ?)) AND lethe_row.\"deleted_at\" IS NULL"
                         + " RETURNING ")
@@ -409,5 +396,13 @@ class DeletionStatementsTest {
                         + " OR (lethe_row.\"user_id\" IS NOT NULL AND NOT EXISTS (SELECT 1 FROM \"public\".\"users\""
                         + " lethe_parent WHERE lethe_parent.\"id\" = lethe_row.\"user_id\" AND \"tenant_id\" = ?)))");
         assertThat(count.parameters()).hasSize(4);
+    }
+
+    /** A counter of job-1's row in {@code table}, as the ledgers' are ({@link DeletionStatements#counted}). */
+    private static SqlFragment counter(String table) {
+        return new SqlFragment(
+                "UPDATE " + table + " SET rows = rows + (SELECT count(*) FROM " + DeletionStatements.CHANGED
+                        + ") WHERE job = ? RETURNING rows",
+                List.of(new SqlParameter.Literal("job-1")));
     }
 }

@@ -293,8 +293,9 @@ final class SoftDeletionRun {
 
     /**
      * A pass per cursor over the rows not hidden yet, up to {@code maxPasses} while the last pass hid rows. As a hard
-     * delete's pass ({@link TableDeletion}): rows that fit in one chunk are selected and hidden by one statement, without
-     * a cursor ({@link TenantRows#hideFirstChunk}, which hides nothing if it found more), and that chunk is held open while the rows held are fewer than a chunk, with no pass after it (its selection saw all the rows); a
+     * delete's pass ({@link TableDeletion}): rows that fit in one chunk are selected and hidden by one statement,
+     * without a cursor ({@link TenantRows#hideFirstChunk}, which hides nothing if it found more), and that chunk is
+     * held open while the rows held are fewer than a chunk, with no pass after it (its selection saw all the rows); a
      * pass through a cursor commits each chunk.
      *
      * @return {@code false} if a restore of the job began meanwhile (another delivery): then it stops hiding
@@ -370,7 +371,10 @@ final class SoftDeletionRun {
         return count;
     }
 
-    /** {@return whether a restore of the job began meanwhile (another delivery)} Locks the job's row first; rolls back if so. */
+    /**
+     * {@return whether a restore of the job began meanwhile (another delivery)} Locks the job's row first; rolls back
+     * if so.
+     */
     private boolean restoreBegan() throws SQLException {
         JdbcSoftDeletionLedger.State state = job.lock().state();
         if (state == JdbcSoftDeletionLedger.State.RESTORING || state == JdbcSoftDeletionLedger.State.RESTORED) {

@@ -311,13 +311,23 @@ final class JdbcSoftDeletionLedger {
     }
 
     /**
+     * Drops at most a chunk of a job's listing: the job's id, then the chunk's size. The ids are selected once, in the
+     * listing index's order, and deleted by the primary key. Written so that no statistics can make its plan read the
+     * whole listing: as {@code id IN (SELECT ... LIMIT ?)}, a generic plan scanned every job's listed rows, twice,
+     * where the statistics saw one job's listing (as after one large soft delete), and could run the selection once
+     * per listed row of another job; and without the {@code ORDER BY} that the index serves, such statistics chose a
+     * sequential scan for the selection itself. See {@code SoftDeletionIT}.
+     */
+    static final String UNLIST_SOME = "DELETE FROM " + SOFT_DELETED_ROW + " WHERE id = ANY(ARRAY(SELECT id FROM "
+            + SOFT_DELETED_ROW + " WHERE job_id = ? ORDER BY table_name, id LIMIT ?))";
+
+    /**
      * Drops at most {@code limit} keys of the job's listing, in the caller's transaction.
      *
      * @return how many it dropped: fewer than {@code limit} means none is left
      */
     int unlistSome(Connection connection, String jobId, int limit) throws SQLException {
-        try (PreparedStatement statement = connection.prepareStatement("DELETE FROM " + SOFT_DELETED_ROW
-                + " WHERE id IN (SELECT id FROM " + SOFT_DELETED_ROW + " WHERE job_id = ? LIMIT ?)")) {
+        try (PreparedStatement statement = connection.prepareStatement(UNLIST_SOME)) {
             statement.setString(1, jobId);
             statement.setInt(2, limit);
             return statement.executeUpdate();

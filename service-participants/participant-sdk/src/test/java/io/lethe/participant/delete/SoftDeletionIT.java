@@ -11,13 +11,16 @@ import io.lethe.participant.plan.PlannedTable;
 import io.lethe.participant.plan.TableName;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import javax.sql.DataSource;
@@ -393,6 +396,58 @@ class SoftDeletionIT {
         assertThat(hiddenKeysListed("job-1"))
                 .as("7 in the completing transaction, the rest after it")
                 .isZero();
+    }
+
+    @Test
+    void forgettingAChunkOfHiddenKeysReadsThatChunkWhateverTheStatisticsSayOfTheListing() throws SQLException {
+        try (Connection connection = shop.dataSource().getConnection();
+                Statement statement = connection.createStatement()) {
+            new JdbcSoftDeletionLedger().createIfMissing(connection);
+            // Statistics taken when the listing held one large soft delete's keys: to a generic plan, any job's id
+            // then seems to match every listed row.
+            statement.execute(listed("other-job", 100_000));
+            statement.execute("ANALYZE " + LetheTables.SOFT_DELETED_ROW);
+            statement.execute(listed("job-1", 40));
+            long pages = shop.count("select pg_relation_size('" + LetheTables.SOFT_DELETED_ROW + "') / 8192");
+
+            connection.setAutoCommit(false);
+            statement.execute("SET LOCAL plan_cache_mode = force_generic_plan");
+            statement.execute("PREPARE unlist_some(text, int) AS "
+                    + JdbcSoftDeletionLedger.UNLIST_SOME
+                            .replaceFirst("\\?", "\\$1")
+                            .replaceFirst("\\?", "\\$2"));
+            String plan;
+            try (ResultSet lines =
+                    statement.executeQuery("EXPLAIN (ANALYZE, BUFFERS) EXECUTE unlist_some('job-1', 5000)")) {
+                StringBuilder text = new StringBuilder();
+                while (lines.next()) {
+                    text.append(lines.getString(1)).append('\n');
+                }
+                plan = text.toString();
+            }
+            connection.rollback();
+            Matcher buffers = Pattern.compile("Buffers: shared hit=(\\d+)(?: read=(\\d+))?")
+                    .matcher(plan);
+            assertThat(buffers.find()).as(plan).isTrue();
+            long read = Long.parseLong(buffers.group(1))
+                    + (buffers.group(2) == null ? 0 : Long.parseLong(buffers.group(2)));
+            assertThat(plan).as("the job's 40 listed keys deleted").contains("rows=40 loops=1");
+            assertThat(read)
+                    .as("pages read to forget 40 keys, of a listing of %d pages:%n%s", pages, plan)
+                    .isLessThan(pages / 4);
+
+            assertThat(new JdbcSoftDeletionLedger().unlistSome(connection, "job-1", 5000))
+                    .isEqualTo(40);
+            connection.commit();
+        }
+        assertThat(hiddenKeysListed("job-1")).isZero();
+        assertThat(hiddenKeysListed("other-job")).isEqualTo(100_000);
+    }
+
+    private static String listed(String jobId, int rows) {
+        return "INSERT INTO " + LetheTables.SOFT_DELETED_ROW + " (job_id, table_name, row_key, hidden_value) SELECT '"
+                + jobId + "', 'public.orders', '[' || i || ']', '2026-01-01 00:00:00+00' FROM generate_series(1, "
+                + rows + ") i";
     }
 
     @Test

@@ -321,7 +321,32 @@ final class SagaBenchmark implements AutoCloseable {
         Benchmarks.progress(
                 "  seeded %d tenants of %d rows in %.1f s",
                 tenants, rowsPerTenant, (System.nanoTime() - seeding) / 1e9);
+        analyze();
         return new Burst(tenantIds, rowsBefore, rowsPerTenant);
+    }
+
+    /**
+     * Gathers the planner's statistics in every database of the stack, as autovacuum does after a bulk load: the
+     * tenants were written seconds before they are deleted, which in production they were not, and a burst planned
+     * from statistics of whenever autovacuum last looked (once a minute at most) differs from run to run. See
+     * {@code decisions.md}.
+     */
+    private void analyze() {
+        long started = System.nanoTime();
+        List<String> databases = new ArrayList<>();
+        for (ParticipantService service : ParticipantService.values()) {
+            databases.add(stack.jdbcUrl(service.database()));
+        }
+        databases.add(stack.coordinatorJdbcUrl());
+        for (String database : databases) {
+            try (Connection connection = DriverManager.getConnection(database, "postgres", "postgres");
+                    Statement statement = connection.createStatement()) {
+                statement.execute("ANALYZE");
+            } catch (SQLException e) {
+                throw new IllegalStateException("could not analyze " + database + ": " + e.getMessage(), e);
+            }
+        }
+        Benchmarks.progress("  analyzed the stack's databases in %.1f s", (System.nanoTime() - started) / 1e9);
     }
 
     private KafkaProducer<String, byte[]> commandProducer() {

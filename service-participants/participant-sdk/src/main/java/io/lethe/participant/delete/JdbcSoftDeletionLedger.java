@@ -312,11 +312,12 @@ final class JdbcSoftDeletionLedger {
 
     /**
      * Drops at most a chunk of a job's listing: the job's id, then the chunk's size. The ids are selected once, in the
-     * listing index's order, and deleted by the primary key. Written so that no statistics can make its plan read the
-     * whole listing: as {@code id IN (SELECT ... LIMIT ?)}, a generic plan scanned every job's listed rows, twice,
-     * where the statistics saw one job's listing (as after one large soft delete), and could run the selection once
-     * per listed row of another job; and without the {@code ORDER BY} that the index serves, such statistics chose a
-     * sequential scan for the selection itself. See {@code SoftDeletionIT}.
+     * listing index's order, and deleted by the primary key. As {@code id IN (SELECT ... LIMIT ?)}, a generic plan
+     * scanned every job's listed rows, twice, where the statistics had seen one job's listing (as after one large soft
+     * delete), and could run the selection once per listed row of another job; without the {@code ORDER BY} that the
+     * index serves, such statistics chose a sequential scan for the selection itself (see {@code SoftDeletionIT}). A
+     * generic plan made while the listing was nearly empty still scans it as it grows, until the table is analyzed
+     * again, as any cached plan would.
      */
     static final String UNLIST_SOME = "DELETE FROM " + SOFT_DELETED_ROW + " WHERE id = ANY(ARRAY(SELECT id FROM "
             + SOFT_DELETED_ROW + " WHERE job_id = ? ORDER BY table_name, id LIMIT ?))";

@@ -252,8 +252,9 @@ record BenchmarkReport(
             SagaFloor.Floor floor = throughput.floor();
             md.append(("\nThe floor of these steps on this machine: %.1f database transactions committed and %.1f Kafka"
                             + " records written per job; a one-row insert committed alone costs at least %.2f ms of CPU"
-                            + " (this JVM and PostgreSQL, the idle stack's background taken off), a record produced,"
-                            + " consumed and its offset committed alone %.2f ms: at least %.1f ms of CPU per job for them alone, at most %.0f jobs/s on %d"
+                            + " (this JVM and PostgreSQL, the idle stack's background taken off), a record produced and"
+                            + " consumed alone, its offset committed with every " + SagaFloor.RECORDS_PER_COMMIT
+                            + "th, %.2f ms: at least %.1f ms of CPU per job for them alone, at most %.0f jobs/s on %d"
                             + " cores.\n")
                     .formatted(
                             floor.commitsPerJob(),

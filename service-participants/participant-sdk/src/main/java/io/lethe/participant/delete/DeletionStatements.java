@@ -323,18 +323,78 @@ final class DeletionStatements {
     }
 
     /**
-     * Deletes the rows of a {@link CarriedTables carried} table that depend on one chunk of its root's rows: those
-     * that reference, through the carrying keys, the chunk's rows of the root that are still the tenant's (as {@link
-     * #deleteChunk} checks them). Bound like {@link #deleteChunk}: the root's key arrays first, then the fragment's
-     * own parameters. A one-column key is {@code "fk" = ANY(ARRAY(SELECT "id" FROM parent WHERE ...))}, evaluated once
-     * and looked up in the key's index whatever the planner estimates; several columns use a row-valued {@code IN}.
-     * Run before the root's chunk, in its transaction.
+     * One chunk of a table that carries others ({@link CarriedTables}), in one statement: deletes the chunk's rows
+     * that are still the tenant's (as {@link #deleteChunk} checks them), the rows of each carried table that reference
+     * them through its chain of carrying keys, the innermost link taking the deleted rows' keys from the root's {@code
+     * RETURNING} (so the chunk's rows are looked up once), and adds each table's rows to its counter ({@link
+     * #counted}). The foreign keys into the root and between the carried tables are checked at the statement's end,
+     * when the rows that referenced the deleted ones are gone too. Bound like {@link #deleteChunk}: the root's key
+     * arrays first, then the fragment's own parameters. Its one result row: the root's rows and its counter's total,
+     * then each carried table's, in {@code group}'s order. A one-column key is {@code "fk" = ANY(ARRAY(SELECT "id"
+     * FROM ...))}, evaluated once and looked up in the key's index whatever the planner estimates; several columns use a
+     * row-valued {@code IN}.
      *
-     * @param root the table the chain of carrying keys ends at
+     * @param root the table the group's chains of carrying keys end at
      * @param key the root's {@link DeletionPlan#chunkKey}
      * @param types the SQL type of each of the root's key columns
+     * @param group the tables the root carries ({@link CarriedTables#carriedBy})
+     * @param counter the root's counter, adding {@code (SELECT count(*) FROM lethe_changed)}
+     * @param carriedCounters each carried table's counter, adding the count of its {@link #carriedChange}
      */
-    SqlFragment deleteCarried(CarriedTables.Carried carried, PlannedTable root, List<String> key, List<String> types) {
+    SqlFragment deleteChunkCarrying(
+            PlannedTable root,
+            List<String> key,
+            List<String> types,
+            List<CarriedTables.Carried> group,
+            SqlFragment counter,
+            List<SqlFragment> carriedCounters) {
+        if (carriedCounters.size() != group.size()) {
+            throw new IllegalArgumentException("table " + root.table() + " carries " + group.size() + " tables but "
+                    + carriedCounters.size() + " counters were given");
+        }
+        List<String> returned = new ArrayList<>();
+        for (CarriedTables.Carried carried : group) {
+            for (String column : carriedBy(carried, root).parentColumns()) {
+                if (!returned.contains(column)) {
+                    returned.add(column);
+                }
+            }
+        }
+        List<SqlFragment> parts = new ArrayList<>();
+        parts.add(chunkRows(root, key, boundKeys(root, key, types))
+                .prepend("WITH " + CHANGED + " AS (DELETE FROM " + root.table().quoted(quote) + " " + ROW + " WHERE ")
+                .append(" RETURNING "
+                        + String.join(
+                                ", ",
+                                returned.stream().map(c -> ROW + "." + quote(c)).toList()) + "), lethe_counted AS ("));
+        parts.add(counter.append(")"));
+        StringBuilder results =
+                new StringBuilder(" SELECT (SELECT count(*) FROM " + CHANGED + "), (SELECT * FROM" + " lethe_counted)");
+        for (int i = 0; i < group.size(); i++) {
+            String change = carriedChange(i);
+            parts.add(deleteCarried(group.get(i), root)
+                    .prepend(", " + change + " AS (")
+                    .append(" RETURNING 1)"));
+            parts.add(carriedCounters
+                    .get(i)
+                    .prepend(", lethe_counted_" + i + " AS (")
+                    .append(")"));
+            results.append(", (SELECT count(*) FROM ")
+                    .append(change)
+                    .append("), (SELECT * FROM lethe_counted_")
+                    .append(i)
+                    .append(")");
+        }
+        return SqlFragment.join("", parts).append(results.toString());
+    }
+
+    /** {@return the name of the rows {@link #deleteChunkCarrying} deletes from the {@code index}th carried table} */
+    static String carriedChange(int index) {
+        return "lethe_carried_" + index;
+    }
+
+    /** {@return the last key of the carried table's chain, the one into {@code root}}; refuses another root's table */
+    private static ForeignKey carriedBy(CarriedTables.Carried carried, PlannedTable root) {
         List<ForeignKey> path = carried.path();
         ForeignKey last = path.get(path.size() - 1);
         if (!last.parent().equals(root.table())
@@ -342,9 +402,17 @@ final class DeletionStatements {
             throw new IllegalArgumentException(
                     "table " + carried.table().table() + " is not carried by " + root.table() + " through " + path);
         }
-        SqlFragment parents = chunkRows(root, key, boundKeys(root, key, types))
-                .prepend("SELECT " + parentColumns(last) + " FROM "
-                        + root.table().quoted(quote) + " " + ROW + " WHERE ");
+        return last;
+    }
+
+    /**
+     * The delete of a carried table's rows that reference the root's deleted rows ({@value #CHANGED}) through its
+     * chain of carrying keys; the tables between are read as the statement found them.
+     */
+    private SqlFragment deleteCarried(CarriedTables.Carried carried, PlannedTable root) {
+        List<ForeignKey> path = carried.path();
+        SqlFragment parents =
+                new SqlFragment("SELECT " + parentColumns(carriedBy(carried, root)) + " FROM " + CHANGED, List.of());
         for (int i = path.size() - 1; i > 0; i--) {
             ForeignKey toParent = path.get(i);
             parents = referencing(toParent, parents)

@@ -190,9 +190,14 @@ final class JdbcDeletionLedger {
      * step): adds them, and returns the table's rows deleted by the job so far.
      */
     SqlFragment progressCounter(String jobId, String table, Instant at) {
+        return progressCounter(jobId, table, at, DeletionStatements.CHANGED);
+    }
+
+    /** {@link #progressCounter(String, String, Instant)} of the rows the statement names {@code changed}. */
+    SqlFragment progressCounter(String jobId, String table, Instant at, String changed) {
         return new SqlFragment(
                 "UPDATE " + PROGRESS + " SET rows_deleted = rows_deleted + (SELECT count(*) FROM "
-                        + DeletionStatements.CHANGED + "), updated_at = ? WHERE job_id = ? AND table_name = ?"
+                        + changed + "), updated_at = ? WHERE job_id = ? AND table_name = ?"
                         + " RETURNING rows_deleted",
                 List.of(
                         new SqlParameter.Literal(timestamp(at)),

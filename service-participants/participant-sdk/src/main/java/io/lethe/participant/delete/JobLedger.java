@@ -61,6 +61,11 @@ final class JobLedger {
         return ledger.progressCounter(task.jobId(), table.qualified(), now());
     }
 
+    /** {@return {@link #progressOf(TableName)} of the rows the statement names {@code changed}} */
+    SqlFragment progressOf(TableName table, String changed) {
+        return ledger.progressCounter(task.jobId(), table.qualified(), now(), changed);
+    }
+
     /** {@return the table's (or step's) items deleted by the job so far, {@code items} included} */
     long addProgress(String reportedName, long items) throws SQLException {
         return ledger.addProgress(connection, task.jobId(), reportedName, items, now());

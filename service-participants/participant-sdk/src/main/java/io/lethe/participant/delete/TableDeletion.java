@@ -3,6 +3,7 @@ package io.lethe.participant.delete;
 import io.lethe.participant.plan.DeletionPlan;
 import io.lethe.participant.plan.PlannedTable;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
@@ -235,8 +236,8 @@ final class TableDeletion {
     }
 
     /**
-     * One chunk's transaction: locks the job's row, deletes the rows of the tables the table carries that depend on
-     * the chunk's rows, then the chunk's rows, adds each count to its progress row, and commits, or, for a pass's only
+     * One chunk's transaction: locks the job's row, deletes the chunk's rows and, in the same statement, the rows of
+     * the tables the table carries that depend on them, adds each count to its progress row, and commits, or, for a pass's only
      * chunk ({@code mayHold}), holds the transaction open while its rows are fewer than a chunk's worth ({@link
      * JobLedger#commitOrHold}).
      *
@@ -256,17 +257,22 @@ final class TableDeletion {
             return -1;
         }
         rows.planChunkGenerically(keys);
+        TenantRows.Counted own;
         long carriedDeleted = 0;
-        for (CarriedTables.Carried dependants : group) {
-            carriedDeleted += rows.deleteCarried(
-                            dependants,
-                            table,
-                            key,
-                            keys,
-                            job.progressOf(dependants.table().table()))
-                    .rows();
+        if (group.isEmpty()) {
+            own = rows.deleteChunk(table, key, keys, job.progressOf(table.table()));
+        } else {
+            List<SqlFragment> carriedCounters = new ArrayList<>();
+            for (int i = 0; i < group.size(); i++) {
+                carriedCounters.add(job.progressOf(group.get(i).table().table(), DeletionStatements.carriedChange(i)));
+            }
+            List<TenantRows.Counted> counts =
+                    rows.deleteChunkCarrying(table, key, keys, group, job.progressOf(table.table()), carriedCounters);
+            own = counts.get(0);
+            for (TenantRows.Counted carried : counts.subList(1, counts.size())) {
+                carriedDeleted += carried.rows();
+            }
         }
-        TenantRows.Counted own = rows.deleteChunk(table, key, keys, job.progressOf(table.table()));
         long ownDeleted = own.rows();
         long total = own.total();
         if (mayHold) {

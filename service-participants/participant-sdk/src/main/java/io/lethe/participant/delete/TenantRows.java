@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 /**
  * The plan's statements for one tenant on one connection, each inside the caller's current transaction; the caller
@@ -264,23 +265,59 @@ final class TenantRows {
     }
 
     /**
-     * Deletes the rows of a carried table that depend on the chunk's rows of its root, and adds them to the job's
-     * progress row of the carried table ({@code progress}), in one statement.
+     * Deletes one chunk of a table that carries others, with the rows of the tables it carries that depend on the
+     * chunk's rows, and adds each table's rows to its progress row, in one statement ({@link
+     * DeletionStatements#deleteChunkCarrying}).
      *
      * @param key the root's {@link DeletionPlan#chunkKey}
+     * @return the root's count, then each carried table's, in {@code group}'s order
      */
-    Counted deleteCarried(
-            CarriedTables.Carried carried,
+    List<Counted> deleteChunkCarrying(
             PlannedTable root,
             List<String> key,
             KeyCursor.Chunk chunk,
-            SqlFragment progress)
+            List<CarriedTables.Carried> group,
+            SqlFragment counter,
+            List<SqlFragment> carriedCounters)
             throws SQLException {
-        current = carried.table().table();
-        return counted(
-                DeletionStatements.counted(
-                        statements.deleteCarried(carried, root, key, keyTypes(root.table(), key)), progress),
-                chunk.columns());
+        current = root.table();
+        SqlFragment sql =
+                statements.deleteChunkCarrying(root, key, keyTypes(root.table(), key), group, counter, carriedCounters);
+        try (PreparedStatement statement = prepare(sql, chunk.columns(), List.of());
+                ResultSet result = statement.executeQuery()) {
+            return carryingCounts(result, root, group);
+        } catch (SQLException e) {
+            // One statement for the group: the failure is the root's, and says which tables the statement also
+            // deleted from, for the database's message to be read against (it names the relation where it can).
+            throw new SQLException(
+                    "deleting a chunk with the tables it carries ("
+                            + group.stream()
+                                    .map(carried -> carried.table().table().qualified())
+                                    .collect(Collectors.joining(", "))
+                            + "): " + e.getMessage(),
+                    e.getSQLState(),
+                    e.getErrorCode(),
+                    e);
+        }
+    }
+
+    /** Reads a {@link #deleteChunkCarrying} row: the root's rows and total, then each carried table's. */
+    private static List<Counted> carryingCounts(ResultSet result, PlannedTable root, List<CarriedTables.Carried> group)
+            throws SQLException {
+        result.next();
+        List<Counted> counts = new ArrayList<>();
+        for (int table = 0; table <= group.size(); table++) {
+            long rows = result.getLong(2 * table + 1);
+            long total = result.getLong(2 * table + 2);
+            if (result.wasNull()) {
+                throw new SQLException("no bookkeeping row counts the changes of table "
+                        + (table == 0
+                                ? root.table()
+                                : group.get(table - 1).table().table()));
+            }
+            counts.add(new Counted(rows, total));
+        }
+        return counts;
     }
 
     /**

@@ -185,19 +185,39 @@ class DeletionStatementsTest {
         // orders references itself, so it is deleted in one statement and carries nothing; order_lines has a key.
         assertThat(carried.isCarried(orderLines)).isFalse();
 
-        SqlFragment delete = statements.deleteCarried(
-                carried.carriedBy(orderLines).get(0),
+        SqlFragment delete = statements.deleteChunkCarrying(
                 plan.table(orderLines),
                 List.of("order_id", "line_no"),
-                List.of("bigint", "integer"));
+                List.of("bigint", "integer"),
+                carried.carriedBy(orderLines),
+                counterOf(DeletionStatements.CHANGED),
+                List.of(counterOf(DeletionStatements.carriedChange(0))));
 
         assertThat(delete.sql())
-                .isEqualTo("DELETE FROM \"public\".\"line_notes\" WHERE (\"order_id\", \"line_no\") IN (SELECT"
-                        + " \"order_id\", \"line_no\" FROM \"public\".\"order_lines\" lethe_row WHERE (\"order_id\","
-                        + " \"line_no\") IN (SELECT * FROM unnest(?::text[]::bigint[], ?::text[]::integer[])) AND (EXISTS"
-                        + " (SELECT 1 FROM \"public\".\"orders\" lethe_parent WHERE lethe_parent.\"id\" ="
-                        + " lethe_row.\"order_id\" AND \"tenant_id\" = ?)))");
-        assertThat(delete.parameters()).containsExactly(TenantIdType.UUID);
+                .isEqualTo(
+                        "WITH lethe_changed AS (DELETE FROM \"public\".\"order_lines\" lethe_row WHERE (\"order_id\","
+                                + " \"line_no\") IN (SELECT * FROM unnest(?::text[]::bigint[], ?::text[]::integer[])) AND (EXISTS"
+                                + " (SELECT 1 FROM \"public\".\"orders\" lethe_parent WHERE lethe_parent.\"id\" ="
+                                + " lethe_row.\"order_id\" AND \"tenant_id\" = ?)) RETURNING lethe_row.\"order_id\","
+                                + " lethe_row.\"line_no\"), lethe_counted AS (UPDATE progress SET n = n + (SELECT count(*) FROM"
+                                + " lethe_changed) WHERE t = ? RETURNING n), lethe_carried_0 AS (DELETE FROM"
+                                + " \"public\".\"line_notes\" WHERE (\"order_id\", \"line_no\") IN (SELECT \"order_id\","
+                                + " \"line_no\" FROM lethe_changed) RETURNING 1), lethe_counted_0 AS (UPDATE progress SET n = n +"
+                                + " (SELECT count(*) FROM lethe_carried_0) WHERE t = ? RETURNING n) SELECT (SELECT count(*) FROM"
+                                + " lethe_changed), (SELECT * FROM lethe_counted), (SELECT count(*) FROM lethe_carried_0),"
+                                + " (SELECT * FROM lethe_counted_0)");
+        assertThat(delete.parameters())
+                .containsExactly(
+                        TenantIdType.UUID,
+                        new SqlParameter.Literal(DeletionStatements.CHANGED),
+                        new SqlParameter.Literal(DeletionStatements.carriedChange(0)));
+    }
+
+    /** A counter of the rows named {@code changed}, its one parameter that name. */
+    private static SqlFragment counterOf(String changed) {
+        return new SqlFragment(
+                "UPDATE progress SET n = n + (SELECT count(*) FROM " + changed + ") WHERE t = ? RETURNING n",
+                List.of(new SqlParameter.Literal(changed)));
     }
 
     @Test
@@ -220,17 +240,42 @@ class DeletionStatementsTest {
         CarriedTables.Carried notes =
                 CarriedTables.of(plan, TablePolicies.none()).carriedBy(orders).get(0);
 
+        List<CarriedTables.Carried> group =
+                CarriedTables.of(plan, TablePolicies.none()).carriedBy(orders);
+        List<SqlFragment> counters =
+                List.of(counterOf(DeletionStatements.carriedChange(0)), counterOf(DeletionStatements.carriedChange(1)));
         SqlFragment delete = new DeletionStatements(plan, "\"")
-                .deleteCarried(notes, plan.table(orders), List.of("id"), List.of("bigint"));
+                .deleteChunkCarrying(
+                        plan.table(orders),
+                        List.of("id"),
+                        List.of("bigint"),
+                        group,
+                        counterOf(DeletionStatements.CHANGED),
+                        counters);
 
+        assertThat(group).extracting(c -> c.table().table().name()).containsExactly("notes", "lines");
         assertThat(delete.sql())
-                .isEqualTo("DELETE FROM \"public\".\"notes\" WHERE \"line_id\" = ANY(ARRAY(SELECT \"id\" FROM"
-                        + " \"public\".\"lines\" WHERE \"order_id\" = ANY(ARRAY(SELECT \"id\" FROM \"public\".\"orders\""
-                        + " lethe_row WHERE \"id\" = ANY(?::text[]::bigint[]) AND \"tenant_id\" = ?))))");
-        assertThat(delete.parameters()).containsExactly(TenantIdType.UUID);
+                .startsWith(
+                        "WITH lethe_changed AS (DELETE FROM \"public\".\"orders\" lethe_row WHERE \"id\" ="
+                                + " ANY(?::text[]::bigint[]) AND \"tenant_id\" = ? RETURNING lethe_row.\"id\"), lethe_counted AS (")
+                .contains(", lethe_carried_0 AS (DELETE FROM \"public\".\"notes\" WHERE \"line_id\" = ANY(ARRAY(SELECT"
+                        + " \"id\" FROM \"public\".\"lines\" WHERE \"order_id\" = ANY(ARRAY(SELECT \"id\" FROM"
+                        + " lethe_changed)))) RETURNING 1), lethe_counted_0 AS (")
+                .contains(", lethe_carried_1 AS (DELETE FROM \"public\".\"lines\" WHERE \"order_id\" = ANY(ARRAY(SELECT"
+                        + " \"id\" FROM lethe_changed)) RETURNING 1), lethe_counted_1 AS (")
+                .endsWith(
+                        " SELECT (SELECT count(*) FROM lethe_changed), (SELECT * FROM lethe_counted), (SELECT count(*)"
+                                + " FROM lethe_carried_0), (SELECT * FROM lethe_counted_0), (SELECT count(*) FROM"
+                                + " lethe_carried_1), (SELECT * FROM lethe_counted_1)");
+        assertThat(delete.parameters()).first().isEqualTo(TenantIdType.UUID);
         assertThatThrownBy(() -> new DeletionStatements(plan, "\"")
-                        .deleteCarried(
-                                notes, plan.table(new TableName("public", "lines")), List.of("id"), List.of("bigint")))
+                        .deleteChunkCarrying(
+                                plan.table(new TableName("public", "lines")),
+                                List.of("id"),
+                                List.of("bigint"),
+                                group,
+                                counterOf(DeletionStatements.CHANGED),
+                                counters))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("is not carried by public.lines");
     }

@@ -17,11 +17,12 @@ import java.util.Set;
 /**
  * The DEPENDENT tables whose rows a whole-tenant delete removes chunk by chunk together with the rows they depend on,
  * instead of with a selection of their own. A table is <em>carried</em> by its parent when it reaches the tenant
- * through exactly one foreign key, to another table: each chunk of the parent's keys first deletes the carried rows
- * that reference those parents ({@code fk IN (SELECT pk FROM parent WHERE pk = ANY(?) AND <still the tenant's>)}, an
- * index lookup per parent key), then the parents, in one transaction. The carried table's rows are found through the
- * chunk's keys rather than by a second join over the whole tenant, and the parents' foreign-key checks find the
- * children just deleted in cache. Carried tables may carry tables of their own; the chain ends at a <em>root</em>
+ * through exactly one foreign key, to another table: the statement that deletes each chunk of the parent's keys also
+ * deletes the carried rows that reference the parents it deleted ({@code fk = ANY(ARRAY(SELECT pk FROM
+ * lethe_changed))}, an index lookup per parent key), and PostgreSQL checks the foreign keys at its end ({@link
+ * DeletionStatements#deleteChunkCarrying}; carried tables first, a statement each, where a trigger could tell the
+ * difference). The carried table's rows are found through the chunk's keys rather than by a second join over the
+ * whole tenant. Carried tables may carry tables of their own; the chain ends at a <em>root</em>
  * that is deleted in chunks by its primary key.
  *
  * <p>A table is carried only if moving its delete to its root's chunks keeps every foreign key satisfied, and

@@ -332,7 +332,8 @@ final class DeletionStatements {
      * arrays first, then the fragment's own parameters. Its one result row: the root's rows and its counter's total,
      * then each carried table's, in {@code group}'s order. A one-column key is {@code "fk" = ANY(ARRAY(SELECT "id"
      * FROM ...))}, evaluated once and looked up in the key's index whatever the planner estimates; several columns use a
-     * row-valued {@code IN}.
+     * row-valued {@code IN}. Not for a group whose tables have a row trigger that runs before a delete ({@link
+     * TenantRows#deletesInOneStatement}): {@link #deleteCarried} then deletes each carried table first.
      *
      * @param root the table the group's chains of carrying keys end at
      * @param key the root's {@link DeletionPlan#chunkKey}
@@ -369,7 +370,7 @@ final class DeletionStatements {
                                 returned.stream().map(c -> ROW + "." + quote(c)).toList()) + "), lethe_counted AS ("));
         parts.add(counter.append(")"));
         StringBuilder results =
-                new StringBuilder(" SELECT (SELECT count(*) FROM " + CHANGED + "), (SELECT * FROM" + " lethe_counted)");
+                new StringBuilder(" SELECT (SELECT count(*) FROM " + CHANGED + "), (SELECT * FROM lethe_counted)");
         for (int i = 0; i < group.size(); i++) {
             String change = carriedChange(i);
             parts.add(deleteCarried(group.get(i), root)
@@ -410,9 +411,42 @@ final class DeletionStatements {
      * chain of carrying keys; the tables between are read as the statement found them.
      */
     private SqlFragment deleteCarried(CarriedTables.Carried carried, PlannedTable root) {
+        return carriedDelete(
+                carried,
+                new SqlFragment(
+                        "SELECT "
+                                + String.join(
+                                        ", ",
+                                        carriedBy(carried, root).parentColumns().stream()
+                                                .map(column -> CHANGED + "." + quote(column))
+                                                .toList())
+                                + " FROM " + CHANGED,
+                        List.of()));
+    }
+
+    /**
+     * Deletes the rows of a {@link CarriedTables carried} table that depend on one chunk of its root's rows: those
+     * that reference, through the carrying keys, the chunk's rows of the root that are still the tenant's (as {@link
+     * #deleteChunk} checks them). Bound like {@link #deleteChunk}: the root's key arrays first, then the fragment's
+     * own parameters. A one-column key is {@code "fk" = ANY(ARRAY(SELECT "id" FROM parent WHERE ...))}, evaluated once
+     * and looked up in the key's index whatever the planner estimates; several columns use a row-valued {@code IN}.
+     * Run before the root's chunk, in its transaction, where the group's tables have triggers that {@link
+     * #deleteChunkCarrying} would run in another order.
+     *
+     * @param root the table the chain of carrying keys ends at
+     * @param key the root's {@link DeletionPlan#chunkKey}
+     * @param types the SQL type of each of the root's key columns
+     */
+    SqlFragment deleteCarried(CarriedTables.Carried carried, PlannedTable root, List<String> key, List<String> types) {
+        SqlFragment parents = chunkRows(root, key, boundKeys(root, key, types))
+                .prepend("SELECT " + parentColumns(carriedBy(carried, root)) + " FROM "
+                        + root.table().quoted(quote) + " " + ROW + " WHERE ");
+        return carriedDelete(carried, parents);
+    }
+
+    /** {@return the carried table's delete of the rows that reference, through its chain of keys, what {@code parents} selects} */
+    private SqlFragment carriedDelete(CarriedTables.Carried carried, SqlFragment parents) {
         List<ForeignKey> path = carried.path();
-        SqlFragment parents =
-                new SqlFragment("SELECT " + parentColumns(carriedBy(carried, root)) + " FROM " + CHANGED, List.of());
         for (int i = path.size() - 1; i > 0; i--) {
             ForeignKey toParent = path.get(i);
             parents = referencing(toParent, parents)

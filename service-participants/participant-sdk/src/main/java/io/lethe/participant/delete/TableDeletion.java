@@ -22,8 +22,9 @@ import org.slf4j.LoggerFactory;
  * its rows in one selection (see {@link #delete}); a pass that deletes nothing ends the table (its rows are gone, or
  * they survive their delete, which the count that follows reports).
  *
- * <p>A table that {@link CarriedTables carries} others deletes them with each chunk, before its own rows and in the
- * same transaction, each carried table's count added to its own progress row. Its chunks then fetch a number of keys
+ * <p>A table that {@link CarriedTables carries} others deletes them with each chunk, in the chunk's statement ({@link
+ * DeletionStatements#deleteChunkCarrying}; carried tables first, a statement each, where a trigger could tell the
+ * difference: {@link TenantRows#deletesInOneStatement}), each carried table's count added to its own progress row. Its chunks then fetch a number of keys
  * that keeps a chunk's rows, over the group's tables, near the chunk size per table: the first chunk fetches an
  * eighth of the chunk size, and each next one at most twice as many keys as the last, fewer if the last deleted more
  * rows per key (a parent with many children).
@@ -237,7 +238,8 @@ final class TableDeletion {
 
     /**
      * One chunk's transaction: locks the job's row, deletes the chunk's rows and, in the same statement, the rows of
-     * the tables the table carries that depend on them, adds each count to its progress row, and commits, or, for a pass's only
+     * the tables the table carries that depend on them (or, if a trigger could tell, those first and one table a
+     * statement: {@link TenantRows#deletesInOneStatement}), adds each count to its progress row, and commits, or, for a pass's only
      * chunk ({@code mayHold}), holds the transaction open while its rows are fewer than a chunk's worth ({@link
      * JobLedger#commitOrHold}).
      *
@@ -260,6 +262,18 @@ final class TableDeletion {
         TenantRows.Counted own;
         long carriedDeleted = 0;
         if (group.isEmpty()) {
+            own = rows.deleteChunk(table, key, keys, job.progressOf(table.table()));
+        } else if (!rows.deletesInOneStatement(table, group)) {
+            // A trigger on the group's tables: the carried tables first, each in a statement of its own.
+            for (CarriedTables.Carried dependants : group) {
+                carriedDeleted += rows.deleteCarried(
+                                dependants,
+                                table,
+                                key,
+                                keys,
+                                job.progressOf(dependants.table().table()))
+                        .rows();
+            }
             own = rows.deleteChunk(table, key, keys, job.progressOf(table.table()));
         } else {
             List<SqlFragment> carriedCounters = new ArrayList<>();

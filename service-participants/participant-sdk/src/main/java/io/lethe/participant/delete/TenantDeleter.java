@@ -2,7 +2,6 @@ package io.lethe.participant.delete;
 
 import io.lethe.participant.plan.DeletionPlan;
 import io.lethe.participant.plan.PlannedTable;
-import io.lethe.participant.plan.TableName;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -10,13 +9,11 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.PrimitiveIterator;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
@@ -49,9 +46,10 @@ import org.slf4j.LoggerFactory;
  *       again). A DEPENDENT table is counted after its
  *       passes, while its parents still exist; rows left fail the call ({@code VERIFICATION_FAILED}, retryable). A
  *       DEPENDENT table that reaches the tenant through one foreign key is {@link CarriedTables carried} instead: a
- *       whole-tenant delete removes its rows with each chunk of its parent's keys, in the chunk's transaction, before
- *       the parents (its rows found through the chunk's keys, not by a join over the whole tenant); rows of it that
- *       survive make the parents' delete fail on the foreign key, and are reported as its own.
+ *       whole-tenant delete removes its rows with each chunk of its parent's keys, in the statement that deletes the
+ *       chunk (its rows found through the keys the chunk's delete returns, not by a join over the whole tenant; one
+ *       statement a table, carried tables first, where a trigger could tell the difference); rows of it that survive
+ *       make the parents' delete fail on the foreign key, and are reported as its own.
  *   <li><b>Complete.</b> Lock the job's row, count every planned table (rows left: {@code VERIFICATION_FAILED}), mark
  *       the job {@code COMPLETED} with {@code finished_at}, record the progress rows' counts as its result, call the
  *       {@link OutcomeRecorder}, commit.
@@ -81,7 +79,7 @@ public final class TenantDeleter {
     private final CarriedTables carried;
     private final JdbcDeletionLedger ledger = new JdbcDeletionLedger();
     /** The key columns' types, read from the catalog once per table (the plan is fixed at start-up). */
-    private final Map<TableName, List<String>> keyTypes = new ConcurrentHashMap<>();
+    private final CatalogCache catalog = CatalogCache.create();
 
     /**
      * A deleter with {@link DeletionSettings#defaults()} that records outcomes nowhere ({@link OutcomeRecorder#NONE}).
@@ -392,7 +390,7 @@ public final class TenantDeleter {
         TenantRows rows = null;
         try {
             connection.setAutoCommit(false);
-            rows = rows(connection, plan, values, task, policies, keyTypes);
+            rows = rows(connection, plan, values, task, policies, catalog);
             JobLedger job = new JobLedger(connection, task, ledger, clock);
             // A scoped delete selects through its scope, table by table.
             CarriedTables carriedNow = task.scope() == null ? carried : CarriedTables.none();
@@ -429,7 +427,7 @@ public final class TenantDeleter {
             DeletionTask task,
             TablePolicies policies)
             throws SQLException {
-        return rows(connection, plan, ids, task, policies, new HashMap<>());
+        return rows(connection, plan, ids, task, policies, CatalogCache.create());
     }
 
     /** Like the above, with the key columns' types that the caller keeps for its plan. */
@@ -439,7 +437,7 @@ public final class TenantDeleter {
             Map<TenantIdType, Object> ids,
             DeletionTask task,
             TablePolicies policies,
-            Map<TableName, List<String>> keyTypes)
+            CatalogCache catalog)
             throws SQLException {
         return new TenantRows(
                 connection,
@@ -448,7 +446,7 @@ public final class TenantDeleter {
                 task.scope() == null ? null : ScopedTables.of(plan, task.scope()),
                 task.scope(),
                 policies,
-                keyTypes);
+                catalog);
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.lethe.participant.delete;
 
 import io.lethe.participant.plan.DeletionPlan;
+import io.lethe.participant.plan.ForeignKey;
 import io.lethe.participant.plan.NullOut;
 import io.lethe.participant.plan.PlannedTable;
 import io.lethe.participant.plan.TableName;
@@ -12,9 +13,10 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
@@ -29,6 +31,7 @@ final class TenantRows {
     private final DeletionStatements statements;
     private final Map<TenantIdType, Object> tenantIds;
     private final Map<TableName, List<String>> keyTypes;
+    private final CatalogCache catalog;
     private final ScopedTables scope;
     private final TablePolicies policies;
     private final List<String> listedIds;
@@ -44,14 +47,13 @@ final class TenantRows {
     private final boolean planCacheMode;
 
     TenantRows(Connection connection, DeletionPlan plan, Map<TenantIdType, Object> tenantIds) throws SQLException {
-        this(connection, plan, tenantIds, null, null, TablePolicies.none(), new HashMap<>());
+        this(connection, plan, tenantIds, null, null, TablePolicies.none(), CatalogCache.create());
     }
 
     /**
      * @param scope what a scoped deletion reaches, or {@code null} for the whole tenant
      * @param ids the scope's listed ids, or {@code null}
-     * @param keyTypes the key columns' types read so far, per table: kept by the deleter for its plan, so that the
-     *     catalog is read once per table rather than once per job (thread-safe if shared)
+     * @param catalog what was read from the catalog so far, kept by the deleter for its plan
      * @throws ScopedTables.InvalidScopeException if the scope's key is of a type whose ids cannot be checked
      */
     TenantRows(
@@ -61,9 +63,10 @@ final class TenantRows {
             ScopedTables scope,
             DeletionScope ids,
             TablePolicies policies,
-            Map<TableName, List<String>> keyTypes)
+            CatalogCache catalog)
             throws SQLException {
-        this.keyTypes = keyTypes;
+        this.catalog = catalog;
+        this.keyTypes = catalog.keyTypes();
         this.connection = connection;
         this.plan = plan;
         this.tenantIds = tenantIds;
@@ -318,6 +321,69 @@ final class TenantRows {
             counts.add(new Counted(rows, total));
         }
         return counts;
+    }
+
+    /**
+     * Deletes the rows of a carried table that depend on the chunk's rows of its root, and adds them to the job's
+     * progress row of the carried table ({@code progress}), in one statement.
+     *
+     * @param key the root's {@link DeletionPlan#chunkKey}
+     */
+    Counted deleteCarried(
+            CarriedTables.Carried carried,
+            PlannedTable root,
+            List<String> key,
+            KeyCursor.Chunk chunk,
+            SqlFragment progress)
+            throws SQLException {
+        current = carried.table().table();
+        return counted(
+                DeletionStatements.counted(
+                        statements.deleteCarried(carried, root, key, keyTypes(root.table(), key)), progress),
+                chunk.columns());
+    }
+
+    /**
+     * {@return whether a chunk of {@code root} and the rows of the tables it carries can be deleted in one statement
+     * ({@link #deleteChunkCarrying})}: not if any of them has a row trigger that runs before a delete (enabled, not a
+     * foreign key's own). Such a trigger runs while the statement deletes, and may change a row that another of its
+     * deletes then finds changed (a trigger on the root that deletes its children, as a cascade would: PostgreSQL
+     * refuses, every time); deleted one table at a time, carried tables first, the trigger sees what it always saw.
+     * Read from the catalog once per table and deleter.
+     */
+    boolean deletesInOneStatement(PlannedTable root, List<CarriedTables.Carried> group) throws SQLException {
+        Set<TableName> tables = new LinkedHashSet<>();
+        tables.add(root.table());
+        for (CarriedTables.Carried carried : group) {
+            for (ForeignKey key : carried.path()) {
+                tables.add(key.child());
+                tables.add(key.parent());
+            }
+        }
+        for (TableName table : tables) {
+            Boolean triggered = catalog.beforeDeleteTriggers().get(table);
+            if (triggered == null) {
+                triggered = hasBeforeDeleteTrigger(table);
+                catalog.beforeDeleteTriggers().put(table, triggered);
+            }
+            if (triggered) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private boolean hasBeforeDeleteTrigger(TableName table) throws SQLException {
+        // tgtype: 1 a row trigger, 2 before, 8 on delete.
+        try (PreparedStatement statement = connection.prepareStatement("SELECT EXISTS (SELECT 1 FROM"
+                + " pg_catalog.pg_trigger WHERE tgrelid = CAST(? AS regclass) AND NOT tgisinternal AND tgenabled <> 'D'"
+                + " AND (tgtype & 11) = 11)")) {
+            statement.setString(1, table.quoted("\""));
+            try (ResultSet result = statement.executeQuery()) {
+                result.next();
+                return result.getBoolean(1);
+            }
+        }
     }
 
     /**

@@ -2,7 +2,6 @@ package io.lethe.participant.delete;
 
 import io.lethe.participant.plan.DeletionPlan;
 import io.lethe.participant.plan.PlannedTable;
-import io.lethe.participant.plan.TableName;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
@@ -11,7 +10,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -55,7 +53,7 @@ public final class TenantSoftDeleter {
     private final TablePolicies policies;
     private final JdbcSoftDeletionLedger ledger = new JdbcSoftDeletionLedger();
     /** The key columns' types, read from the catalog once per table (the plan is fixed at start-up). */
-    private final Map<TableName, List<String>> keyTypes = new ConcurrentHashMap<>();
+    private final CatalogCache catalog = CatalogCache.create();
 
     private volatile List<PlannedTable> softDeletable;
 
@@ -316,7 +314,7 @@ public final class TenantSoftDeleter {
         try (Connection connection = dataSource.getConnection()) {
             try {
                 connection.setAutoCommit(false);
-                rows = TenantDeleter.rows(connection, plan, values.get(), task, policies, keyTypes);
+                rows = TenantDeleter.rows(connection, plan, values.get(), task, policies, catalog);
                 DeletionResult result = work.apply(rows, connection, values.get());
                 log(result);
                 return result;

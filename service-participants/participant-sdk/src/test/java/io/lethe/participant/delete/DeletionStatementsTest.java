@@ -179,7 +179,7 @@ class DeletionStatementsTest {
     }
 
     @Test
-    void deletesACarriedTablesRowsThatReferenceTheChunksRowsOfItsRootStillTheTenantsByRowValue() {
+    void deletesAChunkAndItsCarriedTablesRowsInOneStatementByTheKeysItsDeleteReturnsByRowValue() {
         TableName orderLines = new TableName("public", "order_lines");
         CarriedTables carried = CarriedTables.of(plan, TablePolicies.none());
         // orders references itself, so it is deleted in one statement and carries nothing; order_lines has a key.
@@ -201,8 +201,8 @@ class DeletionStatementsTest {
                                 + " lethe_row.\"order_id\" AND \"tenant_id\" = ?)) RETURNING lethe_row.\"order_id\","
                                 + " lethe_row.\"line_no\"), lethe_counted AS (UPDATE progress SET n = n + (SELECT count(*) FROM"
                                 + " lethe_changed) WHERE t = ? RETURNING n), lethe_carried_0 AS (DELETE FROM"
-                                + " \"public\".\"line_notes\" WHERE (\"order_id\", \"line_no\") IN (SELECT \"order_id\","
-                                + " \"line_no\" FROM lethe_changed) RETURNING 1), lethe_counted_0 AS (UPDATE progress SET n = n +"
+                                + " \"public\".\"line_notes\" WHERE (\"order_id\", \"line_no\") IN (SELECT lethe_changed.\"order_id\","
+                                + " lethe_changed.\"line_no\" FROM lethe_changed) RETURNING 1), lethe_counted_0 AS (UPDATE progress SET n = n +"
                                 + " (SELECT count(*) FROM lethe_carried_0) WHERE t = ? RETURNING n) SELECT (SELECT count(*) FROM"
                                 + " lethe_changed), (SELECT * FROM lethe_counted), (SELECT count(*) FROM lethe_carried_0),"
                                 + " (SELECT * FROM lethe_counted_0)");
@@ -221,7 +221,7 @@ class DeletionStatementsTest {
     }
 
     @Test
-    void deletesACarriedChainThroughEachCarryingKeyWithIndexLookupsOfOneColumnKeys() {
+    void deletesAChunkAndACarriedChainInOneStatementThroughEachCarryingKey() {
         SchemaModel model = SchemaModel.builder()
                 .table("public", "orders", t -> t.column("id", false)
                         .column("tenant_id", false, Types.OTHER, "uuid")
@@ -259,15 +259,20 @@ class DeletionStatementsTest {
                         "WITH lethe_changed AS (DELETE FROM \"public\".\"orders\" lethe_row WHERE \"id\" ="
                                 + " ANY(?::text[]::bigint[]) AND \"tenant_id\" = ? RETURNING lethe_row.\"id\"), lethe_counted AS (")
                 .contains(", lethe_carried_0 AS (DELETE FROM \"public\".\"notes\" WHERE \"line_id\" = ANY(ARRAY(SELECT"
-                        + " \"id\" FROM \"public\".\"lines\" WHERE \"order_id\" = ANY(ARRAY(SELECT \"id\" FROM"
+                        + " \"id\" FROM \"public\".\"lines\" WHERE \"order_id\" = ANY(ARRAY(SELECT lethe_changed.\"id\" FROM"
                         + " lethe_changed)))) RETURNING 1), lethe_counted_0 AS (")
                 .contains(", lethe_carried_1 AS (DELETE FROM \"public\".\"lines\" WHERE \"order_id\" = ANY(ARRAY(SELECT"
-                        + " \"id\" FROM lethe_changed)) RETURNING 1), lethe_counted_1 AS (")
+                        + " lethe_changed.\"id\" FROM lethe_changed)) RETURNING 1), lethe_counted_1 AS (")
                 .endsWith(
                         " SELECT (SELECT count(*) FROM lethe_changed), (SELECT * FROM lethe_counted), (SELECT count(*)"
                                 + " FROM lethe_carried_0), (SELECT * FROM lethe_counted_0), (SELECT count(*) FROM"
                                 + " lethe_carried_1), (SELECT * FROM lethe_counted_1)");
-        assertThat(delete.parameters()).first().isEqualTo(TenantIdType.UUID);
+        assertThat(delete.parameters())
+                .containsExactly(
+                        TenantIdType.UUID,
+                        new SqlParameter.Literal(DeletionStatements.CHANGED),
+                        new SqlParameter.Literal(DeletionStatements.carriedChange(0)),
+                        new SqlParameter.Literal(DeletionStatements.carriedChange(1)));
         assertThatThrownBy(() -> new DeletionStatements(plan, "\"")
                         .deleteChunkCarrying(
                                 plan.table(new TableName("public", "lines")),
@@ -276,6 +281,63 @@ class DeletionStatementsTest {
                                 group,
                                 counterOf(DeletionStatements.CHANGED),
                                 counters))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("is not carried by public.lines");
+    }
+
+    @Test
+    void deletesACarriedTablesRowsOnTheirOwnBeforeTheRootsChunkWhereATriggerCouldTellByRowValue() {
+        TableName orderLines = new TableName("public", "order_lines");
+        CarriedTables carried = CarriedTables.of(plan, TablePolicies.none());
+        // orders references itself, so it is deleted in one statement and carries nothing; order_lines has a key.
+        assertThat(carried.isCarried(orderLines)).isFalse();
+
+        SqlFragment delete = statements.deleteCarried(
+                carried.carriedBy(orderLines).get(0),
+                plan.table(orderLines),
+                List.of("order_id", "line_no"),
+                List.of("bigint", "integer"));
+
+        assertThat(delete.sql())
+                .isEqualTo("DELETE FROM \"public\".\"line_notes\" WHERE (\"order_id\", \"line_no\") IN (SELECT"
+                        + " \"order_id\", \"line_no\" FROM \"public\".\"order_lines\" lethe_row WHERE (\"order_id\","
+                        + " \"line_no\") IN (SELECT * FROM unnest(?::text[]::bigint[], ?::text[]::integer[])) AND (EXISTS"
+                        + " (SELECT 1 FROM \"public\".\"orders\" lethe_parent WHERE lethe_parent.\"id\" ="
+                        + " lethe_row.\"order_id\" AND \"tenant_id\" = ?)))");
+        assertThat(delete.parameters()).containsExactly(TenantIdType.UUID);
+    }
+
+    @Test
+    void deletesACarriedChainOnItsOwnThroughEachCarryingKeyWithIndexLookupsOfOneColumnKeys() {
+        SchemaModel model = SchemaModel.builder()
+                .table("public", "orders", t -> t.column("id", false)
+                        .column("tenant_id", false, Types.OTHER, "uuid")
+                        .primaryKey("id"))
+                .table("public", "lines", t -> t.column("id", false)
+                        .column("order_id", false)
+                        .primaryKey("id"))
+                .table("public", "notes", t -> t.column("id", false)
+                        .column("line_id", false)
+                        .primaryKey("id"))
+                .foreignKey("public", "lines", List.of("order_id"), "public", "orders", List.of("id"))
+                .foreignKey("public", "notes", List.of("line_id"), "public", "lines", List.of("id"))
+                .build();
+        DeletionPlan plan = DeletionPlanner.plan(model, PlannerSettings.defaults());
+        TableName orders = new TableName("public", "orders");
+        CarriedTables.Carried notes =
+                CarriedTables.of(plan, TablePolicies.none()).carriedBy(orders).get(0);
+
+        SqlFragment delete = new DeletionStatements(plan, "\"")
+                .deleteCarried(notes, plan.table(orders), List.of("id"), List.of("bigint"));
+
+        assertThat(delete.sql())
+                .isEqualTo("DELETE FROM \"public\".\"notes\" WHERE \"line_id\" = ANY(ARRAY(SELECT \"id\" FROM"
+                        + " \"public\".\"lines\" WHERE \"order_id\" = ANY(ARRAY(SELECT \"id\" FROM \"public\".\"orders\""
+                        + " lethe_row WHERE \"id\" = ANY(?::text[]::bigint[]) AND \"tenant_id\" = ?))))");
+        assertThat(delete.parameters()).containsExactly(TenantIdType.UUID);
+        assertThatThrownBy(() -> new DeletionStatements(plan, "\"")
+                        .deleteCarried(
+                                notes, plan.table(new TableName("public", "lines")), List.of("id"), List.of("bigint")))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("is not carried by public.lines");
     }

@@ -222,24 +222,8 @@ class DeletionStatementsTest {
 
     @Test
     void deletesAChunkAndACarriedChainInOneStatementThroughEachCarryingKey() {
-        SchemaModel model = SchemaModel.builder()
-                .table("public", "orders", t -> t.column("id", false)
-                        .column("tenant_id", false, Types.OTHER, "uuid")
-                        .primaryKey("id"))
-                .table("public", "lines", t -> t.column("id", false)
-                        .column("order_id", false)
-                        .primaryKey("id"))
-                .table("public", "notes", t -> t.column("id", false)
-                        .column("line_id", false)
-                        .primaryKey("id"))
-                .foreignKey("public", "lines", List.of("order_id"), "public", "orders", List.of("id"))
-                .foreignKey("public", "notes", List.of("line_id"), "public", "lines", List.of("id"))
-                .build();
-        DeletionPlan plan = DeletionPlanner.plan(model, PlannerSettings.defaults());
+        DeletionPlan plan = chainPlan();
         TableName orders = new TableName("public", "orders");
-        CarriedTables.Carried notes =
-                CarriedTables.of(plan, TablePolicies.none()).carriedBy(orders).get(0);
-
         List<CarriedTables.Carried> group =
                 CarriedTables.of(plan, TablePolicies.none()).carriedBy(orders);
         List<SqlFragment> counters =
@@ -309,20 +293,7 @@ class DeletionStatementsTest {
 
     @Test
     void deletesACarriedChainOnItsOwnThroughEachCarryingKeyWithIndexLookupsOfOneColumnKeys() {
-        SchemaModel model = SchemaModel.builder()
-                .table("public", "orders", t -> t.column("id", false)
-                        .column("tenant_id", false, Types.OTHER, "uuid")
-                        .primaryKey("id"))
-                .table("public", "lines", t -> t.column("id", false)
-                        .column("order_id", false)
-                        .primaryKey("id"))
-                .table("public", "notes", t -> t.column("id", false)
-                        .column("line_id", false)
-                        .primaryKey("id"))
-                .foreignKey("public", "lines", List.of("order_id"), "public", "orders", List.of("id"))
-                .foreignKey("public", "notes", List.of("line_id"), "public", "lines", List.of("id"))
-                .build();
-        DeletionPlan plan = DeletionPlanner.plan(model, PlannerSettings.defaults());
+        DeletionPlan plan = chainPlan();
         TableName orders = new TableName("public", "orders");
         CarriedTables.Carried notes =
                 CarriedTables.of(plan, TablePolicies.none()).carriedBy(orders).get(0);
@@ -340,6 +311,24 @@ class DeletionStatementsTest {
                                 notes, plan.table(new TableName("public", "lines")), List.of("id"), List.of("bigint")))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("is not carried by public.lines");
+    }
+
+    /** {@return the plan of orders, their lines (no tenant column) and the lines' notes: a chain carried by orders} */
+    private static DeletionPlan chainPlan() {
+        SchemaModel model = SchemaModel.builder()
+                .table("public", "orders", t -> t.column("id", false)
+                        .column("tenant_id", false, Types.OTHER, "uuid")
+                        .primaryKey("id"))
+                .table("public", "lines", t -> t.column("id", false)
+                        .column("order_id", false)
+                        .primaryKey("id"))
+                .table("public", "notes", t -> t.column("id", false)
+                        .column("line_id", false)
+                        .primaryKey("id"))
+                .foreignKey("public", "lines", List.of("order_id"), "public", "orders", List.of("id"))
+                .foreignKey("public", "notes", List.of("line_id"), "public", "lines", List.of("id"))
+                .build();
+        return DeletionPlanner.plan(model, PlannerSettings.defaults());
     }
 
     @Test

@@ -444,7 +444,10 @@ final class DeletionStatements {
         return carriedDelete(carried, parents);
     }
 
-    /** {@return the carried table's delete of the rows that reference, through its chain of keys, what {@code parents} selects} */
+    /**
+     * {@return the carried table's delete of the rows that reference, through its chain of keys, what {@code parents}
+     * selects}
+     */
     private SqlFragment carriedDelete(CarriedTables.Carried carried, SqlFragment parents) {
         List<ForeignKey> path = carried.path();
         for (int i = path.size() - 1; i > 0; i--) {

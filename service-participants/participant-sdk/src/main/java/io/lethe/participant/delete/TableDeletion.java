@@ -24,10 +24,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A table that {@link CarriedTables carries} others deletes them with each chunk, in the chunk's statement ({@link
  * DeletionStatements#deleteChunkCarrying}; carried tables first, a statement each, where a trigger could tell the
- * difference: {@link TenantRows#deletesInOneStatement}), each carried table's count added to its own progress row. Its chunks then fetch a number of keys
- * that keeps a chunk's rows, over the group's tables, near the chunk size per table: the first chunk fetches an
- * eighth of the chunk size, and each next one at most twice as many keys as the last, fewer if the last deleted more
- * rows per key (a parent with many children).
+ * difference: {@link TenantRows#deletesInOneStatement}), each carried table's count added to its own progress row. Its
+ * chunks then fetch a number of keys that keeps a chunk's rows, over the group's tables, near the chunk size per table:
+ * the first chunk fetches an eighth of the chunk size, and each next one at most twice as many keys as the last, fewer
+ * if the last deleted more rows per key (a parent with many children).
  */
 final class TableDeletion {
 
@@ -239,9 +239,9 @@ final class TableDeletion {
     /**
      * One chunk's transaction: locks the job's row, deletes the chunk's rows and, in the same statement, the rows of
      * the tables the table carries that depend on them (or, if a trigger could tell, those first and one table a
-     * statement: {@link TenantRows#deletesInOneStatement}), adds each count to its progress row, and commits, or, for a pass's only
-     * chunk ({@code mayHold}), holds the transaction open while its rows are fewer than a chunk's worth ({@link
-     * JobLedger#commitOrHold}).
+     * statement: {@link TenantRows#deletesInOneStatement}), adds each count to its progress row, and commits, or, for a
+     * pass's only chunk ({@code mayHold}), holds the transaction open while its rows are fewer than a chunk's worth
+     * ({@link JobLedger#commitOrHold}).
      *
      * @return the rows deleted over the group's tables; -1 if another delivery completed the job meanwhile (rolled
      *     back)

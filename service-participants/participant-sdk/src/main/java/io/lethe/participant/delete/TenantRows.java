@@ -309,16 +309,9 @@ final class TenantRows {
             throws SQLException {
         result.next();
         List<Counted> counts = new ArrayList<>();
-        for (int table = 0; table <= group.size(); table++) {
-            long rows = result.getLong(2 * table + 1);
-            long total = result.getLong(2 * table + 2);
-            if (result.wasNull()) {
-                throw new SQLException("no bookkeeping row counts the changes of table "
-                        + (table == 0
-                                ? root.table()
-                                : group.get(table - 1).table().table()));
-            }
-            counts.add(new Counted(rows, total));
+        counts.add(countedAt(result, 0, root.table()));
+        for (int i = 0; i < group.size(); i++) {
+            counts.add(countedAt(result, i + 1, group.get(i).table().table()));
         }
         return counts;
     }
@@ -569,10 +562,15 @@ final class TenantRows {
     /** Reads a {@link DeletionStatements#counted} statement's row: the rows changed and the counter's total. */
     private Counted counted(ResultSet result) throws SQLException {
         result.next();
-        long rows = result.getLong(1);
-        long total = result.getLong(2);
+        return countedAt(result, 0, current);
+    }
+
+    /** Reads the row's {@code index}th pair of columns: the rows a change of {@code table} changed, and its total. */
+    private static Counted countedAt(ResultSet result, int index, TableName table) throws SQLException {
+        long rows = result.getLong(2 * index + 1);
+        long total = result.getLong(2 * index + 2);
         if (result.wasNull()) {
-            throw new SQLException("no bookkeeping row counts the changes of table " + current);
+            throw new SQLException("no bookkeeping row counts the changes of table " + table);
         }
         return new Counted(rows, total);
     }

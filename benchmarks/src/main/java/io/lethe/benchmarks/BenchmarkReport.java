@@ -135,6 +135,7 @@ record BenchmarkReport(
             t.put("latency", throughput.latency());
             t.put("cpu", throughput.cpu());
             t.put("cpuSecondsByPart", throughput.cpuByPart());
+            t.put("jvmThreadsCpuSeconds", throughput.jvmCpuByPart());
             t.put("jitCompilationSeconds", throughput.jitSeconds());
             t.put("floor", throughput.floor());
             t.put("floorCpuMsPerJob", throughput.floor().cpuMsPerJob());
@@ -242,6 +243,10 @@ record BenchmarkReport(
             }
             md.append("| this JVM outside Java threads (garbage collection, JIT compiler) | %.1f |\n"
                     .formatted(Math.max(0, cpu.jvmSeconds() - javaThreads) * 1000 / throughput.tenants()));
+            for (Map.Entry<String, Double> part : throughput.jvmCpuByPart().entrySet()) {
+                md.append("| - of it, the %s's threads | %.1f |\n"
+                        .formatted(part.getKey(), part.getValue() * 1000 / throughput.tenants()));
+            }
             md.append("| other processes (mostly PostgreSQL) | %.1f |\n"
                     .formatted(cpu.otherSeconds() * 1000 / throughput.tenants()));
             md.append("| **all** | **%.1f** |\n"

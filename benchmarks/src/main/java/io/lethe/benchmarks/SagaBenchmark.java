@@ -91,6 +91,9 @@ final class SagaBenchmark implements AutoCloseable {
      * @param seconds from the first command sent to the last job COMPLETED
      * @param latency each job's command to COMPLETED
      * @param cpu where the CPU time went meanwhile
+     * @param cpuByPart the CPU seconds of this JVM's Java threads, by part of the stack ({@link ThreadCpu})
+     * @param jvmCpuByPart the CPU seconds of this JVM's own JIT compiler and garbage collector threads; empty where the
+     *     system does not say
      * @param jitSeconds how long the JIT compiler compiled meanwhile (its threads' elapsed time, summed): a stack
      *     still being compiled runs slower than a warm one and spends CPU outside its Java threads
      * @param hotMethods the JVM's most sampled methods, if profiled
@@ -102,6 +105,7 @@ final class SagaBenchmark implements AutoCloseable {
             Latencies latency,
             CpuUse.Split cpu,
             Map<String, Double> cpuByPart,
+            Map<String, Double> jvmCpuByPart,
             double jitSeconds,
             SagaFloor.Floor floor,
             List<Profiler.Hotspot> hotMethods) {
@@ -259,7 +263,7 @@ final class SagaBenchmark implements AutoCloseable {
             List<Long> latencies = burst.submitAndAwait(producer, watch);
             double seconds = (burst.lastEnded - started) / 1e9;
             CpuUse.Split split = cpu.stop();
-            Map<String, Double> byPart = threads.stop();
+            ThreadCpu.Parts byPart = threads.stop();
             double jitSeconds = jitBefore < 0 ? 0 : (jitMillis() - jitBefore) / 1000.0;
             List<Profiler.Hotspot> hot = profiler.stop(outputDirectory.resolve("saga-throughput.jfr"));
             long left = totalRows() - burst.rowsBefore;
@@ -278,7 +282,8 @@ final class SagaBenchmark implements AutoCloseable {
                     seconds,
                     Latencies.ofNanos(latencies),
                     split,
-                    byPart,
+                    byPart.javaThreads(),
+                    byPart.jvmThreads(),
                     jitSeconds,
                     floor,
                     hot);

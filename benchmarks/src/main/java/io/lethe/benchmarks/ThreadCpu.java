@@ -1,16 +1,25 @@
 package io.lethe.benchmarks;
 
+import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
 /**
  * The CPU time of this JVM's threads over an interval, by the part of the stack they belong to (told apart by thread
  * name): the broker, the coordinator, the participants, the benchmark's own status reader, other Java threads. Threads
  * that start and end inside the interval are not seen; the stack's threads live as long as it does.
+ *
+ * <p>The JVM's own threads, which the JVM does not list among its Java threads, are read from Linux's {@code
+ * /proc/self/task} by their names: the JIT compiler's ({@code C1 CompilerThread}, {@code C2 CompilerThread}) and the
+ * garbage collector's ({@code GC Thread}, {@code G1 ...}), in clock ticks of 1/100 s. Where there is no {@code /proc},
+ * they are not reported.
  */
 final class ThreadCpu {
 
@@ -19,6 +28,22 @@ final class ThreadCpu {
     static final String PARTICIPANTS = "participants";
     static final String READER = "benchmark's status reader";
     static final String OTHER = "other Java threads";
+    static final String JIT_COMPILER = "JIT compiler";
+    static final String GARBAGE_COLLECTOR = "garbage collector";
+
+    /** Linux reports a thread's CPU time in clock ticks of 1/100 s. */
+    private static final double TICKS_PER_SECOND = 100.0;
+
+    private static final Path TASKS = Path.of("/proc/self/task");
+
+    /**
+     * CPU seconds by part.
+     *
+     * @param javaThreads the Java threads', by part of the stack, in a fixed order
+     * @param jvmThreads the JVM's own threads', for {@link #JIT_COMPILER} and {@link #GARBAGE_COLLECTOR}; empty where
+     *     the system does not say
+     */
+    record Parts(Map<String, Double> javaThreads, Map<String, Double> jvmThreads) {}
 
     private static final List<String> BROKER_PREFIXES = List.of(
             "data-plane-kafka",
@@ -36,6 +61,7 @@ final class ThreadCpu {
 
     private final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
     private final Map<Long, Long> startNanos = new HashMap<>();
+    private final Map<String, Long> startTicks = jvmThreadTicks();
 
     private ThreadCpu() {}
 
@@ -51,8 +77,8 @@ final class ThreadCpu {
         return cpu;
     }
 
-    /** {@return the CPU seconds of each part since the start, in a fixed order} */
-    Map<String, Double> stop() {
+    /** {@return the CPU seconds of each part since the start} */
+    Parts stop() {
         Map<String, Double> seconds = new LinkedHashMap<>();
         for (String part : List.of(BROKER, COORDINATOR, PARTICIPANTS, READER, OTHER)) {
             seconds.put(part, 0.0);
@@ -66,7 +92,57 @@ final class ThreadCpu {
             long used = nanos - startNanos.getOrDefault(id, 0L);
             seconds.merge(partOf(info.getThreadName()), used / 1e9, Double::sum);
         }
-        return seconds;
+        Map<String, Double> jvm = new LinkedHashMap<>();
+        jvmThreadTicks()
+                .forEach(
+                        (part, ticks) -> jvm.put(part, (ticks - startTicks.getOrDefault(part, 0L)) / TICKS_PER_SECOND));
+        return new Parts(seconds, jvm);
+    }
+
+    /**
+     * {@return the clock ticks the JVM's compiler and collector threads have used so far, by part; empty where there
+     * is no {@code /proc/self/task}} Threads that ended are not counted: the JVM keeps these for its lifetime, except
+     * compiler threads it adds and removes as the queue grows, which a measurement may undercount.
+     */
+    static Map<String, Long> jvmThreadTicks() {
+        Map<String, Long> ticks = new LinkedHashMap<>();
+        if (!Files.isDirectory(TASKS)) {
+            return ticks;
+        }
+        ticks.put(JIT_COMPILER, 0L);
+        ticks.put(GARBAGE_COLLECTOR, 0L);
+        try (Stream<Path> tasks = Files.list(TASKS)) {
+            for (Path task : tasks.toList()) {
+                String stat;
+                try {
+                    stat = Files.readString(task.resolve("stat"));
+                } catch (IOException ended) {
+                    continue;
+                }
+                // pid (comm) state ppid ...: the name may hold spaces and parentheses; utime and stime are the 14th
+                // and 15th fields, the 12th and 13th after the name.
+                String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+                String part = jvmPartOf(name);
+                if (part != null) {
+                    String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                    ticks.merge(part, Long.parseLong(fields[11]) + Long.parseLong(fields[12]), Long::sum);
+                }
+            }
+        } catch (IOException e) {
+            return new LinkedHashMap<>();
+        }
+        return ticks;
+    }
+
+    /** {@return the JVM thread part a thread of this name (as Linux shortens it) belongs to; null for any other} */
+    static String jvmPartOf(String thread) {
+        if (thread.startsWith("C1 CompilerThre") || thread.startsWith("C2 CompilerThre")) {
+            return JIT_COMPILER;
+        }
+        if (thread.startsWith("GC Thread") || thread.startsWith("G1 ")) {
+            return GARBAGE_COLLECTOR;
+        }
+        return null;
     }
 
     /** {@return the part of the stack a thread of this name belongs to} */

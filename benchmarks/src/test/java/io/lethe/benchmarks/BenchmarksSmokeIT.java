@@ -65,6 +65,11 @@ class BenchmarksSmokeIT {
         assertThat(report.throughput().cpuByPart().get(ThreadCpu.BROKER)).isPositive();
         assertThat(report.throughput().cpuByPart().get(ThreadCpu.PARTICIPANTS)).isPositive();
         assertThat(report.throughput().cpuByPart().get(ThreadCpu.COORDINATOR)).isPositive();
+        // The JVM's own threads, read from /proc on Linux: a fresh stack's burst is compiled as it runs.
+        assertThat(report.throughput().jvmCpuByPart())
+                .containsOnlyKeys(ThreadCpu.JIT_COMPILER, ThreadCpu.GARBAGE_COLLECTOR);
+        assertThat(report.throughput().jvmCpuByPart().get(ThreadCpu.JIT_COMPILER))
+                .isPositive();
 
         JsonNode json = JsonMapper.builder()
                 .build()
@@ -76,6 +81,11 @@ class BenchmarksSmokeIT {
                 .isGreaterThan(5);
         assertThat(json.get("throughput").get("tenants").asInt()).isEqualTo(4);
         assertThat(json.get("throughput").get("floorCpuMsPerJob").asDouble()).isPositive();
+        assertThat(json.get("throughput")
+                        .get("jvmThreadsCpuSeconds")
+                        .get(ThreadCpu.JIT_COMPILER)
+                        .asDouble())
+                .isPositive();
         assertThat(json.get("sagaSynchronousCommit").asString()).isEqualTo("on");
 
         String written = Files.readString(docs);

@@ -77,6 +77,7 @@ final class TableDeletion {
      * @param key its {@link DeletionPlan#chunkKey}: empty to delete it in one statement
      */
     Outcome delete(PlannedTable table, List<String> key) throws SQLException {
+        long started = System.nanoTime();
         long deleted = 0;
         int passes = 0;
         boolean foundNone = false;
@@ -97,7 +98,8 @@ final class TableDeletion {
         }
         List<CarriedTables.Carried> group = carried.carriedBy(table.table());
         log.info(
-                "Job {} (attempt {}): tenant {}: table {} done{}, {} rows deleted by this delivery ({}, passes: {})",
+                "Job {} (attempt {}): tenant {}: table {} done{}, {} rows deleted by this delivery in {} ms ({}, passes:"
+                        + " {})",
                 job.task().jobId(),
                 job.task().attempt(),
                 job.task().tenantId(),
@@ -108,6 +110,7 @@ final class TableDeletion {
                                 .map(c -> c.table().table().toString())
                                 .collect(Collectors.joining(", ", " with ", "")),
                 deleted,
+                (System.nanoTime() - started) / 1_000_000,
                 key.isEmpty() ? "one statement" : "chunks of " + settings.chunkSize(),
                 passes);
         return foundNone ? Outcome.EMPTIED : Outcome.DELETED;

@@ -9,6 +9,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
@@ -61,7 +62,7 @@ final class ThreadCpu {
 
     private final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
     private final Map<Long, Long> startNanos = new HashMap<>();
-    private final Map<String, Long> startTicks = jvmThreadTicks();
+    private final Map<String, JvmThread> startJvmThreads = jvmThreads();
 
     private ThreadCpu() {}
 
@@ -92,25 +93,26 @@ final class ThreadCpu {
             long used = nanos - startNanos.getOrDefault(id, 0L);
             seconds.merge(partOf(info.getThreadName()), used / 1e9, Double::sum);
         }
-        Map<String, Double> jvm = new LinkedHashMap<>();
-        jvmThreadTicks()
-                .forEach(
-                        (part, ticks) -> jvm.put(part, (ticks - startTicks.getOrDefault(part, 0L)) / TICKS_PER_SECOND));
-        return new Parts(seconds, jvm);
+        return new Parts(seconds, jvmSecondsBetween(startJvmThreads, jvmThreads()));
     }
 
     /**
-     * {@return the clock ticks the JVM's compiler and collector threads have used so far, by part; empty where there
-     * is no {@code /proc/self/task}} Threads that ended are not counted: the JVM keeps these for its lifetime, except
-     * compiler threads it adds and removes as the queue grows, which a measurement may undercount.
+     * A JVM thread's CPU so far.
+     *
+     * @param part {@link #JIT_COMPILER} or {@link #GARBAGE_COLLECTOR}
+     * @param ticks its user and system time, in clock ticks
      */
-    static Map<String, Long> jvmThreadTicks() {
-        Map<String, Long> ticks = new LinkedHashMap<>();
+    record JvmThread(String part, long ticks) {}
+
+    /**
+     * {@return the JVM's compiler and collector threads alive now, by Linux's thread id; empty where there is no
+     * {@code /proc/self/task}}
+     */
+    static Map<String, JvmThread> jvmThreads() {
+        Map<String, JvmThread> found = new HashMap<>();
         if (!Files.isDirectory(TASKS)) {
-            return ticks;
+            return found;
         }
-        ticks.put(JIT_COMPILER, 0L);
-        ticks.put(GARBAGE_COLLECTOR, 0L);
         try (Stream<Path> tasks = Files.list(TASKS)) {
             for (Path task : tasks.toList()) {
                 String stat;
@@ -122,27 +124,50 @@ final class ThreadCpu {
                 // pid (comm) state ppid ...: the name may hold spaces and parentheses; utime and stime are the 14th
                 // and 15th fields, the 12th and 13th after the name.
                 String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-                String part = jvmPartOf(name);
-                if (part != null) {
+                Optional<String> part = jvmPartOf(name);
+                if (part.isPresent()) {
                     String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-                    ticks.merge(part, Long.parseLong(fields[11]) + Long.parseLong(fields[12]), Long::sum);
+                    found.put(
+                            task.getFileName().toString(),
+                            new JvmThread(part.get(), Long.parseLong(fields[11]) + Long.parseLong(fields[12])));
                 }
             }
         } catch (IOException e) {
-            return new LinkedHashMap<>();
+            return new HashMap<>();
         }
-        return ticks;
+        return found;
     }
 
-    /** {@return the JVM thread part a thread of this name (as Linux shortens it) belongs to; null for any other} */
-    static String jvmPartOf(String thread) {
+    /**
+     * {@return the CPU seconds of the JVM's compiler and collector threads between two readings of {@link
+     * #jvmThreads}, by part; empty if either found none} Each thread counts from its first reading, or from 0 if it
+     * started since; a thread that ended meanwhile is not counted (the JVM keeps these threads for its lifetime,
+     * except compiler threads it adds and removes as its queue grows on machines with more cores).
+     */
+    static Map<String, Double> jvmSecondsBetween(Map<String, JvmThread> before, Map<String, JvmThread> after) {
+        Map<String, Double> seconds = new LinkedHashMap<>();
+        if (before.isEmpty() || after.isEmpty()) {
+            return seconds;
+        }
+        seconds.put(JIT_COMPILER, 0.0);
+        seconds.put(GARBAGE_COLLECTOR, 0.0);
+        after.forEach((id, thread) -> {
+            JvmThread earlier = before.get(id);
+            long since = earlier == null || !earlier.part().equals(thread.part()) ? 0 : earlier.ticks();
+            seconds.merge(thread.part(), (thread.ticks() - since) / TICKS_PER_SECOND, Double::sum);
+        });
+        return seconds;
+    }
+
+    /** {@return the JVM thread part a thread of this name (as Linux shortens it) belongs to, if either} */
+    static Optional<String> jvmPartOf(String thread) {
         if (thread.startsWith("C1 CompilerThre") || thread.startsWith("C2 CompilerThre")) {
-            return JIT_COMPILER;
+            return Optional.of(JIT_COMPILER);
         }
         if (thread.startsWith("GC Thread") || thread.startsWith("G1 ")) {
-            return GARBAGE_COLLECTOR;
+            return Optional.of(GARBAGE_COLLECTOR);
         }
-        return null;
+        return Optional.empty();
     }
 
     /** {@return the part of the stack a thread of this name belongs to} */

@@ -65,11 +65,17 @@ class BenchmarksSmokeIT {
         assertThat(report.throughput().cpuByPart().get(ThreadCpu.BROKER)).isPositive();
         assertThat(report.throughput().cpuByPart().get(ThreadCpu.PARTICIPANTS)).isPositive();
         assertThat(report.throughput().cpuByPart().get(ThreadCpu.COORDINATOR)).isPositive();
-        // The JVM's own threads, read from /proc on Linux: a fresh stack's burst is compiled as it runs.
-        assertThat(report.throughput().jvmCpuByPart())
-                .containsOnlyKeys(ThreadCpu.JIT_COMPILER, ThreadCpu.GARBAGE_COLLECTOR);
-        assertThat(report.throughput().jvmCpuByPart().get(ThreadCpu.JIT_COMPILER))
-                .isPositive();
+        // The JVM's own threads, where Linux lists them (ThreadCpuTest checks what is read).
+        if (Files.isDirectory(Path.of("/proc/self/task"))) {
+            assertThat(report.throughput().jvmCpuByPart())
+                    .containsOnlyKeys(ThreadCpu.JIT_COMPILER, ThreadCpu.GARBAGE_COLLECTOR)
+                    .allSatisfy((part, seconds) -> assertThat(seconds).isNotNegative());
+        }
+        // The participant's log says how long each table took, in the form the benchmark reads (the last size's run).
+        assertThat(DeleteBenchmark.tablesOfLastJob(Files.readAllLines(directory.resolve("participant-2000.log"))))
+                .hasSize(4)
+                .anySatisfy(table -> assertThat(table).endsWith(": public.tasks with public.comments"))
+                .anySatisfy(table -> assertThat(table).endsWith(": public.accounts"));
 
         JsonNode json = JsonMapper.builder()
                 .build()
@@ -81,11 +87,8 @@ class BenchmarksSmokeIT {
                 .isGreaterThan(5);
         assertThat(json.get("throughput").get("tenants").asInt()).isEqualTo(4);
         assertThat(json.get("throughput").get("floorCpuMsPerJob").asDouble()).isPositive();
-        assertThat(json.get("throughput")
-                        .get("jvmThreadsCpuSeconds")
-                        .get(ThreadCpu.JIT_COMPILER)
-                        .asDouble())
-                .isPositive();
+        assertThat(json.get("throughput").get("jvmThreadsCpuSeconds").size())
+                .isEqualTo(report.throughput().jvmCpuByPart().size());
         assertThat(json.get("sagaSynchronousCommit").asString()).isEqualTo("on");
 
         String written = Files.readString(docs);

@@ -11,6 +11,9 @@ import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class ThreadCpuTest {
 
@@ -45,14 +48,21 @@ class ThreadCpuTest {
         assertThat(cpu.stop().javaThreads().get(ThreadCpu.OTHER)).isGreaterThan(0.02);
     }
 
-    @Test
-    void tellsTheJvmsOwnThreadsApartByTheNamesLinuxGivesThem() {
-        assertThat(ThreadCpu.jvmPartOf("C2 CompilerThre")).contains(ThreadCpu.JIT_COMPILER);
-        assertThat(ThreadCpu.jvmPartOf("C1 CompilerThre")).contains(ThreadCpu.JIT_COMPILER);
-        assertThat(ThreadCpu.jvmPartOf("GC Thread#1")).contains(ThreadCpu.GARBAGE_COLLECTOR);
-        assertThat(ThreadCpu.jvmPartOf("G1 Conc#0")).contains(ThreadCpu.GARBAGE_COLLECTOR);
-        assertThat(ThreadCpu.jvmPartOf("VM Thread")).isEmpty();
-        assertThat(ThreadCpu.jvmPartOf("main")).isEmpty();
+    @ParameterizedTest
+    @CsvSource({
+        "C2 CompilerThre, JIT compiler",
+        "C1 CompilerThre, JIT compiler",
+        "GC Thread#1, garbage collector",
+        "G1 Conc#0, garbage collector"
+    })
+    void tellsTheJvmsOwnThreadsApartByTheNamesLinuxGivesThem(String thread, String part) {
+        assertThat(ThreadCpu.jvmPartOf(thread)).contains(part);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"VM Thread", "main", "kafka-0-raft-io-thread"})
+    void leavesEveryOtherThreadToTheJavaThreadsParts(String thread) {
+        assertThat(ThreadCpu.jvmPartOf(thread)).isEmpty();
     }
 
     @Test

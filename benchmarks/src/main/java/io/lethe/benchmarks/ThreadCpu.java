@@ -35,7 +35,8 @@ final class ThreadCpu {
     /** Linux reports a thread's CPU time in clock ticks of 1/100 s. */
     private static final double TICKS_PER_SECOND = 100.0;
 
-    private static final Path TASKS = Path.of("/proc/self/task");
+    /** Where Linux lists this process's threads. */
+    static final Path TASKS = Path.of("/proc/self/task");
 
     /**
      * CPU seconds by part.

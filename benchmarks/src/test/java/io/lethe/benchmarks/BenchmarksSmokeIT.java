@@ -66,7 +66,7 @@ class BenchmarksSmokeIT {
         assertThat(report.throughput().cpuByPart().get(ThreadCpu.PARTICIPANTS)).isPositive();
         assertThat(report.throughput().cpuByPart().get(ThreadCpu.COORDINATOR)).isPositive();
         // The JVM's own threads, where Linux lists them (ThreadCpuTest checks what is read).
-        if (Files.isDirectory(Path.of("/proc/self/task"))) {
+        if (Files.isDirectory(ThreadCpu.TASKS)) {
             assertThat(report.throughput().jvmCpuByPart())
                     .containsOnlyKeys(ThreadCpu.JIT_COMPILER, ThreadCpu.GARBAGE_COLLECTOR)
                     .allSatisfy((part, seconds) -> assertThat(seconds).isNotNegative());

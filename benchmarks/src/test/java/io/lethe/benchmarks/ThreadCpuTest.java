@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Assumptions;
@@ -90,7 +89,7 @@ class ThreadCpuTest {
 
     @Test
     void readsTheGarbageCollectorsThreadsFromLinux() {
-        Assumptions.assumeTrue(Files.isDirectory(Path.of("/proc/self/task")), "no /proc/self/task here");
+        Assumptions.assumeTrue(Files.isDirectory(ThreadCpu.TASKS), "no /proc/self/task here");
         Assumptions.assumeTrue(
                 ManagementFactory.getGarbageCollectorMXBeans().stream()
                         .anyMatch(collector -> collector.getName().startsWith("G1")),

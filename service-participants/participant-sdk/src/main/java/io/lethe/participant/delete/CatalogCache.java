@@ -3,6 +3,7 @@ package io.lethe.participant.delete;
 import io.lethe.participant.plan.TableName;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -12,10 +13,23 @@ import java.util.concurrent.ConcurrentHashMap;
  * @param keyTypes the key columns' types, per table, as {@code format_type} spells them
  * @param beforeDeleteTriggers whether a table has a row trigger that runs before a delete ({@link
  *     TenantRows#deletesInOneStatement})
+ * @param referenceChecks the {@link BatchedReferenceCheck} of a chunk, by its table, key and carried tables
+ * @param role what the connection's role may do: {@link #MAY_SKIP_TRIGGERS}
  */
-record CatalogCache(Map<TableName, List<String>> keyTypes, Map<TableName, Boolean> beforeDeleteTriggers) {
+record CatalogCache(
+        Map<TableName, List<String>> keyTypes,
+        Map<TableName, Boolean> beforeDeleteTriggers,
+        Map<List<Object>, Optional<BatchedReferenceCheck>> referenceChecks,
+        Map<String, Boolean> role) {
+
+    /** The {@link #role} entry: whether it may set {@code session_replication_role} ({@link BatchedReferenceCheck}). */
+    static final String MAY_SKIP_TRIGGERS = "session_replication_role";
 
     static CatalogCache create() {
-        return new CatalogCache(new ConcurrentHashMap<>(), new ConcurrentHashMap<>());
+        return new CatalogCache(
+                new ConcurrentHashMap<>(),
+                new ConcurrentHashMap<>(),
+                new ConcurrentHashMap<>(),
+                new ConcurrentHashMap<>());
     }
 }

@@ -5,6 +5,7 @@ import io.lethe.participant.plan.PlannedTable;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,6 +29,11 @@ import org.slf4j.LoggerFactory;
  * chunks then fetch a number of keys that keeps a chunk's rows, over the group's tables, near the chunk size per table:
  * the first chunk fetches an eighth of the chunk size, and each next one at most twice as many keys as the last, fewer
  * if the last deleted more rows per key (a parent with many children).
+ *
+ * <p>A cursor's chunk, a transaction of its own, may have its foreign keys checked by the participant in one statement
+ * after its delete instead of by PostgreSQL's triggers one deleted row at a time ({@link BatchedReferenceCheck}); if a
+ * row still references the chunk's rows, the chunk is deleted again with the triggers on. A pass's only chunk, which
+ * may be held open with other tables' rows, keeps the triggers.
  */
 final class TableDeletion {
 
@@ -64,6 +70,10 @@ final class TableDeletion {
     private final TenantRows rows;
     private final DeletionSettings settings;
     private final CarriedTables carried;
+    /** The current table's chunks whose foreign keys the participant checked ({@link BatchedReferenceCheck}). */
+    private long checkedByChunk;
+    /** The current table's chunks deleted again with PostgreSQL's checks, rows referencing them after all. */
+    private long checkedAgain;
 
     TableDeletion(JobLedger job, TenantRows rows, DeletionSettings settings, CarriedTables carried) {
         this.job = job;
@@ -78,6 +88,8 @@ final class TableDeletion {
      */
     Outcome delete(PlannedTable table, List<String> key) throws SQLException {
         long started = System.nanoTime();
+        checkedByChunk = 0;
+        checkedAgain = 0;
         long deleted = 0;
         int passes = 0;
         boolean foundNone = false;
@@ -99,7 +111,7 @@ final class TableDeletion {
         List<CarriedTables.Carried> group = carried.carriedBy(table.table());
         log.info(
                 "Job {} (attempt {}): tenant {}: table {} done{}, {} rows deleted by this delivery in {} ms ({}, passes:"
-                        + " {})",
+                        + " {}{})",
                 job.task().jobId(),
                 job.task().attempt(),
                 job.task().tenantId(),
@@ -112,8 +124,18 @@ final class TableDeletion {
                 deleted,
                 (System.nanoTime() - started) / 1_000_000,
                 key.isEmpty() ? "one statement" : "chunks of " + settings.chunkSize(),
-                passes);
+                passes,
+                referenceChecks());
         return foundNone ? Outcome.EMPTIED : Outcome.DELETED;
+    }
+
+    /** {@return what the done line says of the foreign keys checked by chunk, if any were} */
+    private String referenceChecks() {
+        if (checkedByChunk == 0 && checkedAgain == 0) {
+            return "";
+        }
+        return ", foreign keys checked by the participant in " + checkedByChunk + " chunks"
+                + (checkedAgain == 0 ? "" : ", by PostgreSQL in " + checkedAgain + " still referenced");
     }
 
     private Pass deleteInOneStatement(PlannedTable table) throws SQLException {
@@ -261,7 +283,75 @@ final class TableDeletion {
         if (completedMeanwhile()) {
             return -1;
         }
-        rows.planChunkGenerically(keys);
+        // A chunk that commits alone may have its foreign keys checked in one statement after its delete.
+        Optional<BatchedReferenceCheck> check = !mayHold && settings.batchedReferenceChecks()
+                ? rows.referenceCheck(table, key, group)
+                : Optional.empty();
+        boolean unchecked = false;
+        if (check.isPresent()) {
+            unchecked = rows.skipReferenceTriggers(keys);
+        } else {
+            rows.planChunkGenerically(keys);
+        }
+        ChunkCounts counts = deleteChunkRows(table, key, group, keys);
+        if (unchecked) {
+            List<String> referencing = rows.stillReferencing(check.get(), keys);
+            if (referencing.isEmpty()) {
+                checkedByChunk++;
+            } else {
+                // What the triggers would have done (refuse, cascade, set null) is theirs to do: the chunk again.
+                log.info(
+                        "Job {}: table {} pass {} chunk {}: rows still reference the chunk's rows through {}; deleting"
+                                + " it again with PostgreSQL's foreign-key checks",
+                        job.task().jobId(),
+                        table.table(),
+                        pass,
+                        chunk,
+                        String.join(", ", referencing));
+                rows.undoUncheckedChunk();
+                rows.planChunkGenerically(keys);
+                counts = deleteChunkRows(table, key, group, keys);
+                checkedAgain++;
+            }
+        }
+        long ownDeleted = counts.own().rows();
+        long total = counts.own().total();
+        long carriedDeleted = counts.carried();
+        if (mayHold) {
+            job.commitOrHold(ownDeleted + carriedDeleted, settings.chunkSize());
+        } else {
+            job.commit();
+        }
+        log.debug(
+                "Job {}: table {} pass {} chunk {}: deleted {} of {} rows ({} by the job), {} rows of the tables it"
+                        + " carries",
+                job.task().jobId(),
+                table.table(),
+                pass,
+                chunk,
+                ownDeleted,
+                keys.size(),
+                total,
+                carriedDeleted);
+        return ownDeleted + carriedDeleted;
+    }
+
+    /**
+     * The rows a chunk's delete deleted.
+     *
+     * @param own the chunk's table's rows and its progress total
+     * @param carried the rows of the tables it carries
+     */
+    private record ChunkCounts(TenantRows.Counted own, long carried) {}
+
+    /**
+     * Deletes the chunk's rows and, in the same statement, the rows of the tables the table carries that depend on
+     * them (or, if a trigger could tell, those first and one table a statement: {@link
+     * TenantRows#deletesInOneStatement}), and adds each count to its progress row.
+     */
+    private ChunkCounts deleteChunkRows(
+            PlannedTable table, List<String> key, List<CarriedTables.Carried> group, KeyCursor.Chunk keys)
+            throws SQLException {
         TenantRows.Counted own;
         long carriedDeleted = 0;
         if (group.isEmpty()) {
@@ -290,25 +380,7 @@ final class TableDeletion {
                 carriedDeleted += carried.rows();
             }
         }
-        long ownDeleted = own.rows();
-        long total = own.total();
-        if (mayHold) {
-            job.commitOrHold(ownDeleted + carriedDeleted, settings.chunkSize());
-        } else {
-            job.commit();
-        }
-        log.debug(
-                "Job {}: table {} pass {} chunk {}: deleted {} of {} rows ({} by the job), {} rows of the tables it"
-                        + " carries",
-                job.task().jobId(),
-                table.table(),
-                pass,
-                chunk,
-                ownDeleted,
-                keys.size(),
-                total,
-                carriedDeleted);
-        return ownDeleted + carriedDeleted;
+        return new ChunkCounts(own, carriedDeleted);
     }
 
     /**

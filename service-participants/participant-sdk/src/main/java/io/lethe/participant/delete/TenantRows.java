@@ -16,8 +16,11 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The plan's statements for one tenant on one connection, each inside the caller's current transaction; the caller
@@ -25,6 +28,8 @@ import java.util.stream.Collectors;
  * only one chunk's primary keys.
  */
 final class TenantRows {
+
+    private static final Logger log = LoggerFactory.getLogger(TenantRows.class);
 
     private final Connection connection;
     private final DeletionPlan plan;
@@ -239,6 +244,103 @@ final class TenantRows {
             try (Statement statement = connection.createStatement()) {
                 statement.execute("SET LOCAL plan_cache_mode = force_generic_plan");
             }
+        }
+    }
+
+    /**
+     * {@return the {@link BatchedReferenceCheck} of a chunk of {@code root} that carries {@code group}, if one may be
+     * used}: from PostgreSQL 12 on, by a role that may set {@code session_replication_role}. Read from the catalog once
+     * per role, table, key and group, and deleter.
+     *
+     * @param key the root's {@link DeletionPlan#chunkKey}
+     */
+    Optional<BatchedReferenceCheck> referenceCheck(
+            PlannedTable root, List<String> key, List<CarriedTables.Carried> group) throws SQLException {
+        if (!planCacheMode) {
+            return Optional.empty();
+        }
+        Boolean may = catalog.role().get(CatalogCache.MAY_SKIP_TRIGGERS);
+        if (may == null) {
+            may = BatchedReferenceCheck.mayBeUsed(connection);
+            if (catalog.role().putIfAbsent(CatalogCache.MAY_SKIP_TRIGGERS, may) == null) {
+                if (may) {
+                    log.info("Foreign keys of large tables' chunks are checked by the participant, one statement a"
+                            + " chunk, where no trigger or rule of the tables' own needs PostgreSQL's checks");
+                } else {
+                    log.info("Foreign keys are checked by PostgreSQL, row by row: the database role may not set"
+                            + " session_replication_role (a superuser may, or from PostgreSQL 15 on a role granted"
+                            + " SET ON PARAMETER session_replication_role)");
+                }
+            }
+        }
+        if (!may) {
+            return Optional.empty();
+        }
+        Set<TableName> carried = new LinkedHashSet<>();
+        for (CarriedTables.Carried dependants : group) {
+            for (ForeignKey link : dependants.path()) {
+                carried.add(link.child());
+            }
+        }
+        carried.remove(root.table());
+        List<Object> id = List.of(root.table(), key, carried);
+        Optional<BatchedReferenceCheck> check = catalog.referenceChecks().get(id);
+        if (check == null) {
+            check = BatchedReferenceCheck.of(connection, root.table(), key, keyTypes(root.table(), key), carried);
+            catalog.referenceChecks().put(id, check);
+        }
+        return check;
+    }
+
+    /**
+     * Starts a chunk's delete with the foreign keys' triggers off ({@link BatchedReferenceCheck#begin}), planned as
+     * {@link #planChunkGenerically} plans it.
+     *
+     * @return whether they are off: not in a transaction of an isolation level above {@code READ COMMITTED}
+     */
+    boolean skipReferenceTriggers(KeyCursor.Chunk chunk) throws SQLException {
+        try (Statement statement = connection.createStatement()) {
+            statement.execute(BatchedReferenceCheck.begin(chunk.size() >= GENERIC_PLAN_KEYS));
+            // The savepoint's result first, then the settings'.
+            if (!statement.getMoreResults()) {
+                throw new SQLException("setting session_replication_role returned no row");
+            }
+            try (ResultSet result = statement.getResultSet()) {
+                result.next();
+                return "replica".equals(result.getString(1));
+            }
+        }
+    }
+
+    /**
+     * Runs the chunk's {@link BatchedReferenceCheck}, after its delete with the triggers off.
+     *
+     * @return the foreign keys (as {@code table.constraint}) through which rows still reference the chunk's keys: none,
+     *     and the chunk may commit
+     */
+    List<String> stillReferencing(BatchedReferenceCheck check, KeyCursor.Chunk chunk) throws SQLException {
+        List<String> referencing = new ArrayList<>();
+        try (PreparedStatement statement = connection.prepareStatement(check.sql())) {
+            int index = 1;
+            for (Array keys : check.parameters(chunk.columns())) {
+                statement.setArray(index++, keys);
+            }
+            try (ResultSet result = statement.executeQuery()) {
+                result.next();
+                for (int i = 0; i < check.constraints().size(); i++) {
+                    if (result.getBoolean(i + 1)) {
+                        referencing.add(check.constraints().get(i));
+                    }
+                }
+            }
+        }
+        return referencing;
+    }
+
+    /** Undoes what the transaction did since {@link #skipReferenceTriggers}, the settings included. */
+    void undoUncheckedChunk() throws SQLException {
+        try (Statement statement = connection.createStatement()) {
+            statement.execute("ROLLBACK TO SAVEPOINT " + BatchedReferenceCheck.SAVEPOINT);
         }
     }
 

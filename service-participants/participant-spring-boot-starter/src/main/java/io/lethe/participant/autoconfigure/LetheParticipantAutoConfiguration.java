@@ -194,7 +194,9 @@ public final class LetheParticipantAutoConfiguration {
             ObjectProvider<DeletionStep> steps,
             TablePolicies policies) {
         var settings = new DeletionSettings(
-                properties.deletion().chunkSize(), properties.deletion().maxPasses());
+                properties.deletion().chunkSize(),
+                properties.deletion().maxPasses(),
+                properties.deletion().batchedReferenceChecks());
         var deleter = new TenantDeleter(
                 dataSource,
                 plan,
@@ -239,7 +241,9 @@ public final class LetheParticipantAutoConfiguration {
                 plan,
                 clock,
                 new DeletionSettings(
-                        properties.deletion().chunkSize(), properties.deletion().maxPasses()),
+                        properties.deletion().chunkSize(),
+                        properties.deletion().maxPasses(),
+                        properties.deletion().batchedReferenceChecks()),
                 new SoftDeleteSettings(properties.softDelete().column()),
                 new OutboxOutcomeRecorder(outbox, codec, properties.name(), DeletionPhase.SOFT),
                 new OutboxOutcomeRecorder(outbox, codec, properties.name(), DeletionPhase.RESTORE),

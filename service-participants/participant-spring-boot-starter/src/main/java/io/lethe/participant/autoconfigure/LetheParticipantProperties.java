@@ -138,8 +138,14 @@ public record LetheParticipantProperties(
      *
      * @param chunkSize rows deleted per transaction: short locks, replicas that keep up, progress that survives a crash
      * @param maxPasses how often a table is swept again when rows of the tenant appeared during the deletion
+     * @param batchedReferenceChecks whether a chunk's foreign keys are checked in one statement after its delete
+     *     instead of by PostgreSQL's triggers row by row, where the database role may set {@code
+     *     session_replication_role} and the tables have no triggers of their own (see docs/decisions.md)
      */
-    public record Deletion(@DefaultValue("5000") int chunkSize, @DefaultValue("3") int maxPasses) {
+    public record Deletion(
+            @DefaultValue("5000") int chunkSize,
+            @DefaultValue("3") int maxPasses,
+            @DefaultValue("true") boolean batchedReferenceChecks) {
 
         public Deletion {
             if (chunkSize < 1) {

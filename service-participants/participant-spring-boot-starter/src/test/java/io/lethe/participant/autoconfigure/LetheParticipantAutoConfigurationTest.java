@@ -81,6 +81,8 @@ class LetheParticipantAutoConfigurationTest {
             assertThat(container.getContainerProperties().isSyncCommits()).isFalse();
             assertThat(context.getBean(LetheParticipantProperties.class).groupId())
                     .isEqualTo("lethe-participant.orders-service");
+            assertThat(context.getBean(LetheParticipantProperties.class).deletion())
+                    .isEqualTo(new LetheParticipantProperties.Deletion(5000, 3, true));
         });
     }
 
@@ -114,6 +116,7 @@ class LetheParticipantAutoConfigurationTest {
                         "lethe.participant.retry.attempts=7",
                         "lethe.participant.deletion.chunk-size=250",
                         "lethe.participant.deletion.max-passes=2",
+                        "lethe.participant.deletion.batched-reference-checks=false",
                         "lethe.participant.outbox.table=billing_outbox",
                         "lethe.participant.outbox.poll-interval=2s")
                 .run(context -> {
@@ -129,6 +132,7 @@ class LetheParticipantAutoConfigurationTest {
                     assertThat(properties.retry().attempts()).isEqualTo(7);
                     assertThat(properties.deletion().chunkSize()).isEqualTo(250);
                     assertThat(properties.deletion().maxPasses()).isEqualTo(2);
+                    assertThat(properties.deletion().batchedReferenceChecks()).isFalse();
                     assertThat(properties.outbox().pollInterval()).hasSeconds(2);
                     assertThat(context.getBean(JdbcOutbox.class).table()).isEqualTo("billing_outbox");
                 });

@@ -1,0 +1,303 @@
+package io.lethe.participant.delete;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.regex.Pattern;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A chunk's foreign keys checked in one statement after its delete ({@link BatchedReferenceCheck}): the rows end as
+ * PostgreSQL's own checks would leave them, whatever references the chunk's rows, and the triggers stay on wherever
+ * the participant could not stand in for them.
+ */
+class BatchedReferenceChecksIT {
+
+    private static final String TENANT_A = "7a1e0c52-0b8e-4a55-9a4e-2f5d8f0b1a01";
+    private static final String TENANT_B = "8b2f1d63-1c9f-4b66-8b5f-3a6e9a1c2b02";
+
+    /** Projects, their tasks (which may also point at a project to archive into), and the tasks' comments. */
+    private static final String SCHEMA =
+            """
+            create table projects (id bigint primary key, tenant_id uuid not null, name text not null);
+            create table tasks (
+                id bigint primary key,
+                tenant_id uuid not null,
+                project_id bigint not null references projects,
+                archive_project_id bigint references projects on delete set null,
+                title text not null);
+            create index tasks_project_id on tasks (project_id);
+            create index tasks_archive_project_id on tasks (archive_project_id);
+            create table comments (id bigint primary key, task_id bigint not null references tasks, body text not null);
+            create index comments_task_id on comments (task_id);
+            insert into projects select g, case when g <= 4 then '%1$s'::uuid else '%2$s'::uuid end, 'project ' || g
+                from generate_series(1, 8) g;
+            insert into tasks select g, p.tenant_id, p.id, null, 'task ' || g
+                from generate_series(1, 80) g join projects p on p.id = (g - 1) / 10 + 1;
+            insert into comments select g, (g - 1) / 2 + 1, 'comment ' || g from generate_series(1, 160) g;
+            """
+                    .formatted(TENANT_A, TENANT_B);
+
+    /** Chunks of 3 rows: every table's pass goes through a cursor, chunk by chunk. */
+    private static final DeletionSettings THREE_ROWS = new DeletionSettings(3, 3);
+
+    /** The statement that checks a chunk's references. */
+    private static final Pattern CHECK = Pattern.compile("SELECT EXISTS \\(SELECT 1 FROM \\S+ lethe_referencing");
+
+    private static final EmbeddedPostgres postgres = ShopDatabase.server();
+
+    @Test
+    void checksEachChunksReferencesInOneStatementAndDeletesAsPostgresWould() throws SQLException {
+        ShopDatabase database = ShopDatabase.create(postgres, SCHEMA);
+        String before = database.checksum("tasks", "tenant_id = '" + TENANT_B + "'");
+        StatementLog log = new StatementLog(database.dataSource());
+
+        DeletionResult result = database.deleter(log, database.plan(), THREE_ROWS, OutcomeRecorder.NONE)
+                .delete(new DeletionTask("job-1", TENANT_A, 1));
+
+        assertThat(result).isInstanceOf(DeletionResult.Completed.class);
+        assertThat(tenantRows(database, TENANT_A)).isZero();
+        assertThat(tenantRows(database, TENANT_B)).isEqualTo(4 + 40 + 80);
+        assertThat(database.checksum("tasks", "tenant_id = '" + TENANT_B + "'")).isEqualTo(before);
+        // Tasks (with their comments) in chunks that grow from 1 task to 3, then projects in chunks of 3: each
+        // cursor chunk checked by the participant.
+        assertThat(log.count(CHECK)).isGreaterThanOrEqualTo(40 / 3 + 4 / 3);
+        assertThat(orphans(database)).isZero();
+    }
+
+    @Test
+    void aChunkStillReferencedByAnotherTenantsRowIsRefusedAsPostgresRefusesIt() throws SQLException {
+        ShopDatabase database = ShopDatabase.create(postgres, SCHEMA);
+        // Tenant B's task 41 belongs to tenant A's project 2: deleting the project would leave it dangling.
+        database.execute("update tasks set project_id = 2 where id = 41");
+
+        DeletionResult result = database.deleter(
+                        database.dataSource(), database.plan(), THREE_ROWS, OutcomeRecorder.NONE)
+                .delete(new DeletionTask("job-1", TENANT_A, 1));
+
+        assertThat(result).isInstanceOfSatisfying(DeletionResult.Failed.class, failed -> {
+            assertThat(failed.errorCode()).isEqualTo(DeletionResult.Failed.SQL_ERROR);
+            assertThat(failed.message()).contains("tasks_project_id_fkey");
+        });
+        assertThat(database.count("select count(*) from projects where id = 2")).isEqualTo(1);
+        assertThat(orphans(database)).isZero();
+    }
+
+    @Test
+    void aReferenceThatSetsNullOnDeleteIsSetNullAsPostgresWouldSetIt() throws SQLException {
+        ShopDatabase database = ShopDatabase.create(postgres, SCHEMA);
+        database.execute("update tasks set archive_project_id = 3 where id in (41, 42)");
+        StatementLog log = new StatementLog(database.dataSource());
+
+        DeletionResult result = database.deleter(log, database.plan(), THREE_ROWS, OutcomeRecorder.NONE)
+                .delete(new DeletionTask("job-1", TENANT_A, 1));
+
+        assertThat(result).isInstanceOf(DeletionResult.Completed.class);
+        assertThat(tenantRows(database, TENANT_A)).isZero();
+        assertThat(database.count("select count(*) from tasks where id in (41, 42) and archive_project_id is null"))
+                .isEqualTo(2);
+        assertThat(tenantRows(database, TENANT_B)).isEqualTo(4 + 40 + 80);
+        assertThat(orphans(database)).isZero();
+    }
+
+    @Test
+    void aRowReferencingTheChunkCommittedWhileItsDeleteWaitedIsFound() throws Exception {
+        ShopDatabase database = ShopDatabase.create(postgres, SCHEMA);
+        TenantDeleter deleter =
+                database.deleter(database.dataSource(), database.plan(), THREE_ROWS, OutcomeRecorder.NONE);
+        try (Connection other = database.dataSource().getConnection()) {
+            // Another transaction adds tenant B a task in tenant A's project 1: its own foreign-key check locks the
+            // project's row, and the participant's delete of that row waits for it.
+            other.setAutoCommit(false);
+            try (Statement statement = other.createStatement()) {
+                statement.execute("insert into tasks values (1000, '" + TENANT_B + "', 1, null, 'late task')");
+            }
+            CompletableFuture<DeletionResult> deleting =
+                    CompletableFuture.supplyAsync(() -> deleter.delete(new DeletionTask("job-1", TENANT_A, 1)));
+            await().atMost(Duration.ofSeconds(30)).until(() -> waitingForALock(database) || deleting.isDone());
+            assertThat(deleting).isNotDone();
+            other.commit();
+
+            assertThat(deleting.get())
+                    .isInstanceOfSatisfying(DeletionResult.Failed.class, failed -> assertThat(failed.message())
+                            .contains("tasks_project_id_fkey"));
+        }
+        assertThat(database.count("select count(*) from projects where id = 1")).isEqualTo(1);
+        assertThat(orphans(database)).isZero();
+    }
+
+    @Test
+    void aKeyOfTwoColumnsReferencedInAnotherOrderIsCheckedColumnByColumn() throws SQLException {
+        ShopDatabase database = ShopDatabase.create(
+                postgres,
+                """
+                create table versions (doc_id bigint, no int, tenant_id uuid not null, primary key (doc_id, no));
+                create table notes (
+                    id bigint primary key,
+                    tenant_id uuid not null,
+                    no int not null,
+                    doc_id bigint not null,
+                    foreign key (no, doc_id) references versions (no, doc_id));
+                create index notes_version on notes (doc_id, no);
+                insert into versions select d, n, case when d <= 5 then '%1$s'::uuid else '%2$s'::uuid end
+                    from generate_series(1, 10) d, generate_series(1, 2) n;
+                insert into notes select row_number() over (), v.tenant_id, v.no, v.doc_id from versions v;
+                """
+                        .formatted(TENANT_A, TENANT_B));
+        StatementLog log = new StatementLog(database.dataSource());
+
+        DeletionResult completed = database.deleter(log, database.plan(), THREE_ROWS, OutcomeRecorder.NONE)
+                .delete(new DeletionTask("job-1", TENANT_A, 1));
+
+        assertThat(completed).isInstanceOf(DeletionResult.Completed.class);
+        assertThat(database.count("select count(*) from versions where tenant_id = '" + TENANT_A + "'"))
+                .isZero();
+        assertThat(log.matching(CHECK))
+                .isNotEmpty()
+                .allSatisfy(
+                        sql -> assertThat(sql)
+                                .contains(
+                                        "(lethe_referencing.doc_id, lethe_referencing.no) IN (SELECT * FROM unnest(?::text[]::bigint[], ?::text[]::integer[]))"));
+
+        // Tenant B's note of a version of tenant A's keeps that version, as PostgreSQL's check would.
+        database.execute("insert into versions values (1, 1, '" + TENANT_A + "');" + " insert into notes values (100, '"
+                + TENANT_B + "', 1, 1)");
+        DeletionResult refused = database.deleter(log, database.plan(), THREE_ROWS, OutcomeRecorder.NONE)
+                .delete(new DeletionTask("job-2", TENANT_A, 1));
+
+        assertThat(refused).isInstanceOfSatisfying(DeletionResult.Failed.class, failed -> assertThat(failed.message())
+                .contains("notes_no_doc_id_fkey"));
+        assertThat(database.count("select count(*) from notes n where not exists (select 1 from versions v where"
+                        + " v.doc_id = n.doc_id and v.no = n.no)"))
+                .isZero();
+    }
+
+    @Test
+    void aTableWithATriggerOfItsOwnKeepsPostgresChecks() throws SQLException {
+        ShopDatabase database = ShopDatabase.create(postgres, SCHEMA);
+        database.execute(
+                """
+                create table removed_tasks (id bigint);
+                create function remember_task() returns trigger language plpgsql as $$
+                    begin insert into removed_tasks values (old.id); return old; end $$;
+                create trigger remember_task after delete on tasks for each row execute function remember_task();
+                """);
+        StatementLog log = new StatementLog(database.dataSource());
+
+        DeletionResult result = database.deleter(log, database.plan(), THREE_ROWS, OutcomeRecorder.NONE)
+                .delete(new DeletionTask("job-1", TENANT_A, 1));
+
+        assertThat(result).isInstanceOf(DeletionResult.Completed.class);
+        // The service's trigger saw every task deleted: the tasks' chunks ran with the triggers on.
+        assertThat(database.count("select count(*) from removed_tasks")).isEqualTo(40);
+        // Projects have no trigger of their own: their chunks were still checked by the participant.
+        assertThat(log.matching(CHECK)).isNotEmpty().allSatisfy(sql -> assertThat(sql)
+                .contains("public.tasks lethe_referencing"));
+        assertThat(orphans(database)).isZero();
+    }
+
+    @Test
+    void aRoleThatMayNotSetTheReplicationRoleDeletesWithPostgresChecks() throws SQLException {
+        ShopDatabase database = ShopDatabase.create(postgres, SCHEMA);
+        // The ledger is created by the database's owner; the plain role only writes to it.
+        database.deleter(database.plan());
+        String name = database.text("select current_database()");
+        database.execute("do $$ begin create role lethe_plain login; exception when duplicate_object then null; end $$;"
+                + " grant all on all tables in schema public to lethe_plain;"
+                + " grant all on all sequences in schema public to lethe_plain;");
+        DataSource plain = postgres.getDatabase("lethe_plain", name);
+        StatementLog log = new StatementLog(plain);
+
+        try (Connection connection = plain.getConnection()) {
+            assertThat(BatchedReferenceCheck.mayBeUsed(connection)).isFalse();
+        }
+        DeletionResult result = new TenantDeleter(
+                        log, database.plan(), Clock.systemUTC(), THREE_ROWS, OutcomeRecorder.NONE)
+                .delete(new DeletionTask("job-1", TENANT_A, 1));
+
+        assertThat(result).isInstanceOf(DeletionResult.Completed.class);
+        assertThat(tenantRows(database, TENANT_A)).isZero();
+        assertThat(log.count(CHECK)).isZero();
+    }
+
+    @Test
+    void theSettingTurnsTheChecksOff() throws SQLException {
+        ShopDatabase database = ShopDatabase.create(postgres, SCHEMA);
+        StatementLog log = new StatementLog(database.dataSource());
+
+        DeletionResult result = database.deleter(
+                        log, database.plan(), new DeletionSettings(3, 3, false), OutcomeRecorder.NONE)
+                .delete(new DeletionTask("job-1", TENANT_A, 1));
+
+        assertThat(result).isInstanceOf(DeletionResult.Completed.class);
+        assertThat(tenantRows(database, TENANT_A)).isZero();
+        assertThat(log.count(CHECK)).isZero();
+    }
+
+    @Test
+    void theReplicationRoleEndsWithTheChunksTransaction() throws SQLException {
+        ShopDatabase database = ShopDatabase.create(postgres, SCHEMA);
+        try (Connection connection = database.dataSource().getConnection()) {
+            connection.setAutoCommit(false);
+            TenantRows rows =
+                    new TenantRows(connection, database.plan(), Map.of(TenantIdType.UUID, UUID.fromString(TENANT_A)));
+            KeyCursor.Chunk chunk =
+                    new KeyCursor.Chunk(1, java.util.List.of(connection.createArrayOf("text", new Object[] {"1"})));
+
+            assertThat(rows.skipReferenceTriggers(chunk)).isTrue();
+            assertThat(setting(connection, "session_replication_role")).isEqualTo("replica");
+            rows.undoUncheckedChunk();
+            assertThat(setting(connection, "session_replication_role")).isEqualTo("origin");
+
+            assertThat(rows.skipReferenceTriggers(chunk)).isTrue();
+            connection.commit();
+            assertThat(setting(connection, "session_replication_role")).isEqualTo("origin");
+            connection.rollback();
+
+            connection.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+            assertThat(rows.skipReferenceTriggers(chunk)).isFalse();
+            assertThat(setting(connection, "session_replication_role")).isEqualTo("origin");
+            connection.rollback();
+        }
+    }
+
+    /** Rows of any table that reference a row that is gone: what skipped checks would leave. */
+    private static long orphans(ShopDatabase database) throws SQLException {
+        return database.count("select (select count(*) from tasks t where not exists (select 1 from projects p where"
+                + " p.id = t.project_id)) + (select count(*) from tasks t where t.archive_project_id is not null and not"
+                + " exists (select 1 from projects p where p.id = t.archive_project_id)) + (select count(*) from"
+                + " comments c where not exists (select 1 from tasks t where t.id = c.task_id))");
+    }
+
+    private static long tenantRows(ShopDatabase database, String tenant) throws SQLException {
+        return database.count("select (select count(*) from projects where tenant_id = '" + tenant + "')"
+                + " + (select count(*) from tasks where tenant_id = '" + tenant + "')"
+                + " + (select count(*) from comments c join tasks t on t.id = c.task_id where t.tenant_id = '" + tenant
+                + "')");
+    }
+
+    private static boolean waitingForALock(ShopDatabase database) throws SQLException {
+        return database.count("select count(*) from pg_stat_activity where datname = current_database() and"
+                        + " wait_event_type = 'Lock'")
+                > 0;
+    }
+
+    private static String setting(Connection connection, String name) throws SQLException {
+        try (Statement statement = connection.createStatement();
+                ResultSet result = statement.executeQuery("select current_setting('" + name + "')")) {
+            result.next();
+            return result.getString(1);
+        }
+    }
+}

@@ -10,6 +10,8 @@ import java.util.List;
  *
  * @param sizes the measured tenant's sizes in rows for the delete benchmark; empty to skip it
  * @param chunkSize the participant's chunk size (the production default unless measuring another)
+ * @param batchedReferenceChecks whether the participant checks a chunk's foreign keys in one statement where it may
+ *     (the production default), or leaves them to PostgreSQL's triggers
  * @param repeats how often to measure each size up to {@link #MAX_REPEATED_SIZE} rows (the median run is reported)
  * @param sagaJobs the jobs of the saga latency benchmark; 0 to skip it
  * @param warmUp the jobs run before those, not counted
@@ -28,6 +30,7 @@ import java.util.List;
 record BenchmarkOptions(
         List<Long> sizes,
         int chunkSize,
+        boolean batchedReferenceChecks,
         int repeats,
         int sagaJobs,
         int warmUp,
@@ -46,6 +49,8 @@ record BenchmarkOptions(
             usage: benchmarks/run [options]
               --sizes=100000,1000000,5000000  tenant sizes of the delete benchmark, in rows (multiples of 50); none to skip
               --chunk-size=5000               the participant's chunk size (lethe.participant.deletion.chunk-size)
+              --batched-reference-checks=on   off leaves a chunk's foreign-key checks to PostgreSQL's triggers
+                                              (lethe.participant.deletion.batched-reference-checks)
               --repeats=3                     runs of each size up to 1,000,000 rows; the median is reported
               --saga-jobs=200                 jobs of the saga latency benchmark; 0 to skip
               --warm-up=20                    jobs before those, not counted
@@ -74,6 +79,7 @@ record BenchmarkOptions(
     static BenchmarkOptions parse(String... args) {
         List<Long> sizes = List.of(100_000L, 1_000_000L, 5_000_000L);
         int chunkSize = DeletionSettings.DEFAULT_CHUNK_SIZE;
+        boolean batchedReferenceChecks = true;
         int repeats = 3;
         int sagaJobs = 200;
         int warmUp = 20;
@@ -91,6 +97,8 @@ record BenchmarkOptions(
             switch (name) {
                 case "--sizes" -> sizes = sizes(required(name, value));
                 case "--chunk-size" -> chunkSize = number(name, value, 1);
+                case "--batched-reference-checks" ->
+                    batchedReferenceChecks = onOrOff(name, value).equals("on");
                 case "--repeats" -> repeats = number(name, value, 1);
                 case "--saga-jobs" -> sagaJobs = number(name, value, 0);
                 case "--warm-up" -> warmUp = number(name, value, 0);
@@ -108,6 +116,7 @@ record BenchmarkOptions(
         return new BenchmarkOptions(
                 sizes,
                 chunkSize,
+                batchedReferenceChecks,
                 repeats,
                 sagaJobs,
                 warmUp,

@@ -53,8 +53,12 @@ public final class Benchmarks {
             progress("Participant deletes against set-based SQL (%s rows)", options.sizes());
             try (BenchmarkPostgres postgres = BenchmarkPostgres.start()) {
                 postgresSettings = postgres.describe();
-                DeleteBenchmark benchmark =
-                        new DeleteBenchmark(postgres, options.output(), options.profile(), options.chunkSize());
+                DeleteBenchmark benchmark = new DeleteBenchmark(
+                        postgres,
+                        options.output(),
+                        options.profile(),
+                        options.chunkSize(),
+                        options.batchedReferenceChecks());
                 for (long size : options.sizes()) {
                     deletes.add(benchmark.run(size, options.repeatsOf(size)));
                 }

@@ -104,13 +104,20 @@ final class DeleteBenchmark {
     private final Path outputDirectory;
     private final boolean profile;
     private final int chunkSize;
+    private final boolean batchedReferenceChecks;
 
-    DeleteBenchmark(BenchmarkPostgres postgres, Path outputDirectory, boolean profile, int chunkSize)
+    DeleteBenchmark(
+            BenchmarkPostgres postgres,
+            Path outputDirectory,
+            boolean profile,
+            int chunkSize,
+            boolean batchedReferenceChecks)
             throws SQLException {
         this.postgres = postgres;
         this.outputDirectory = outputDirectory;
         this.profile = profile;
         this.chunkSize = chunkSize;
+        this.batchedReferenceChecks = batchedReferenceChecks;
         postgres.execute(
                 "drop database if exists " + WARM_UP_DATABASE,
                 "drop database if exists " + WARM_UP_TEMPLATE,
@@ -219,7 +226,8 @@ final class DeleteBenchmark {
                 "postgres",
                 BenchmarkData.measuredTenant(),
                 Integer.toString(chunkSize),
-                postgres.jdbcUrl(WARM_UP_DATABASE)));
+                postgres.jdbcUrl(WARM_UP_DATABASE),
+                Boolean.toString(batchedReferenceChecks)));
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
         Path log = outputDirectory.resolve(participantLog(tenantRows));
         String resultLine = null;

@@ -40,8 +40,9 @@ public final class ParticipantDeletion {
     private ParticipantDeletion() {}
 
     /**
-     * @param args the JDBC URL, the user, the tenant id, optionally the chunk size and the JDBC URL of a database
-     *     whose benchmark tenant to delete first, unmeasured, to warm the JIT up
+     * @param args the JDBC URL, the user, the tenant id, optionally the chunk size, the JDBC URL of a database whose
+     *     benchmark tenant to delete first, unmeasured, to warm the JIT up, and whether to batch the foreign-key checks
+     *     ({@code true} unless {@code false})
      */
     public static void main(String[] args) throws Exception {
         PGSimpleDataSource dataSource = new PGSimpleDataSource();
@@ -49,11 +50,13 @@ public final class ParticipantDeletion {
         dataSource.setUser(args[1]);
         String tenantId = args[2];
         int chunkSize = args.length > 3 ? Integer.parseInt(args[3]) : DeletionSettings.DEFAULT_CHUNK_SIZE;
+        DeletionSettings settings = new DeletionSettings(
+                chunkSize, DeletionSettings.DEFAULT_MAX_PASSES, args.length <= 5 || !args[5].equals("false"));
         if (args.length > 4) {
             PGSimpleDataSource warmUp = new PGSimpleDataSource();
             warmUp.setUrl(args[4]);
             warmUp.setUser(args[1]);
-            if (!(deleter(warmUp, chunkSize)
+            if (!(deleter(warmUp, settings)
                             .delete(new DeletionTask(UUID.randomUUID().toString(), tenantId, 1))
                     instanceof DeletionResult.Completed)) {
                 System.out.println("failed=the warm-up deletion");
@@ -62,7 +65,7 @@ public final class ParticipantDeletion {
             }
         }
 
-        TenantDeleter deleter = deleter(dataSource, chunkSize);
+        TenantDeleter deleter = deleter(dataSource, settings);
 
         // What the warm-up and the planning left is collected now: the live heap measured is the delete's.
         System.gc();
@@ -85,17 +88,12 @@ public final class ParticipantDeletion {
     }
 
     /** {@return a deleter of the database with the plan derived from its metadata and the production settings} */
-    private static TenantDeleter deleter(PGSimpleDataSource dataSource, int chunkSize) throws SQLException {
+    private static TenantDeleter deleter(PGSimpleDataSource dataSource, DeletionSettings settings) throws SQLException {
         DeletionPlan plan;
         try (Connection connection = dataSource.getConnection()) {
             plan = DeletionPlanner.plan(JdbcSchemaReader.read(connection, List.of()), PlannerSettings.defaults());
         }
-        TenantDeleter deleter = new TenantDeleter(
-                dataSource,
-                plan,
-                Clock.systemUTC(),
-                new DeletionSettings(chunkSize, DeletionSettings.DEFAULT_MAX_PASSES),
-                OutcomeRecorder.NONE);
+        TenantDeleter deleter = new TenantDeleter(dataSource, plan, Clock.systemUTC(), settings, OutcomeRecorder.NONE);
         deleter.createLedgerIfMissing();
         return deleter;
     }

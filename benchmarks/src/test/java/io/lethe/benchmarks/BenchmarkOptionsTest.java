@@ -23,6 +23,9 @@ class BenchmarkOptionsTest {
         assertThat(options.sagaSynchronousCommit())
                 .as("as a production server commits")
                 .isEqualTo("on");
+        assertThat(options.batchedReferenceChecks())
+                .as("the participant's default")
+                .isTrue();
     }
 
     @Test
@@ -34,7 +37,8 @@ class BenchmarkOptionsTest {
                 "--tenants-warm-up=0",
                 "--docs=none",
                 "--profile",
-                "--saga-synchronous-commit=off");
+                "--saga-synchronous-commit=off",
+                "--batched-reference-checks=off");
 
         assertThat(options.sizes()).isEmpty();
         assertThat(options.sagaJobs()).isZero();
@@ -43,9 +47,10 @@ class BenchmarkOptionsTest {
         assertThat(options.docs()).isNull();
         assertThat(options.profile()).isTrue();
         assertThat(options.sagaSynchronousCommit()).isEqualTo("off");
+        assertThat(options.batchedReferenceChecks()).isFalse();
         assertThat(options.command())
                 .isEqualTo("benchmarks/run --sizes=none --saga-jobs=0 --tenants=10 --tenants-warm-up=0 --docs=none"
-                        + " --profile --saga-synchronous-commit=off");
+                        + " --profile --saga-synchronous-commit=off --batched-reference-checks=off");
     }
 
     @Test
@@ -58,6 +63,8 @@ class BenchmarkOptionsTest {
                 .hasMessageContaining("--saga-jobs must be at least 0");
         assertThatThrownBy(() -> BenchmarkOptions.parse("--saga-synchronous-commit=local"))
                 .hasMessageContaining("--saga-synchronous-commit must be on or off, not 'local'");
+        assertThatThrownBy(() -> BenchmarkOptions.parse("--batched-reference-checks=yes"))
+                .hasMessageContaining("--batched-reference-checks must be on or off, not 'yes'");
         assertThatThrownBy(() -> BenchmarkOptions.parse("--colour")).hasMessageContaining("unknown option --colour");
     }
 }

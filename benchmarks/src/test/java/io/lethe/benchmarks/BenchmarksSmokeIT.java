@@ -76,6 +76,9 @@ class BenchmarksSmokeIT {
                 .hasSize(4)
                 .anySatisfy(table -> assertThat(table).endsWith(": public.tasks with public.comments"))
                 .anySatisfy(table -> assertThat(table).endsWith(": public.accounts"));
+        // The benchmark's role is a superuser: the participant checked its chunks' foreign keys itself, as by default.
+        assertThat(Files.readString(directory.resolve("participant-2000.log")))
+                .contains("foreign keys checked by the participant in");
 
         JsonNode json = JsonMapper.builder()
                 .build()

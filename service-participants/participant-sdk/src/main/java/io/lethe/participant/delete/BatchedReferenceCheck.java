@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
+import java.util.stream.Collectors;
 
 /**
  * The foreign-key checks of a chunk's delete, done by the participant in one statement instead of by PostgreSQL one
@@ -31,20 +32,33 @@ import java.util.Optional;
  * sees its row; if after, it waits for the chunk's transaction and then finds the row gone, and fails. The setting is
  * local to the chunk's transaction, which commits right after the check: it never outlives it on the connection.
  *
- * <p>Only where nothing else depends on the triggers ({@code replica} silences every ordinary trigger and rule): each
- * table the chunk deletes from is a plain table (not partitioned, not a partition, no inheritance children), has no
- * trigger but foreign keys' (a disabled one aside) and no rule on delete; every foreign key that references the chunk's
- * table references exactly its chunk key (the keys the participant holds), and none references a table it carries
- * (whose deleted keys the participant does not hold). The role must be allowed to set {@code session_replication_role}:
- * a superuser, or, from PostgreSQL 15 on, one granted {@code SET} on it. Otherwise, and with {@link
- * DeletionSettings#batchedReferenceChecks} off, PostgreSQL checks as it always does.
+ * <p>Only where nothing else depends on the triggers ({@code replica} silences every ordinary trigger and rule), and
+ * the check sees what they would see: each table the chunk deletes from is a plain table (not partitioned, not a
+ * partition, no inheritance children), has no trigger but foreign keys' (a disabled one aside) and no rule on delete;
+ * every foreign key that references the chunk's table references exactly its chunk key (the keys the participant
+ * holds), column for column of the same type and a deterministic collation (so that {@code =} is the key's own
+ * equality), not by a period (PostgreSQL 18's temporal keys match by range), from a table the role may read; none
+ * references a table it carries (whose deleted keys the participant does not hold); no table involved has row-level
+ * security, unless the role bypasses it (the triggers read as the tables' owner, the check as the role; {@code
+ * row_security} is off for the transaction, so a policy that applied after all would fail the check, not hide a row).
+ * The role must be allowed to set {@code session_replication_role}: a superuser, or, from PostgreSQL 15 on, one granted
+ * {@code SET} on it. Otherwise, and with {@link DeletionSettings#batchedReferenceChecks} off, PostgreSQL checks as it
+ * always does.
+ *
+ * <p>What the decision was read from is read again by the check ({@link #fingerprint}): a foreign key, trigger or
+ * rule added since (or row-level security turned on) sends the chunk back to the triggers and the decision is read
+ * anew. Read after the chunk's delete, it cannot change before the chunk commits: adding a foreign key or a trigger to
+ * a table waits for the delete's lock on it.
  *
  * @param constraints the foreign keys that reference the chunk's table, as {@code table.constraint}, in the order of
  *     {@link #sql}'s columns
- * @param sql one {@code boolean} column per foreign key, whether any row references the chunk's keys through it; its
- *     parameters are the chunk's key arrays ({@code text[]}, one per key column in key order), once per foreign key
+ * @param sql one {@code boolean} column per foreign key, whether any row references the chunk's keys through it, then
+ *     the catalog's {@link #fingerprint} now; its parameters are the chunk's key arrays ({@code text[]}, one per key
+ *     column in key order), once per foreign key
+ * @param fingerprint what the decision was read from: the foreign keys that reference the chunk's tables, the tables'
+ *     other triggers and rules on delete, their kinds and row-level security, as one string
  */
-record BatchedReferenceCheck(List<String> constraints, String sql) {
+record BatchedReferenceCheck(List<String> constraints, String sql, String fingerprint) {
 
     /** The savepoint a chunk's delete starts after, to be deleted again with the triggers on. */
     static final String SAVEPOINT = "lethe_unchecked_chunk";
@@ -71,16 +85,26 @@ record BatchedReferenceCheck(List<String> constraints, String sql) {
             List<String> keyTypes,
             Collection<TableName> carried)
             throws SQLException {
-        if (!isPlainWithoutTriggers(connection, root)) {
-            return Optional.empty();
-        }
-        for (TableName table : carried) {
-            if (!isPlainWithoutTriggers(connection, table)
-                    || !referencing(connection, table).isEmpty()) {
+        List<TableName> tables = new ArrayList<>();
+        tables.add(root);
+        tables.addAll(carried);
+        // Read first: a change made while the decision is read below differs from it at the first check.
+        String fingerprintQuery = fingerprintQuery(oids(connection, tables));
+        String fingerprint = string(connection, "SELECT " + fingerprintQuery);
+        boolean bypassesRowSecurity = bool(
+                connection, "SELECT rolsuper OR rolbypassrls FROM pg_catalog.pg_roles WHERE rolname = current_user");
+        int major = connection.getMetaData().getDatabaseMajorVersion();
+        for (TableName table : tables) {
+            if (!isPlainWithoutTriggers(connection, table, bypassesRowSecurity)) {
                 return Optional.empty();
             }
         }
-        List<Reference> references = referencing(connection, root);
+        for (TableName table : carried) {
+            if (!referencing(connection, table, major).isEmpty()) {
+                return Optional.empty();
+            }
+        }
+        List<Reference> references = referencing(connection, root, major);
         if (references.isEmpty()) {
             // Nothing references the chunk's rows: no trigger to skip.
             return Optional.empty();
@@ -88,14 +112,17 @@ record BatchedReferenceCheck(List<String> constraints, String sql) {
         List<String> constraints = new ArrayList<>();
         List<String> checks = new ArrayList<>();
         for (Reference reference : references) {
-            Optional<String> check = reference.check(key, keyTypes);
+            Optional<String> check = reference.check(key, keyTypes, bypassesRowSecurity);
             if (check.isEmpty()) {
                 return Optional.empty();
             }
             constraints.add(reference.table() + "." + reference.constraint());
             checks.add(check.get());
         }
-        return Optional.of(new BatchedReferenceCheck(List.copyOf(constraints), "SELECT " + String.join(", ", checks)));
+        return Optional.of(new BatchedReferenceCheck(
+                List.copyOf(constraints),
+                "SELECT " + String.join(", ", checks) + ", " + fingerprintQuery,
+                fingerprint));
     }
 
     /**
@@ -103,25 +130,24 @@ record BatchedReferenceCheck(List<String> constraints, String sql) {
      * PostgreSQL 15 on a role granted {@code SET} on it.
      */
     static boolean mayBeUsed(Connection connection) throws SQLException {
-        String sql = connection.getMetaData().getDatabaseMajorVersion() >= 15
-                ? "SELECT has_parameter_privilege('session_replication_role', 'SET')"
-                : "SELECT rolsuper FROM pg_catalog.pg_roles WHERE rolname = current_user";
-        try (PreparedStatement statement = connection.prepareStatement(sql);
-                ResultSet result = statement.executeQuery()) {
-            return result.next() && result.getBoolean(1);
-        }
+        return bool(
+                connection,
+                connection.getMetaData().getDatabaseMajorVersion() >= 15
+                        ? "SELECT has_parameter_privilege('session_replication_role', 'SET')"
+                        : "SELECT rolsuper FROM pg_catalog.pg_roles WHERE rolname = current_user");
     }
 
     /**
      * The statement that starts a chunk's transaction with the triggers off: a savepoint, then {@code replica} if the
-     * transaction is {@code READ COMMITTED}. Its result's first column is the setting now in force.
+     * transaction is {@code READ COMMITTED}, and {@code row_security} off. Its result's first column is the setting now
+     * in force.
      *
      * @param generic whether the chunk's statements are planned generically ({@link TenantRows#planChunkGenerically})
      */
     static String begin(boolean generic) {
         return "SAVEPOINT " + SAVEPOINT + "; SELECT set_config('session_replication_role', CASE WHEN"
                 + " current_setting('transaction_isolation') = 'read committed' THEN 'replica' ELSE"
-                + " current_setting('session_replication_role') END, true)"
+                + " current_setting('session_replication_role') END, true), set_config('row_security', 'off', true)"
                 + (generic ? ", set_config('plan_cache_mode', 'force_generic_plan', true)" : "");
     }
 
@@ -132,15 +158,31 @@ record BatchedReferenceCheck(List<String> constraints, String sql) {
      * @param table the referencing table, quoted and qualified
      * @param columns the referencing columns, quoted, in the constraint's order
      * @param referenced the referenced columns' names, in the same order
+     * @param sameEquality whether each pair of columns has the same type and the same deterministic collation (or none)
+     * @param period whether it matches by a period (PostgreSQL 18's temporal keys)
+     * @param readable whether the role may read the referencing table
+     * @param rowSecurity whether the referencing table has row-level security on
      */
-    private record Reference(String constraint, String table, List<String> columns, List<String> referenced) {
+    private record Reference(
+            String constraint,
+            String table,
+            List<String> columns,
+            List<String> referenced,
+            boolean sameEquality,
+            boolean period,
+            boolean readable,
+            boolean rowSecurity) {
 
         /**
          * {@return whether any row references one of the chunk's keys through this foreign key, as a {@code SELECT}
-         * column}; empty if it does not reference exactly the chunk key's columns
+         * column}; empty if the check could not see what PostgreSQL's would (see the class)
          */
-        Optional<String> check(List<String> key, List<String> keyTypes) {
-            if (referenced.size() != key.size()) {
+        Optional<String> check(List<String> key, List<String> keyTypes, boolean bypassesRowSecurity) {
+            if (referenced.size() != key.size()
+                    || !sameEquality
+                    || period
+                    || !readable
+                    || (rowSecurity && !bypassesRowSecurity)) {
                 return Optional.empty();
             }
             List<String> byKey = new ArrayList<>();
@@ -161,13 +203,20 @@ record BatchedReferenceCheck(List<String> constraints, String sql) {
     }
 
     /** {@return the foreign keys that reference the table, from any table of the database} */
-    private static List<Reference> referencing(Connection connection, TableName table) throws SQLException {
+    private static List<Reference> referencing(Connection connection, TableName table, int major) throws SQLException {
         List<Reference> references = new ArrayList<>();
         try (PreparedStatement statement = connection.prepareStatement("SELECT k.conname, quote_ident(n.nspname) || '.'"
                 + " || quote_ident(c.relname), ARRAY(SELECT quote_ident(a.attname) FROM unnest(k.conkey) WITH ORDINALITY"
                 + " AS u(attnum, i) JOIN pg_catalog.pg_attribute a ON a.attrelid = k.conrelid AND a.attnum = u.attnum"
                 + " ORDER BY u.i), ARRAY(SELECT a.attname::text FROM unnest(k.confkey) WITH ORDINALITY AS u(attnum, i)"
-                + " JOIN pg_catalog.pg_attribute a ON a.attrelid = k.confrelid AND a.attnum = u.attnum ORDER BY u.i)"
+                + " JOIN pg_catalog.pg_attribute a ON a.attrelid = k.confrelid AND a.attnum = u.attnum ORDER BY u.i),"
+                + " COALESCE((SELECT bool_and(ca.atttypid = pa.atttypid AND ca.attcollation = pa.attcollation AND"
+                + " (ca.attcollation = 0 OR (SELECT l.collisdeterministic FROM pg_catalog.pg_collation l"
+                + " WHERE l.oid = ca.attcollation))) FROM unnest(k.conkey, k.confkey) AS u(child, parent)"
+                + " JOIN pg_catalog.pg_attribute ca ON ca.attrelid = k.conrelid AND ca.attnum = u.child"
+                + " JOIN pg_catalog.pg_attribute pa ON pa.attrelid = k.confrelid AND pa.attnum = u.parent), false), "
+                + (major >= 18 ? "k.conperiod" : "false")
+                + ", has_table_privilege(k.conrelid, 'SELECT'), c.relrowsecurity"
                 + " FROM pg_catalog.pg_constraint k JOIN pg_catalog.pg_class c ON c.oid = k.conrelid"
                 + " JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
                 + " WHERE k.contype = 'f' AND k.confrelid = CAST(? AS regclass) AND k.conparentid = 0"
@@ -179,7 +228,11 @@ record BatchedReferenceCheck(List<String> constraints, String sql) {
                             rows.getString(1),
                             rows.getString(2),
                             strings(rows.getArray(3)),
-                            strings(rows.getArray(4))));
+                            strings(rows.getArray(4)),
+                            rows.getBoolean(5),
+                            rows.getBoolean(6),
+                            rows.getBoolean(7),
+                            rows.getBoolean(8)));
                 }
             }
         }
@@ -187,20 +240,73 @@ record BatchedReferenceCheck(List<String> constraints, String sql) {
     }
 
     /**
-     * {@return whether the table is a plain one with no trigger but foreign keys' and no rule on delete}: what {@code
-     * replica} would silence besides the foreign keys' checks.
+     * {@return whether the table is a plain one with no trigger but foreign keys', no rule on delete, and no row-level
+     * security the role does not bypass}: what {@code replica} would silence besides the foreign keys' checks, and what
+     * could make the check see less than they do.
      */
-    private static boolean isPlainWithoutTriggers(Connection connection, TableName table) throws SQLException {
+    private static boolean isPlainWithoutTriggers(Connection connection, TableName table, boolean bypassesRowSecurity)
+            throws SQLException {
         try (PreparedStatement statement = connection.prepareStatement("SELECT c.relkind = 'r' AND NOT c.relispartition"
-                + " AND NOT c.relhassubclass AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_trigger t"
-                + " WHERE t.tgrelid = c.oid AND t.tgenabled <> 'D' AND NOT EXISTS (SELECT 1 FROM"
+                + " AND NOT c.relhassubclass AND (NOT c.relrowsecurity OR ?) AND NOT EXISTS (SELECT 1 FROM"
+                + " pg_catalog.pg_trigger t WHERE t.tgrelid = c.oid AND t.tgenabled <> 'D' AND NOT EXISTS (SELECT 1 FROM"
                 + " pg_catalog.pg_constraint k WHERE k.oid = t.tgconstraint AND k.contype = 'f'))"
                 + " AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_rewrite r WHERE r.ev_class = c.oid AND r.ev_type = '4')"
                 + " FROM pg_catalog.pg_class c WHERE c.oid = CAST(? AS regclass)")) {
-            statement.setString(1, table.quoted("\""));
+            statement.setBoolean(1, bypassesRowSecurity);
+            statement.setString(2, table.quoted("\""));
             try (ResultSet result = statement.executeQuery()) {
                 return result.next() && result.getBoolean(1);
             }
+        }
+    }
+
+    /**
+     * {@return an expression of what the decision is read from, for the tables {@code oids}}: the foreign keys that
+     * reference them (with their tables' row-level security and whether the role may read them), their triggers that
+     * are not a foreign key's (with how each is enabled), their rules on delete, their kinds and row-level security.
+     */
+    private static String fingerprintQuery(List<Long> oids) {
+        String tables = "ARRAY[" + oids.stream().map(String::valueOf).collect(Collectors.joining(", ")) + "]::oid[]";
+        return "(SELECT string_agg(x, ',' ORDER BY x) FROM ("
+                + "SELECT 'k' || k.oid::text || c.relrowsecurity::text || has_table_privilege(k.conrelid, 'SELECT')::text"
+                + " FROM pg_catalog.pg_constraint k JOIN pg_catalog.pg_class c ON c.oid = k.conrelid"
+                + " WHERE k.contype = 'f' AND k.confrelid = ANY(" + tables + ")"
+                + " UNION ALL SELECT 't' || t.oid::text || t.tgenabled::text FROM pg_catalog.pg_trigger t"
+                + " WHERE t.tgrelid = ANY(" + tables + ") AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint k"
+                + " WHERE k.oid = t.tgconstraint AND k.contype = 'f')"
+                + " UNION ALL SELECT 'r' || r.oid::text FROM pg_catalog.pg_rewrite r"
+                + " WHERE r.ev_class = ANY(" + tables + ") AND r.ev_type = '4'"
+                + " UNION ALL SELECT 'c' || c.oid::text || c.relkind::text || c.relispartition::text"
+                + " || c.relhassubclass::text || c.relrowsecurity::text FROM pg_catalog.pg_class c"
+                + " WHERE c.oid = ANY(" + tables + ")) lethe_catalog(x))";
+    }
+
+    private static List<Long> oids(Connection connection, List<TableName> tables) throws SQLException {
+        List<Long> oids = new ArrayList<>();
+        try (PreparedStatement statement = connection.prepareStatement("SELECT CAST(CAST(? AS regclass) AS oid)")) {
+            for (TableName table : tables) {
+                statement.setString(1, table.quoted("\""));
+                try (ResultSet result = statement.executeQuery()) {
+                    result.next();
+                    oids.add(result.getLong(1));
+                }
+            }
+        }
+        return oids;
+    }
+
+    private static String string(Connection connection, String sql) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(sql);
+                ResultSet result = statement.executeQuery()) {
+            result.next();
+            return result.getString(1);
+        }
+    }
+
+    private static boolean bool(Connection connection, String sql) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(sql);
+                ResultSet result = statement.executeQuery()) {
+            return result.next() && result.getBoolean(1);
         }
     }
 

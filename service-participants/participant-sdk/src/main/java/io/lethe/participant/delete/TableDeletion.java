@@ -74,6 +74,8 @@ final class TableDeletion {
     private long checkedByChunk;
     /** The current table's chunks deleted again with PostgreSQL's checks, rows referencing them after all. */
     private long checkedAgain;
+    /** Whether one of the current table's chunks was still referenced: its next ones keep PostgreSQL's checks. */
+    private boolean stillReferenced;
 
     TableDeletion(JobLedger job, TenantRows rows, DeletionSettings settings, CarriedTables carried) {
         this.job = job;
@@ -90,6 +92,7 @@ final class TableDeletion {
         long started = System.nanoTime();
         checkedByChunk = 0;
         checkedAgain = 0;
+        stillReferenced = false;
         long deleted = 0;
         int passes = 0;
         boolean foundNone = false;
@@ -135,7 +138,7 @@ final class TableDeletion {
             return "";
         }
         return ", foreign keys checked by the participant in " + checkedByChunk + " chunks"
-                + (checkedAgain == 0 ? "" : ", by PostgreSQL in " + checkedAgain + " still referenced");
+                + (checkedAgain == 0 ? "" : ", deleted again with PostgreSQL's: " + checkedAgain);
     }
 
     private Pass deleteInOneStatement(PlannedTable table) throws SQLException {
@@ -283,8 +286,10 @@ final class TableDeletion {
         if (completedMeanwhile()) {
             return -1;
         }
-        // A chunk that commits alone may have its foreign keys checked in one statement after its delete.
-        Optional<BatchedReferenceCheck> check = !mayHold && settings.batchedReferenceChecks()
+        // A chunk that commits alone may have its foreign keys checked in one statement after its delete; not after
+        // one of the table's chunks was still referenced (a cascade with rows to delete, say), each chunk would be
+        // deleted twice.
+        Optional<BatchedReferenceCheck> check = !mayHold && !stillReferenced && settings.batchedReferenceChecks()
                 ? rows.referenceCheck(table, key, group)
                 : Optional.empty();
         boolean unchecked = false;
@@ -295,19 +300,21 @@ final class TableDeletion {
         }
         ChunkCounts counts = deleteChunkRows(table, key, group, keys);
         if (unchecked) {
-            List<String> referencing = rows.stillReferencing(check.get(), keys);
-            if (referencing.isEmpty()) {
+            TenantRows.Checked checked = rows.checkReferences(check.get(), keys);
+            if (checked.passed()) {
                 checkedByChunk++;
             } else {
                 // What the triggers would have done (refuse, cascade, set null) is theirs to do: the chunk again.
                 log.info(
-                        "Job {}: table {} pass {} chunk {}: rows still reference the chunk's rows through {}; deleting"
-                                + " it again with PostgreSQL's foreign-key checks",
+                        "Job {}: table {} pass {} chunk {}: deleting it again with PostgreSQL's foreign-key checks: {}",
                         job.task().jobId(),
                         table.table(),
                         pass,
                         chunk,
-                        String.join(", ", referencing));
+                        checked.catalogChanged()
+                                ? "a foreign key, trigger, rule or row security changed since the participant read them"
+                                : "rows still reference its rows through " + String.join(", ", checked.referencing()));
+                stillReferenced = !checked.referencing().isEmpty();
                 rows.undoUncheckedChunk();
                 rows.planChunkGenerically(keys);
                 counts = deleteChunkRows(table, key, group, keys);

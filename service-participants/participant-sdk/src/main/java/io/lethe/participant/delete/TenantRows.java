@@ -313,12 +313,23 @@ final class TenantRows {
     }
 
     /**
-     * Runs the chunk's {@link BatchedReferenceCheck}, after its delete with the triggers off.
+     * What a chunk's {@link BatchedReferenceCheck} found.
      *
-     * @return the foreign keys (as {@code table.constraint}) through which rows still reference the chunk's keys: none,
-     *     and the chunk may commit
+     * @param referencing the foreign keys (as {@code table.constraint}) through which rows still reference the chunk's
+     *     keys
+     * @param catalogChanged whether what the check was decided from changed since (every decision is read again from
+     *     the next chunk on)
      */
-    List<String> stillReferencing(BatchedReferenceCheck check, KeyCursor.Chunk chunk) throws SQLException {
+    record Checked(List<String> referencing, boolean catalogChanged) {
+
+        /** {@return whether the chunk may commit: nothing references its rows, and the check still holds} */
+        boolean passed() {
+            return referencing.isEmpty() && !catalogChanged;
+        }
+    }
+
+    /** Runs the chunk's {@link BatchedReferenceCheck}, after its delete with the triggers off. */
+    Checked checkReferences(BatchedReferenceCheck check, KeyCursor.Chunk chunk) throws SQLException {
         List<String> referencing = new ArrayList<>();
         try (PreparedStatement statement = connection.prepareStatement(check.sql())) {
             int index = 1;
@@ -332,9 +343,14 @@ final class TenantRows {
                         referencing.add(check.constraints().get(i));
                     }
                 }
+                boolean changed = !check.fingerprint()
+                        .equals(result.getString(check.constraints().size() + 1));
+                if (changed) {
+                    catalog.referenceChecks().clear();
+                }
+                return new Checked(List.copyOf(referencing), changed);
             }
         }
-        return referencing;
     }
 
     /** Undoes what the transaction did since {@link #skipReferenceTriggers}, the settings included. */

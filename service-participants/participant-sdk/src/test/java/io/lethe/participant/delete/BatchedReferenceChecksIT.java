@@ -16,6 +16,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.regex.Pattern;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * A chunk's foreign keys checked in one statement after its delete ({@link BatchedReferenceCheck}): the rows end as
@@ -76,21 +78,70 @@ class BatchedReferenceChecksIT {
         assertThat(orphans(database)).isZero();
     }
 
-    @Test
-    void aChunkStillReferencedByAnotherTenantsRowIsRefusedAsPostgresRefusesIt() throws SQLException {
-        ShopDatabase database = ShopDatabase.create(postgres, SCHEMA);
-        // Tenant B's task 41 belongs to tenant A's project 2: deleting the project would leave it dangling.
-        database.execute("update tasks set project_id = 2 where id = 41");
+    /** Ways for a row of tenant B to reference tenant A's project 2, and the foreign key that then refuses. */
+    enum ForeignReference {
+        /** Tenant B's task 41 belongs to tenant A's project 2. */
+        IMMEDIATE("update tasks set project_id = 2 where id = 41", "tasks_project_id_fkey"),
+        /** The same, its foreign key checked at commit. */
+        DEFERRED(
+                "alter table tasks alter constraint tasks_project_id_fkey deferrable initially deferred;"
+                        + " update tasks set project_id = 2 where id = 41",
+                "tasks_project_id_fkey"),
+        /** An event of tenant B, in a partitioned table, in tenant A's project 2. */
+        FROM_A_PARTITIONED_TABLE(
+                "create table events (id bigint, tenant_id uuid not null, project_id bigint references projects,"
+                        + " part int) partition by list (part); create table events_1 partition of events for values"
+                        + " in (1); create index events_project_id on events (project_id);"
+                        + " insert into events values (1, '" + TENANT_B + "', 2, 1)",
+                "events_project_id_fkey");
 
-        DeletionResult result = database.deleter(
-                        database.dataSource(), database.plan(), THREE_ROWS, OutcomeRecorder.NONE)
+        final String sql;
+        final String constraint;
+
+        ForeignReference(String sql, String constraint) {
+            this.sql = sql;
+            this.constraint = constraint;
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(ForeignReference.class)
+    void aChunkStillReferencedByAnotherTenantsRowIsRefusedAsPostgresRefusesIt(ForeignReference reference)
+            throws SQLException {
+        ShopDatabase database = ShopDatabase.create(postgres, SCHEMA);
+        database.execute(reference.sql);
+        String before = database.checksum("tasks", "tenant_id = '" + TENANT_B + "'");
+        StatementLog log = new StatementLog(database.dataSource());
+
+        DeletionResult result = database.deleter(log, database.plan(), THREE_ROWS, OutcomeRecorder.NONE)
                 .delete(new DeletionTask("job-1", TENANT_A, 1));
 
         assertThat(result).isInstanceOfSatisfying(DeletionResult.Failed.class, failed -> {
             assertThat(failed.errorCode()).isEqualTo(DeletionResult.Failed.SQL_ERROR);
-            assertThat(failed.message()).contains("tasks_project_id_fkey");
+            assertThat(failed.message()).contains(reference.constraint);
         });
+        assertThat(log.count(CHECK)).isPositive();
+        assertThat(database.checksum("tasks", "tenant_id = '" + TENANT_B + "'")).isEqualTo(before);
+        assertThat(orphans(database)).isZero();
         assertThat(database.count("select count(*) from projects where id = 2")).isEqualTo(1);
+    }
+
+    @Test
+    void aForeignKeyAddedWhileTheParticipantRunsIsCheckedByPostgres() throws SQLException {
+        ShopDatabase database = ShopDatabase.create(postgres, SCHEMA);
+        TenantDeleter deleter =
+                database.deleter(database.dataSource(), database.plan(), THREE_ROWS, OutcomeRecorder.NONE);
+        assertThat(deleter.delete(new DeletionTask("job-1", TENANT_A, 1))).isInstanceOf(DeletionResult.Completed.class);
+        // A migration adds a table outside the plan whose rows go with their tasks.
+        database.execute("create table labels (id bigint primary key, task_id bigint not null references tasks"
+                + " on delete cascade); insert into labels select g, g + 40 from generate_series(1, 40) g");
+
+        DeletionResult result = deleter.delete(new DeletionTask("job-2", TENANT_B, 1));
+
+        assertThat(result).isInstanceOf(DeletionResult.Completed.class);
+        assertThat(tenantRows(database, TENANT_B)).isZero();
+        // The cascade ran: the deleter had decided its checks before the key existed, and noticed it had.
+        assertThat(database.count("select count(*) from labels")).isZero();
         assertThat(orphans(database)).isZero();
     }
 
@@ -104,6 +155,7 @@ class BatchedReferenceChecksIT {
                 .delete(new DeletionTask("job-1", TENANT_A, 1));
 
         assertThat(result).isInstanceOf(DeletionResult.Completed.class);
+        assertThat(log.count(CHECK)).isPositive();
         assertThat(tenantRows(database, TENANT_A)).isZero();
         assertThat(database.count("select count(*) from tasks where id in (41, 42) and archive_project_id is null"))
                 .isEqualTo(2);
@@ -170,12 +222,17 @@ class BatchedReferenceChecksIT {
                                 .contains(
                                         "(lethe_referencing.doc_id, lethe_referencing.no) IN (SELECT * FROM unnest(?::text[]::bigint[], ?::text[]::integer[]))"));
 
-        // Tenant B's note of a version of tenant A's keeps that version, as PostgreSQL's check would.
-        database.execute("insert into versions values (1, 1, '" + TENANT_A + "');" + " insert into notes values (100, '"
-                + TENANT_B + "', 1, 1)");
+        // Tenant B's note of a version of tenant A's keeps that version, as PostgreSQL's check would; the versions
+        // take more than one chunk, so that they are deleted through a cursor, chunk by chunk.
+        long checked = log.count(CHECK);
+        database.execute("insert into versions select d, n, '" + TENANT_A + "' from generate_series(1, 5) d,"
+                + " generate_series(1, 2) n; insert into notes values (100, '" + TENANT_B + "', 2, 4)");
         DeletionResult refused = database.deleter(log, database.plan(), THREE_ROWS, OutcomeRecorder.NONE)
                 .delete(new DeletionTask("job-2", TENANT_A, 1));
 
+        assertThat(log.count(CHECK)).isGreaterThan(checked);
+        assertThat(database.count("select count(*) from versions where doc_id = 4 and no = 2"))
+                .isEqualTo(1);
         assertThat(refused).isInstanceOfSatisfying(DeletionResult.Failed.class, failed -> assertThat(failed.message())
                 .contains("notes_no_doc_id_fkey"));
         assertThat(database.count("select count(*) from notes n where not exists (select 1 from versions v where"

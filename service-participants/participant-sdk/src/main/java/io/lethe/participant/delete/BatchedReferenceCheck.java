@@ -39,16 +39,19 @@ import java.util.stream.Collectors;
  * holds), column for column of the same type and a deterministic collation (so that {@code =} is the key's own
  * equality), not by a period (PostgreSQL 18's temporal keys match by range), from a table the role may read; none
  * references a table it carries (whose deleted keys the participant does not hold); no table involved has row-level
- * security, unless the role bypasses it (the triggers read as the tables' owner, the check as the role; {@code
- * row_security} is off for the transaction, so a policy that applied after all would fail the check, not hide a row).
+ * security, unless the role bypasses it (the triggers read as the tables' owner, the check as the role); the
+ * foreign keys' own triggers on the deleted tables are enabled as by default (one enabled {@code ALWAYS} or {@code
+ * REPLICA} would fire under {@code replica}, and cascade with the triggers of the rows it reaches silenced).
  * The role must be allowed to set {@code session_replication_role}: a superuser, or, from PostgreSQL 15 on, one granted
  * {@code SET} on it. Otherwise, and with {@link DeletionSettings#batchedReferenceChecks} off, PostgreSQL checks as it
  * always does.
  *
  * <p>What the decision was read from is read again by the check ({@link #fingerprint}): a foreign key, trigger or
- * rule added since (or row-level security turned on) sends the chunk back to the triggers and the decision is read
- * anew. Read after the chunk's delete, it cannot change before the chunk commits: adding a foreign key or a trigger to
- * a table waits for the delete's lock on it.
+ * rule added since, a referencing table or column renamed, row-level security turned on or the right to read taken
+ * away sends the chunk back to the triggers and the decision is read anew; so does a check that fails (a referencing
+ * table dropped meanwhile). Read after the chunk's delete, in the statement that checks, it cannot change for the
+ * deleted tables before the chunk commits (adding a foreign key or a trigger to a table waits for the delete's lock on
+ * it), nor for the referencing ones while the statement runs.
  *
  * @param constraints the foreign keys that reference the chunk's table, as {@code table.constraint}, in the order of
  *     {@link #sql}'s columns
@@ -139,15 +142,14 @@ record BatchedReferenceCheck(List<String> constraints, String sql, String finger
 
     /**
      * The statement that starts a chunk's transaction with the triggers off: a savepoint, then {@code replica} if the
-     * transaction is {@code READ COMMITTED}, and {@code row_security} off. Its result's first column is the setting now
-     * in force.
+     * transaction is {@code READ COMMITTED}. Its result's first column is the setting now in force.
      *
      * @param generic whether the chunk's statements are planned generically ({@link TenantRows#planChunkGenerically})
      */
     static String begin(boolean generic) {
         return "SAVEPOINT " + SAVEPOINT + "; SELECT set_config('session_replication_role', CASE WHEN"
                 + " current_setting('transaction_isolation') = 'read committed' THEN 'replica' ELSE"
-                + " current_setting('session_replication_role') END, true), set_config('row_security', 'off', true)"
+                + " current_setting('session_replication_role') END, true)"
                 + (generic ? ", set_config('plan_cache_mode', 'force_generic_plan', true)" : "");
     }
 
@@ -160,8 +162,10 @@ record BatchedReferenceCheck(List<String> constraints, String sql, String finger
      * @param referenced the referenced columns' names, in the same order
      * @param sameEquality whether each pair of columns has the same type and the same deterministic collation (or none)
      * @param period whether it matches by a period (PostgreSQL 18's temporal keys)
-     * @param readable whether the role may read the referencing table
+     * @param readable whether the role may read the referencing table (and use its schema)
      * @param rowSecurity whether the referencing table has row-level security on
+     * @param only whether the referencing table is a plain one, read without its inheritance children ({@code ONLY}),
+     *     as PostgreSQL's check reads it; a partitioned one is read with its partitions
      */
     private record Reference(
             String constraint,
@@ -171,7 +175,8 @@ record BatchedReferenceCheck(List<String> constraints, String sql, String finger
             boolean sameEquality,
             boolean period,
             boolean readable,
-            boolean rowSecurity) {
+            boolean rowSecurity,
+            boolean only) {
 
         /**
          * {@return whether any row references one of the chunk's keys through this foreign key, as a {@code SELECT}
@@ -198,7 +203,8 @@ record BatchedReferenceCheck(List<String> constraints, String sql, String finger
             String match = key.size() == 1
                     ? byKey.get(0) + " = ANY(" + arrays.get(0) + ")"
                     : "(" + String.join(", ", byKey) + ") IN (SELECT * FROM unnest(" + String.join(", ", arrays) + "))";
-            return Optional.of("EXISTS (SELECT 1 FROM " + table + " lethe_referencing WHERE " + match + ")");
+            return Optional.of("EXISTS (SELECT 1 FROM " + (only ? "ONLY " : "") + table + " lethe_referencing WHERE "
+                    + match + ")");
         }
     }
 
@@ -216,10 +222,13 @@ record BatchedReferenceCheck(List<String> constraints, String sql, String finger
                 + " JOIN pg_catalog.pg_attribute ca ON ca.attrelid = k.conrelid AND ca.attnum = u.child"
                 + " JOIN pg_catalog.pg_attribute pa ON pa.attrelid = k.confrelid AND pa.attnum = u.parent), false), "
                 + (major >= 18 ? "k.conperiod" : "false")
-                + ", has_table_privilege(k.conrelid, 'SELECT'), c.relrowsecurity"
+                + ", has_table_privilege(k.conrelid, 'SELECT') AND has_schema_privilege(c.relnamespace, 'USAGE'),"
+                + " c.relrowsecurity, c.relkind = 'r'"
                 + " FROM pg_catalog.pg_constraint k JOIN pg_catalog.pg_class c ON c.oid = k.conrelid"
                 + " JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
                 + " WHERE k.contype = 'f' AND k.confrelid = CAST(? AS regclass) AND k.conparentid = 0"
+                // PostgreSQL 18's keys NOT ENFORCED have no triggers to stand in for.
+                + (major >= 18 ? " AND k.conenforced" : "")
                 + " ORDER BY 2, 1")) {
             statement.setString(1, table.quoted("\""));
             try (ResultSet rows = statement.executeQuery()) {
@@ -232,7 +241,8 @@ record BatchedReferenceCheck(List<String> constraints, String sql, String finger
                             rows.getBoolean(5),
                             rows.getBoolean(6),
                             rows.getBoolean(7),
-                            rows.getBoolean(8)));
+                            rows.getBoolean(8),
+                            rows.getBoolean(9)));
                 }
             }
         }
@@ -240,16 +250,17 @@ record BatchedReferenceCheck(List<String> constraints, String sql, String finger
     }
 
     /**
-     * {@return whether the table is a plain one with no trigger but foreign keys', no rule on delete, and no row-level
-     * security the role does not bypass}: what {@code replica} would silence besides the foreign keys' checks, and what
-     * could make the check see less than they do.
+     * {@return whether the table is a plain one with no trigger but foreign keys' (enabled as by default), no rule on
+     * delete, and no row-level security the role does not bypass}: what {@code replica} would silence besides the
+     * foreign keys' checks, or let fire, and what could make the check see less than they do.
      */
     private static boolean isPlainWithoutTriggers(Connection connection, TableName table, boolean bypassesRowSecurity)
             throws SQLException {
         try (PreparedStatement statement = connection.prepareStatement("SELECT c.relkind = 'r' AND NOT c.relispartition"
                 + " AND NOT c.relhassubclass AND (NOT c.relrowsecurity OR ?) AND NOT EXISTS (SELECT 1 FROM"
-                + " pg_catalog.pg_trigger t WHERE t.tgrelid = c.oid AND t.tgenabled <> 'D' AND NOT EXISTS (SELECT 1 FROM"
-                + " pg_catalog.pg_constraint k WHERE k.oid = t.tgconstraint AND k.contype = 'f'))"
+                + " pg_catalog.pg_trigger t WHERE t.tgrelid = c.oid AND t.tgenabled <> 'D' AND (t.tgenabled <> 'O'"
+                + " OR NOT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint k WHERE k.oid = t.tgconstraint"
+                + " AND k.contype = 'f')))"
                 + " AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_rewrite r WHERE r.ev_class = c.oid AND r.ev_type = '4')"
                 + " FROM pg_catalog.pg_class c WHERE c.oid = CAST(? AS regclass)")) {
             statement.setBoolean(1, bypassesRowSecurity);
@@ -262,18 +273,26 @@ record BatchedReferenceCheck(List<String> constraints, String sql, String finger
 
     /**
      * {@return an expression of what the decision is read from, for the tables {@code oids}}: the foreign keys that
-     * reference them (with their tables' row-level security and whether the role may read them), their triggers that
-     * are not a foreign key's (with how each is enabled), their rules on delete, their kinds and row-level security.
+     * reference them, each with its referencing table's name, columns (with their types and collations), kind and
+     * row-level security, the columns it references and whether the role may read it; the tables' triggers, with how
+     * each is enabled; their rules on delete; their kinds and row-level security.
      */
     private static String fingerprintQuery(List<Long> oids) {
         String tables = "ARRAY[" + oids.stream().map(String::valueOf).collect(Collectors.joining(", ")) + "]::oid[]";
         return "(SELECT string_agg(x, ',' ORDER BY x) FROM ("
-                + "SELECT 'k' || k.oid::text || c.relrowsecurity::text || has_table_privilege(k.conrelid, 'SELECT')::text"
+                + "SELECT 'k' || k.oid::text || ':' || n.nspname || '.' || c.relname || ':' || c.relkind::text"
+                + " || c.relrowsecurity::text || (has_table_privilege(k.conrelid, 'SELECT')"
+                + " AND has_schema_privilege(c.relnamespace, 'USAGE'))::text || ':' || ARRAY(SELECT a.attname || ' '"
+                + " || a.atttypid::text || ' ' || a.attcollation::text FROM unnest(k.conkey) WITH ORDINALITY"
+                + " AS u(attnum, i) JOIN pg_catalog.pg_attribute a ON a.attrelid = k.conrelid AND a.attnum = u.attnum"
+                + " ORDER BY u.i)::text || ':' || ARRAY(SELECT a.attname || ' ' || a.atttypid::text || ' '"
+                + " || a.attcollation::text FROM unnest(k.confkey) WITH ORDINALITY AS u(attnum, i)"
+                + " JOIN pg_catalog.pg_attribute a ON a.attrelid = k.confrelid AND a.attnum = u.attnum ORDER BY u.i)::text"
                 + " FROM pg_catalog.pg_constraint k JOIN pg_catalog.pg_class c ON c.oid = k.conrelid"
+                + " JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
                 + " WHERE k.contype = 'f' AND k.confrelid = ANY(" + tables + ")"
                 + " UNION ALL SELECT 't' || t.oid::text || t.tgenabled::text FROM pg_catalog.pg_trigger t"
-                + " WHERE t.tgrelid = ANY(" + tables + ") AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint k"
-                + " WHERE k.oid = t.tgconstraint AND k.contype = 'f')"
+                + " WHERE t.tgrelid = ANY(" + tables + ")"
                 + " UNION ALL SELECT 'r' || r.oid::text FROM pg_catalog.pg_rewrite r"
                 + " WHERE r.ev_class = ANY(" + tables + ") AND r.ev_type = '4'"
                 + " UNION ALL SELECT 'c' || c.oid::text || c.relkind::text || c.relispartition::text"

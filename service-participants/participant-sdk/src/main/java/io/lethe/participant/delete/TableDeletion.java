@@ -311,8 +311,8 @@ final class TableDeletion {
                         table.table(),
                         pass,
                         chunk,
-                        checked.catalogChanged()
-                                ? "a foreign key, trigger, rule or row security changed since the participant read them"
+                        checked.invalid() != null
+                                ? checked.invalid()
                                 : "rows still reference its rows through " + String.join(", ", checked.referencing()));
                 stillReferenced = !checked.referencing().isEmpty();
                 rows.undoUncheckedChunk();

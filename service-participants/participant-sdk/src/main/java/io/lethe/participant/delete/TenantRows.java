@@ -317,18 +317,22 @@ final class TenantRows {
      *
      * @param referencing the foreign keys (as {@code table.constraint}) through which rows still reference the chunk's
      *     keys
-     * @param catalogChanged whether what the check was decided from changed since (every decision is read again from
-     *     the next chunk on)
+     * @param invalid why the check no longer holds, or {@code null}: what it was decided from changed since, or it
+     *     failed (every decision is read again from the next chunk on)
      */
-    record Checked(List<String> referencing, boolean catalogChanged) {
+    record Checked(List<String> referencing, String invalid) {
 
         /** {@return whether the chunk may commit: nothing references its rows, and the check still holds} */
         boolean passed() {
-            return referencing.isEmpty() && !catalogChanged;
+            return referencing.isEmpty() && invalid == null;
         }
     }
 
-    /** Runs the chunk's {@link BatchedReferenceCheck}, after its delete with the triggers off. */
+    /**
+     * Runs the chunk's {@link BatchedReferenceCheck}, after its delete with the triggers off. A check that fails (a
+     * referencing table dropped meanwhile, say) leaves the transaction to be rolled back to its savepoint ({@link
+     * #undoUncheckedChunk}).
+     */
     Checked checkReferences(BatchedReferenceCheck check, KeyCursor.Chunk chunk) throws SQLException {
         List<String> referencing = new ArrayList<>();
         try (PreparedStatement statement = connection.prepareStatement(check.sql())) {
@@ -343,13 +347,20 @@ final class TenantRows {
                         referencing.add(check.constraints().get(i));
                     }
                 }
-                boolean changed = !check.fingerprint()
-                        .equals(result.getString(check.constraints().size() + 1));
-                if (changed) {
-                    catalog.referenceChecks().clear();
+                if (check.fingerprint()
+                        .equals(result.getString(check.constraints().size() + 1))) {
+                    return new Checked(List.copyOf(referencing), null);
                 }
-                return new Checked(List.copyOf(referencing), changed);
+                catalog.referenceChecks().clear();
+                return new Checked(
+                        List.copyOf(referencing),
+                        "a foreign key, trigger, rule, row security or privilege changed since the participant read"
+                                + " them");
             }
+        } catch (SQLException e) {
+            catalog.referenceChecks().clear();
+            return new Checked(
+                    List.of(), "the check failed (SQLState " + e.getSQLState() + ": " + SqlFailures.summary(e) + ")");
         }
     }
 

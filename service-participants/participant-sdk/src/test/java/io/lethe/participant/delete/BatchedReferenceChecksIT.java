@@ -3,6 +3,10 @@ package io.lethe.participant.delete;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.lethe.participant.plan.DeletionPlan;
+import io.lethe.participant.plan.DeletionPlanner;
+import io.lethe.participant.plan.JdbcSchemaReader;
+import io.lethe.participant.plan.PlannerSettings;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -10,7 +14,9 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.regex.Pattern;
@@ -55,7 +61,8 @@ class BatchedReferenceChecksIT {
     private static final DeletionSettings THREE_ROWS = new DeletionSettings(3, 3);
 
     /** The statement that checks a chunk's references. */
-    private static final Pattern CHECK = Pattern.compile("SELECT EXISTS \\(SELECT 1 FROM \\S+ lethe_referencing");
+    private static final Pattern CHECK =
+            Pattern.compile("SELECT EXISTS \\(SELECT 1 FROM (ONLY )?\\S+ lethe_referencing");
 
     private static final EmbeddedPostgres postgres = ShopDatabase.server();
 
@@ -238,6 +245,64 @@ class BatchedReferenceChecksIT {
         assertThat(database.count("select count(*) from notes n where not exists (select 1 from versions v where"
                         + " v.doc_id = n.doc_id and v.no = n.no)"))
                 .isZero();
+    }
+
+    @Test
+    void aReferencingTableRenamedWhileTheParticipantRunsIsCheckedUnderItsNewName() throws SQLException {
+        ShopDatabase database = ShopDatabase.create(
+                postgres,
+                SCHEMA
+                        + """
+                        create table labels (id bigint primary key, tenant_id uuid not null,
+                            task_id bigint not null references tasks);
+                        create index labels_task_id on labels (task_id);
+                        insert into labels select t.id, t.tenant_id, t.id from tasks t;
+                        """);
+        TenantDeleter deleter =
+                database.deleter(database.dataSource(), database.plan(), THREE_ROWS, OutcomeRecorder.NONE);
+        assertThat(deleter.delete(new DeletionTask("job-1", TENANT_A, 1))).isInstanceOf(DeletionResult.Completed.class);
+        // A migration keeps the old labels under another name, their foreign key with them, and starts a new table
+        // without one: the check decided before would look for references in the new, empty table.
+        database.execute(
+                "alter table labels rename to labels_old;" + " create table labels (like labels_old including all)");
+
+        DeletionResult result = deleter.delete(new DeletionTask("job-2", TENANT_B, 1));
+
+        assertThat(result).isInstanceOf(DeletionResult.Failed.class);
+        assertThat(database.count("select count(*) from labels_old l where not exists (select 1 from tasks t"
+                        + " where t.id = l.task_id)"))
+                .isZero();
+        assertThat(database.count("select count(*) from labels_old")).isEqualTo(40);
+        assertThat(orphans(database)).isZero();
+    }
+
+    @Test
+    void aCheckThatFailsSendsTheChunkBackToPostgresChecks() throws SQLException {
+        ShopDatabase database = ShopDatabase.create(
+                postgres,
+                SCHEMA
+                        + """
+                        create table pins (id bigint primary key, task_id bigint references tasks);
+                        create index pins_task_id on pins (task_id);
+                        """);
+        DeletionPlan plan;
+        try (Connection connection = database.dataSource().getConnection()) {
+            plan = DeletionPlanner.plan(
+                    JdbcSchemaReader.read(connection, List.of()),
+                    new PlannerSettings(List.of(), "tenant_id", Map.of(), Set.of(), Set.of("pins")));
+        }
+        StatementLog log = new StatementLog(database.dataSource());
+        TenantDeleter deleter = database.deleter(log, plan, THREE_ROWS, OutcomeRecorder.NONE);
+        assertThat(deleter.delete(new DeletionTask("job-1", TENANT_A, 1))).isInstanceOf(DeletionResult.Completed.class);
+        assertThat(log.matching(CHECK)).anySatisfy(sql -> assertThat(sql).contains("public.pins lethe_referencing"));
+        // The table outside the plan goes: the checks decided with it fail until they are decided again.
+        database.execute("drop table pins");
+
+        DeletionResult result = deleter.delete(new DeletionTask("job-2", TENANT_B, 1));
+
+        assertThat(result).isInstanceOf(DeletionResult.Completed.class);
+        assertThat(tenantRows(database, TENANT_B)).isZero();
+        assertThat(orphans(database)).isZero();
     }
 
     @Test

@@ -257,6 +257,7 @@ final class TenantRows {
     Optional<BatchedReferenceCheck> referenceCheck(
             PlannedTable root, List<String> key, List<CarriedTables.Carried> group) throws SQLException {
         if (!planCacheMode) {
+            // Before PostgreSQL 12 (where plan_cache_mode came): the catalog columns the check reads are missing.
             return Optional.empty();
         }
         Boolean may = catalog.role().get(CatalogCache.MAY_SKIP_TRIGGERS);

@@ -151,6 +151,16 @@ final class DeletionRun {
             long remaining = rows.count(dependants.table());
             if (remaining > 0) {
                 job.rollback();
+                // The key the database names may be another table's reference to the chunk's rows, not the carried
+                // rows': the operator reads which here (its first line names tables and the key, never a row).
+                log.warn(
+                        "Job {}: a chunk of {} was refused by a foreign key: {}; reported as the {} rows of {} that"
+                                + " remain",
+                        job.task().jobId(),
+                        table.table(),
+                        SqlFailures.summary(failure),
+                        remaining,
+                        dependants.table().table());
                 return verificationFailed(
                         new TableResult(dependants.table().table().qualified(), 0, remaining));
             }

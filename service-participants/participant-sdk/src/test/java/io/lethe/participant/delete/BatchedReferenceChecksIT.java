@@ -3,6 +3,9 @@ package io.lethe.participant.delete;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import io.lethe.participant.plan.DeletionPlan;
 import io.lethe.participant.plan.DeletionPlanner;
 import io.lethe.participant.plan.JdbcSchemaReader;
@@ -24,6 +27,7 @@ import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.slf4j.LoggerFactory;
 
 /**
  * A chunk's foreign keys checked in one statement after its delete ({@link BatchedReferenceCheck}): the rows end as
@@ -266,9 +270,23 @@ class BatchedReferenceChecksIT {
         database.execute(
                 "alter table labels rename to labels_old;" + " create table labels (like labels_old including all)");
 
-        DeletionResult result = deleter.delete(new DeletionTask("job-2", TENANT_B, 1));
+        ListAppender<ILoggingEvent> warnings = new ListAppender<>();
+        Logger run = (Logger) LoggerFactory.getLogger(DeletionRun.class);
+        warnings.start();
+        run.addAppender(warnings);
+        DeletionResult result;
+        try {
+            result = deleter.delete(new DeletionTask("job-2", TENANT_B, 1));
+        } finally {
+            run.detachAppender(warnings);
+        }
 
         assertThat(result).isInstanceOf(DeletionResult.Failed.class);
+        // Reported as the comments that remain, the cause named in the log: the old labels' key.
+        assertThat(warnings.list).extracting(ILoggingEvent::getFormattedMessage).anySatisfy(message -> assertThat(
+                        message)
+                .contains("a chunk of public.tasks was refused by a foreign key")
+                .contains("labels_task_id_fkey"));
         assertThat(database.count("select count(*) from labels_old l where not exists (select 1 from tasks t"
                         + " where t.id = l.task_id)"))
                 .isZero();

@@ -63,6 +63,22 @@ import java.util.stream.Collectors;
  */
 record BatchedReferenceCheck(List<String> constraints, String sql, String fingerprint) {
 
+    /**
+     * A foreign key's ({@code k}) referencing columns, in its order, each as the expression {@code %s} over {@code
+     * pg_attribute a}.
+     */
+    private static final String REFERENCING_COLUMNS = "ARRAY(SELECT %s FROM unnest(k.conkey) WITH ORDINALITY"
+            + " AS u(attnum, i) JOIN pg_catalog.pg_attribute a ON a.attrelid = k.conrelid AND a.attnum = u.attnum"
+            + " ORDER BY u.i)";
+
+    /** {@link #REFERENCING_COLUMNS}, of the columns it references. */
+    private static final String REFERENCED_COLUMNS = "ARRAY(SELECT %s FROM unnest(k.confkey) WITH ORDINALITY"
+            + " AS u(attnum, i) JOIN pg_catalog.pg_attribute a ON a.attrelid = k.confrelid AND a.attnum = u.attnum"
+            + " ORDER BY u.i)";
+
+    /** A column as the {@link #fingerprint} records it: its name, type and collation. */
+    private static final String COLUMN_IDENTITY = "a.attname || ' ' || a.atttypid::text || ' ' || a.attcollation::text";
+
     /** The savepoint a chunk's delete starts after, to be deleted again with the triggers on. */
     static final String SAVEPOINT = "lethe_unchecked_chunk";
 
@@ -212,11 +228,9 @@ record BatchedReferenceCheck(List<String> constraints, String sql, String finger
     private static List<Reference> referencing(Connection connection, TableName table, int major) throws SQLException {
         List<Reference> references = new ArrayList<>();
         try (PreparedStatement statement = connection.prepareStatement("SELECT k.conname, quote_ident(n.nspname) || '.'"
-                + " || quote_ident(c.relname), ARRAY(SELECT quote_ident(a.attname) FROM unnest(k.conkey) WITH ORDINALITY"
-                + " AS u(attnum, i) JOIN pg_catalog.pg_attribute a ON a.attrelid = k.conrelid AND a.attnum = u.attnum"
-                + " ORDER BY u.i), ARRAY(SELECT a.attname::text FROM unnest(k.confkey) WITH ORDINALITY AS u(attnum, i)"
-                + " JOIN pg_catalog.pg_attribute a ON a.attrelid = k.confrelid AND a.attnum = u.attnum ORDER BY u.i),"
-                + " COALESCE((SELECT bool_and(ca.atttypid = pa.atttypid AND ca.attcollation = pa.attcollation AND"
+                + " || quote_ident(c.relname), " + REFERENCING_COLUMNS.formatted("quote_ident(a.attname)") + ", "
+                + REFERENCED_COLUMNS.formatted("a.attname::text")
+                + ", COALESCE((SELECT bool_and(ca.atttypid = pa.atttypid AND ca.attcollation = pa.attcollation AND"
                 + " (ca.attcollation = 0 OR (SELECT l.collisdeterministic FROM pg_catalog.pg_collation l"
                 + " WHERE l.oid = ca.attcollation))) FROM unnest(k.conkey, k.confkey) AS u(child, parent)"
                 + " JOIN pg_catalog.pg_attribute ca ON ca.attrelid = k.conrelid AND ca.attnum = u.child"
@@ -282,12 +296,9 @@ record BatchedReferenceCheck(List<String> constraints, String sql, String finger
         return "(SELECT string_agg(x, ',' ORDER BY x) FROM ("
                 + "SELECT 'k' || k.oid::text || ':' || n.nspname || '.' || c.relname || ':' || c.relkind::text"
                 + " || c.relrowsecurity::text || (has_table_privilege(k.conrelid, 'SELECT')"
-                + " AND has_schema_privilege(c.relnamespace, 'USAGE'))::text || ':' || ARRAY(SELECT a.attname || ' '"
-                + " || a.atttypid::text || ' ' || a.attcollation::text FROM unnest(k.conkey) WITH ORDINALITY"
-                + " AS u(attnum, i) JOIN pg_catalog.pg_attribute a ON a.attrelid = k.conrelid AND a.attnum = u.attnum"
-                + " ORDER BY u.i)::text || ':' || ARRAY(SELECT a.attname || ' ' || a.atttypid::text || ' '"
-                + " || a.attcollation::text FROM unnest(k.confkey) WITH ORDINALITY AS u(attnum, i)"
-                + " JOIN pg_catalog.pg_attribute a ON a.attrelid = k.confrelid AND a.attnum = u.attnum ORDER BY u.i)::text"
+                + " AND has_schema_privilege(c.relnamespace, 'USAGE'))::text || ':' || "
+                + REFERENCING_COLUMNS.formatted(COLUMN_IDENTITY) + "::text || ':' || "
+                + REFERENCED_COLUMNS.formatted(COLUMN_IDENTITY) + "::text"
                 + " FROM pg_catalog.pg_constraint k JOIN pg_catalog.pg_class c ON c.oid = k.conrelid"
                 + " JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
                 + " WHERE k.contype = 'f' AND k.confrelid = ANY(" + tables + ")"

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * What {@link TenantRows} reads from the catalog about the plan's tables, kept by a deleter for its plan so that the
@@ -14,22 +15,20 @@ import java.util.concurrent.ConcurrentHashMap;
  * @param beforeDeleteTriggers whether a table has a row trigger that runs before a delete ({@link
  *     TenantRows#deletesInOneStatement})
  * @param referenceChecks the {@link BatchedReferenceCheck} of a chunk, by its table, key and carried tables
- * @param role what the connection's role may do: {@link #MAY_SKIP_TRIGGERS}
+ * @param maySkipTriggers whether the connection's role may set {@code session_replication_role} ({@link
+ *     BatchedReferenceCheck#mayBeUsed}), once read
  */
 record CatalogCache(
         Map<TableName, List<String>> keyTypes,
         Map<TableName, Boolean> beforeDeleteTriggers,
         Map<List<Object>, Optional<BatchedReferenceCheck>> referenceChecks,
-        Map<String, Boolean> role) {
-
-    /** The {@link #role} entry: whether it may set {@code session_replication_role} ({@link BatchedReferenceCheck}). */
-    static final String MAY_SKIP_TRIGGERS = "session_replication_role";
+        AtomicReference<Boolean> maySkipTriggers) {
 
     static CatalogCache create() {
         return new CatalogCache(
                 new ConcurrentHashMap<>(),
                 new ConcurrentHashMap<>(),
                 new ConcurrentHashMap<>(),
-                new ConcurrentHashMap<>());
+                new AtomicReference<>());
     }
 }

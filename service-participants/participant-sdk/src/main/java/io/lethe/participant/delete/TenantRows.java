@@ -260,10 +260,10 @@ final class TenantRows {
             // Before PostgreSQL 12 (where plan_cache_mode came): the catalog columns the check reads are missing.
             return Optional.empty();
         }
-        Boolean may = catalog.role().get(CatalogCache.MAY_SKIP_TRIGGERS);
+        Boolean may = catalog.maySkipTriggers().get();
         if (may == null) {
             may = BatchedReferenceCheck.mayBeUsed(connection);
-            if (catalog.role().putIfAbsent(CatalogCache.MAY_SKIP_TRIGGERS, may) == null) {
+            if (catalog.maySkipTriggers().compareAndSet(null, may)) {
                 if (may) {
                     log.info("Foreign keys of large tables' chunks are checked by the participant, one statement a"
                             + " chunk, where no trigger or rule of the tables' own needs PostgreSQL's checks");

@@ -76,9 +76,13 @@ class BenchmarksSmokeIT {
                 .hasSize(4)
                 .anySatisfy(table -> assertThat(table).endsWith(": public.tasks with public.comments"))
                 .anySatisfy(table -> assertThat(table).endsWith(": public.accounts"));
-        // The benchmark's role is a superuser: the participant checked its chunks' foreign keys itself, as by default.
+        // The benchmark's role is a superuser: the participant checked its chunks' foreign keys itself, as by default,
+        // with the decisions read when its deleter was made, as the starter reads them at start-up.
         assertThat(Files.readString(directory.resolve("participant-2000.log")))
-                .contains("foreign keys checked by the participant in");
+                .contains("foreign keys checked by the participant in")
+                .contains("Foreign keys of chunks checked by the participant: public.attachments (with"
+                        + " public.attachment_versions), public.tasks (with public.comments), public.projects,"
+                        + " public.accounts");
 
         JsonNode json = JsonMapper.builder()
                 .build()

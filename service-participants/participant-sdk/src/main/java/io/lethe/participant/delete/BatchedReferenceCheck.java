@@ -92,12 +92,32 @@ record BatchedReferenceCheck(List<String> constraints, String sql, String finger
     }
 
     /**
-     * {@return the check for a chunk of {@code root} by {@code key}, carrying {@code carried}, or empty where PostgreSQL
-     * must check: see the class}
+     * What {@link #of} decided for the chunks of a table.
+     *
+     * @param check the check, if the participant checks
+     * @param reason why it does not, or {@code null} if it does
+     */
+    record Decision(Optional<BatchedReferenceCheck> check, String reason) {
+
+        static Decision checked(BatchedReferenceCheck check) {
+            return new Decision(Optional.of(check), null);
+        }
+
+        static Decision notChecked(String reason) {
+            return new Decision(Optional.empty(), reason);
+        }
+    }
+
+    /** The reason of a {@link Decision} for a table that no foreign key references: nothing to check. */
+    static final String NOTHING_REFERENCES = "no foreign key references its rows";
+
+    /**
+     * {@return the check for a chunk of {@code root} by {@code key}, carrying {@code carried}, or why PostgreSQL must
+     * check: see the class}
      *
      * @param keyTypes the key columns' types as {@code format_type} spells them
      */
-    static Optional<BatchedReferenceCheck> of(
+    static Decision of(
             Connection connection,
             TableName root,
             List<String> key,
@@ -114,31 +134,34 @@ record BatchedReferenceCheck(List<String> constraints, String sql, String finger
                 connection, "SELECT rolsuper OR rolbypassrls FROM pg_catalog.pg_roles WHERE rolname = current_user");
         int major = connection.getMetaData().getDatabaseMajorVersion();
         for (TableName table : tables) {
-            if (!isPlainWithoutTriggers(connection, table, bypassesRowSecurity)) {
-                return Optional.empty();
+            Optional<String> notPlain = whyNotPlain(connection, table, bypassesRowSecurity);
+            if (notPlain.isPresent()) {
+                return Decision.notChecked(table.qualified() + " " + notPlain.get());
             }
         }
         for (TableName table : carried) {
-            if (!referencing(connection, table, major).isEmpty()) {
-                return Optional.empty();
+            List<Reference> toCarried = referencing(connection, table, major);
+            if (!toCarried.isEmpty()) {
+                return Decision.notChecked(table.qualified() + ", deleted with each chunk, is referenced by the foreign"
+                        + " key " + toCarried.get(0).name());
             }
         }
         List<Reference> references = referencing(connection, root, major);
         if (references.isEmpty()) {
             // Nothing references the chunk's rows: no trigger to skip.
-            return Optional.empty();
+            return Decision.notChecked(NOTHING_REFERENCES);
         }
         List<String> constraints = new ArrayList<>();
         List<String> checks = new ArrayList<>();
         for (Reference reference : references) {
-            Optional<String> check = reference.check(key, keyTypes, bypassesRowSecurity);
-            if (check.isEmpty()) {
-                return Optional.empty();
+            Optional<String> unchecked = reference.whyUnchecked(key, bypassesRowSecurity);
+            if (unchecked.isPresent()) {
+                return Decision.notChecked("the foreign key " + reference.name() + " " + unchecked.get());
             }
-            constraints.add(reference.table() + "." + reference.constraint());
-            checks.add(check.get());
+            constraints.add(reference.name());
+            checks.add(reference.check(key, keyTypes));
         }
-        return Optional.of(new BatchedReferenceCheck(
+        return Decision.checked(new BatchedReferenceCheck(
                 List.copyOf(constraints),
                 "SELECT " + String.join(", ", checks) + ", " + fingerprintQuery,
                 fingerprint));
@@ -194,33 +217,50 @@ record BatchedReferenceCheck(List<String> constraints, String sql, String finger
             boolean rowSecurity,
             boolean only) {
 
+        /** {@return the foreign key as {@code table.constraint}} */
+        String name() {
+            return table + "." + constraint;
+        }
+
+        /**
+         * {@return why the check could not see what PostgreSQL's would through this foreign key (see the class), if
+         * it could not}
+         */
+        Optional<String> whyUnchecked(List<String> key, boolean bypassesRowSecurity) {
+            if (referenced.size() != key.size() || !referenced.containsAll(key)) {
+                return Optional.of("references " + String.join(", ", referenced) + ", not the chunk key "
+                        + String.join(", ", key));
+            }
+            if (!sameEquality) {
+                return Optional.of("compares columns of different types or a nondeterministic collation");
+            }
+            if (period) {
+                return Optional.of("matches by a period");
+            }
+            if (!readable) {
+                return Optional.of("is in a table the role may not read");
+            }
+            if (rowSecurity && !bypassesRowSecurity) {
+                return Optional.of("is in a table with row-level security the role does not bypass");
+            }
+            return Optional.empty();
+        }
+
         /**
          * {@return whether any row references one of the chunk's keys through this foreign key, as a {@code SELECT}
-         * column}; empty if the check could not see what PostgreSQL's would (see the class)
+         * column} Only where {@link #whyUnchecked} found nothing.
          */
-        Optional<String> check(List<String> key, List<String> keyTypes, boolean bypassesRowSecurity) {
-            if (referenced.size() != key.size()
-                    || !sameEquality
-                    || period
-                    || !readable
-                    || (rowSecurity && !bypassesRowSecurity)) {
-                return Optional.empty();
-            }
+        String check(List<String> key, List<String> keyTypes) {
             List<String> byKey = new ArrayList<>();
             List<String> arrays = new ArrayList<>();
             for (int i = 0; i < key.size(); i++) {
-                int at = referenced.indexOf(key.get(i));
-                if (at < 0) {
-                    return Optional.empty();
-                }
-                byKey.add("lethe_referencing." + columns.get(at));
+                byKey.add("lethe_referencing." + columns.get(referenced.indexOf(key.get(i))));
                 arrays.add("?::text[]::" + keyTypes.get(i) + "[]");
             }
             String match = key.size() == 1
                     ? byKey.get(0) + " = ANY(" + arrays.get(0) + ")"
                     : "(" + String.join(", ", byKey) + ") IN (SELECT * FROM unnest(" + String.join(", ", arrays) + "))";
-            return Optional.of("EXISTS (SELECT 1 FROM " + (only ? "ONLY " : "") + table + " lethe_referencing WHERE "
-                    + match + ")");
+            return "EXISTS (SELECT 1 FROM " + (only ? "ONLY " : "") + table + " lethe_referencing WHERE " + match + ")";
         }
     }
 
@@ -264,23 +304,49 @@ record BatchedReferenceCheck(List<String> constraints, String sql, String finger
     }
 
     /**
-     * {@return whether the table is a plain one with no trigger but foreign keys' (enabled as by default), no rule on
-     * delete, and no row-level security the role does not bypass}: what {@code replica} would silence besides the
-     * foreign keys' checks, or let fire, and what could make the check see less than they do.
+     * {@return why the table is not a plain one with no trigger but foreign keys' (enabled as by default), no rule on
+     * delete, and no row-level security the role does not bypass, if it is not}: what {@code replica} would silence
+     * besides the foreign keys' checks, or let fire, and what could make the check see less than they do. Names a
+     * trigger, never a row.
      */
-    private static boolean isPlainWithoutTriggers(Connection connection, TableName table, boolean bypassesRowSecurity)
+    private static Optional<String> whyNotPlain(Connection connection, TableName table, boolean bypassesRowSecurity)
             throws SQLException {
-        try (PreparedStatement statement = connection.prepareStatement("SELECT c.relkind = 'r' AND NOT c.relispartition"
-                + " AND NOT c.relhassubclass AND (NOT c.relrowsecurity OR ?) AND NOT EXISTS (SELECT 1 FROM"
-                + " pg_catalog.pg_trigger t WHERE t.tgrelid = c.oid AND t.tgenabled <> 'D' AND (t.tgenabled <> 'O'"
-                + " OR NOT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint k WHERE k.oid = t.tgconstraint"
-                + " AND k.contype = 'f')))"
-                + " AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_rewrite r WHERE r.ev_class = c.oid AND r.ev_type = '4')"
+        try (PreparedStatement statement = connection.prepareStatement("SELECT c.relkind::text, c.relispartition,"
+                + " c.relhassubclass, c.relrowsecurity AND NOT ?,"
+                // A trigger of its own (a disabled one aside), or a foreign key's not enabled as by default.
+                + " (SELECT min(t.tgname::text) FROM pg_catalog.pg_trigger t WHERE t.tgrelid = c.oid"
+                + " AND t.tgenabled <> 'D' AND (t.tgenabled <> 'O' OR NOT EXISTS (SELECT 1 FROM"
+                + " pg_catalog.pg_constraint k WHERE k.oid = t.tgconstraint AND k.contype = 'f'))),"
+                + " EXISTS (SELECT 1 FROM pg_catalog.pg_rewrite r WHERE r.ev_class = c.oid AND r.ev_type = '4')"
                 + " FROM pg_catalog.pg_class c WHERE c.oid = CAST(? AS regclass)")) {
             statement.setBoolean(1, bypassesRowSecurity);
             statement.setString(2, table.quoted("\""));
             try (ResultSet result = statement.executeQuery()) {
-                return result.next() && result.getBoolean(1);
+                if (!result.next()) {
+                    return Optional.of("is not in the catalog");
+                }
+                String kind = result.getString(1);
+                if (!kind.equals("r")) {
+                    return Optional.of(kind.equals("p") ? "is partitioned" : "is not a plain table");
+                }
+                if (result.getBoolean(2)) {
+                    return Optional.of("is a partition");
+                }
+                if (result.getBoolean(3)) {
+                    return Optional.of("has inheritance children");
+                }
+                if (result.getBoolean(4)) {
+                    return Optional.of("has row-level security the role does not bypass");
+                }
+                String trigger = result.getString(5);
+                if (trigger != null) {
+                    return Optional.of("has the trigger " + trigger + " (one of its own, or a foreign key's enabled"
+                            + " ALWAYS or REPLICA)");
+                }
+                if (result.getBoolean(6)) {
+                    return Optional.of("has a rule on delete");
+                }
+                return Optional.empty();
             }
         }
     }

@@ -159,6 +159,75 @@ public final class TenantDeleter {
     }
 
     /**
+     * Reads from the catalog, for each table this deleter deletes in chunks, whether the participant checks its chunks'
+     * foreign keys ({@link BatchedReferenceCheck}) or PostgreSQL does, and why; logs the tables PostgreSQL checks, each
+     * with its reason, and keeps the decisions for the jobs, which would otherwise read them at each table's first
+     * chunk. Call it at start-up, after {@link #createLedgerIfMissing()}. A failure is logged and leaves the reading to
+     * the jobs; a decision is read again whenever what it was read from changes.
+     *
+     * @return one line per table deleted in chunks, with the tables it carries: who checks its chunks' foreign keys
+     */
+    public List<String> readReferenceChecks() {
+        if (!settings.batchedReferenceChecks()) {
+            log.info("Foreign keys are checked by PostgreSQL, row by row: the participant's checks by chunk are turned"
+                    + " off");
+            return List.of();
+        }
+        List<String> lines = new ArrayList<>();
+        List<String> checked = new ArrayList<>();
+        try (Connection connection = dataSource.getConnection()) {
+            try {
+                TenantRows rows = new TenantRows(connection, plan, Map.of(), null, null, policies, catalog);
+                for (PlannedTable table : plan.tables()) {
+                    List<String> key = plan.chunkKey(table.table());
+                    if (key.isEmpty()
+                            || policies.kindOf(table.table()) != TablePolicy.Kind.DELETE
+                            || carried.isCarried(table.table())) {
+                        continue;
+                    }
+                    List<CarriedTables.Carried> group = carried.carriedBy(table.table());
+                    String tables = table.table().qualified()
+                            + (group.isEmpty()
+                                    ? ""
+                                    : group.stream()
+                                            .map(c -> c.table().table().qualified())
+                                            .collect(Collectors.joining(", ", " (with ", ")")));
+                    BatchedReferenceCheck.Decision decision = rows.referenceDecision(table, key, group);
+                    if (decision.check().isPresent()) {
+                        checked.add(tables);
+                        lines.add(tables + ": checked by the participant");
+                    } else if (decision.reason().equals(BatchedReferenceCheck.NOTHING_REFERENCES)) {
+                        lines.add(tables + ": nothing to check, " + decision.reason());
+                    } else {
+                        lines.add(tables + ": checked by PostgreSQL, " + decision.reason());
+                        if (Boolean.TRUE.equals(catalog.maySkipTriggers().get())) {
+                            log.info(
+                                    "Foreign keys of the chunks of {} are checked by PostgreSQL, row by row: {}",
+                                    tables,
+                                    decision.reason());
+                        }
+                    }
+                }
+            } finally {
+                if (!connection.getAutoCommit()) {
+                    connection.rollback();
+                }
+            }
+        } catch (SQLException e) {
+            log.warn(
+                    "Cannot read now whether the participant checks the foreign keys of chunks (SQLState {}: {}); each"
+                            + " table's first chunk reads it",
+                    e.getSQLState(),
+                    SqlFailures.summary(e));
+            return List.of();
+        }
+        if (!checked.isEmpty()) {
+            log.info("Foreign keys of chunks checked by the participant: {}", String.join(", ", checked));
+        }
+        return List.copyOf(lines);
+    }
+
+    /**
      * Deletes the task's tenant, resumes the job if an earlier delivery stopped, or replays the recorded result if the
      * job already completed.
      *

@@ -49,6 +49,10 @@ final class TenantRows {
     /** Chunks of at least this many keys are deleted with generic plans ({@link #planChunkGenerically}). */
     static final int GENERIC_PLAN_KEYS = 500;
 
+    /** Why the participant does not check foreign keys by chunk when the role may not skip PostgreSQL's. */
+    private static final String ROLE_MAY_NOT = "the database role may not set session_replication_role (a superuser"
+            + " may, or from PostgreSQL 15 on a role granted SET ON PARAMETER session_replication_role)";
+
     private final boolean planCacheMode;
 
     TenantRows(Connection connection, DeletionPlan plan, Map<TenantIdType, Object> tenantIds) throws SQLException {
@@ -256,9 +260,15 @@ final class TenantRows {
      */
     Optional<BatchedReferenceCheck> referenceCheck(
             PlannedTable root, List<String> key, List<CarriedTables.Carried> group) throws SQLException {
+        return referenceDecision(root, key, group).check();
+    }
+
+    /** {@return what {@link #referenceCheck} decides, with why PostgreSQL checks if it does} */
+    BatchedReferenceCheck.Decision referenceDecision(
+            PlannedTable root, List<String> key, List<CarriedTables.Carried> group) throws SQLException {
         if (!planCacheMode) {
             // Before PostgreSQL 12 (where plan_cache_mode came): the catalog columns the check reads are missing.
-            return Optional.empty();
+            return BatchedReferenceCheck.Decision.notChecked("PostgreSQL before 12");
         }
         Boolean may = catalog.maySkipTriggers().get();
         if (may == null) {
@@ -268,14 +278,12 @@ final class TenantRows {
                     log.info("Foreign keys of large tables' chunks are checked by the participant, one statement a"
                             + " chunk, where no trigger or rule of the tables' own needs PostgreSQL's checks");
                 } else {
-                    log.info("Foreign keys are checked by PostgreSQL, row by row: the database role may not set"
-                            + " session_replication_role (a superuser may, or from PostgreSQL 15 on a role granted"
-                            + " SET ON PARAMETER session_replication_role)");
+                    log.info("Foreign keys are checked by PostgreSQL, row by row: " + ROLE_MAY_NOT);
                 }
             }
         }
         if (!may) {
-            return Optional.empty();
+            return BatchedReferenceCheck.Decision.notChecked(ROLE_MAY_NOT);
         }
         Set<TableName> carried = new LinkedHashSet<>();
         for (CarriedTables.Carried dependants : group) {
@@ -285,12 +293,12 @@ final class TenantRows {
         }
         carried.remove(root.table());
         List<Object> id = List.of(root.table(), key, carried);
-        Optional<BatchedReferenceCheck> check = catalog.referenceChecks().get(id);
-        if (check == null) {
-            check = BatchedReferenceCheck.of(connection, root.table(), key, keyTypes(root.table(), key), carried);
-            catalog.referenceChecks().put(id, check);
+        BatchedReferenceCheck.Decision decision = catalog.referenceChecks().get(id);
+        if (decision == null) {
+            decision = BatchedReferenceCheck.of(connection, root.table(), key, keyTypes(root.table(), key), carried);
+            catalog.referenceChecks().put(id, decision);
         }
-        return check;
+        return decision;
     }
 
     /**

@@ -22,6 +22,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Pattern;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
@@ -344,6 +345,93 @@ class BatchedReferenceChecksIT {
         // Projects have no trigger of their own: their chunks were still checked by the participant.
         assertThat(log.matching(CHECK)).isNotEmpty().allSatisfy(sql -> assertThat(sql)
                 .contains("public.tasks lethe_referencing"));
+        assertThat(orphans(database)).isZero();
+    }
+
+    @Test
+    void whoChecksEachTablesForeignKeysIsReadAtStartUpWithItsReasonAndNotReadAgainByTheJobs() throws SQLException {
+        ShopDatabase database = ShopDatabase.create(
+                postgres,
+                SCHEMA
+                        + """
+                        create table removed_projects (id bigint);
+                        create function remember_project() returns trigger language plpgsql as $$
+                            begin insert into removed_projects values (old.id); return old; end $$;
+                        create trigger remember_project after delete on projects for each row
+                            execute function remember_project();
+                        create table notes (id bigint primary key, tenant_id uuid not null);
+                        insert into notes select g, '%s'::uuid from generate_series(1, 5) g;
+                        """
+                                .formatted(TENANT_A));
+        StatementLog log = new StatementLog(database.dataSource());
+        TenantDeleter deleter = database.deleter(log, database.plan(), THREE_ROWS, OutcomeRecorder.NONE);
+        Pattern decisionRead = Pattern.compile("SELECT k\\.conname");
+
+        ListAppender<ILoggingEvent> lines = new ListAppender<>();
+        Logger startUp = (Logger) LoggerFactory.getLogger(TenantDeleter.class);
+        lines.start();
+        startUp.addAppender(lines);
+        List<String> decisions;
+        try {
+            decisions = deleter.readReferenceChecks();
+        } finally {
+            startUp.detachAppender(lines);
+        }
+
+        assertThat(decisions)
+                .containsExactlyInAnyOrder(
+                        "public.tasks (with public.comments): checked by the participant",
+                        "public.projects: checked by PostgreSQL, public.projects has the trigger remember_project (one"
+                                + " of its own, or a foreign key's enabled ALWAYS or REPLICA)",
+                        "public.notes: nothing to check, no foreign key references its rows");
+        assertThat(lines.list)
+                .extracting(ILoggingEvent::getFormattedMessage)
+                .contains(
+                        "Foreign keys of the chunks of public.projects are checked by PostgreSQL, row by row:"
+                                + " public.projects has the trigger remember_project (one of its own, or a foreign"
+                                + " key's enabled ALWAYS or REPLICA)",
+                        "Foreign keys of chunks checked by the participant: public.tasks (with public.comments)");
+        long readAtStartUp = log.count(decisionRead);
+        assertThat(readAtStartUp).isPositive();
+
+        DeletionResult result = deleter.delete(new DeletionTask("job-1", TENANT_A, 1));
+
+        assertThat(result).isInstanceOf(DeletionResult.Completed.class);
+        assertThat(tenantRows(database, TENANT_A)).isZero();
+        assertThat(database.count("select count(*) from removed_projects")).isEqualTo(4);
+        // The tasks' chunks were checked by the participant with the decision read at start-up, not read again.
+        assertThat(log.matching(CHECK)).isNotEmpty().allSatisfy(sql -> assertThat(sql)
+                .contains("public.comments lethe_referencing"));
+        assertThat(log.count(decisionRead)).isEqualTo(readAtStartUp);
+        assertThat(orphans(database)).isZero();
+    }
+
+    @Test
+    void aStartUpThatCannotReachTheDatabaseLeavesTheReadingToTheJobs() throws SQLException {
+        ShopDatabase database = ShopDatabase.create(postgres, SCHEMA);
+        // The ledger is created while the database is up.
+        database.deleter(database.plan());
+        StatementLog log = new StatementLog(database.dataSource());
+        AtomicBoolean reachable = new AtomicBoolean(false);
+        DataSource down = new DelegatingDataSource(log) {
+            @Override
+            public Connection getConnection() throws SQLException {
+                if (!reachable.get()) {
+                    throw new SQLException("the database is down", "08001");
+                }
+                return log.getConnection();
+            }
+        };
+        TenantDeleter deleter =
+                new TenantDeleter(down, database.plan(), Clock.systemUTC(), THREE_ROWS, OutcomeRecorder.NONE);
+
+        assertThat(deleter.readReferenceChecks()).isEmpty();
+
+        reachable.set(true);
+        DeletionResult result = deleter.delete(new DeletionTask("job-1", TENANT_A, 1));
+        assertThat(result).isInstanceOf(DeletionResult.Completed.class);
+        assertThat(tenantRows(database, TENANT_A)).isZero();
+        assertThat(log.count(CHECK)).isPositive();
         assertThat(orphans(database)).isZero();
     }
 

@@ -220,6 +220,8 @@ public final class LetheParticipantAutoConfiguration {
                             .formatted(properties.name(), outbox.table(), e.getSQLState()),
                     e);
         }
+        // Who checks each large table's foreign keys, logged now and kept for the jobs.
+        deleter.readReferenceChecks();
         return deleter;
     }
 

@@ -33,11 +33,18 @@ import org.slf4j.LoggerFactory;
  * <p>A cursor's chunk, a transaction of its own, may have its foreign keys checked by the participant in one statement
  * after its delete instead of by PostgreSQL's triggers one deleted row at a time ({@link BatchedReferenceCheck}); if a
  * row still references the chunk's rows, the chunk is deleted again with the triggers on. A pass's only chunk, which
- * may be held open with other tables' rows, keeps the triggers.
+ * may be held open with other tables' rows, keeps the triggers; so a table that carries none and would be checked goes
+ * through the cursor from {@value #CHECKED_FROM_KEYS} of the tenant's rows, even if they fit in one chunk.
  */
 final class TableDeletion {
 
     private static final Logger log = LoggerFactory.getLogger(TableDeletion.class);
+
+    /**
+     * A table that carries none, whose foreign keys the participant would check by chunk, with at least this many of
+     * the tenant's rows is deleted through the cursor even if they fit in one chunk ({@link #onlyChunkKeys}).
+     */
+    static final int CHECKED_FROM_KEYS = 1_000;
 
     /** How a table's deletion ended. */
     enum Outcome {
@@ -170,7 +177,7 @@ final class TableDeletion {
         List<CarriedTables.Carried> group = carried.carriedBy(table.table());
         int fetch = group.isEmpty() ? settings.chunkSize() : Math.max(1, settings.chunkSize() / 8);
         Pass only = group.isEmpty()
-                ? deleteOnlyChunkInOneStatement(table, key, fetch, pass)
+                ? deleteOnlyChunkInOneStatement(table, key, onlyChunkKeys(table, key, fetch), pass)
                 : deleteOnlyChunkByKeys(table, key, group, fetch, pass);
         if (only != null) {
             return only;
@@ -199,6 +206,22 @@ final class TableDeletion {
                 }
             }
         }
+    }
+
+    /**
+     * {@return the most keys a pass of a table that carries none deletes as its only chunk, in one statement that may
+     * be held open with other tables' rows}: {@code fetch}, or, where the participant would check a cursor chunk's
+     * foreign keys ({@link BatchedReferenceCheck}), fewer than {@link #CHECKED_FROM_KEYS}: more go through the cursor,
+     * whose chunk the participant checks, which costs a cursor and a statement but saves a trigger call per row.
+     */
+    private int onlyChunkKeys(PlannedTable table, List<String> key, int fetch) throws SQLException {
+        if (fetch < CHECKED_FROM_KEYS
+                || stillReferenced
+                || !settings.batchedReferenceChecks()
+                || rows.referenceCheck(table, key, List.of()).isEmpty()) {
+            return fetch;
+        }
+        return CHECKED_FROM_KEYS - 1;
     }
 
     /**

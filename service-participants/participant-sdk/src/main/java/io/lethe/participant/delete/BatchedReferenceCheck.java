@@ -57,7 +57,7 @@ import java.util.stream.Collectors;
  *     {@link #sql}'s columns
  * @param sql one {@code boolean} column per foreign key, whether any row references the chunk's keys through it, then
  *     the catalog's {@link #fingerprint} now; its parameters are the chunk's key arrays ({@code text[]}, one per key
- *     column in key order), once per foreign key
+ *     column in key order), bound once for all the foreign keys
  * @param fingerprint what the decision was read from: the foreign keys that reference the chunk's tables, the tables'
  *     other triggers and rules on delete, their kinds and row-level security, as one string
  */
@@ -81,15 +81,6 @@ record BatchedReferenceCheck(List<String> constraints, String sql, String finger
 
     /** The savepoint a chunk's delete starts after, to be deleted again with the triggers on. */
     static final String SAVEPOINT = "lethe_unchecked_chunk";
-
-    /** {@return the parameters {@link #sql} takes: the chunk's key arrays once per foreign key} */
-    List<Array> parameters(List<Array> keys) {
-        List<Array> all = new ArrayList<>();
-        for (int i = 0; i < constraints.size(); i++) {
-            all.addAll(keys);
-        }
-        return all;
-    }
 
     /**
      * What {@link #of} decided for the chunks of a table.
@@ -159,11 +150,12 @@ record BatchedReferenceCheck(List<String> constraints, String sql, String finger
                 return Decision.notChecked("the foreign key " + reference.name() + " " + unchecked.get());
             }
             constraints.add(reference.name());
-            checks.add(reference.check(key, keyTypes));
+            checks.add(reference.check(key));
         }
         return Decision.checked(new BatchedReferenceCheck(
                 List.copyOf(constraints),
-                "SELECT " + String.join(", ", checks) + ", " + fingerprintQuery,
+                "SELECT " + String.join(", ", checks) + ", " + fingerprintQuery + " FROM (SELECT " + keyArrays(keyTypes)
+                        + ") lethe_keys",
                 fingerprint));
     }
 
@@ -250,18 +242,30 @@ record BatchedReferenceCheck(List<String> constraints, String sql, String finger
          * {@return whether any row references one of the chunk's keys through this foreign key, as a {@code SELECT}
          * column} Only where {@link #whyUnchecked} found nothing.
          */
-        String check(List<String> key, List<String> keyTypes) {
+        String check(List<String> key) {
             List<String> byKey = new ArrayList<>();
             List<String> arrays = new ArrayList<>();
             for (int i = 0; i < key.size(); i++) {
                 byKey.add("lethe_referencing." + columns.get(referenced.indexOf(key.get(i))));
-                arrays.add("?::text[]::" + keyTypes.get(i) + "[]");
+                arrays.add("lethe_keys.k" + i);
             }
             String match = key.size() == 1
                     ? byKey.get(0) + " = ANY(" + arrays.get(0) + ")"
                     : "(" + String.join(", ", byKey) + ") IN (SELECT * FROM unnest(" + String.join(", ", arrays) + "))";
             return "EXISTS (SELECT 1 FROM " + (only ? "ONLY " : "") + table + " lethe_referencing WHERE " + match + ")";
         }
+    }
+
+    /**
+     * {@return the chunk's key arrays, one per key column in key order, each bound once and named {@code k0}, {@code
+     * k1}, ... for every foreign key's check}
+     */
+    private static String keyArrays(List<String> keyTypes) {
+        List<String> arrays = new ArrayList<>();
+        for (int i = 0; i < keyTypes.size(); i++) {
+            arrays.add("?::text[]::" + keyTypes.get(i) + "[] AS k" + i);
+        }
+        return String.join(", ", arrays);
     }
 
     /** {@return the foreign keys that reference the table, from any table of the database} */

@@ -346,7 +346,7 @@ final class TenantRows {
         List<String> referencing = new ArrayList<>();
         try (PreparedStatement statement = connection.prepareStatement(check.sql())) {
             int index = 1;
-            for (Array keys : check.parameters(chunk.columns())) {
+            for (Array keys : chunk.columns()) {
                 statement.setArray(index++, keys);
             }
             try (ResultSet result = statement.executeQuery()) {

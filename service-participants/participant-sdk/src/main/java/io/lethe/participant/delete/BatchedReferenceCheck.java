@@ -59,7 +59,7 @@ import java.util.stream.Collectors;
  *     the catalog's {@link #fingerprint} now; its parameters are the chunk's key arrays ({@code text[]}, one per key
  *     column in key order), bound once for all the foreign keys
  * @param fingerprint what the decision was read from: the foreign keys that reference the chunk's tables, the tables'
- *     other triggers and rules on delete, their kinds and row-level security, as one string
+ *     other triggers and rules on delete, their kinds and row-level security, and the role, as one string
  */
 record BatchedReferenceCheck(List<String> constraints, String sql, String fingerprint) {
 
@@ -359,7 +359,8 @@ record BatchedReferenceCheck(List<String> constraints, String sql, String finger
      * {@return an expression of what the decision is read from, for the tables {@code oids}}: the foreign keys that
      * reference them, each with its referencing table's name, columns (with their types and collations), kind and
      * row-level security, the columns it references and whether the role may read it; the tables' triggers, with how
-     * each is enabled; their rules on delete; their kinds and row-level security.
+     * each is enabled; their rules on delete; their kinds and row-level security; the role, and whether it bypasses
+     * row-level security.
      */
     private static String fingerprintQuery(List<Long> oids) {
         String tables = "ARRAY[" + oids.stream().map(String::valueOf).collect(Collectors.joining(", ")) + "]::oid[]";
@@ -378,7 +379,10 @@ record BatchedReferenceCheck(List<String> constraints, String sql, String finger
                 + " WHERE r.ev_class = ANY(" + tables + ") AND r.ev_type = '4'"
                 + " UNION ALL SELECT 'c' || c.oid::text || c.relkind::text || c.relispartition::text"
                 + " || c.relhassubclass::text || c.relrowsecurity::text FROM pg_catalog.pg_class c"
-                + " WHERE c.oid = ANY(" + tables + ")) lethe_catalog(x))";
+                + " WHERE c.oid = ANY(" + tables + ")"
+                // The role the check reads as, and whether it bypasses row-level security.
+                + " UNION ALL SELECT 'u' || r.rolname || (r.rolsuper OR r.rolbypassrls)::text FROM pg_catalog.pg_roles r"
+                + " WHERE r.rolname = current_user) lethe_catalog(x))";
     }
 
     private static List<Long> oids(Connection connection, List<TableName> tables) throws SQLException {

@@ -168,7 +168,8 @@ final class TableDeletion {
     /**
      * A pass first selects one key more than a chunk fetches, in the chunk's transaction: if that finds no more than
      * a chunk's worth (most tables of most tenants), it is the pass's only chunk, with neither cursor nor second
-     * query; a table that carries none is selected and deleted by one statement ({@link TenantRows#deleteFirstChunk}),
+     * query (a table whose chunks the participant checks, from {@value #CHECKED_FROM_KEYS} keys on: {@link
+     * #onlyChunkKeys}); a table that carries none is selected and deleted by one statement ({@link TenantRows#deleteFirstChunk}),
      * which deletes nothing if it found more. Otherwise the cursor is declared and materialised in a transaction of
      * its own (the commit evaluates its query); each chunk then fetches the next keys in its own transaction. The
      * cursor is closed whatever happens.
@@ -212,13 +213,15 @@ final class TableDeletion {
      * {@return the most keys a pass of a table that carries none deletes as its only chunk, in one statement that may
      * be held open with other tables' rows}: {@code fetch}, or, where the participant would check a cursor chunk's
      * foreign keys ({@link BatchedReferenceCheck}), fewer than {@link #CHECKED_FROM_KEYS}: more go through the cursor,
-     * whose chunk the participant checks, which costs a cursor and a statement but saves a trigger call per row.
+     * whose chunk the participant checks, which costs a cursor, a statement and a second pass but saves a trigger call
+     * per row. Only once the deleter knows its decision (read at start-up, {@link TenantDeleter#readReferenceChecks},
+     * or at a cursor's chunk): this reads nothing, in a transaction that may hold other tables' rows.
      */
-    private int onlyChunkKeys(PlannedTable table, List<String> key, int fetch) throws SQLException {
+    private int onlyChunkKeys(PlannedTable table, List<String> key, int fetch) {
         if (fetch < CHECKED_FROM_KEYS
                 || stillReferenced
                 || !settings.batchedReferenceChecks()
-                || rows.referenceCheck(table, key, List.of()).isEmpty()) {
+                || !rows.referenceCheckKnown(table, key, List.of())) {
             return fetch;
         }
         return CHECKED_FROM_KEYS - 1;

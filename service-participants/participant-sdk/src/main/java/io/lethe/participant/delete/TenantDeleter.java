@@ -9,11 +9,13 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.PrimitiveIterator;
+import java.util.Set;
 import java.util.stream.Collectors;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
@@ -37,7 +39,9 @@ import org.slf4j.LoggerFactory;
  *       keys, deletes those rows by key ({@code = ANY(?)} or {@code IN (SELECT * FROM unnest(?, ...))}) and adds the
  *       rows deleted to the table's progress row in the same statement ({@link DeletionStatements#counted}), and
  *       commits. A pass whose rows fit in one chunk selects their keys directly, without a cursor, and for a table that
- *       carries none deletes them in the same statement ({@link DeletionStatements#deleteFirstChunk}). Neither OFFSET nor
+ *       carries none deletes them in the same statement ({@link DeletionStatements#deleteFirstChunk}); unless there
+ *       are 1,000 or more and the participant checks the table's chunks' foreign keys ({@link BatchedReferenceCheck}),
+ *       which the cursor's chunks have. Neither OFFSET nor
  *       a re-evaluated predicate: no chunk walks the rows deleted before it, and the JVM holds one chunk of keys. A
  *       table without a primary key or with a foreign key to itself (a chunk could delete a parent row before its
  *       children) is deleted by one set-based statement per pass, in a transaction of its own with its progress.
@@ -160,12 +164,16 @@ public final class TenantDeleter {
 
     /**
      * Reads from the catalog, for each table this deleter deletes in chunks, whether the participant checks its chunks'
-     * foreign keys ({@link BatchedReferenceCheck}) or PostgreSQL does, and why; logs the tables PostgreSQL checks, each
-     * with its reason, and keeps the decisions for the jobs, which would otherwise read them at each table's first
-     * chunk. Call it at start-up, after {@link #createLedgerIfMissing()}. A failure is logged and leaves the reading to
-     * the jobs; a decision is read again whenever what it was read from changes.
+     * foreign keys ({@link BatchedReferenceCheck}) or PostgreSQL does, and why; logs the tables the participant checks,
+     * and those PostgreSQL checks, each with its reason (or, if the reason is the role's or the server's, that reason
+     * once), and keeps the decisions for the jobs, which would otherwise read them at each table's first cursor chunk
+     * (and send a table of 1,000 to a chunk's worth of the tenant's rows through a cursor only after that: {@link
+     * TableDeletion#onlyChunkKeys}). Call it at start-up, after {@link #createLedgerIfMissing()}. A failure is logged,
+     * with nothing kept, and leaves the reading to the jobs; a decision is read again whenever what it was read from
+     * changes.
      *
-     * @return one line per table deleted in chunks, with the tables it carries: who checks its chunks' foreign keys
+     * @return one line per table deleted in chunks, with the tables it carries: who checks its chunks' foreign keys;
+     *     empty if the checks by chunk are turned off or the catalog could not be read
      */
     public List<String> readReferenceChecks() {
         if (!settings.batchedReferenceChecks()) {
@@ -173,8 +181,7 @@ public final class TenantDeleter {
                     + " off");
             return List.of();
         }
-        List<String> lines = new ArrayList<>();
-        List<String> checked = new ArrayList<>();
+        Map<String, BatchedReferenceCheck.Decision> decisions = new LinkedHashMap<>();
         try (Connection connection = dataSource.getConnection()) {
             try {
                 TenantRows rows = new TenantRows(connection, plan, Map.of(), null, null, policies, catalog);
@@ -192,26 +199,14 @@ public final class TenantDeleter {
                                     : group.stream()
                                             .map(c -> c.table().table().qualified())
                                             .collect(Collectors.joining(", ", " (with ", ")")));
-                    BatchedReferenceCheck.Decision decision = rows.referenceDecision(table, key, group);
-                    if (decision.check().isPresent()) {
-                        checked.add(tables);
-                        lines.add(tables + ": checked by the participant");
-                    } else if (decision.reason().equals(BatchedReferenceCheck.NOTHING_REFERENCES)) {
-                        lines.add(tables + ": nothing to check, " + decision.reason());
-                    } else {
-                        lines.add(tables + ": checked by PostgreSQL, " + decision.reason());
-                        if (Boolean.TRUE.equals(catalog.maySkipTriggers().get())) {
-                            log.info(
-                                    "Foreign keys of the chunks of {} are checked by PostgreSQL, row by row: {}",
-                                    tables,
-                                    decision.reason());
-                        }
-                    }
+                    decisions.put(tables, rows.referenceDecision(table, key, group));
                 }
-            } finally {
                 if (!connection.getAutoCommit()) {
                     connection.rollback();
                 }
+            } catch (SQLException e) {
+                rollback(connection, e);
+                throw e;
             }
         } catch (SQLException e) {
             log.warn(
@@ -219,10 +214,48 @@ public final class TenantDeleter {
                             + " table's first chunk reads it",
                     e.getSQLState(),
                     SqlFailures.summary(e));
+            log.debug("The start-up read of the foreign keys' checks failed", e);
+            catalog.referenceChecks().clear();
+            return List.of();
+        } catch (RuntimeException e) {
+            // Not a database answer (a bug, a proxy's exception): the jobs read it again, and fail as they may.
+            log.warn(
+                    "Cannot read now whether the participant checks the foreign keys of chunks; each table's first"
+                            + " chunk reads it",
+                    e);
+            catalog.referenceChecks().clear();
             return List.of();
         }
+        return describe(decisions);
+    }
+
+    /** Logs the decisions {@link #readReferenceChecks} read, and {@return its lines} */
+    private static List<String> describe(Map<String, BatchedReferenceCheck.Decision> decisions) {
+        List<String> lines = new ArrayList<>();
+        List<String> checked = new ArrayList<>();
+        Set<String> everywhere = Set.of(TenantRows.ROLE_MAY_NOT, TenantRows.BEFORE_12);
+        decisions.forEach((tables, decision) -> {
+            if (decision.check().isPresent()) {
+                checked.add(tables);
+                lines.add(tables + ": checked by the participant");
+            } else if (decision.reason().equals(BatchedReferenceCheck.NOTHING_REFERENCES)) {
+                lines.add(tables + ": nothing to check, " + decision.reason());
+            } else {
+                lines.add(tables + ": checked by PostgreSQL, " + decision.reason());
+                if (!everywhere.contains(decision.reason())) {
+                    log.info(
+                            "Foreign keys of the chunks of {} are checked by PostgreSQL, row by row: {}",
+                            tables,
+                            decision.reason());
+                }
+            }
+        });
         if (!checked.isEmpty()) {
             log.info("Foreign keys of chunks checked by the participant: {}", String.join(", ", checked));
+        }
+        // The role's is logged where it is read (TenantRows.referenceDecision).
+        if (decisions.values().stream().anyMatch(d -> TenantRows.BEFORE_12.equals(d.reason()))) {
+            log.info("Foreign keys are checked by PostgreSQL, row by row: {}", TenantRows.BEFORE_12);
         }
         return List.copyOf(lines);
     }

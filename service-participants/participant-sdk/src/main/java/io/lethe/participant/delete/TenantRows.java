@@ -49,8 +49,11 @@ final class TenantRows {
     /** Chunks of at least this many keys are deleted with generic plans ({@link #planChunkGenerically}). */
     static final int GENERIC_PLAN_KEYS = 500;
 
+    /** Why the participant does not check foreign keys by chunk before PostgreSQL 12. */
+    static final String BEFORE_12 = "PostgreSQL before 12";
+
     /** Why the participant does not check foreign keys by chunk when the role may not skip PostgreSQL's. */
-    private static final String ROLE_MAY_NOT = "the database role may not set session_replication_role (a superuser"
+    static final String ROLE_MAY_NOT = "the database role may not set session_replication_role (a superuser"
             + " may, or from PostgreSQL 15 on a role granted SET ON PARAMETER session_replication_role)";
 
     private final boolean planCacheMode;
@@ -268,7 +271,7 @@ final class TenantRows {
             PlannedTable root, List<String> key, List<CarriedTables.Carried> group) throws SQLException {
         if (!planCacheMode) {
             // Before PostgreSQL 12 (where plan_cache_mode came): the catalog columns the check reads are missing.
-            return BatchedReferenceCheck.Decision.notChecked("PostgreSQL before 12");
+            return BatchedReferenceCheck.Decision.notChecked(BEFORE_12);
         }
         Boolean may = catalog.maySkipTriggers().get();
         if (may == null) {
@@ -285,13 +288,7 @@ final class TenantRows {
         if (!may) {
             return BatchedReferenceCheck.Decision.notChecked(ROLE_MAY_NOT);
         }
-        Set<TableName> carried = new LinkedHashSet<>();
-        for (CarriedTables.Carried dependants : group) {
-            for (ForeignKey link : dependants.path()) {
-                carried.add(link.child());
-            }
-        }
-        carried.remove(root.table());
+        Set<TableName> carried = carriedTables(root, group);
         List<Object> id = List.of(root.table(), key, carried);
         BatchedReferenceCheck.Decision decision = catalog.referenceChecks().get(id);
         if (decision == null) {
@@ -299,6 +296,31 @@ final class TenantRows {
             catalog.referenceChecks().put(id, decision);
         }
         return decision;
+    }
+
+    /**
+     * {@return whether {@link #referenceCheck} has decided, and decided that the participant checks} Reads nothing from
+     * the database: what the deleter read so far, at start-up or at a cursor's chunk, or {@code false}.
+     */
+    boolean referenceCheckKnown(PlannedTable root, List<String> key, List<CarriedTables.Carried> group) {
+        if (!planCacheMode || !Boolean.TRUE.equals(catalog.maySkipTriggers().get())) {
+            return false;
+        }
+        BatchedReferenceCheck.Decision decision =
+                catalog.referenceChecks().get(List.of(root.table(), key, carriedTables(root, group)));
+        return decision != null && decision.check().isPresent();
+    }
+
+    /** {@return the tables a chunk of {@code root} deletes besides its own, through the foreign keys of its group} */
+    private static Set<TableName> carriedTables(PlannedTable root, List<CarriedTables.Carried> group) {
+        Set<TableName> carried = new LinkedHashSet<>();
+        for (CarriedTables.Carried dependants : group) {
+            for (ForeignKey link : dependants.path()) {
+                carried.add(link.child());
+            }
+        }
+        carried.remove(root.table());
+        return carried;
     }
 
     /**

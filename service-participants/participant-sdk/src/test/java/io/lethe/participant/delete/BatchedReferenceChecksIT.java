@@ -363,10 +363,11 @@ class BatchedReferenceChecksIT {
                 """
                         .formatted(TENANT_A, TENANT_B, rows));
         StatementLog log = new StatementLog(database.dataSource());
+        TenantDeleter deleter =
+                database.deleter(log, database.plan(), DeletionSettings.defaults(), OutcomeRecorder.NONE);
+        deleter.readReferenceChecks();
 
-        DeletionResult result = database.deleter(
-                        log, database.plan(), DeletionSettings.defaults(), OutcomeRecorder.NONE)
-                .delete(new DeletionTask("job-1", TENANT_A, 1));
+        DeletionResult result = deleter.delete(new DeletionTask("job-1", TENANT_A, 1));
 
         assertThat(result).isInstanceOf(DeletionResult.Completed.class);
         assertThat(database.count("select count(*) from accounts where tenant_id = '" + TENANT_A + "'"))
@@ -375,6 +376,130 @@ class BatchedReferenceChecksIT {
         assertThat(database.count("select count(*) from users")).isEqualTo(rows);
         // Fewer rows: one statement, which may be held open with other tables', and PostgreSQL's checks.
         assertThat(log.count(CHECK)).isEqualTo(checked ? 1 : 0);
+    }
+
+    @Test
+    void aTableInOneCheckedChunkStillReferencedByAnotherTenantIsRefusedAsPostgresRefusesIt() throws SQLException {
+        ShopDatabase database = ShopDatabase.create(
+                postgres,
+                """
+                create table accounts (id bigint primary key, tenant_id uuid not null);
+                create table users (id bigint primary key, tenant_id uuid not null,
+                    account_id bigint not null references accounts);
+                create index users_account_id on users (account_id);
+                insert into accounts select g, case when g %% 2 = 1 then '%1$s'::uuid else '%2$s'::uuid end
+                    from generate_series(1, 2400) g;
+                insert into users select id, tenant_id, id from accounts;
+                -- Tenant B's user 2 belongs to tenant A's account 1.
+                update users set account_id = 1 where id = 2;
+                """
+                        .formatted(TENANT_A, TENANT_B));
+        String before = database.checksum("users", "tenant_id = '" + TENANT_B + "'");
+        StatementLog log = new StatementLog(database.dataSource());
+        TenantDeleter deleter =
+                database.deleter(log, database.plan(), DeletionSettings.defaults(), OutcomeRecorder.NONE);
+        deleter.readReferenceChecks();
+
+        DeletionResult result = deleter.delete(new DeletionTask("job-1", TENANT_A, 1));
+
+        assertThat(result).isInstanceOfSatisfying(DeletionResult.Failed.class, failed -> assertThat(failed.message())
+                .contains("users_account_id_fkey"));
+        // Checked by the participant, found referenced, deleted again with PostgreSQL's checks, which refused.
+        assertThat(log.count(CHECK)).isEqualTo(1);
+        assertThat(database.count("select count(*) from accounts where id = 1")).isEqualTo(1);
+        assertThat(database.checksum("users", "tenant_id = '" + TENANT_B + "'")).isEqualTo(before);
+        assertThat(database.count("select count(*) from users u where not exists (select 1 from accounts a where"
+                        + " a.id = u.account_id)"))
+                .isZero();
+    }
+
+    /** What keeps PostgreSQL checking a table's chunks, read at start-up, and the reason it gives. */
+    enum NotChecked {
+        /**
+         * A rule on delete, which {@code replica} would silence (the participant's statements cannot delete from such
+         * a table at all: PostgreSQL refuses rules in a {@code WITH}).
+         */
+        DELETE_RULE(
+                "create rule projects_deleted as on delete to projects do also notify projects_deleted",
+                "public.projects: checked by PostgreSQL, public.projects has a rule on delete",
+                false),
+        /** PostgreSQL's own foreign-key trigger enabled ALWAYS, which would fire under {@code replica}. */
+        FOREIGN_KEY_TRIGGER_ALWAYS(
+                "do $$ begin execute format('alter table projects enable always trigger %I', (select min(tgname) from"
+                        + " pg_trigger where tgrelid = 'projects'::regclass and tgname like 'RI_ConstraintTrigger_a_%'));"
+                        + " end $$",
+                "public.projects: checked by PostgreSQL, public.projects has the trigger RI_ConstraintTrigger_a_",
+                true),
+        /** Inheritance children, which {@code ONLY} would not delete from. */
+        INHERITANCE_CHILDREN(
+                "create table old_projects () inherits (projects)",
+                "public.projects: checked by PostgreSQL, public.projects has inheritance children",
+                true),
+        /** A foreign key to another column than the chunk key, whose values the participant does not hold. */
+        KEY_TO_ANOTHER_COLUMN(
+                "alter table projects add column code text unique; create table badges (id bigint primary key,"
+                        + " tenant_id uuid not null, project_code text references projects (code))",
+                "public.projects: checked by PostgreSQL, the foreign key public.badges.badges_project_code_fkey"
+                        + " references code, not the chunk key id",
+                true),
+        /** A foreign key through a column of another type, whose = is another operator. */
+        KEY_OF_ANOTHER_TYPE(
+                "create table stars (id bigint primary key, tenant_id uuid not null, project_id int references"
+                        + " projects)",
+                "public.projects: checked by PostgreSQL, the foreign key public.stars.stars_project_id_fkey compares"
+                        + " columns of different types or a nondeterministic collation",
+                true);
+
+        final String sql;
+        final String line;
+        final boolean deletable;
+
+        NotChecked(String sql, String line, boolean deletable) {
+            this.sql = sql;
+            this.line = line;
+            this.deletable = deletable;
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(NotChecked.class)
+    void whatKeepsPostgresChecksIsSaidAtStartUpAndTheRowsEndAsItsChecksLeaveThem(NotChecked reason)
+            throws SQLException {
+        ShopDatabase database = ShopDatabase.create(postgres, SCHEMA);
+        database.execute(reason.sql);
+        StatementLog log = new StatementLog(database.dataSource());
+        TenantDeleter deleter = database.deleter(log, database.plan(), THREE_ROWS, OutcomeRecorder.NONE);
+
+        assertThat(deleter.readReferenceChecks())
+                .anySatisfy(line -> assertThat(line).startsWith(reason.line))
+                .contains("public.tasks (with public.comments): checked by the participant");
+        if (!reason.deletable) {
+            return;
+        }
+        DeletionResult result = deleter.delete(new DeletionTask("job-1", TENANT_A, 1));
+
+        assertThat(result).isInstanceOf(DeletionResult.Completed.class);
+        assertThat(tenantRows(database, TENANT_A)).isZero();
+        // Only the tasks' chunks were checked by the participant; the projects' kept PostgreSQL's checks.
+        assertThat(log.matching(CHECK)).isNotEmpty().allSatisfy(sql -> assertThat(sql)
+                .contains("public.comments lethe_referencing"));
+        assertThat(orphans(database)).isZero();
+    }
+
+    @Test
+    void aDisabledTriggerOfItsOwnDoesNotKeepPostgresChecks() throws SQLException {
+        ShopDatabase database = ShopDatabase.create(postgres, SCHEMA);
+        database.execute(
+                """
+                create function refuse() returns trigger language plpgsql as $$
+                    begin raise exception 'projects are kept'; end $$;
+                create trigger refuse_delete before delete on projects for each row execute function refuse();
+                alter table projects disable trigger refuse_delete;
+                """);
+
+        assertThat(database.deleter(database.dataSource(), database.plan(), THREE_ROWS, OutcomeRecorder.NONE)
+                        .readReferenceChecks())
+                .contains("public.projects: checked by the participant");
     }
 
     @Test
@@ -454,7 +579,19 @@ class BatchedReferenceChecksIT {
         TenantDeleter deleter =
                 new TenantDeleter(down, database.plan(), Clock.systemUTC(), THREE_ROWS, OutcomeRecorder.NONE);
 
-        assertThat(deleter.readReferenceChecks()).isEmpty();
+        ListAppender<ILoggingEvent> lines = new ListAppender<>();
+        Logger startUp = (Logger) LoggerFactory.getLogger(TenantDeleter.class);
+        lines.start();
+        startUp.addAppender(lines);
+        try {
+            assertThat(deleter.readReferenceChecks()).isEmpty();
+        } finally {
+            startUp.detachAppender(lines);
+        }
+        assertThat(lines.list)
+                .extracting(ILoggingEvent::getFormattedMessage)
+                .contains("Cannot read now whether the participant checks the foreign keys of chunks (SQLState 08001:"
+                        + " the database is down); each table's first chunk reads it");
 
         reachable.set(true);
         DeletionResult result = deleter.delete(new DeletionTask("job-1", TENANT_A, 1));

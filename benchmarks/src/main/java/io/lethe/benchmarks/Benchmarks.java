@@ -59,9 +59,7 @@ public final class Benchmarks {
                         options.profile(),
                         options.chunkSize(),
                         options.batchedReferenceChecks());
-                for (long size : options.sizes()) {
-                    deletes.add(benchmark.run(size, options.repeatsOf(size)));
-                }
+                deletes.addAll(benchmark.run(options.sizes(), options::repeatsOf));
             }
         }
         SagaBenchmark.SagaResult saga = null;

@@ -9,20 +9,24 @@ import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongToIntFunction;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.sql.DataSource;
 
 /**
- * The participant's delete against set-based SQL, at one tenant size: generates the data once into a template
- * database, copies it twice, deletes the measured tenant from one copy with {@link SetBasedDelete} and from the other
- * with the participant in its own JVM ({@link ParticipantDeletion}, {@code -Xmx256m}), and checks both: the tenant's
- * rows all gone, every other tenant's rows unchanged.
+ * The participant's delete against set-based SQL, at each tenant size: generates each size's data once into a
+ * template database; for each run copies it twice, deletes the measured tenant from one copy with {@link
+ * SetBasedDelete} and from the other with the participant in its own JVM ({@link ParticipantDeletion}, {@code
+ * -Xmx256m}), and checks both: the tenant's rows all gone, every other tenant's rows unchanged. The sizes' runs are
+ * interleaved round by round ({@link #schedule}): the host's speed drifts over minutes, and the scaling compares sizes.
  */
 final class DeleteBenchmark {
 
@@ -126,11 +130,61 @@ final class DeleteBenchmark {
     }
 
     /**
-     * Measures one size {@code repeats} times on fresh copies of the same data and keeps the run with the median
-     * ratio; every run's ratio is kept too.
+     * Measures each size {@code repeatsOf} times on fresh copies of the same data, in the order of {@link #schedule},
+     * and keeps each size's run with the median ratio; every run's ratio is kept too.
+     *
+     * @return one result per size, in the sizes' order
      */
-    Result run(long tenantRows, int repeats) throws SQLException, IOException, InterruptedException {
-        String template = "bench_" + tenantRows;
+    List<Result> run(List<Long> sizes, LongToIntFunction repeatsOf)
+            throws SQLException, IOException, InterruptedException {
+        Map<Long, String> others = new LinkedHashMap<>();
+        for (long size : sizes) {
+            others.put(size, generate(size));
+        }
+        Map<Long, List<Result>> runs = new LinkedHashMap<>();
+        for (long size : schedule(sizes, repeatsOf)) {
+            runs.computeIfAbsent(size, s -> new ArrayList<>()).add(runOnce(template(size), size, others.get(size)));
+        }
+        List<Result> results = new ArrayList<>();
+        for (long size : sizes) {
+            postgres.execute("drop database " + template(size));
+            List<Result> byRatio = runs.get(size).stream()
+                    .sorted(Comparator.comparingDouble(Result::ratio))
+                    .toList();
+            Result median = byRatio.get(byRatio.size() / 2);
+            results.add(
+                    median.withRatios(runs.get(size).stream().map(Result::ratio).toList()));
+        }
+        return results;
+    }
+
+    /**
+     * {@return the sizes in the order their runs are measured}: round by round, each size once a round while it has
+     * runs left, a size with fewer runs than others in the middle rounds (the largest, measured once, between the
+     * smaller sizes' runs).
+     */
+    static List<Long> schedule(List<Long> sizes, LongToIntFunction repeatsOf) {
+        int rounds = sizes.stream().mapToInt(repeatsOf::applyAsInt).max().orElse(0);
+        List<Long> order = new ArrayList<>();
+        for (int round = 0; round < rounds; round++) {
+            for (long size : sizes) {
+                int repeats = repeatsOf.applyAsInt(size);
+                int first = (rounds - repeats) / 2;
+                if (round >= first && round < first + repeats) {
+                    order.add(size);
+                }
+            }
+        }
+        return order;
+    }
+
+    private static String template(long tenantRows) {
+        return "bench_" + tenantRows;
+    }
+
+    /** Generates a size's data into its template database, checks it, and {@return the other tenants' checksum} */
+    private String generate(long tenantRows) throws SQLException {
+        String template = template(tenantRows);
         postgres.execute("drop database if exists " + template, "create database " + template);
         long generating = System.nanoTime();
         BenchmarkData.generate(postgres.database(template), tenantRows);
@@ -141,16 +195,7 @@ final class DeleteBenchmark {
         }
         String others = BenchmarkData.othersChecksum(postgres.database(template));
         Benchmarks.progress("  %,d rows: data generated in %.1f s", tenantRows, seconds(generating));
-        List<Result> runs = new ArrayList<>();
-        for (int run = 1; run <= repeats; run++) {
-            runs.add(runOnce(template, tenantRows, others));
-        }
-        postgres.execute("drop database " + template);
-        List<Result> byRatio = runs.stream()
-                .sorted(java.util.Comparator.comparingDouble(Result::ratio))
-                .toList();
-        Result median = byRatio.get(byRatio.size() / 2);
-        return median.withRatios(runs.stream().map(Result::ratio).toList());
+        return others;
     }
 
     private Result runOnce(String template, long tenantRows, String others)

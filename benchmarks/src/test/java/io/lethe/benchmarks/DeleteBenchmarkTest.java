@@ -27,4 +27,16 @@ class DeleteBenchmarkTest {
                         "600,000 rows in 6.33 s: public.tasks with public.comments, public.notes",
                         "20,000 rows in 0.39 s: public.accounts");
     }
+
+    @Test
+    void interleavesTheSizesRunsRoundByRoundWithTheLargestOnceInTheMiddle() {
+        assertThat(DeleteBenchmark.schedule(
+                        List.of(100_000L, 1_000_000L, 5_000_000L), size -> size <= 1_000_000 ? 3 : 1))
+                .containsExactly(100_000L, 1_000_000L, 100_000L, 1_000_000L, 5_000_000L, 100_000L, 1_000_000L);
+        assertThat(DeleteBenchmark.schedule(List.of(1_000L, 2_000L), size -> 2))
+                .containsExactly(1_000L, 2_000L, 1_000L, 2_000L);
+        assertThat(DeleteBenchmark.schedule(List.of(10L, 20L, 30L), size -> size == 10 ? 4 : 2))
+                .containsExactly(10L, 10L, 20L, 30L, 10L, 20L, 30L, 10L);
+        assertThat(DeleteBenchmark.schedule(List.of(), size -> 3)).isEmpty();
+    }
 }

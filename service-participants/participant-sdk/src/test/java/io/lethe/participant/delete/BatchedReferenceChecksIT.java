@@ -121,8 +121,7 @@ class BatchedReferenceChecksIT {
     @EnumSource(ForeignReference.class)
     void aChunkStillReferencedByAnotherTenantsRowIsRefusedAsPostgresRefusesIt(ForeignReference reference)
             throws SQLException {
-        ShopDatabase database = ShopDatabase.create(postgres, SCHEMA);
-        database.execute(reference.sql);
+        ShopDatabase database = ShopDatabase.create(postgres, SCHEMA + reference.sql);
         String before = database.checksum("tasks", "tenant_id = '" + TENANT_B + "'");
         StatementLog log = new StatementLog(database.dataSource());
 
@@ -465,8 +464,7 @@ class BatchedReferenceChecksIT {
     @EnumSource(NotChecked.class)
     void whatKeepsPostgresChecksIsSaidAtStartUpAndTheRowsEndAsItsChecksLeaveThem(NotChecked reason)
             throws SQLException {
-        ShopDatabase database = ShopDatabase.create(postgres, SCHEMA);
-        database.execute(reason.sql);
+        ShopDatabase database = ShopDatabase.create(postgres, SCHEMA + reason.sql);
         StatementLog log = new StatementLog(database.dataSource());
         TenantDeleter deleter = database.deleter(log, database.plan(), THREE_ROWS, OutcomeRecorder.NONE);
 

@@ -166,13 +166,13 @@ final class TableDeletion {
     }
 
     /**
-     * A pass first selects one key more than a chunk fetches, in the chunk's transaction: if that finds no more than
-     * a chunk's worth (most tables of most tenants), it is the pass's only chunk, with neither cursor nor second
-     * query (a table whose chunks the participant checks, from {@value #CHECKED_FROM_KEYS} keys on: {@link
-     * #onlyChunkKeys}); a table that carries none is selected and deleted by one statement ({@link TenantRows#deleteFirstChunk}),
-     * which deletes nothing if it found more. Otherwise the cursor is declared and materialised in a transaction of
-     * its own (the commit evaluates its query); each chunk then fetches the next keys in its own transaction. The
-     * cursor is closed whatever happens.
+     * A pass first selects one key more than a chunk fetches, in the chunk's transaction: if that finds no more than a
+     * chunk's worth (most tables of most tenants), it is the pass's only chunk, with neither cursor nor second query
+     * (except, from {@value #CHECKED_FROM_KEYS} keys on, for a table whose chunks the participant checks: {@link
+     * #onlyChunkKeys}); a table that carries none is selected and deleted by one statement ({@link TenantRows#deleteFirstChunk}), which
+     * deletes nothing if it found more. Otherwise the cursor is declared and materialised in a transaction of its own
+     * (the commit evaluates its query); each chunk then fetches the next keys in its own transaction. The cursor is
+     * closed whatever happens.
      */
     private Pass deleteInChunks(PlannedTable table, List<String> key, int pass) throws SQLException {
         List<CarriedTables.Carried> group = carried.carriedBy(table.table());

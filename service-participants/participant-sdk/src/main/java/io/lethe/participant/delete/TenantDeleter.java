@@ -41,8 +41,8 @@ import org.slf4j.LoggerFactory;
  *       commits. A pass whose rows fit in one chunk selects their keys directly, without a cursor, and for a table that
  *       carries none deletes them in the same statement ({@link DeletionStatements#deleteFirstChunk}); unless there
  *       are 1,000 or more and the participant checks the table's chunks' foreign keys ({@link BatchedReferenceCheck}),
- *       which the cursor's chunks have. Neither OFFSET nor
- *       a re-evaluated predicate: no chunk walks the rows deleted before it, and the JVM holds one chunk of keys. A
+ *       which the cursor's chunks have. Neither OFFSET nor a re-evaluated predicate: no chunk walks the rows deleted
+ *       before it, and the JVM holds one chunk of keys. A
  *       table without a primary key or with a foreign key to itself (a chunk could delete a parent row before its
  *       children) is deleted by one set-based statement per pass, in a transaction of its own with its progress.
  *       Another pass follows while the last one deleted rows, up to {@code maxPasses}, except after an owned table's

@@ -59,6 +59,12 @@ final class CarriedTables {
         }
     }
 
+    /** {@return the carried tables' names, qualified, joined by commas, as the logs write a group} */
+    static String names(List<Carried> group) {
+        return String.join(
+                ", ", group.stream().map(c -> c.table().table().qualified()).toList());
+    }
+
     private static final CarriedTables NONE = new CarriedTables(Map.of());
 
     private final Map<TableName, List<Carried>> byRoot;
@@ -193,12 +199,7 @@ final class CarriedTables {
     List<String> describe() {
         return byRoot.entrySet().stream()
                 .sorted(Map.Entry.comparingByKey(Comparator.comparing(TableName::qualified)))
-                .map(entry -> entry.getKey() + " carries "
-                        + String.join(
-                                ", ",
-                                entry.getValue().stream()
-                                        .map(c -> c.table().table().toString())
-                                        .toList()))
+                .map(entry -> entry.getKey() + " carries " + names(entry.getValue()))
                 .toList();
     }
 }

@@ -6,7 +6,6 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -126,11 +125,7 @@ final class TableDeletion {
                 job.task().attempt(),
                 job.task().tenantId(),
                 table.table(),
-                group.isEmpty()
-                        ? ""
-                        : group.stream()
-                                .map(c -> c.table().table().toString())
-                                .collect(Collectors.joining(", ", " with ", "")),
+                group.isEmpty() ? "" : " with " + CarriedTables.names(group),
                 deleted,
                 (System.nanoTime() - started) / 1_000_000,
                 key.isEmpty() ? "one statement" : "chunks of " + settings.chunkSize(),

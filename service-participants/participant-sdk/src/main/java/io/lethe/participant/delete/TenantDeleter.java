@@ -194,11 +194,7 @@ public final class TenantDeleter {
                     }
                     List<CarriedTables.Carried> group = carried.carriedBy(table.table());
                     String tables = table.table().qualified()
-                            + (group.isEmpty()
-                                    ? ""
-                                    : group.stream()
-                                            .map(c -> c.table().table().qualified())
-                                            .collect(Collectors.joining(", ", " (with ", ")")));
+                            + (group.isEmpty() ? "" : " (with " + CarriedTables.names(group) + ")");
                     decisions.put(tables, rows.referenceDecision(table, key, group));
                 }
                 if (!connection.getAutoCommit()) {

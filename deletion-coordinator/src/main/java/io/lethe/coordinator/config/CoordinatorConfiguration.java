@@ -65,8 +65,8 @@ class CoordinatorConfiguration {
     }
 
     @Bean
-    DeletionJobRepository deletionJobRepository(JdbcOperations jdbc, CommitWrites writes) {
-        return new JdbcDeletionJobRepository(jdbc, writes);
+    DeletionJobRepository deletionJobRepository(JdbcOperations jdbc) {
+        return new JdbcDeletionJobRepository(jdbc);
     }
 
     @Bean

@@ -11,18 +11,16 @@ import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 /**
- * Writes put off until just before the transaction commits and then sent together in one round trip: the audit log's
- * entries and head, the outbox's messages, a job's changes. A coordinator's transaction appends a dozen audit entries
- * and outbox messages a job and writes the jobs it folded; each was a round trip of its own, the largest share of what
- * a busy coordinator sent.
+ * Writes that a transaction never reads back, put off until just before it commits and then sent together in one
+ * round trip: the audit log's entries and head, the outbox's messages. A coordinator's transaction appends a dozen
+ * audit entries and outbox messages a job; each was a round trip of its own, the largest share of what a busy
+ * coordinator sent.
  *
  * <p>Rows are inserted by table, a multi-row {@code INSERT} each (in the order the tables were first written, each
- * table's rows in the order added), then the statements {@linkplain #add added}, in order, then the ones {@linkplain
- * #put put} under a key (the last one put under a key replaces the earlier ones). They are written inside the
- * transaction, so they commit with it or not at all, as if each had been written when it was added; a failure fails
- * the commit, and the transaction rolls back, so a write whose failure the caller must tell apart (a unique key that
- * another transaction may hold) is not put off. A read of these tables inside the transaction must call {@link
- * #flush()} first.
+ * table's rows in the order added), then the statements {@linkplain #put put} under a key (the last one put under a
+ * key replaces the earlier ones). They are written inside the transaction, so they commit with it or not at all, as
+ * if each had been written when it was added; a failure fails the commit, and the transaction rolls back. A read of
+ * these tables inside the transaction must call {@link #flush()} first.
  *
  * <p>What is put off is kept with the transaction (Spring's transaction synchronization). While the transaction is
  * suspended (an inner {@code REQUIRES_NEW} or {@code NOT_SUPPORTED} scope) it is not bound, so the inner scope's
@@ -59,19 +57,8 @@ public final class CommitWrites {
     }
 
     /**
-     * Sends the statements just before the current transaction commits, after the inserted rows and the statements
-     * added before them.
-     *
-     * @throws IllegalStateException outside a transaction ({@link #available()}), or once its writes were sent for the
-     *     commit
-     */
-    public void add(Statements statements) {
-        pending().statements.addAll(Objects.requireNonNull(statements, "statements"));
-    }
-
-    /**
-     * Sends the statement just before the current transaction commits, after the inserted rows and the added
-     * statements, unless another one is put under the same key before then.
+     * Sends the statement just before the current transaction commits, after the inserted rows, unless another one is
+     * put under the same key before then.
      *
      * @throws IllegalStateException outside a transaction ({@link #available()}), or once its writes were sent for the
      *     commit
@@ -79,7 +66,7 @@ public final class CommitWrites {
     public void put(String key, String statement, Object... values) {
         Objects.requireNonNull(key, "key");
         Objects.requireNonNull(statement, "statement");
-        pending().keyed.put(key, new Statement(statement, Arrays.asList(values.clone())));
+        pending().statements.put(key, new Statement(statement, Arrays.asList(values.clone())));
     }
 
     /** Sends what the current transaction has put off, now; nothing outside a transaction or with nothing put off. */
@@ -133,18 +120,15 @@ public final class CommitWrites {
     private static final class Pending {
 
         private final Map<String, List<Object[]>> rows = new LinkedHashMap<>();
-        private Statements statements = new Statements();
-        private final Map<String, Statement> keyed = new LinkedHashMap<>();
+        private final Map<String, Statement> statements = new LinkedHashMap<>();
         private boolean sentForCommit;
 
         void send(JdbcOperations jdbc) {
             Statements batch = new Statements();
             rows.forEach(batch::insert);
-            batch.addAll(statements);
-            keyed.values().forEach(statement -> batch.add(statement.sql(), statement.values()));
+            statements.values().forEach(statement -> batch.add(statement.sql(), statement.values()));
             rows.clear();
-            statements = new Statements();
-            keyed.clear();
+            statements.clear();
             batch.update(jdbc);
         }
     }

@@ -86,14 +86,6 @@ public final class Statements {
         return this;
     }
 
-    /** Adds the other's statements and their parameters after these. */
-    Statements addAll(Statements other) {
-        sql.addAll(other.sql);
-        counts.addAll(other.counts);
-        params.addAll(other.params);
-        return this;
-    }
-
     /** {@return whether no statement was added} */
     public boolean isEmpty() {
         return sql.isEmpty();

@@ -59,8 +59,7 @@ public interface DeletionJobRepository {
 
     /**
      * Stores a job's new state, writing only what changed since it was read: the job's row, the progress of the
-     * participants whose progress differs, and the approvals and phases added. In a transaction it may be written at
-     * the commit; the repository's reads in the transaction see it either way.
+     * participants whose progress differs, and the approvals and phases added.
      *
      * @param stored the job as this transaction read it, its row locked
      * @param job the job afterwards

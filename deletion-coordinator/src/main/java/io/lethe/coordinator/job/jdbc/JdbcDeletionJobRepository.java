@@ -1,6 +1,5 @@
 package io.lethe.coordinator.job.jdbc;
 
-import io.lethe.coordinator.jdbc.CommitWrites;
 import io.lethe.coordinator.jdbc.Statements;
 import io.lethe.coordinator.jdbc.Timestamps;
 import io.lethe.coordinator.job.DeletionJob;
@@ -50,21 +49,14 @@ public class JdbcDeletionJobRepository implements DeletionJobRepository {
 
     private final JdbcOperations template;
     private final JdbcClient jdbc;
-    private final CommitWrites writes;
 
-    /**
-     * @param writes where a transaction's changes of jobs wait for its commit; every read of jobs sends them first, so
-     *     a transaction reads the jobs as it changed them
-     */
-    public JdbcDeletionJobRepository(JdbcOperations jdbc, CommitWrites writes) {
+    public JdbcDeletionJobRepository(JdbcOperations jdbc) {
         this.template = jdbc;
         this.jdbc = JdbcClient.create(jdbc);
-        this.writes = writes;
     }
 
     @Override
     public boolean insertIfAbsent(DeletionJob job) {
-        writes.flush();
         Lifecycle lifecycle = job.lifecycle();
         int inserted = jdbc.sql("insert into deletion_job (id, request_id, tenant_id, requested_by, on_behalf_of,"
                         + " reason, state, attempt, participant_deadline_ms, mode, phase, phase_started_at,"
@@ -107,25 +99,22 @@ public class JdbcDeletionJobRepository implements DeletionJobRepository {
         Statements rows = new Statements();
         insertParticipants(rows, job.id(), job.participants(), Set.of(), false);
         LifecycleRows.append(rows, job.id().value(), 0, 0, lifecycle.approvals(), lifecycle.phases());
-        writeAtCommit(rows);
+        rows.update(template);
         return true;
     }
 
     @Override
     public Optional<DeletionJob> findById(DeletionJobId id) {
-        writes.flush();
         return byId(id, "");
     }
 
     @Override
     public Optional<DeletionJob> lockById(DeletionJobId id) {
-        writes.flush();
         return byId(id, " for update");
     }
 
     @Override
     public Map<DeletionJobId, DeletionJob> lockByIds(Collection<DeletionJobId> ids) {
-        writes.flush();
         List<UUID> distinct = ids.stream().map(DeletionJobId::value).distinct().toList();
         Map<DeletionJobId, DeletionJob> locked = new LinkedHashMap<>();
         if (!distinct.isEmpty()) {
@@ -137,7 +126,6 @@ public class JdbcDeletionJobRepository implements DeletionJobRepository {
 
     @Override
     public Optional<DeletionJob> findByRequestId(String requestId) {
-        writes.flush();
         return one(
                 SELECT_JOB
                         + "where request_id = ? or id = (select job_id from deletion_request_alias where request_id = ?)",
@@ -147,7 +135,6 @@ public class JdbcDeletionJobRepository implements DeletionJobRepository {
 
     @Override
     public void addRequestAlias(String requestId, DeletionJobId jobId) {
-        writes.flush();
         jdbc.sql("insert into deletion_request_alias (request_id, job_id) values (?, ?) on conflict do nothing")
                 .params(requestId, jobId.value())
                 .update();
@@ -155,13 +142,11 @@ public class JdbcDeletionJobRepository implements DeletionJobRepository {
 
     @Override
     public Optional<DeletionJob> findActiveByTenant(String tenantId) {
-        writes.flush();
         return one(SELECT_JOB + "where tenant_id = ? and state in " + ACTIVE_STATES, tenantId);
     }
 
     @Override
     public List<DeletionJob> search(JobQuery query) {
-        writes.flush();
         return jobs(
                 SELECT_JOB
                         + "where (cast(? as text) is null or tenant_id = ?) and (cast(? as text) is null or state = ?)"
@@ -175,13 +160,11 @@ public class JdbcDeletionJobRepository implements DeletionJobRepository {
 
     @Override
     public List<DeletionJob> findVerificationsOf(DeletionJobId verified) {
-        writes.flush();
         return jobs(SELECT_JOB + "where verifies = ? order by created_at, id", verified.value());
     }
 
     @Override
     public List<DeletionJob> lockDue(Instant now, int limit) {
-        writes.flush();
         // The partial index deletion_job_due holds exactly the jobs with a pending participant. Skipping locked rows
         // lets several coordinators sweep at once, each taking other jobs; a skipped job is still due at the next sweep
         // unless the transaction holding it answered it.
@@ -193,7 +176,6 @@ public class JdbcDeletionJobRepository implements DeletionJobRepository {
 
     @Override
     public List<DeletionJob> lockRetentionEnded(Instant now, int limit) {
-        writes.flush();
         // The partial index deletion_job_retention_due holds exactly the soft-deleted jobs. A tenant on legal hold
         // keeps
         // its jobs soft-deleted until the hold is lifted; placing a hold locks the tenant's jobs first, so a sweep
@@ -212,9 +194,9 @@ public class JdbcDeletionJobRepository implements DeletionJobRepository {
             throw new IllegalArgumentException("job " + job.id() + " stored as job " + stored.id());
         }
         Lifecycle lifecycle = job.lifecycle();
-        // One round trip, at the commit with the transaction's other writes: the job's row, the participants whose
-        // progress changed (their rows and their tables' written over in place; an outcome changes one participant,
-        // the others are not written again), and the approvals and phases added since it was read.
+        // One round trip: the job's row, the participants whose progress changed (their rows and their tables'
+        // written over in place; an outcome changes one participant, the others are not written again), and the
+        // approvals and phases added since it was read.
         Statements rows = new Statements()
                 .add(
                         "update deletion_job set state = ?, attempt = ?, updated_at = ?, finished_at = ?,"
@@ -271,17 +253,6 @@ public class JdbcDeletionJobRepository implements DeletionJobRepository {
                 stored.lifecycle().phases().size(),
                 lifecycle.approvals(),
                 lifecycle.phases());
-        if (!stored.state().isActive() && job.state().isActive()) {
-            // The one active job of its tenant, unless another job took that place: written now, so that the caller
-            // is told which (a retry of a job whose tenant has started another).
-            writeNow(rows, job);
-        } else {
-            writeAtCommit(rows);
-        }
-    }
-
-    /** Writes the rows now, telling a tenant's second active job apart. */
-    private void writeNow(Statements rows, DeletionJob job) {
         try {
             rows.update(template);
         } catch (DuplicateKeyException e) {
@@ -290,15 +261,6 @@ public class JdbcDeletionJobRepository implements DeletionJobRepository {
                 throw new TenantHasRunningJobException(job, null);
             }
             throw e;
-        }
-    }
-
-    /** Writes the rows at the commit of the caller's transaction; now, outside one. */
-    private void writeAtCommit(Statements rows) {
-        if (CommitWrites.available()) {
-            writes.add(rows);
-        } else {
-            rows.update(template);
         }
     }
 

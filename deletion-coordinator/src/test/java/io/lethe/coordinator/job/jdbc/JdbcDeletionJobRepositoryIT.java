@@ -12,18 +12,15 @@ import io.lethe.coordinator.job.DeletionRequest;
 import io.lethe.coordinator.job.ExpectedParticipant;
 import io.lethe.coordinator.job.JobMode;
 import io.lethe.coordinator.job.JobQuery;
-import io.lethe.coordinator.job.JobState;
 import io.lethe.coordinator.job.ParticipantError;
 import io.lethe.coordinator.job.ParticipantOutcome;
 import io.lethe.coordinator.job.ParticipantProgress;
 import io.lethe.coordinator.job.Phase;
 import io.lethe.coordinator.job.TableCount;
 import io.lethe.coordinator.job.TablePolicy;
-import io.lethe.coordinator.job.TenantHasRunningJobException;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.function.UnaryOperator;
 import javax.sql.DataSource;
@@ -61,7 +58,7 @@ class JdbcDeletionJobRepositoryIT {
                 .migrate();
         jdbc = new JdbcTemplate(database);
         transactions = new TransactionTemplate(new DataSourceTransactionManager(database));
-        jobs = new JdbcDeletionJobRepository(jdbc, new CommitWrites(jdbc));
+        jobs = new JdbcDeletionJobRepository(jdbc);
     }
 
     @AfterAll
@@ -286,78 +283,6 @@ class JdbcDeletionJobRepositoryIT {
                 p.finishedAt(),
                 p.notFound(),
                 p.otherTenant());
-    }
-
-    @Test
-    void aJobChangedInATransactionReadsAsChangedThereAndIsStoredOnlyIfItCommits() {
-        DeletionJob started = start("acme-at-commit");
-        transactions.executeWithoutResult(tx -> jobs.insertIfAbsent(started));
-        DeletionJob previewed = started.apply(outcome(started, "billing", 1, Phase.PREVIEW, 5, 7), T0.plusSeconds(1))
-                .job();
-
-        transactions.executeWithoutResult(tx -> {
-            jobs.update(jobs.lockById(started.id()).orElseThrow(), previewed);
-            tx.setRollbackOnly();
-        });
-        assertThat(jobs.findById(started.id())).as("rolled back").contains(started);
-
-        List<DeletionJob> seenInside = new ArrayList<>();
-        DeletionJob both = transactions.execute(tx -> {
-            jobs.update(jobs.lockById(started.id()).orElseThrow(), previewed);
-            // Read again in the transaction: what it changed, though not yet written.
-            DeletionJob again = jobs.lockById(started.id()).orElseThrow();
-            seenInside.add(again);
-            seenInside.addAll(jobs.lockByIds(List.of(started.id())).values());
-            DeletionJob next = again.apply(outcome(started, "orders", 1, Phase.PREVIEW, 10, 0), T0.plusSeconds(2))
-                    .job();
-            jobs.update(again, next);
-            return next;
-        });
-
-        assertThat(seenInside).containsExactly(previewed, previewed);
-        assertThat(jobs.findById(started.id())).contains(both);
-        assertThat(both.state()).isEqualTo(JobState.AWAITING_APPROVAL);
-    }
-
-    @Test
-    void aJobThatRunsAgainWhileItsTenantHasAnotherActiveJobIsRefusedAtItsUpdate() {
-        DeletionJob first = start("acme-second-active");
-        transactions.executeWithoutResult(tx -> jobs.insertIfAbsent(first));
-        DeletionJob failed = store(
-                first,
-                new ParticipantOutcome.Failed(
-                        first.id(),
-                        first.tenantId(),
-                        "orders",
-                        1,
-                        Phase.PREVIEW,
-                        new ParticipantError("SQL_ERROR", "failed", null, true),
-                        T0),
-                1);
-        assertThat(failed.state()).isEqualTo(JobState.FAILED);
-        DeletionJob second = DeletionJob.start(
-                DeletionJobId.random(),
-                new DeletionRequest(
-                        "req-acme-second", first.tenantId(), "alice", null, "again", null, JobMode.DELETE, null, false),
-                List.of(new ExpectedParticipant("orders", 0)),
-                Duration.ofMinutes(10),
-                Duration.ofDays(30),
-                T0);
-        Boolean inserted = transactions.execute(tx -> jobs.insertIfAbsent(second));
-        assertThat(inserted).isTrue();
-
-        List<String> reachedAfterUpdate = new ArrayList<>();
-        assertThatThrownBy(() -> transactions.executeWithoutResult(tx -> {
-                    DeletionJob stored = jobs.lockById(first.id()).orElseThrow();
-                    jobs.update(stored, stored.retry(T0.plusSeconds(2)).job());
-                    reachedAfterUpdate.add("the update did not fail");
-                }))
-                .isInstanceOf(TenantHasRunningJobException.class);
-
-        assertThat(reachedAfterUpdate)
-                .as("refused at the update, not at the commit")
-                .isEmpty();
-        assertThat(jobs.findById(first.id())).contains(failed);
     }
 
     @Test

@@ -6,7 +6,6 @@ import io.lethe.coordinator.audit.DeletionCertificates;
 import io.lethe.coordinator.audit.jdbc.JdbcAuditLog;
 import io.lethe.coordinator.hold.LegalHoldService;
 import io.lethe.coordinator.hold.jdbc.JdbcLegalHoldRepository;
-import io.lethe.coordinator.jdbc.CommitWrites;
 import io.lethe.coordinator.job.ApprovalPolicy;
 import io.lethe.coordinator.job.DeadlineSweeper;
 import io.lethe.coordinator.job.DeletionJobPublisher;
@@ -36,6 +35,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.JdbcOperations;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.kafka.core.KafkaTemplate;
 
@@ -107,19 +107,14 @@ class CoordinatorConfiguration {
     }
 
     @Bean
-    CommitWrites commitWrites(JdbcOperations jdbc) {
-        return new CommitWrites(jdbc);
-    }
-
-    @Bean
     DeletionJobPublisher deletionJobPublisher(
-            CommitWrites writes, JdbcOutbox outbox, OutboxRelay relay, LetheCodec codec, JobPolicies policies) {
-        return new OutboxDeletionJobPublisher(writes, outbox, relay, codec, policies.approval());
+            JdbcTemplate jdbc, JdbcOutbox outbox, OutboxRelay relay, LetheCodec codec, JobPolicies policies) {
+        return new OutboxDeletionJobPublisher(jdbc, outbox, relay, codec, policies.approval());
     }
 
     @Bean
-    AuditLog auditLog(JdbcOperations jdbc, CommitWrites writes) {
-        return new JdbcAuditLog(jdbc, writes);
+    AuditLog auditLog(JdbcOperations jdbc) {
+        return new JdbcAuditLog(jdbc);
     }
 
     @Bean

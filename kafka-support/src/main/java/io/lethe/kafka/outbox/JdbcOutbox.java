@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.regex.Pattern;
+import org.springframework.jdbc.core.JdbcOperations;
 
 /**
  * The outbox table of one database (PostgreSQL): {@code id bigserial} gives the order in which messages are sent.
@@ -71,17 +72,9 @@ public final class JdbcOutbox {
         }
     }
 
-    /**
-     * {@return what a (multi-row) {@code INSERT} of messages names, {@code table (topic, message_key, payload)}}: each
-     * row is a message's {@link #values}
-     */
-    public String insertInto() {
-        return table + " (topic, message_key, payload)";
-    }
-
-    /** {@return the message's values in the columns of {@link #insertInto()}} */
-    public static Object[] values(OutboxMessage message) {
-        return new Object[] {message.topic(), message.key(), message.payload()};
+    /** Appends a message through Spring's JDBC support: in the transaction Spring manages for the calling thread. */
+    public void append(JdbcOperations jdbc, OutboxMessage message) {
+        jdbc.update(insertSql(), message.topic(), message.key(), message.payload());
     }
 
     /** {@return the number of messages not sent yet} */
@@ -123,7 +116,7 @@ public final class JdbcOutbox {
     }
 
     private String insertSql() {
-        return "INSERT INTO " + insertInto() + " VALUES (?, ?, ?)";
+        return "INSERT INTO " + table + " (topic, message_key, payload) VALUES (?, ?, ?)";
     }
 
     /** A message read from the table, with its id. */

@@ -6,6 +6,7 @@ import io.lethe.coordinator.audit.DeletionCertificates;
 import io.lethe.coordinator.audit.jdbc.JdbcAuditLog;
 import io.lethe.coordinator.hold.LegalHoldService;
 import io.lethe.coordinator.hold.jdbc.JdbcLegalHoldRepository;
+import io.lethe.coordinator.jdbc.CommitWrites;
 import io.lethe.coordinator.job.ApprovalPolicy;
 import io.lethe.coordinator.job.DeadlineSweeper;
 import io.lethe.coordinator.job.DeletionJobPublisher;
@@ -35,7 +36,6 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.JdbcOperations;
-import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.kafka.core.KafkaTemplate;
 
@@ -107,14 +107,19 @@ class CoordinatorConfiguration {
     }
 
     @Bean
-    DeletionJobPublisher deletionJobPublisher(
-            JdbcTemplate jdbc, JdbcOutbox outbox, OutboxRelay relay, LetheCodec codec, JobPolicies policies) {
-        return new OutboxDeletionJobPublisher(jdbc, outbox, relay, codec, policies.approval());
+    CommitWrites commitWrites(JdbcOperations jdbc) {
+        return new CommitWrites(jdbc);
     }
 
     @Bean
-    AuditLog auditLog(JdbcOperations jdbc) {
-        return new JdbcAuditLog(jdbc);
+    DeletionJobPublisher deletionJobPublisher(
+            CommitWrites writes, JdbcOutbox outbox, OutboxRelay relay, LetheCodec codec, JobPolicies policies) {
+        return new OutboxDeletionJobPublisher(writes, outbox, relay, codec, policies.approval());
+    }
+
+    @Bean
+    AuditLog auditLog(JdbcOperations jdbc, CommitWrites writes) {
+        return new JdbcAuditLog(jdbc, writes);
     }
 
     @Bean

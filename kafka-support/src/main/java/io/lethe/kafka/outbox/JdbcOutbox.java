@@ -10,7 +10,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.regex.Pattern;
-import org.springframework.jdbc.core.JdbcOperations;
 
 /**
  * The outbox table of one database (PostgreSQL): {@code id bigserial} gives the order in which messages are sent.
@@ -72,9 +71,15 @@ public final class JdbcOutbox {
         }
     }
 
-    /** Appends a message through Spring's JDBC support: in the transaction Spring manages for the calling thread. */
-    public void append(JdbcOperations jdbc, OutboxMessage message) {
-        jdbc.update(insertSql(), message.topic(), message.key(), message.payload());
+    /** The columns a message's {@link #values} fill, in their order. */
+    public static final List<String> COLUMNS = List.of("topic", "message_key", "payload");
+
+    /** The PostgreSQL type of each of {@link #COLUMNS}. */
+    public static final List<String> TYPES = List.of("text", "text", "bytea");
+
+    /** {@return the message's values in the order of {@link #COLUMNS}} */
+    public static Object[] values(OutboxMessage message) {
+        return new Object[] {message.topic(), message.key(), message.payload()};
     }
 
     /** {@return the number of messages not sent yet} */
@@ -116,7 +121,7 @@ public final class JdbcOutbox {
     }
 
     private String insertSql() {
-        return "INSERT INTO " + table + " (topic, message_key, payload) VALUES (?, ?, ?)";
+        return "INSERT INTO " + table + " (" + String.join(", ", COLUMNS) + ") VALUES (?, ?, ?)";
     }
 
     /** A message read from the table, with its id. */

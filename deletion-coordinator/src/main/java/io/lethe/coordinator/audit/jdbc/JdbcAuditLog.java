@@ -3,6 +3,7 @@ package io.lethe.coordinator.audit.jdbc;
 import io.lethe.coordinator.audit.AuditChain;
 import io.lethe.coordinator.audit.AuditEntry;
 import io.lethe.coordinator.audit.AuditLog;
+import io.lethe.coordinator.jdbc.CommitWrites;
 import io.lethe.coordinator.jdbc.Statements;
 import io.lethe.coordinator.jdbc.Timestamps;
 import java.sql.ResultSet;
@@ -22,20 +23,39 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
  *
  * <p>The head row stays locked until the transaction ends, so a transaction that appends again knows the head without
  * reading it: it is kept with the transaction (Spring's transaction synchronization) and forgotten when it ends. In a
- * transaction the head's new value is written once, just before the commit, however many entries it appended (a
- * coordinator's fold appends a dozen); outside one, with the entry in one round trip.
+ * transaction the entries and the head's new value are written just before the commit, with the transaction's other
+ * {@link CommitWrites} in one round trip, however many entries it appended (a coordinator's fold appends a dozen);
+ * outside one, each entry with the head in one round trip.
  */
 public class JdbcAuditLog implements AuditLog {
 
     private static final String SELECT =
             "select seq, at, job_id, tenant_id, actor, action, detail, prev_hash, hash from audit_entry ";
 
+    /** An entry's columns, in the order of its values. */
+    private static final CommitWrites.Table ENTRY = CommitWrites.Table.of(
+            "audit_entry",
+            "seq bigint",
+            "at timestamptz",
+            "job_id uuid",
+            "tenant_id text",
+            "actor text",
+            "action text",
+            "detail text",
+            "prev_hash text",
+            "hash text");
+
+    private static final String HEAD = "update audit_head set seq = ?, hash = ? where id = 1";
+
     private final JdbcOperations template;
     private final JdbcClient jdbc;
+    private final CommitWrites writes;
 
-    public JdbcAuditLog(JdbcOperations jdbc) {
+    /** @param writes where a transaction's entries wait for its commit */
+    public JdbcAuditLog(JdbcOperations jdbc, CommitWrites writes) {
         this.template = jdbc;
         this.jdbc = JdbcClient.create(jdbc);
+        this.writes = writes;
     }
 
     @Override
@@ -45,33 +65,26 @@ public class JdbcAuditLog implements AuditLog {
         Head head = transaction != null ? transaction.head : lockedHead();
         long seq = head.seq() + 1;
         String hash = AuditChain.hash(head.hash(), seq, at, jobId, tenantId, actor, action, detail);
-        Head next = new Head(seq, hash);
-        Statements statements = new Statements()
-                .add(
-                        "insert into audit_entry (seq, at, job_id, tenant_id, actor, action, detail, prev_hash, hash)"
-                                + " values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                        seq,
-                        Timestamps.of(at),
-                        jobId == null ? null : UUID.fromString(jobId),
-                        tenantId,
-                        actor,
-                        action,
-                        detail,
-                        head.hash(),
-                        hash);
+        Object[] entry = {
+            seq, at, jobId == null ? null : UUID.fromString(jobId), tenantId, actor, action, detail, head.hash(), hash
+        };
         // Put off only in a real transaction: with synchronization but no transaction (SUPPORTS), each entry commits
         // alone and so must its head.
-        if (transaction == null
-                && TransactionSynchronizationManager.isSynchronizationActive()
-                && TransactionSynchronizationManager.isActualTransactionActive()) {
-            transaction = new TransactionHead(next);
-            keepUntilCommit(transaction);
-        } else if (transaction != null) {
-            transaction.head = next;
-        } else {
-            writeHead(statements, next);
+        if (transaction == null && CommitWrites.available()) {
+            transaction = new TransactionHead();
+            keepUntilCompleted(transaction);
         }
-        statements.update(template);
+        if (transaction != null) {
+            transaction.head = new Head(seq, hash);
+            writes.insert(ENTRY, entry);
+            writes.put(HEAD, HEAD, seq, hash);
+        } else {
+            entry[1] = Timestamps.of(at);
+            new Statements()
+                    .insert("audit_entry (" + String.join(", ", ENTRY.columns()) + ")", List.<Object[]>of(entry))
+                    .add(HEAD, seq, hash)
+                    .update(template);
+        }
         return new AuditEntry(seq, at, jobId, tenantId, actor, action, detail, head.hash(), hash);
     }
 
@@ -83,14 +96,13 @@ public class JdbcAuditLog implements AuditLog {
     }
 
     /**
-     * Keeps the transaction's head until it ends: written just before the commit (the row is locked since the first
-     * append, so no other transaction moved it), forgotten after it, whatever the outcome. While the transaction is
-     * suspended (an inner {@code REQUIRES_NEW} or {@code NOT_SUPPORTED} scope) it is not bound, so an inner scope never
-     * appends from a head it has not locked: it reads and locks the head itself, and so waits for the outer
-     * transaction's lock (appending from a new transaction nested in an appending one is not supported; nothing
-     * does).
+     * Keeps the transaction's head until it ends, forgotten after it whatever the outcome (the row is locked since the
+     * first append, so no other transaction moves it). While the transaction is suspended (an inner {@code
+     * REQUIRES_NEW} or {@code NOT_SUPPORTED} scope) it is not bound, so an inner scope never appends from a head it has
+     * not locked: it reads and locks the head itself, and so waits for the outer transaction's lock (appending from a
+     * new transaction nested in an appending one is not supported; nothing does).
      */
-    private void keepUntilCommit(TransactionHead transaction) {
+    private void keepUntilCompleted(TransactionHead transaction) {
         TransactionSynchronizationManager.bindResource(this, transaction);
         TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
             @Override
@@ -104,31 +116,16 @@ public class JdbcAuditLog implements AuditLog {
             }
 
             @Override
-            public void beforeCommit(boolean readOnly) {
-                writeIfAppended(transaction);
-            }
-
-            @Override
             public void afterCompletion(int status) {
                 TransactionSynchronizationManager.unbindResourceIfPossible(JdbcAuditLog.this);
             }
         });
     }
 
-    /** Writes the transaction's head if entries were appended since it was last written. */
-    private void writeIfAppended(TransactionHead transaction) {
-        if (!transaction.head.equals(transaction.written)) {
-            writeHead(new Statements(), transaction.head).update(template);
-            transaction.written = transaction.head;
-        }
-    }
-
-    private static Statements writeHead(Statements statements, Head head) {
-        return statements.add("update audit_head set seq = ?, hash = ? where id = 1", head.seq(), head.hash());
-    }
-
     @Override
     public List<AuditEntry> find(String tenantId, String jobId, int limit) {
+        // This transaction's entries, if it appended, are read too.
+        writes.flush();
         return jdbc.sql(SELECT + "where (cast(? as text) is null or tenant_id = ?)"
                         + " and (cast(? as uuid) is null or job_id = cast(? as uuid)) order by seq limit ?")
                 .params(tenantId, tenantId, jobId, jobId, limit)
@@ -138,10 +135,8 @@ public class JdbcAuditLog implements AuditLog {
 
     @Override
     public AuditChain.Verification verify() {
-        if (TransactionSynchronizationManager.getResource(this) instanceof TransactionHead transaction) {
-            // This transaction appended: the head it has not written yet is the one to check against.
-            writeIfAppended(transaction);
-        }
+        // This transaction's entries and head, if it appended, are the ones to check against.
+        writes.flush();
         Head head = jdbc.sql("select seq, hash from audit_head where id = 1")
                 .query((rs, n) -> new Head(rs.getLong("seq"), rs.getString("hash")))
                 .single();
@@ -169,14 +164,9 @@ public class JdbcAuditLog implements AuditLog {
 
     private record Head(long seq, String hash) {}
 
-    /** The head as this transaction's appends left it, and as it last wrote it ({@code null}: not yet). */
+    /** The head as this transaction's appends left it. */
     private static final class TransactionHead {
 
         private Head head;
-        private Head written;
-
-        TransactionHead(Head head) {
-            this.head = head;
-        }
     }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.lethe.coordinator.audit.AuditChain;
 import io.lethe.coordinator.audit.jdbc.JdbcAuditLog;
+import io.lethe.coordinator.jdbc.CommitWrites;
 import io.lethe.coordinator.job.DeletionJob;
 import io.lethe.coordinator.job.DeletionJobId;
 import io.lethe.coordinator.job.DeletionRequest;
@@ -286,15 +287,21 @@ class JdbcDeletionJobRepositoryIT {
 
     @Test
     void severalEntriesAppendedInOneTransactionFormOneChainWithTheOthers() {
-        JdbcAuditLog audit = new JdbcAuditLog(jdbc);
+        JdbcAuditLog audit = new JdbcAuditLog(jdbc, new CommitWrites(jdbc));
+        long before = audit.verify().headSeq();
         audit.append(T0, null, "acme-audit", "alice", "ALONE", "{}");
         transactions.executeWithoutResult(tx -> {
             audit.append(T0.plusSeconds(1), null, "acme-audit", "alice", "FIRST", "{}");
             audit.append(T0.plusSeconds(2), null, "acme-audit", "bob", "SECOND", "{}");
             audit.append(T0.plusSeconds(3), null, "acme-audit", "carol", "THIRD", "{}");
-            // The head is written at the commit; a check inside the transaction sees it as the appends left it.
+            // The entries and the head are written at the commit; a check or a read inside the transaction sees them as
+            // the appends left them.
             AuditChain.Verification inside = audit.verify();
             assertThat(inside.valid()).as(inside.toString()).isTrue();
+            assertThat(inside.headSeq() - before).as("the head inside").isEqualTo(4);
+            assertThat(audit.find("acme-audit", null, 100))
+                    .extracting(e -> e.action())
+                    .containsExactly("ALONE", "FIRST", "SECOND", "THIRD");
             audit.append(T0.plusSeconds(4), null, "acme-audit", "carol", "FOURTH", "{}");
         });
         transactions.executeWithoutResult(tx -> {
@@ -312,7 +319,7 @@ class JdbcDeletionJobRepositoryIT {
 
     @Test
     void anEntryAppendedWithSynchronizationButNoTransactionCommitsWithItsHead() {
-        JdbcAuditLog audit = new JdbcAuditLog(jdbc);
+        JdbcAuditLog audit = new JdbcAuditLog(jdbc, new CommitWrites(jdbc));
         // PROPAGATION_SUPPORTS without a transaction: Spring synchronizes, but every statement commits alone, so the
         // head cannot wait for a commit that may never come.
         TransactionTemplate supports = new TransactionTemplate(transactions.getTransactionManager());

@@ -1,5 +1,7 @@
 package io.lethe.coordinator.jdbc;
 
+import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
@@ -7,7 +9,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.UUID;
 import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.JdbcOperations;
 import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
@@ -21,17 +26,22 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
  * <p>Rows are inserted by {@link Table}, one {@code INSERT ... SELECT * FROM unnest(...)} each over an array a column
  * (in the order the tables were first written, each table's rows in the order added), then the statements {@linkplain
  * #put put} under a key (the last one put under a key replaces the earlier ones). A statement's text does not depend
- * on how many rows it writes, so the driver prepares the few texts a coordinator sends once on each connection, and
- * PostgreSQL does not parse and plan them again (multi-row {@code VALUES}, whose text changes with the number of rows,
- * cost PostgreSQL about what the round trips they saved cost). They are written inside the transaction, so they commit
- * with it or not at all, as if each had been written when it was added; a failure fails the commit, and the
- * transaction rolls back. A read of these tables inside the transaction must call {@link #flush()} first.
+ * on how many rows it writes, so the few texts a coordinator sends (which table comes first, whether there is an
+ * outbox message) are prepared by the driver after a few uses on each connection, and PostgreSQL does not parse and
+ * plan them again (multi-row {@code VALUES}, whose text changes with the number of rows, cost PostgreSQL about what
+ * the round trips they saved cost). They are written inside the transaction, so they commit with it or not at all; a
+ * failure shows at the commit instead of at the write, and the transaction rolls back. A read of these tables inside
+ * the transaction must call {@link #flush()} first.
  *
  * <p>What is put off is kept with the transaction (Spring's transaction synchronization). While the transaction is
  * suspended (an inner {@code REQUIRES_NEW} or {@code NOT_SUPPORTED} scope) it is not bound, so the inner scope's
- * writes are its own.
+ * writes are its own. Not supported: a {@code NESTED} scope (a savepoint rolled back keeps what it put off), and a
+ * first write from another synchronization's {@code beforeCommit} or {@code afterCommit}, which comes after the
+ * writes were sent (a later one fails the commit; a first one is logged as an error, its rows not written).
  */
 public final class CommitWrites {
+
+    private static final Logger log = LoggerFactory.getLogger(CommitWrites.class);
 
     private final JdbcOperations jdbc;
 
@@ -70,12 +80,32 @@ public final class CommitWrites {
         pending().rows.computeIfAbsent(table, t -> new ArrayList<>()).add(text);
     }
 
-    /** {@return the value as PostgreSQL reads it for a column of its type}: {@code null} stays {@code null} */
+    /**
+     * {@return the value as PostgreSQL reads it for a column of its type}: {@code null} stays {@code null}
+     *
+     * @throws IllegalArgumentException for a type whose text PostgreSQL might read otherwise than meant (a local
+     *     date-time in the session's time zone, say): only these few, whose text is exact, are taken
+     */
     private static String text(Object value) {
         if (value == null) {
             return null;
         }
-        return value instanceof byte[] bytes ? "\\x" + HexFormat.of().formatHex(bytes) : value.toString();
+        if (value instanceof byte[] bytes) {
+            return "\\x" + HexFormat.of().formatHex(bytes);
+        }
+        if (value instanceof String
+                || value instanceof Long
+                || value instanceof Integer
+                || value instanceof Short
+                || value instanceof Boolean
+                || value instanceof UUID
+                || value instanceof Instant
+                || value instanceof OffsetDateTime) {
+            return value.toString();
+        }
+        throw new IllegalArgumentException("a value of " + value.getClass().getName()
+                + " is not written at the commit: give a String, Long, Integer, Short, Boolean, UUID, Instant,"
+                + " OffsetDateTime or byte[]");
     }
 
     /**
@@ -131,6 +161,11 @@ public final class CommitWrites {
             @Override
             public void afterCompletion(int status) {
                 TransactionSynchronizationManager.unbindResourceIfPossible(CommitWrites.this);
+                if (status == STATUS_COMMITTED && !pending.isEmpty()) {
+                    // Added after Spring called the synchronizations' beforeCommit (by another one's beforeCommit
+                    // or afterCommit), with nothing pending before: never sent. Not done by Lethe; said loudly.
+                    log.error("writes added to a transaction after its commit began were not written: {}", pending);
+                }
             }
         });
         return pending;
@@ -188,8 +223,11 @@ public final class CommitWrites {
         String insert() {
             List<String> arrays = new ArrayList<>();
             types.forEach(type -> arrays.add("cast(cast(? as text[]) as " + type + "[])"));
-            return "insert into " + name + " (" + String.join(", ", columns) + ") select * from unnest("
-                    + String.join(", ", arrays) + ")";
+            String list = String.join(", ", columns);
+            // In the rows' order (a serial column's values follow it, an outbox's sending order): by their ordinality.
+            return "insert into " + name + " (" + list + ") select " + list + " from unnest("
+                    + String.join(", ", arrays) + ") with ordinality as lethe_rows (" + list
+                    + ", lethe_position) order by lethe_position";
         }
 
         /** {@return the rows' values, an array a column} */
@@ -219,6 +257,18 @@ public final class CommitWrites {
         private final Map<Table, List<String[]>> rows = new LinkedHashMap<>();
         private final Map<String, Statement> statements = new LinkedHashMap<>();
         private boolean sentForCommit;
+
+        boolean isEmpty() {
+            return rows.isEmpty() && statements.isEmpty();
+        }
+
+        /** The tables and statements, with how many rows: never their values. */
+        @Override
+        public String toString() {
+            Map<String, Integer> counts = new LinkedHashMap<>();
+            rows.forEach((table, values) -> counts.put(table.name(), values.size()));
+            return "rows " + counts + ", statements " + statements.keySet();
+        }
 
         void send(JdbcOperations jdbc) {
             Statements batch = new Statements();

@@ -82,8 +82,9 @@ class CommitWritesIT {
                 .isEqualTo(2);
         assertThat(jdbc.sent.subList(before, jdbc.sent.size()))
                 .as("one round trip")
-                .containsExactly("insert into note (id, text) select * from unnest(cast(cast(? as text[]) as int[]),"
-                        + " cast(cast(? as text[]) as text[]));\nupdate mark set at = ? where id = 1");
+                .containsExactly("insert into note (id, text) select id, text from unnest(cast(cast(? as text[]) as"
+                        + " int[]), cast(cast(? as text[]) as text[])) with ordinality as lethe_rows (id, text,"
+                        + " lethe_position) order by lethe_position;\nupdate mark set at = ? where id = 1");
     }
 
     @Test
@@ -227,6 +228,11 @@ class CommitWritesIT {
         assertThatThrownBy(() -> transactions.executeWithoutResult(tx -> writes.insert(NOTE, 1)))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("1 values for the 2 columns of note");
+        assertThatThrownBy(() -> transactions.executeWithoutResult(
+                        tx -> writes.insert(NOTE, 1, java.time.LocalDateTime.of(2026, 12, 6, 10, 0))))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("a value of java.time.LocalDateTime is not written at the commit");
+        assertThat(notes()).isEmpty();
     }
 
     private static List<String> notes() {

@@ -140,18 +140,8 @@ public final class CommitWrites {
             throw new IllegalStateException("writes are put off to a commit inside a transaction only");
         }
         Pending pending = new Pending();
-        TransactionSynchronizationManager.bindResource(this, pending);
+        TransactionBound.keep(this, pending);
         TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
-            @Override
-            public void suspend() {
-                TransactionSynchronizationManager.unbindResourceIfPossible(CommitWrites.this);
-            }
-
-            @Override
-            public void resume() {
-                TransactionSynchronizationManager.bindResource(CommitWrites.this, pending);
-            }
-
             @Override
             public void beforeCommit(boolean readOnly) {
                 pending.send(jdbc);
@@ -160,7 +150,6 @@ public final class CommitWrites {
 
             @Override
             public void afterCompletion(int status) {
-                TransactionSynchronizationManager.unbindResourceIfPossible(CommitWrites.this);
                 if (status == STATUS_COMMITTED && !pending.isEmpty()) {
                     // Added after Spring called the synchronizations' beforeCommit (by another one's beforeCommit
                     // or afterCommit), with nothing pending before: never sent. Not done by Lethe; said loudly.

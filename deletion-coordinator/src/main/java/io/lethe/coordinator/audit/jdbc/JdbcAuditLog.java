@@ -6,6 +6,7 @@ import io.lethe.coordinator.audit.AuditLog;
 import io.lethe.coordinator.jdbc.CommitWrites;
 import io.lethe.coordinator.jdbc.Statements;
 import io.lethe.coordinator.jdbc.Timestamps;
+import io.lethe.coordinator.jdbc.TransactionBound;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -13,7 +14,6 @@ import java.util.List;
 import java.util.UUID;
 import org.springframework.jdbc.core.JdbcOperations;
 import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 /**
@@ -72,7 +72,11 @@ public class JdbcAuditLog implements AuditLog {
         // alone and so must its head.
         if (transaction == null && CommitWrites.available()) {
             transaction = new TransactionHead();
-            keepUntilCompleted(transaction);
+            // Kept until the transaction ends (the row is locked since this first append, so no other transaction
+            // moves it). A suspended transaction's head is not bound, so an inner scope never appends from a head it
+            // has not locked: it reads and locks the head itself, and so waits for the outer transaction's lock
+            // (appending from a new transaction nested in an appending one is not supported; nothing does).
+            TransactionBound.keep(this, transaction);
         }
         if (transaction != null) {
             transaction.head = new Head(seq, hash);
@@ -93,33 +97,6 @@ public class JdbcAuditLog implements AuditLog {
         return jdbc.sql("select seq, hash from audit_head where id = 1 for update")
                 .query((rs, n) -> new Head(rs.getLong("seq"), rs.getString("hash")))
                 .single();
-    }
-
-    /**
-     * Keeps the transaction's head until it ends, forgotten after it whatever the outcome (the row is locked since the
-     * first append, so no other transaction moves it). While the transaction is suspended (an inner {@code
-     * REQUIRES_NEW} or {@code NOT_SUPPORTED} scope) it is not bound, so an inner scope never appends from a head it has
-     * not locked: it reads and locks the head itself, and so waits for the outer transaction's lock (appending from a
-     * new transaction nested in an appending one is not supported; nothing does).
-     */
-    private void keepUntilCompleted(TransactionHead transaction) {
-        TransactionSynchronizationManager.bindResource(this, transaction);
-        TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
-            @Override
-            public void suspend() {
-                TransactionSynchronizationManager.unbindResourceIfPossible(JdbcAuditLog.this);
-            }
-
-            @Override
-            public void resume() {
-                TransactionSynchronizationManager.bindResource(JdbcAuditLog.this, transaction);
-            }
-
-            @Override
-            public void afterCompletion(int status) {
-                TransactionSynchronizationManager.unbindResourceIfPossible(JdbcAuditLog.this);
-            }
-        });
     }
 
     @Override

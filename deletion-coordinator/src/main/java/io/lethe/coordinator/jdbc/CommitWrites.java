@@ -23,15 +23,15 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
  * audit entries and outbox messages a job; each was a round trip of its own, the largest share of what a busy
  * coordinator sent.
  *
- * <p>Rows are inserted by {@link Table}, one {@code INSERT ... SELECT * FROM unnest(...)} each over an array a column
- * (in the order the tables were first written, each table's rows in the order added), then the statements {@linkplain
- * #put put} under a key (the last one put under a key replaces the earlier ones). A statement's text does not depend
- * on how many rows it writes, so the few texts a coordinator sends (which table comes first, whether there is an
- * outbox message) are prepared by the driver after a few uses on each connection, and PostgreSQL does not parse and
- * plan them again (multi-row {@code VALUES}, whose text changes with the number of rows, cost PostgreSQL about what
- * the round trips they saved cost). They are written inside the transaction, so they commit with it or not at all; a
- * failure shows at the commit instead of at the write, and the transaction rolls back. A read of these tables inside
- * the transaction must call {@link #flush()} first.
+ * <p>Rows are inserted by {@link Table}, one {@code INSERT ... SELECT ... FROM unnest(...) WITH ORDINALITY} each over
+ * an array a column (in the order the tables were first written, each table's rows in the order added), then the
+ * statements {@linkplain #put put} under a key (the last one put under a key replaces the earlier ones). A
+ * statement's text does not depend on how many rows it writes, so the few texts a coordinator sends (which table
+ * comes first, whether there is an outbox message) are prepared by the driver after a few uses on each connection,
+ * and PostgreSQL does not parse and plan them again (multi-row {@code VALUES}, whose text changes with the number of
+ * rows, cost PostgreSQL about what the round trips they saved cost). They are written inside the transaction, so they
+ * commit with it or not at all; a failure shows at the commit instead of at the write, and the transaction rolls
+ * back. A read of these tables inside the transaction must call {@link #flush()} first.
  *
  * <p>What is put off is kept with the transaction (Spring's transaction synchronization). While the transaction is
  * suspended (an inner {@code REQUIRES_NEW} or {@code NOT_SUPPORTED} scope) it is not bound, so the inner scope's

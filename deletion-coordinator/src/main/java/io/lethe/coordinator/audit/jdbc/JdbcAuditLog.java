@@ -65,9 +65,6 @@ public class JdbcAuditLog implements AuditLog {
         Head head = transaction != null ? transaction.head : lockedHead();
         long seq = head.seq() + 1;
         String hash = AuditChain.hash(head.hash(), seq, at, jobId, tenantId, actor, action, detail);
-        Object[] entry = {
-            seq, at, jobId == null ? null : UUID.fromString(jobId), tenantId, actor, action, detail, head.hash(), hash
-        };
         // Put off only in a real transaction: with synchronization but no transaction (SUPPORTS), each entry commits
         // alone and so must its head.
         if (transaction == null && CommitWrites.available()) {
@@ -78,12 +75,16 @@ public class JdbcAuditLog implements AuditLog {
             // (appending from a new transaction nested in an appending one is not supported; nothing does).
             TransactionBound.keep(this, transaction);
         }
+        // The instant as each path binds it: CommitWrites takes its exact ISO text, the driver an OffsetDateTime.
+        Object when = transaction != null ? at : Timestamps.of(at);
+        Object[] entry = {
+            seq, when, jobId == null ? null : UUID.fromString(jobId), tenantId, actor, action, detail, head.hash(), hash
+        };
         if (transaction != null) {
             transaction.head = new Head(seq, hash);
             writes.insert(ENTRY, entry);
             writes.put(HEAD, HEAD, seq, hash);
         } else {
-            entry[1] = Timestamps.of(at);
             new Statements()
                     .insert("audit_entry (" + String.join(", ", ENTRY.columns()) + ")", List.<Object[]>of(entry))
                     .add(HEAD, seq, hash)

@@ -136,6 +136,7 @@ record BenchmarkReport(
             t.put("cpu", throughput.cpu());
             t.put("cpuSecondsByPart", throughput.cpuByPart());
             t.put("jvmThreadsCpuSeconds", throughput.jvmCpuByPart());
+            t.put("postgresCpuSecondsByDatabase", throughput.postgresCpuByDatabase());
             t.put("jitCompilationSeconds", throughput.jitSeconds());
             t.put("floor", throughput.floor());
             t.put("floorCpuMsPerJob", throughput.floor().cpuMsPerJob());
@@ -249,6 +250,19 @@ record BenchmarkReport(
             }
             md.append("| other processes (mostly PostgreSQL) | %.1f |\n"
                     .formatted(cpu.otherSeconds() * 1000 / throughput.tenants()));
+            double postgres = 0;
+            for (Map.Entry<String, Double> part :
+                    throughput.postgresCpuByDatabase().entrySet()) {
+                postgres += part.getValue();
+                md.append((part.getKey().equals(PostgresCpu.SERVER)
+                                ? "| - of it, PostgreSQL's own processes (WAL writer, checkpointer, ...) | %.1f |\n"
+                                : "| - of it, PostgreSQL serving the " + part.getKey() + " database | %.1f |\n")
+                        .formatted(part.getValue() * 1000 / throughput.tenants()));
+            }
+            if (!throughput.postgresCpuByDatabase().isEmpty()) {
+                md.append("| - of it, the rest (the kernel's threads, other programs, backends that ended) | %.1f |\n"
+                        .formatted(Math.max(0, cpu.otherSeconds() - postgres) * 1000 / throughput.tenants()));
+            }
             md.append("| **all** | **%.1f** |\n"
                     .formatted((cpu.jvmSeconds() + cpu.otherSeconds()) * 1000 / throughput.tenants()));
             md.append(("\nThe JIT compiler compiled for %.1f s meanwhile (its threads' elapsed time, summed): code"

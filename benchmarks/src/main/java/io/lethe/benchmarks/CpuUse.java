@@ -13,9 +13,6 @@ import java.nio.file.Path;
  */
 final class CpuUse {
 
-    /** Linux reports {@code /proc/stat} in clock ticks of 1/100 s. */
-    private static final double TICKS_PER_SECOND = 100.0;
-
     /**
      * CPU seconds by consumer.
      *
@@ -37,8 +34,8 @@ final class CpuUse {
 
     Split stop() {
         long[] now = ticks();
-        double busy = (now[0] - ticks[0]) / TICKS_PER_SECOND;
-        double idle = (now[1] - ticks[1]) / TICKS_PER_SECOND;
+        double busy = (now[0] - ticks[0]) / ProcTicks.TICKS_PER_SECOND;
+        double idle = (now[1] - ticks[1]) / ProcTicks.TICKS_PER_SECOND;
         double jvm = (jvmCpuNanos() - jvmNanos) / 1e9;
         return new Split(
                 (System.nanoTime() - started) / 1e9,

@@ -94,6 +94,8 @@ final class SagaBenchmark implements AutoCloseable {
      * @param cpuByPart the CPU seconds of this JVM's Java threads, by part of the stack ({@link ThreadCpu})
      * @param jvmCpuByPart the CPU seconds of this JVM's own JIT compiler and garbage collector threads; empty where the
      *     system does not say
+     * @param postgresCpuByDatabase the CPU seconds of PostgreSQL's processes by the database they served, then its own
+     *     processes' ({@link PostgresCpu}); empty where the system does not say
      * @param jitSeconds how long the JIT compiler compiled meanwhile (its threads' elapsed time, summed): a stack
      *     still being compiled runs slower than a warm one and spends CPU outside its Java threads
      * @param hotMethods the JVM's most sampled methods, if profiled
@@ -106,6 +108,7 @@ final class SagaBenchmark implements AutoCloseable {
             CpuUse.Split cpu,
             Map<String, Double> cpuByPart,
             Map<String, Double> jvmCpuByPart,
+            Map<String, Double> postgresCpuByDatabase,
             double jitSeconds,
             SagaFloor.Floor floor,
             List<Profiler.Hotspot> hotMethods) {
@@ -256,6 +259,7 @@ final class SagaBenchmark implements AutoCloseable {
                 Profiler profiler = profile ? Profiler.start() : Profiler.none()) {
             long commitsBefore = SagaFloor.commits(stack.coordinatorJdbcUrl());
             long recordsBefore = SagaFloor.records(stack.bootstrapServers());
+            PostgresCpu postgres = PostgresCpu.start(stack.coordinatorJdbcUrl());
             CpuUse cpu = CpuUse.start();
             ThreadCpu threads = ThreadCpu.start();
             long jitBefore = jitMillis();
@@ -264,6 +268,7 @@ final class SagaBenchmark implements AutoCloseable {
             double seconds = (burst.lastEnded - started) / 1e9;
             CpuUse.Split split = cpu.stop();
             ThreadCpu.Parts byPart = threads.stop();
+            Map<String, Double> byDatabase = postgres.stop();
             double jitSeconds = jitBefore < 0 ? 0 : (jitMillis() - jitBefore) / 1000.0;
             List<Profiler.Hotspot> hot = profiler.stop(outputDirectory.resolve("saga-throughput.jfr"));
             long left = totalRows() - burst.rowsBefore;
@@ -284,6 +289,7 @@ final class SagaBenchmark implements AutoCloseable {
                     split,
                     byPart.javaThreads(),
                     byPart.jvmThreads(),
+                    byDatabase,
                     jitSeconds,
                     floor,
                     hot);

@@ -32,9 +32,6 @@ final class ThreadCpu {
     static final String JIT_COMPILER = "JIT compiler";
     static final String GARBAGE_COLLECTOR = "garbage collector";
 
-    /** Linux reports a thread's CPU time in clock ticks of 1/100 s. */
-    private static final double TICKS_PER_SECOND = 100.0;
-
     /** Where Linux lists this process's threads. */
     static final Path TASKS = Path.of("/proc/self/task");
 
@@ -63,7 +60,7 @@ final class ThreadCpu {
 
     private final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
     private final Map<Long, Long> startNanos = new HashMap<>();
-    private final Map<String, JvmThread> startJvmThreads = jvmThreads();
+    private final Map<String, ProcTicks.Reading> startJvmThreads = jvmThreads();
 
     private ThreadCpu() {}
 
@@ -98,40 +95,19 @@ final class ThreadCpu {
     }
 
     /**
-     * A JVM thread's CPU so far.
-     *
-     * @param part {@link #JIT_COMPILER} or {@link #GARBAGE_COLLECTOR}
-     * @param ticks its user and system time, in clock ticks
+     * {@return the JVM's compiler and collector threads alive now, by Linux's thread id, each with its part ({@link
+     * #JIT_COMPILER} or {@link #GARBAGE_COLLECTOR}); empty where there is no {@code /proc/self/task}}
      */
-    record JvmThread(String part, long ticks) {}
-
-    /**
-     * {@return the JVM's compiler and collector threads alive now, by Linux's thread id; empty where there is no
-     * {@code /proc/self/task}}
-     */
-    static Map<String, JvmThread> jvmThreads() {
-        Map<String, JvmThread> found = new HashMap<>();
+    static Map<String, ProcTicks.Reading> jvmThreads() {
+        Map<String, ProcTicks.Reading> found = new HashMap<>();
         if (!Files.isDirectory(TASKS)) {
             return found;
         }
         try (Stream<Path> tasks = Files.list(TASKS)) {
             for (Path task : tasks.toList()) {
-                String stat;
-                try {
-                    stat = Files.readString(task.resolve("stat"));
-                } catch (IOException ended) {
-                    continue;
-                }
-                // pid (comm) state ppid ...: the name may hold spaces and parentheses; utime and stime are the 14th
-                // and 15th fields, the 12th and 13th after the name.
-                String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-                Optional<String> part = jvmPartOf(name);
-                if (part.isPresent()) {
-                    String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-                    found.put(
-                            task.getFileName().toString(),
-                            new JvmThread(part.get(), Long.parseLong(fields[11]) + Long.parseLong(fields[12])));
-                }
+                ProcTicks.read(task.resolve("stat")).ifPresent(stat -> jvmPartOf(stat.name())
+                        .ifPresent(part ->
+                                found.put(task.getFileName().toString(), new ProcTicks.Reading(part, stat.ticks()))));
             }
         } catch (IOException e) {
             return new HashMap<>();
@@ -145,19 +121,9 @@ final class ThreadCpu {
      * started since; a thread that ended meanwhile is not counted (the JVM keeps these threads for its lifetime,
      * except compiler threads it adds and removes as its queue grows on machines with more cores).
      */
-    static Map<String, Double> jvmSecondsBetween(Map<String, JvmThread> before, Map<String, JvmThread> after) {
-        Map<String, Double> seconds = new LinkedHashMap<>();
-        if (before.isEmpty() || after.isEmpty()) {
-            return seconds;
-        }
-        seconds.put(JIT_COMPILER, 0.0);
-        seconds.put(GARBAGE_COLLECTOR, 0.0);
-        after.forEach((id, thread) -> {
-            JvmThread earlier = before.get(id);
-            long since = earlier == null || !earlier.part().equals(thread.part()) ? 0 : earlier.ticks();
-            seconds.merge(thread.part(), (thread.ticks() - since) / TICKS_PER_SECOND, Double::sum);
-        });
-        return seconds;
+    static Map<String, Double> jvmSecondsBetween(
+            Map<String, ProcTicks.Reading> before, Map<String, ProcTicks.Reading> after) {
+        return ProcTicks.secondsBetween(before, after, List.of(JIT_COMPILER, GARBAGE_COLLECTOR));
     }
 
     /** {@return the JVM thread part a thread of this name (as Linux shortens it) belongs to, if either} */

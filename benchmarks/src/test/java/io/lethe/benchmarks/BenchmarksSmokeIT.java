@@ -71,6 +71,14 @@ class BenchmarksSmokeIT {
                     .containsOnlyKeys(ThreadCpu.JIT_COMPILER, ThreadCpu.GARBAGE_COLLECTOR)
                     .allSatisfy((part, seconds) -> assertThat(seconds).isNotNegative());
         }
+        // PostgreSQL's processes by the database they served: the coordinator's and the three services'.
+        if (Files.isDirectory(Path.of("/proc"))) {
+            assertThat(report.throughput().postgresCpuByDatabase())
+                    .containsKeys("coordinator", "identity", "billing", "orders", PostgresCpu.SERVER)
+                    .allSatisfy((part, seconds) -> assertThat(seconds).isNotNegative());
+            assertThat(report.throughput().postgresCpuByDatabase().get("coordinator"))
+                    .isPositive();
+        }
         // The participant's log says how long each table took, in the form the benchmark reads (the last size's run).
         assertThat(DeleteBenchmark.tablesOfLastJob(Files.readAllLines(directory.resolve("participant-2000.log"))))
                 .hasSize(4)
@@ -96,6 +104,8 @@ class BenchmarksSmokeIT {
         assertThat(json.get("throughput").get("floorCpuMsPerJob").asDouble()).isPositive();
         assertThat(json.get("throughput").get("jvmThreadsCpuSeconds").size())
                 .isEqualTo(report.throughput().jvmCpuByPart().size());
+        assertThat(json.get("throughput").get("postgresCpuSecondsByDatabase").size())
+                .isEqualTo(report.throughput().postgresCpuByDatabase().size());
         assertThat(json.get("sagaSynchronousCommit").asString()).isEqualTo("on");
 
         String written = Files.readString(docs);
@@ -107,6 +117,9 @@ class BenchmarksSmokeIT {
                         "2,000",
                         "| CPU per job, by part |",
                         "The floor of these steps",
+                        Files.isDirectory(Path.of("/proc"))
+                                ? "| - of it, PostgreSQL serving the coordinator database |"
+                                : "| CPU per job, by part |",
                         "its embedded PostgreSQL with synchronous_commit on");
     }
 }

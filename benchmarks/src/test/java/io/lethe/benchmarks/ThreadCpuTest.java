@@ -66,15 +66,15 @@ class ThreadCpuTest {
 
     @Test
     void countsEachJvmThreadFromItsFirstReadingAndLeavesOutThoseThatEnded() {
-        Map<String, ThreadCpu.JvmThread> before = Map.of(
-                "11", new ThreadCpu.JvmThread(ThreadCpu.JIT_COMPILER, 500),
-                "12", new ThreadCpu.JvmThread(ThreadCpu.JIT_COMPILER, 900),
-                "20", new ThreadCpu.JvmThread(ThreadCpu.GARBAGE_COLLECTOR, 40));
-        Map<String, ThreadCpu.JvmThread> after = Map.of(
-                "11", new ThreadCpu.JvmThread(ThreadCpu.JIT_COMPILER, 650),
+        Map<String, ProcTicks.Reading> before = Map.of(
+                "11", new ProcTicks.Reading(ThreadCpu.JIT_COMPILER, 500),
+                "12", new ProcTicks.Reading(ThreadCpu.JIT_COMPILER, 900),
+                "20", new ProcTicks.Reading(ThreadCpu.GARBAGE_COLLECTOR, 40));
+        Map<String, ProcTicks.Reading> after = Map.of(
+                "11", new ProcTicks.Reading(ThreadCpu.JIT_COMPILER, 650),
                 // 12 ended; 13 started since and counts from 0.
-                "13", new ThreadCpu.JvmThread(ThreadCpu.JIT_COMPILER, 30),
-                "20", new ThreadCpu.JvmThread(ThreadCpu.GARBAGE_COLLECTOR, 47));
+                "13", new ProcTicks.Reading(ThreadCpu.JIT_COMPILER, 30),
+                "20", new ProcTicks.Reading(ThreadCpu.GARBAGE_COLLECTOR, 47));
 
         Map<String, Double> seconds = ThreadCpu.jvmSecondsBetween(before, after);
 

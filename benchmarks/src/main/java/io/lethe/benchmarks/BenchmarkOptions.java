@@ -17,6 +17,7 @@ import java.util.List;
  * @param warmUp the jobs run before those, not counted
  * @param tenants the tenants of the throughput benchmark; 0 to skip it
  * @param tenantsWarmUp the tenants submitted at once before those, not counted
+ * @param throughputRuns how many bursts of {@code tenants} to measure, one after the other (the median is reported)
  * @param tenantScale the demo data's scale per tenant and service in the throughput benchmark
  * @param profile whether to record with Java Flight Recorder
  * @param sagaSynchronousCommit {@code synchronous_commit} of the local stack's PostgreSQL in the saga benchmarks:
@@ -36,6 +37,7 @@ record BenchmarkOptions(
         int warmUp,
         int tenants,
         int tenantsWarmUp,
+        int throughputRuns,
         int tenantScale,
         boolean profile,
         String sagaSynchronousCommit,
@@ -56,6 +58,7 @@ record BenchmarkOptions(
               --warm-up=20                    jobs before those, not counted
               --tenants=1000                  tenants of the throughput benchmark; 0 to skip
               --tenants-warm-up=1000          tenants submitted at once before those, not counted
+              --throughput-runs=3             bursts of those tenants, one after the other; the median is reported
               --tenant-scale=4                demo data scale per tenant and service (4 is about 100 rows a tenant)
               --profile                       record with Java Flight Recorder (files in the output directory)
               --saga-synchronous-commit=on    the local stack's PostgreSQL in the saga benchmarks: on waits for every
@@ -85,6 +88,7 @@ record BenchmarkOptions(
         int warmUp = 20;
         int tenants = 1000;
         int tenantsWarmUp = 1000;
+        int throughputRuns = 3;
         int tenantScale = 4;
         boolean profile = false;
         String sagaSynchronousCommit = "on";
@@ -104,6 +108,7 @@ record BenchmarkOptions(
                 case "--warm-up" -> warmUp = number(name, value, 0);
                 case "--tenants" -> tenants = number(name, value, 0);
                 case "--tenants-warm-up" -> tenantsWarmUp = number(name, value, 0);
+                case "--throughput-runs" -> throughputRuns = number(name, value, 1);
                 case "--tenant-scale" -> tenantScale = number(name, value, 1);
                 case "--profile" -> profile = true;
                 case "--saga-synchronous-commit" -> sagaSynchronousCommit = onOrOff(name, value);
@@ -122,6 +127,7 @@ record BenchmarkOptions(
                 warmUp,
                 tenants,
                 tenantsWarmUp,
+                throughputRuns,
                 tenantScale,
                 profile,
                 sagaSynchronousCommit,

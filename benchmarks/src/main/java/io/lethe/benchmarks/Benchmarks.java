@@ -84,11 +84,22 @@ public final class Benchmarks {
                         progress("Throughput: %d tenants at once to warm up", options.tenantsWarmUp());
                         benchmark.warmUp(options.tenantsWarmUp(), options.tenantScale());
                     }
-                    progress("Throughput: %d tenants at once", options.tenants());
-                    throughput = benchmark.throughput(options.tenants(), options.tenantScale());
-                    progress(
-                            "  %.1f jobs/s, p99 %.0f ms",
-                            throughput.jobsPerSecond(), throughput.latency().p99());
+                    List<SagaBenchmark.ThroughputResult> runs = new ArrayList<>();
+                    for (int run = 1; run <= options.throughputRuns(); run++) {
+                        if (run > 1) {
+                            benchmark.settle();
+                        }
+                        progress(
+                                "Throughput: %d tenants at once (burst %d of %d)",
+                                options.tenants(), run, options.throughputRuns());
+                        SagaBenchmark.ThroughputResult burst =
+                                benchmark.throughput(options.tenants(), options.tenantScale(), run);
+                        progress(
+                                "  %.1f jobs/s, p99 %.0f ms",
+                                burst.jobsPerSecond(), burst.latency().p99());
+                        runs.add(burst);
+                    }
+                    throughput = SagaBenchmark.ThroughputResult.median(runs);
                 }
             }
         }

@@ -20,6 +20,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -99,6 +100,7 @@ final class SagaBenchmark implements AutoCloseable {
      * @param jitSeconds how long the JIT compiler compiled meanwhile (its threads' elapsed time, summed): a stack
      *     still being compiled runs slower than a warm one and spends CPU outside its Java threads
      * @param hotMethods the JVM's most sampled methods, if profiled
+     * @param jobsPerSecondOfAllRuns the jobs/s of every burst measured, in their order, this one's among them
      */
     record ThroughputResult(
             int tenants,
@@ -111,10 +113,39 @@ final class SagaBenchmark implements AutoCloseable {
             Map<String, Double> postgresCpuByDatabase,
             double jitSeconds,
             SagaFloor.Floor floor,
-            List<Profiler.Hotspot> hotMethods) {
+            List<Profiler.Hotspot> hotMethods,
+            List<Double> jobsPerSecondOfAllRuns) {
+
+        ThroughputResult {
+            jobsPerSecondOfAllRuns = List.copyOf(jobsPerSecondOfAllRuns);
+        }
 
         double jobsPerSecond() {
             return tenants / seconds;
+        }
+
+        /**
+         * {@return the median of {@code runs} by jobs/s (the lower of the middle two of an even number), with every
+         * run's jobs/s in their order}
+         */
+        static ThroughputResult median(List<ThroughputResult> runs) {
+            List<ThroughputResult> sorted = runs.stream()
+                    .sorted(Comparator.comparingDouble(ThroughputResult::jobsPerSecond))
+                    .toList();
+            ThroughputResult median = sorted.get((sorted.size() - 1) / 2);
+            return new ThroughputResult(
+                    median.tenants,
+                    median.rowsPerTenant,
+                    median.seconds,
+                    median.latency,
+                    median.cpu,
+                    median.cpuByPart,
+                    median.jvmCpuByPart,
+                    median.postgresCpuByDatabase,
+                    median.jitSeconds,
+                    median.floor,
+                    median.hotMethods,
+                    runs.stream().map(ThroughputResult::jobsPerSecond).toList());
         }
     }
 
@@ -210,8 +241,14 @@ final class SagaBenchmark implements AutoCloseable {
                 KafkaProducer<String, byte[]> producer = commandProducer()) {
             burst.submitAndAwait(producer, watch);
         }
-        // What follows the last COMPLETED (the relays' removals, the participants' last commits) ends before the
-        // measured burst's counters and CPU start.
+        settle();
+    }
+
+    /**
+     * Waits until what follows a burst's last COMPLETED (the relays' removals, the participants' last commits) has
+     * ended and the JIT compiler has caught up, before the next measured burst's counters and CPU start.
+     */
+    void settle() throws InterruptedException {
         Thread.sleep(SETTLE.toMillis());
         awaitCompiled();
     }
@@ -252,7 +289,7 @@ final class SagaBenchmark implements AutoCloseable {
      * Seeds {@code tenants} tenants in every service, sends one command each on the commands topic at once, and waits
      * for every job to complete.
      */
-    ThroughputResult throughput(int tenants, int scale) throws Exception {
+    ThroughputResult throughput(int tenants, int scale, int run) throws Exception {
         Burst burst = seed(tenants, scale, "bulk");
         try (StatusWatch watch = new StatusWatch(stack.bootstrapServers());
                 KafkaProducer<String, byte[]> producer = commandProducer();
@@ -270,7 +307,7 @@ final class SagaBenchmark implements AutoCloseable {
             ThreadCpu.Parts byPart = threads.stop();
             Map<String, Double> byDatabase = postgres.stop();
             double jitSeconds = jitBefore < 0 ? 0 : (jitMillis() - jitBefore) / 1000.0;
-            List<Profiler.Hotspot> hot = profiler.stop(outputDirectory.resolve("saga-throughput.jfr"));
+            List<Profiler.Hotspot> hot = profiler.stop(outputDirectory.resolve("saga-throughput-" + run + ".jfr"));
             long left = totalRows() - burst.rowsBefore;
             if (left != 0) {
                 throw new IllegalStateException(left + " rows of the benchmark's tenants are left after COMPLETED");
@@ -292,7 +329,8 @@ final class SagaBenchmark implements AutoCloseable {
                     byDatabase,
                     jitSeconds,
                     floor,
-                    hot);
+                    hot,
+                    List.of(tenants / seconds));
         }
     }
 

@@ -18,6 +18,7 @@ class BenchmarkOptionsTest {
         assertThat(options.repeatsOf(5_000_000)).as("large sizes run once").isEqualTo(1);
         assertThat(options.tenants()).isEqualTo(1000);
         assertThat(options.tenantsWarmUp()).isEqualTo(1000);
+        assertThat(options.throughputRuns()).isEqualTo(3);
         assertThat(options.docs()).isEqualTo(Path.of("docs/benchmarks.md"));
         assertThat(options.command()).isEqualTo("benchmarks/run");
         assertThat(options.sagaSynchronousCommit())
@@ -35,6 +36,7 @@ class BenchmarkOptionsTest {
                 "--saga-jobs=0",
                 "--tenants=10",
                 "--tenants-warm-up=0",
+                "--throughput-runs=1",
                 "--docs=none",
                 "--profile",
                 "--saga-synchronous-commit=off",
@@ -44,13 +46,15 @@ class BenchmarkOptionsTest {
         assertThat(options.sagaJobs()).isZero();
         assertThat(options.tenants()).isEqualTo(10);
         assertThat(options.tenantsWarmUp()).isZero();
+        assertThat(options.throughputRuns()).isEqualTo(1);
         assertThat(options.docs()).isNull();
         assertThat(options.profile()).isTrue();
         assertThat(options.sagaSynchronousCommit()).isEqualTo("off");
         assertThat(options.batchedReferenceChecks()).isFalse();
         assertThat(options.command())
-                .isEqualTo("benchmarks/run --sizes=none --saga-jobs=0 --tenants=10 --tenants-warm-up=0 --docs=none"
-                        + " --profile --saga-synchronous-commit=off --batched-reference-checks=off");
+                .isEqualTo(
+                        "benchmarks/run --sizes=none --saga-jobs=0 --tenants=10 --tenants-warm-up=0 --throughput-runs=1 --docs=none"
+                                + " --profile --saga-synchronous-commit=off --batched-reference-checks=off");
     }
 
     @Test
@@ -61,6 +65,8 @@ class BenchmarkOptionsTest {
                 .hasMessageContaining("--tenants must be a whole number");
         assertThatThrownBy(() -> BenchmarkOptions.parse("--saga-jobs=-1"))
                 .hasMessageContaining("--saga-jobs must be at least 0");
+        assertThatThrownBy(() -> BenchmarkOptions.parse("--throughput-runs=0"))
+                .hasMessageContaining("--throughput-runs must be at least 1");
         assertThatThrownBy(() -> BenchmarkOptions.parse("--saga-synchronous-commit=local"))
                 .hasMessageContaining("--saga-synchronous-commit must be on or off, not 'local'");
         assertThatThrownBy(() -> BenchmarkOptions.parse("--batched-reference-checks=yes"))

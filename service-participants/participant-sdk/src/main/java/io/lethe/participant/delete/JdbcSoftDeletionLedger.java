@@ -288,12 +288,19 @@ final class JdbcSoftDeletionLedger {
     /** {@return up to {@code limit} ids of the job's listed rows of the table, lowest first; empty when none is left} */
     List<Long> listedRows(Connection connection, String jobId, String table, int limit) throws SQLException {
         List<Long> ids = new ArrayList<>();
-        try (PreparedStatement statement = connection.prepareStatement(
+        try (PreparedStatement statement = onListing(
+                connection,
                 "SELECT id FROM " + SOFT_DELETED_ROW + " WHERE job_id = ? AND table_name = ? ORDER BY id LIMIT ?")) {
             statement.setString(1, jobId);
             statement.setString(2, table);
             statement.setInt(3, limit);
-            try (ResultSet rows = statement.executeQuery()) {
+            statement.execute();
+            while (statement.getResultSet() == null) {
+                if (!statement.getMoreResults() && statement.getUpdateCount() == -1) {
+                    throw new SQLException("the listing's query returned no rows to read");
+                }
+            }
+            try (ResultSet rows = statement.getResultSet()) {
                 while (rows.next()) {
                     ids.add(rows.getLong(1));
                 }
@@ -302,25 +309,55 @@ final class JdbcSoftDeletionLedger {
         return ids;
     }
 
-    void unlist(Connection connection, Array ids) throws SQLException {
+    /** Drops the listed keys of one chunk of a restore, by their ids; the job's id, then the ids. */
+    void unlist(Connection connection, String jobId, Array ids) throws SQLException {
         try (PreparedStatement statement =
-                connection.prepareStatement("DELETE FROM " + SOFT_DELETED_ROW + " WHERE id = ANY(?)")) {
-            statement.setArray(1, ids);
-            statement.executeUpdate();
+                onListing(connection, "DELETE FROM " + SOFT_DELETED_ROW + " WHERE job_id = ? AND id = ANY(?)")) {
+            statement.setString(1, jobId);
+            statement.setArray(2, ids);
+            updateCount(statement);
         }
     }
 
     /**
-     * Drops at most a chunk of a job's listing: the job's id, then the chunk's size. The ids are selected once, in the
-     * listing index's order, and deleted by the primary key. As {@code id IN (SELECT ... LIMIT ?)}, a generic plan
+     * Sent before each statement on the listing, in its round trip: plans made for the listing as it is when the
+     * statement runs, not as it was when the connection's cached plan was made. The listing fills and empties as jobs
+     * hide rows and hard deletes forget them. A generic plan cached while it held a few pages (a sequential scan, the
+     * cheapest then) went on scanning it as it grew: under a burst of 3,000 jobs, forgetting a job's 52 keys read
+     * every listed row twice, 6.2 ms of the orders service's PostgreSQL time a job against 0.1, and the service's
+     * hard deletes fell behind (see {@code benchmarks.md}, the fourteenth round). Planning the statement each time
+     * costs a tenth of a millisecond. {@code LOCAL}: the setting ends with the transaction; the few statements that
+     * follow in it are planned likewise.
+     */
+    static final String PLANNED_NOW = "SET LOCAL plan_cache_mode = force_custom_plan; ";
+
+    /** {@return the statement on the listing, after {@link #PLANNED_NOW}} */
+    private static PreparedStatement onListing(Connection connection, String sql) throws SQLException {
+        return connection.prepareStatement(PLANNED_NOW + sql);
+    }
+
+    /** {@return the update count of the last statement of a statement on the listing} */
+    private static int updateCount(PreparedStatement statement) throws SQLException {
+        statement.execute();
+        int count = statement.getUpdateCount();
+        while (statement.getMoreResults() || statement.getUpdateCount() != -1) {
+            count = statement.getUpdateCount();
+        }
+        return count;
+    }
+
+    /**
+     * Drops at most a chunk of a job's listing: the job's id twice, then the chunk's size. The ids are selected once, in
+     * the listing index's order, and deleted by the primary key. As {@code id IN (SELECT ... LIMIT ?)}, a generic plan
      * scanned every job's listed rows, twice, where the statistics had seen one job's listing (as after one large soft
      * delete), and could run the selection once per listed row of another job; without the {@code ORDER BY} that the
-     * index serves, such statistics chose a sequential scan for the selection itself (see {@code SoftDeletionIT}). A
-     * generic plan made while the listing was nearly empty still scans it as it grows, until the table is analyzed
-     * again, as any cached plan would.
+     * index serves, such statistics chose a sequential scan for the selection itself (see {@code SoftDeletionIT}). The
+     * delete names the job too: where the statistics saw an empty listing (analyzed after every job's keys were
+     * forgotten), every plan seemed free, and one deleted the ids through the listing index, whose first column the ids
+     * are not, reading all of it. It runs after {@link #PLANNED_NOW}.
      */
-    static final String UNLIST_SOME = "DELETE FROM " + SOFT_DELETED_ROW + " WHERE id = ANY(ARRAY(SELECT id FROM "
-            + SOFT_DELETED_ROW + " WHERE job_id = ? ORDER BY table_name, id LIMIT ?))";
+    static final String UNLIST_SOME = "DELETE FROM " + SOFT_DELETED_ROW + " WHERE job_id = ? AND id = ANY(ARRAY(SELECT"
+            + " id FROM " + SOFT_DELETED_ROW + " WHERE job_id = ? ORDER BY table_name, id LIMIT ?))";
 
     /**
      * Drops at most {@code limit} keys of the job's listing, in the caller's transaction.
@@ -328,19 +365,20 @@ final class JdbcSoftDeletionLedger {
      * @return how many it dropped: fewer than {@code limit} means none is left
      */
     int unlistSome(Connection connection, String jobId, int limit) throws SQLException {
-        try (PreparedStatement statement = connection.prepareStatement(UNLIST_SOME)) {
+        try (PreparedStatement statement = onListing(connection, UNLIST_SOME)) {
             statement.setString(1, jobId);
-            statement.setInt(2, limit);
-            return statement.executeUpdate();
+            statement.setString(2, jobId);
+            statement.setInt(3, limit);
+            return updateCount(statement);
         }
     }
 
     /** Drops the job's key listing: after a hard delete the rows are gone, so their keys mean nothing any more. */
     void unlistAll(Connection connection, String jobId) throws SQLException {
         try (PreparedStatement statement =
-                connection.prepareStatement("DELETE FROM " + SOFT_DELETED_ROW + " WHERE job_id = ?")) {
+                onListing(connection, "DELETE FROM " + SOFT_DELETED_ROW + " WHERE job_id = ?")) {
             statement.setString(1, jobId);
-            statement.executeUpdate();
+            updateCount(statement);
         }
     }
 

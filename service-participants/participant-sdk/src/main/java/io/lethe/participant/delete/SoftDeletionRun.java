@@ -411,7 +411,7 @@ final class SoftDeletionRun {
             }
             Array listed = job.connection().createArrayOf("bigint", ids.toArray());
             long shown = rows.restoreChunk(table, key, listed, column);
-            job.ledger().unlist(job.connection(), listed);
+            job.ledger().unlist(job.connection(), job.task().jobId(), listed);
             job.ledger()
                     .addCount(
                             job.connection(),

@@ -412,7 +412,7 @@ class SoftDeletionIT {
                     + "') / current_setting('block_size')::int");
 
             connection.setAutoCommit(false);
-            String plan = genericPlan(statement, JdbcSoftDeletionLedger.UNLIST_SOME, "'job-1'", "5000");
+            String plan = genericPlan(statement, JdbcSoftDeletionLedger.UNLIST_SOME, "'job-1'", "'job-1'", "5000");
             connection.rollback();
             assertThat(bufferAccesses(plan))
                     .as("buffer accesses to forget 40 keys, in a listing of %d pages:%n%s", pages, plan)
@@ -424,6 +424,64 @@ class SoftDeletionIT {
         }
         assertThat(hiddenKeysListed("job-1")).isZero();
         assertThat(hiddenKeysListed("other-job")).isEqualTo(100_000);
+    }
+
+    @Test
+    void forgettingAJobsKeysReadsThemAloneAfterTheListingGrewPastWhatTheConnectionPlannedFor() throws SQLException {
+        JdbcSoftDeletionLedger ledger = new JdbcSoftDeletionLedger();
+        try (Connection connection = shop.dataSource().getConnection();
+                Statement statement = connection.createStatement()) {
+            ledger.createIfMissing(connection);
+            // Statistics of an empty listing, as when it was analyzed after every job's keys were forgotten.
+            statement.execute(listed("forgotten-job", 400));
+            statement.execute("DELETE FROM " + LetheTables.SOFT_DELETED_ROW);
+            statement.execute("ANALYZE " + LetheTables.SOFT_DELETED_ROW);
+            // Small jobs forgotten while the listing holds a few pages: the driver prepares the statement on the
+            // server from its fifth use, and PostgreSQL would keep a generic plan after five more.
+            connection.setAutoCommit(false);
+            for (int job = 0; job < 12; job++) {
+                statement.execute(listed("small-job-" + job, 3));
+                assertThat(ledger.unlistSome(connection, "small-job-" + job, 5000))
+                        .isEqualTo(3);
+                connection.commit();
+            }
+            statement.execute(listed("other-job", 100_000));
+            statement.execute(listed("job-1", 40));
+            connection.commit();
+            long pages = shop.count("select pg_relation_size('" + LetheTables.SOFT_DELETED_ROW
+                    + "') / current_setting('block_size')::int");
+
+            long before = listingBlocksFetched(statement);
+            assertThat(ledger.unlistSome(connection, "job-1", 5000)).isEqualTo(40);
+            long fetched = listingBlocksFetched(statement) - before;
+            connection.commit();
+
+            assertThat(fetched)
+                    .as("blocks of the listing and its indexes read to forget 40 keys, in a listing of %d pages", pages)
+                    .isLessThan(pages / 4);
+            assertThat(planCacheMode(statement))
+                    .as("the setting ends with the transaction")
+                    .isEqualTo("auto");
+        }
+        assertThat(hiddenKeysListed("job-1")).isZero();
+        assertThat(hiddenKeysListed("other-job")).isEqualTo(100_000);
+    }
+
+    /** {@return the blocks of the listing and its indexes the open transaction has read so far} */
+    private static long listingBlocksFetched(Statement statement) throws SQLException {
+        try (ResultSet result = statement.executeQuery("SELECT sum(pg_stat_get_xact_blocks_fetched(oid)) FROM pg_class"
+                + " WHERE oid = '" + LetheTables.SOFT_DELETED_ROW + "'::regclass OR oid IN (SELECT indexrelid FROM"
+                + " pg_index WHERE indrelid = '" + LetheTables.SOFT_DELETED_ROW + "'::regclass)")) {
+            result.next();
+            return result.getLong(1);
+        }
+    }
+
+    private static String planCacheMode(Statement statement) throws SQLException {
+        try (ResultSet result = statement.executeQuery("SHOW plan_cache_mode")) {
+            result.next();
+            return result.getString(1);
+        }
     }
 
     /** {@return the plan of the JDBC statement, run in the open transaction as a generic plan with the literals} */

@@ -95,7 +95,8 @@ record BenchmarkReport(
             targets.add(new Target(
                     "throughput, %d tenants at once".formatted(throughput.tenants()),
                     ">= " + (int) MIN_JOBS_PER_SECOND + " jobs/s",
-                    "%.1f jobs/s%s".formatted(throughput.jobsPerSecond(), runs(throughput.jobsPerSecondOfAllRuns())),
+                    "%.1f jobs/s%s"
+                            .formatted(throughput.jobsPerSecond(), runs(throughput.jobsPerSecondOfAllRuns(), "%.1f")),
                     throughput.jobsPerSecond() >= MIN_JOBS_PER_SECOND));
         }
         return targets;
@@ -199,7 +200,7 @@ record BenchmarkReport(
                                         d.participantSeconds(),
                                         d.participantRowsPerSecond(),
                                         d.ratio(),
-                                        runs(d.ratios()),
+                                        runs(d.ratios(), "%.2f"),
                                         d.peakHeapBytes() >> 20,
                                         d.peakLiveHeapBytes() >> 20,
                                         d.peakRssBytes() >> 20,
@@ -308,11 +309,11 @@ record BenchmarkReport(
         return md.toString();
     }
 
-    /** {@return every run's value, as {@code " (0.71, 0.74, 0.77)"}, or nothing for a single run} */
-    private static String runs(List<Double> values) {
+    /** {@return every run's value in {@code format}, as {@code " (0.71, 0.74, 0.77)"}, or nothing for a single run} */
+    private static String runs(List<Double> values, String format) {
         return values.size() < 2
                 ? ""
-                : values.stream().map(value -> "%.2f".formatted(value)).collect(Collectors.joining(", ", " (", ")"));
+                : values.stream().map(format::formatted).collect(Collectors.joining(", ", " (", ")"));
     }
 
     private static String latencyRow(String name, Latencies latencies) {

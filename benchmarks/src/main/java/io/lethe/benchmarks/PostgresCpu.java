@@ -1,5 +1,7 @@
 package io.lethe.benchmarks;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -11,18 +13,21 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
+import java.util.stream.Stream;
 
 /**
- * PostgreSQL's CPU over an interval, by database: each of the server's processes' user and system time, from Linux's
- * {@code /proc}, a client backend counted for the database {@code pg_stat_activity} gives it; the postmaster and its
- * other processes (WAL writer, checkpointer, background writer, autovacuum) together as {@link #SERVER}. The machine's
- * CPU cannot tell the services' code from the host's speed, which moves from one burst to the next; each database's
- * share of it can, since the services' shares move together with the host.
+ * PostgreSQL's CPU over an interval, by database: the user and system time of the postmaster and every process it
+ * started, from Linux's {@code /proc}, a client backend counted for the database {@code pg_stat_activity} gives it,
+ * every other process (WAL writer, checkpointer, background writer, the statistics collector, autovacuum) as {@link
+ * #SERVER}. The machine's CPU cannot tell the services' code from the host's speed, which moves from one burst to the
+ * next; each database's share can, since the services' shares move together with the host.
  *
- * <p>A backend that starts during the interval counts from 0; one that ends during it is not seen (the services' pools
- * keep theirs open), nor is the connection that reads the activity. Where there is no {@code /proc}, nothing is
- * reported.
+ * <p>A process that starts during the interval counts from 0; one that ends during it is not seen (the services' pools
+ * keep their backends; an autovacuum worker that ran and ended between the readings is missed), nor is the
+ * connection that reads the activity. A process is known by its id and start time, so a reused id is a new process.
+ * Where there is no {@code /proc}, nothing is reported.
  */
 final class PostgresCpu {
 
@@ -59,40 +64,56 @@ final class PostgresCpu {
         return ordered;
     }
 
-    /** {@return the server's processes now, by process id, each with its part; empty where there is no /proc} */
+    /**
+     * {@return the server's processes now, by process id and start time, each with its part; empty where there is no
+     * /proc}
+     */
     static Map<String, ProcTicks.Reading> processes(String jdbcUrl) throws SQLException {
         Map<String, ProcTicks.Reading> found = new HashMap<>();
         if (!Files.isDirectory(PROC)) {
             return found;
         }
+        Map<Long, String> databases = new HashMap<>();
+        long own;
         try (Connection connection = DriverManager.getConnection(jdbcUrl, "postgres", "postgres");
                 Statement statement = connection.createStatement()) {
-            long own;
             try (ResultSet self = statement.executeQuery("SELECT pg_backend_pid()")) {
                 self.next();
                 own = self.getLong(1);
             }
-            // The postmaster is every backend's parent.
-            ProcTicks.read(stat(own)).ifPresent(backend -> read(found, backend.parent(), SERVER));
-            try (ResultSet rows = statement.executeQuery(
-                    "SELECT pid, backend_type, datname FROM pg_stat_activity WHERE pid <> pg_backend_pid()")) {
+            try (ResultSet rows = statement.executeQuery("SELECT pid, datname FROM pg_stat_activity"
+                    + " WHERE backend_type = 'client backend' AND datname IS NOT NULL")) {
                 while (rows.next()) {
-                    String database = rows.getString("datname");
-                    read(
-                            found,
-                            rows.getLong("pid"),
-                            "client backend".equals(rows.getString("backend_type")) && database != null
-                                    ? database
-                                    : SERVER);
+                    databases.put(rows.getLong(1), rows.getString(2));
                 }
             }
+        }
+        // The postmaster is every backend's parent.
+        Optional<ProcTicks.Stat> backend = ProcTicks.read(stat(own));
+        if (backend.isEmpty()) {
+            return found;
+        }
+        long postmaster = backend.get().parent();
+        ProcTicks.read(stat(postmaster)).ifPresent(stat -> put(found, postmaster, stat, SERVER));
+        try (Stream<Path> processes = Files.list(PROC)) {
+            for (Path process : processes.toList()) {
+                String name = process.getFileName().toString();
+                if (!name.chars().allMatch(Character::isDigit) || Long.parseLong(name) == own) {
+                    continue;
+                }
+                long pid = Long.parseLong(name);
+                ProcTicks.read(process.resolve("stat"))
+                        .filter(stat -> stat.parent() == postmaster)
+                        .ifPresent(stat -> put(found, pid, stat, databases.getOrDefault(pid, SERVER)));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list " + PROC, e);
         }
         return found;
     }
 
-    private static void read(Map<String, ProcTicks.Reading> found, long pid, String part) {
-        ProcTicks.read(stat(pid))
-                .ifPresent(stat -> found.put(Long.toString(pid), new ProcTicks.Reading(part, stat.ticks())));
+    private static void put(Map<String, ProcTicks.Reading> found, long pid, ProcTicks.Stat stat, String part) {
+        found.put(pid + "@" + stat.started(), new ProcTicks.Reading(part, stat.ticks()));
     }
 
     private static Path stat(long pid) {

@@ -31,8 +31,10 @@ final class ProcTicks {
      * @param name the process's or thread's name, as Linux shortens it
      * @param parent its parent process's id
      * @param ticks its user and system time, in clock ticks
+     * @param started when it started, in clock ticks since the machine booted: with its id, it names a process whose id
+     *     may be reused
      */
-    record Stat(String name, long parent, long ticks) {}
+    record Stat(String name, long parent, long ticks, long started) {}
 
     private ProcTicks() {}
 
@@ -45,11 +47,14 @@ final class ProcTicks {
             return Optional.empty();
         }
         // pid (comm) state ppid ...: the name may hold spaces and parentheses; ppid is the 4th field, the 2nd after
-        // the name; utime and stime are the 14th and 15th, the 12th and 13th after it.
+        // the name; utime and stime are the 14th and 15th, the 12th and 13th after it; starttime the 22nd, the 20th.
         String name = text.substring(text.indexOf('(') + 1, text.lastIndexOf(')'));
         String[] fields = text.substring(text.lastIndexOf(')') + 2).trim().split(" ");
-        return Optional.of(
-                new Stat(name, Long.parseLong(fields[1]), Long.parseLong(fields[11]) + Long.parseLong(fields[12])));
+        return Optional.of(new Stat(
+                name,
+                Long.parseLong(fields[1]),
+                Long.parseLong(fields[11]) + Long.parseLong(fields[12]),
+                Long.parseLong(fields[19])));
     }
 
     /**

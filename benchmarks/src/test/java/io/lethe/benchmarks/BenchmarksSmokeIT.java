@@ -56,7 +56,7 @@ class BenchmarksSmokeIT {
         assertThat(report.throughput().rowsPerTenant()).isPositive();
         assertThat(report.throughput().jobsPerSecond()).isPositive();
         assertThat(report.throughput().latency().count()).isEqualTo(4);
-        // Two bursts measured; the lower of the two is the median of an even number.
+        // Two bursts measured; the faster of the two is the median of an even number.
         assertThat(report.throughput().jobsPerSecondOfAllRuns())
                 .hasSize(2)
                 .allSatisfy(run -> assertThat(run).isPositive())
@@ -64,7 +64,7 @@ class BenchmarksSmokeIT {
         assertThat(report.throughput().jobsPerSecond())
                 .isEqualTo(report.throughput().jobsPerSecondOfAllRuns().stream()
                         .mapToDouble(Double::doubleValue)
-                        .min()
+                        .max()
                         .orElseThrow());
         // Each job commits transactions in four databases and writes records on several topics; the floor's steps
         // cost something.
@@ -87,7 +87,10 @@ class BenchmarksSmokeIT {
             assertThat(report.throughput().postgresCpuByDatabase())
                     .containsKeys("coordinator", "identity", "billing", "orders", PostgresCpu.SERVER)
                     .allSatisfy((part, seconds) -> assertThat(seconds).isNotNegative());
-            assertThat(report.throughput().postgresCpuByDatabase().get("coordinator"))
+            // A burst of four jobs uses a few clock ticks of PostgreSQL's CPU in all.
+            assertThat(report.throughput().postgresCpuByDatabase().values().stream()
+                            .mapToDouble(Double::doubleValue)
+                            .sum())
                     .isPositive();
         }
         // The participant's log says how long each table took, in the form the benchmark reads (the last size's run).

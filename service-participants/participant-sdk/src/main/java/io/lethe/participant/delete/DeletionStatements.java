@@ -585,8 +585,9 @@ final class DeletionStatements {
     }
 
     /**
-     * Shows again the rows listed for a job and table in {@value LetheTables#SOFT_DELETED_ROW}: the one parameter is a
-     * {@code bigint[]} of the listing's ids. Only rows whose soft-delete column still holds the value the job wrote
+     * Shows again the rows listed for a job and table in {@value LetheTables#SOFT_DELETED_ROW}: the parameters are the
+     * job's id and a {@code bigint[]} of the listing's ids (the job's id gives every index of the listing a selective
+     * condition, and a second guard). Only rows whose soft-delete column still holds the value the job wrote
      * (as stored, so in the column's own precision and time zone) are restored: a row the service deleted again, or
      * soft-deleted itself since, keeps its state. No tenant parameter: the listing holds only rows this job hid.
      *
@@ -602,7 +603,8 @@ final class DeletionStatements {
         return new SqlFragment(
                 "UPDATE " + table.table().quoted(quote) + " " + ROW + " SET " + quote(column) + " = NULL FROM (SELECT"
                         + " row_key::json AS k, hidden_value FROM " + LetheTables.SOFT_DELETED_ROW
-                        + " WHERE id = ANY(?)) lethe_key WHERE " + String.join(" AND ", matches) + " AND " + ROW + "."
+                        + " WHERE job_id = ? AND id = ANY(?)) lethe_key WHERE " + String.join(" AND ", matches)
+                        + " AND " + ROW + "."
                         + quote(column) + " = CAST(lethe_key.hidden_value AS " + columnType + ")",
                 List.of());
     }

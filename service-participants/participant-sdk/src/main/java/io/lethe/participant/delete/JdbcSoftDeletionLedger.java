@@ -288,19 +288,13 @@ final class JdbcSoftDeletionLedger {
     /** {@return up to {@code limit} ids of the job's listed rows of the table, lowest first; empty when none is left} */
     List<Long> listedRows(Connection connection, String jobId, String table, int limit) throws SQLException {
         List<Long> ids = new ArrayList<>();
-        try (PreparedStatement statement = onListing(
+        try (OnListing listing = OnListing.prepare(
                 connection,
                 "SELECT id FROM " + SOFT_DELETED_ROW + " WHERE job_id = ? AND table_name = ? ORDER BY id LIMIT ?")) {
-            statement.setString(1, jobId);
-            statement.setString(2, table);
-            statement.setInt(3, limit);
-            statement.execute();
-            while (statement.getResultSet() == null) {
-                if (!statement.getMoreResults() && statement.getUpdateCount() == -1) {
-                    throw new SQLException("the listing's query returned no rows to read");
-                }
-            }
-            try (ResultSet rows = statement.getResultSet()) {
+            listing.prepared().setString(1, jobId);
+            listing.prepared().setString(2, table);
+            listing.prepared().setInt(3, limit);
+            try (ResultSet rows = listing.query()) {
                 while (rows.next()) {
                     ids.add(rows.getLong(1));
                 }
@@ -311,39 +305,63 @@ final class JdbcSoftDeletionLedger {
 
     /** Drops the listed keys of one chunk of a restore, by their ids; the job's id, then the ids. */
     void unlist(Connection connection, String jobId, Array ids) throws SQLException {
-        try (PreparedStatement statement =
-                onListing(connection, "DELETE FROM " + SOFT_DELETED_ROW + " WHERE job_id = ? AND id = ANY(?)")) {
-            statement.setString(1, jobId);
-            statement.setArray(2, ids);
-            updateCount(statement);
+        try (OnListing listing = OnListing.prepare(
+                connection, "DELETE FROM " + SOFT_DELETED_ROW + " WHERE job_id = ? AND id = ANY(?)")) {
+            listing.prepared().setString(1, jobId);
+            listing.prepared().setArray(2, ids);
+            listing.update();
         }
     }
 
     /**
-     * Sent before each statement on the listing, in its round trip: plans made for the listing as it is when the
-     * statement runs, not as it was when the connection's cached plan was made. The listing fills and empties as jobs
-     * hide rows and hard deletes forget them. A generic plan cached while it held a few pages (a sequential scan, the
-     * cheapest then) went on scanning it as it grew: under a burst of 3,000 jobs, forgetting a job's 52 keys read
-     * every listed row twice, 6.2 ms of the orders service's PostgreSQL time a job against 0.1, and the service's
-     * hard deletes fell behind (see {@code benchmarks.md}, the fourteenth round). Planning the statement each time
-     * costs a tenth of a millisecond. {@code LOCAL}: the setting ends with the transaction; the few statements that
-     * follow in it are planned likewise.
+     * A statement on the listing, sent after {@link PlanCacheMode#CUSTOM} in its round trip where the server has it
+     * (PostgreSQL 12 on): planned for the listing as it is when the statement runs, not as it was when the
+     * connection's cached plan was made. The listing fills and empties as jobs hide rows and hard deletes forget them.
+     * A generic plan cached while it held a few pages (a sequential scan, the cheapest then) went on scanning it as it
+     * grew: under a burst of 3,000 jobs, forgetting a job's 52 keys read every listed row twice, 6.2 ms of the orders
+     * service's PostgreSQL time a job against 0.1 (see {@code benchmarks.md}, the fourteenth round). Planning the
+     * statement each time costs about a tenth of a millisecond. The setting is {@code LOCAL}: it ends with the
+     * transaction, and the few statements that follow in it are planned likewise.
+     *
+     * @param prepared the prepared statement, to bind
+     * @param planned whether the setting precedes it
      */
-    static final String PLANNED_NOW = "SET LOCAL plan_cache_mode = force_custom_plan; ";
+    private record OnListing(PreparedStatement prepared, boolean planned) implements AutoCloseable {
 
-    /** {@return the statement on the listing, after {@link #PLANNED_NOW}} */
-    private static PreparedStatement onListing(Connection connection, String sql) throws SQLException {
-        return connection.prepareStatement(PLANNED_NOW + sql);
-    }
-
-    /** {@return the update count of the last statement of a statement on the listing} */
-    private static int updateCount(PreparedStatement statement) throws SQLException {
-        statement.execute();
-        int count = statement.getUpdateCount();
-        while (statement.getMoreResults() || statement.getUpdateCount() != -1) {
-            count = statement.getUpdateCount();
+        static OnListing prepare(Connection connection, String sql) throws SQLException {
+            boolean planned = PlanCacheMode.available(connection);
+            return new OnListing(
+                    connection.prepareStatement(planned ? PlanCacheMode.CUSTOM + "; " + sql : sql), planned);
         }
-        return count;
+
+        /** Runs it and moves past the setting's result to the statement's own. */
+        private void run() throws SQLException {
+            prepared.execute();
+            if (planned) {
+                prepared.getMoreResults();
+            }
+        }
+
+        /** {@return the statement's update count} */
+        int update() throws SQLException {
+            run();
+            return prepared.getUpdateCount();
+        }
+
+        /** {@return the statement's rows} */
+        ResultSet query() throws SQLException {
+            run();
+            ResultSet rows = prepared.getResultSet();
+            if (rows == null) {
+                throw new SQLException("the statement on the listing returned no rows to read");
+            }
+            return rows;
+        }
+
+        @Override
+        public void close() throws SQLException {
+            prepared.close();
+        }
     }
 
     /**
@@ -354,7 +372,7 @@ final class JdbcSoftDeletionLedger {
      * index serves, such statistics chose a sequential scan for the selection itself (see {@code SoftDeletionIT}). The
      * delete names the job too: where the statistics saw an empty listing (analyzed after every job's keys were
      * forgotten), every plan seemed free, and one deleted the ids through the listing index, whose first column the ids
-     * are not, reading all of it. It runs after {@link #PLANNED_NOW}.
+     * are not, reading all of it. It is planned when it runs ({@link OnListing}).
      */
     static final String UNLIST_SOME = "DELETE FROM " + SOFT_DELETED_ROW + " WHERE job_id = ? AND id = ANY(ARRAY(SELECT"
             + " id FROM " + SOFT_DELETED_ROW + " WHERE job_id = ? ORDER BY table_name, id LIMIT ?))";
@@ -365,20 +383,20 @@ final class JdbcSoftDeletionLedger {
      * @return how many it dropped: fewer than {@code limit} means none is left
      */
     int unlistSome(Connection connection, String jobId, int limit) throws SQLException {
-        try (PreparedStatement statement = onListing(connection, UNLIST_SOME)) {
-            statement.setString(1, jobId);
-            statement.setString(2, jobId);
-            statement.setInt(3, limit);
-            return updateCount(statement);
+        try (OnListing listing = OnListing.prepare(connection, UNLIST_SOME)) {
+            listing.prepared().setString(1, jobId);
+            listing.prepared().setString(2, jobId);
+            listing.prepared().setInt(3, limit);
+            return listing.update();
         }
     }
 
     /** Drops the job's key listing: after a hard delete the rows are gone, so their keys mean nothing any more. */
     void unlistAll(Connection connection, String jobId) throws SQLException {
-        try (PreparedStatement statement =
-                onListing(connection, "DELETE FROM " + SOFT_DELETED_ROW + " WHERE job_id = ?")) {
-            statement.setString(1, jobId);
-            updateCount(statement);
+        try (OnListing listing =
+                OnListing.prepare(connection, "DELETE FROM " + SOFT_DELETED_ROW + " WHERE job_id = ?")) {
+            listing.prepared().setString(1, jobId);
+            listing.update();
         }
     }
 

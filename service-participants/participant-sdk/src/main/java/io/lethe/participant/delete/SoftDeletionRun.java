@@ -410,7 +410,7 @@ final class SoftDeletionRun {
                 return;
             }
             Array listed = job.connection().createArrayOf("bigint", ids.toArray());
-            long shown = rows.restoreChunk(table, key, listed, column);
+            long shown = rows.restoreChunk(table, key, job.task().jobId(), listed, column);
             job.ledger().unlist(job.connection(), job.task().jobId(), listed);
             job.ledger()
                     .addCount(

@@ -85,7 +85,7 @@ final class TenantRows {
         this.scope = scope;
         this.policies = policies;
         // plan_cache_mode exists from PostgreSQL 12 on.
-        this.planCacheMode = connection.getMetaData().getDatabaseMajorVersion() >= 12;
+        this.planCacheMode = PlanCacheMode.available(connection);
         String quote = connection.getMetaData().getIdentifierQuoteString();
         if (scope == null) {
             this.statements = new DeletionStatements(plan, quote, null, null, policies);
@@ -249,7 +249,7 @@ final class TenantRows {
     void planChunkGenerically(KeyCursor.Chunk chunk) throws SQLException {
         if (planCacheMode && chunk.size() >= GENERIC_PLAN_KEYS) {
             try (Statement statement = connection.createStatement()) {
-                statement.execute("SET LOCAL plan_cache_mode = force_generic_plan");
+                statement.execute(PlanCacheMode.GENERIC);
             }
         }
     }
@@ -688,12 +688,13 @@ final class TenantRows {
     }
 
     /** Shows again the listed rows that still hold the value the job wrote; {@return the rows shown} */
-    long restoreChunk(PlannedTable table, List<String> key, Array listedIds, String column) throws SQLException {
+    long restoreChunk(PlannedTable table, List<String> key, String jobId, Array listedIds, String column)
+            throws SQLException {
         current = table.table();
         String columnType = types(table.table(), List.of(column), "format_type(atttypid, atttypmod)")
                 .get(0);
         SqlFragment sql = statements.restoreChunk(table, key, keyTypes(table.table(), key), column, columnType);
-        try (PreparedStatement statement = prepare(sql, List.of(listedIds), List.of())) {
+        try (PreparedStatement statement = prepare(sql, List.of(jobId, listedIds), List.of())) {
             return statement.executeLargeUpdate();
         }
     }

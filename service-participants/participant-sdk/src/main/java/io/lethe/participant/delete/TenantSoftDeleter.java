@@ -257,9 +257,15 @@ public final class TenantSoftDeleter {
      */
     public void forgetHiddenRows(String jobId) {
         try (Connection connection = dataSource.getConnection()) {
-            ledger.unlistAll(connection, jobId);
-            if (!connection.getAutoCommit()) {
+            boolean autoCommit = connection.getAutoCommit();
+            // A transaction of its own, in which the listing's statement sets how it is planned (PlanCacheMode).
+            connection.setAutoCommit(false);
+            try {
+                ledger.unlistAll(connection, jobId);
                 connection.commit();
+            } finally {
+                connection.rollback();
+                connection.setAutoCommit(autoCommit);
             }
         } catch (SQLException e) {
             log.warn("Job {}: could not forget the keys of its hidden rows (SQLState {})", jobId, e.getSQLState());

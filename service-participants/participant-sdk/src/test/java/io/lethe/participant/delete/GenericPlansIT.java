@@ -5,9 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
@@ -33,22 +31,14 @@ class GenericPlansIT {
                     new KeyCursor.Chunk(1, List.of(connection.createArrayOf("text", new Object[] {"1"})));
 
             rows.planChunkGenerically(small);
-            assertThat(planCacheMode(connection)).isEqualTo("auto");
+            assertThat(ShopDatabase.planCacheMode(connection)).isEqualTo("auto");
             connection.commit();
 
             rows.planChunkGenerically(large);
-            assertThat(planCacheMode(connection)).isEqualTo("force_generic_plan");
+            assertThat(ShopDatabase.planCacheMode(connection)).isEqualTo("force_generic_plan");
             connection.commit();
-            assertThat(planCacheMode(connection)).isEqualTo("auto");
+            assertThat(ShopDatabase.planCacheMode(connection)).isEqualTo("auto");
             connection.rollback();
-        }
-    }
-
-    private static String planCacheMode(Connection connection) throws SQLException {
-        try (Statement statement = connection.createStatement();
-                ResultSet result = statement.executeQuery("SHOW plan_cache_mode")) {
-            result.next();
-            return result.getString(1);
         }
     }
 }

@@ -114,6 +114,15 @@ final class ShopDatabase {
      * Sharing it is safe because every test creates a database of its own on it ({@link #create}); starting one per
      * test class only cost start-up time.
      */
+    /** {@return {@code plan_cache_mode} as the connection's open transaction, or its session, sees it} */
+    static String planCacheMode(Connection connection) throws SQLException {
+        try (Statement statement = connection.createStatement();
+                ResultSet result = statement.executeQuery("SHOW plan_cache_mode")) {
+            result.next();
+            return result.getString(1);
+        }
+    }
+
     static synchronized EmbeddedPostgres server() {
         if (server == null) {
             try {

@@ -459,7 +459,7 @@ class SoftDeletionIT {
             assertThat(fetched)
                     .as("blocks of the listing and its indexes read to forget 40 keys, in a listing of %d pages", pages)
                     .isLessThan(pages / 4);
-            assertThat(planCacheMode(statement))
+            assertThat(ShopDatabase.planCacheMode(connection))
                     .as("the setting ends with the transaction")
                     .isEqualTo("auto");
         }
@@ -474,13 +474,6 @@ class SoftDeletionIT {
                 + " pg_index WHERE indrelid = '" + LetheTables.SOFT_DELETED_ROW + "'::regclass)")) {
             result.next();
             return result.getLong(1);
-        }
-    }
-
-    private static String planCacheMode(Statement statement) throws SQLException {
-        try (ResultSet result = statement.executeQuery("SHOW plan_cache_mode")) {
-            result.next();
-            return result.getString(1);
         }
     }
 
